@@ -1,0 +1,57 @@
+# The two commands of the README: `make run` and `make test`. Both are idempotent.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Django 6.1 needs Python 3.12 or newer: take the first one on PATH, else one from pyenv.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
+	  if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$p; exit; fi; done; \
+	  ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1)
+
+.PHONY: run test lint format check messages static gettext chromium clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "No Python 3.12+ found: install python3.12 or newer."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+gettext:
+	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext; }
+
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+messages: $(VENV)/.installed | gettext
+	$(PY) manage.py compilemessages --ignore=$(VENV) -v 0
+
+static: $(VENV)/.installed
+	$(PY) manage.py collectstatic --noinput -v 0
+
+run: messages static
+	$(PY) manage.py migrate --noinput -v 1
+	$(PY) manage.py load_demo
+	@echo "Serving http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=community.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=community.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+test: messages lint check | chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf staticfiles .test-static .test-media

@@ -1,0 +1,57 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Book, Chapter
+
+
+@admin.register(Book)
+class BookAdmin(admin.ModelAdmin):
+    list_display = ["title", "edition_label", "updated_at"]
+    fields = [
+        "title",
+        "subtitle",
+        "cover",
+        "cover_alt",
+        "introduction",
+        "colophon",
+        "edition_label",
+    ]
+
+
+@admin.register(Chapter)
+class ChapterAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "access", "is_published", "updated_at", "preview_link"]
+    list_display_links = ["title"]
+    list_editable = ["number", "access", "is_published"]
+    list_filter = ["is_published", "access", "book"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    ordering = ["number"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["book", "number", "title", "slug", "summary"]}),
+        (_("Tekst"), {"fields": ["body"]}),
+        (_("Illustratie"), {"fields": ["illustration", "illustration_alt"]}),
+        (_("Publicatie"), {"fields": ["access", "is_published"]}),
+    ]
+
+    @admin.display(description=_("voorbeeld"))
+    def preview_link(self, chapter):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            chapter.get_absolute_url(),
+            _("bekijk"),
+        )
+
+    @admin.action(description=_("Geselecteerde hoofdstukken publiceren"))
+    def publish(self, request, queryset):
+        updated = queryset.update(is_published=True)
+        self.message_user(request, _("%(count)d hoofdstuk(ken) gepubliceerd.") % {"count": updated})
+
+    @admin.action(description=_("Publicatie van geselecteerde hoofdstukken intrekken"))
+    def unpublish(self, request, queryset):
+        updated = queryset.update(is_published=False)
+        self.message_user(
+            request, _("%(count)d hoofdstuk(ken) teruggezet naar concept.") % {"count": updated}
+        )

@@ -1,0 +1,117 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from community.markdown import reading_minutes, render_markdown
+
+
+class BookQuerySet(models.QuerySet):
+    def current(self):
+        """The book this site is about: the first one made (a site holds one book)."""
+        return self.order_by("pk").first()
+
+
+class Book(models.Model):
+    title = models.CharField(_("titel"), max_length=200)
+    subtitle = models.CharField(_("ondertitel"), max_length=300, blank=True)
+    cover = models.ImageField(_("omslag"), upload_to="book/", blank=True)
+    cover_alt = models.CharField(_("beschrijving van de omslag"), max_length=300, blank=True)
+    introduction = models.TextField(_("inleiding (Markdown)"), blank=True)
+    introduction_html = models.TextField(editable=False, blank=True)
+    colophon = models.TextField(_("colofon (Markdown)"), blank=True)
+    colophon_html = models.TextField(editable=False, blank=True)
+    edition_label = models.CharField(
+        _("huidige editie"),
+        max_length=100,
+        blank=True,
+        help_text=_("Bijvoorbeeld: Tussenstand 2026"),
+    )
+    updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+
+    objects = BookQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("boek")
+        verbose_name_plural = _("boeken")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # The HTML is a cache of the Markdown: computing it here keeps the two in step
+        # whichever way a book is saved (admin, import, shell).
+        self.introduction_html = render_markdown(self.introduction).html
+        self.colophon_html = render_markdown(self.colophon).html
+        super().save(*args, **kwargs)
+
+
+class Access(models.TextChoices):
+    OPEN = "open", _("Open voor iedereen")
+    MEMBERS = "members", _("Alleen voor leden")
+
+
+class ChapterQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Chapters whose page exists for `user`: staff also see unpublished ones."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def in_order(self):
+        return self.order_by("number", "pk")
+
+
+class Chapter(models.Model):
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="chapters")
+    number = models.PositiveSmallIntegerField(_("volgorde"), default=1)
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=False)
+    summary = models.TextField(_("samenvatting"), blank=True)
+    body = models.TextField(_("tekst (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    sections = models.JSONField(editable=False, default=list, blank=True)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    illustration = models.ImageField(_("illustratie"), upload_to="chapters/", blank=True)
+    illustration_alt = models.CharField(
+        _("beschrijving van de illustratie"), max_length=300, blank=True
+    )
+    access = models.CharField(
+        _("toegang"), max_length=10, choices=Access.choices, default=Access.MEMBERS
+    )
+    is_published = models.BooleanField(_("gepubliceerd"), default=False)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+
+    objects = ChapterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hoofdstuk")
+        verbose_name_plural = _("hoofdstukken")
+        ordering = ["number", "pk"]
+        indexes = [models.Index(fields=["book", "is_published", "number"])]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        # Same reason as Book.save: the rendered body, its sections and the word count are
+        # caches of `body`, kept in step on every save.
+        rendered = render_markdown(self.body, anchors=True)
+        self.body_html = rendered.html
+        self.sections = rendered.sections
+        self.word_count = rendered.word_count
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("book:chapter", kwargs={"slug": self.slug})
+
+    @property
+    def is_open(self) -> bool:
+        return self.access == Access.OPEN
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.word_count)

@@ -1,0 +1,340 @@
+"""Changes to the book: importing and exporting it as a folder of Markdown files.
+
+The folder format (export writes it, import reads it back unchanged):
+
+    book.md            front matter of the book; the body is the introduction
+    colophon.md        the colophon, Markdown only
+    chapters/*.md      one file a chapter: front matter + Markdown body
+    images/            the cover and the chapters' illustrations
+
+Front matter sits between two lines of three dashes, one `key: value` a line. A value
+in double quotes is read as a JSON string, so any text survives the round trip.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from .models import Access, Book, Chapter
+
+BOOK_KEYS = {"title", "subtitle", "edition_label", "cover", "cover_alt"}
+BOOK_REQUIRED = {"title"}
+CHAPTER_KEYS = {
+    "title",
+    "slug",
+    "order",
+    "access",
+    "summary",
+    "published",
+    "illustration",
+    "illustration_alt",
+}
+CHAPTER_REQUIRED = {"title", "slug", "order"}
+SLUG_RE = re.compile(r"^[-a-z0-9_]+$")
+TRUE_WORDS, FALSE_WORDS = {"true", "yes", "ja"}, {"false", "no", "nee"}
+
+
+class BookFormatError(Exception):
+    """A file in an import folder that cannot be read; names the file and the line."""
+
+    def __init__(self, path: Path, line: int | None, message: str):
+        self.path, self.line, self.message = path, line, message
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class Document:
+    path: Path
+    meta: dict[str, str]
+    meta_lines: dict[str, int]
+    body: str
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    not_in_folder: list[str] = field(default_factory=list)
+
+
+def parse_document(path: Path, *, front_matter: bool = True) -> Document:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise BookFormatError(path, None, _("het bestand is geen UTF-8-tekst")) from exc
+    text = text.replace("\r\n", "\n")
+    if not front_matter:
+        return Document(path, {}, {}, text)
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise BookFormatError(path, 1, _("het bestand moet beginnen met '---' (front matter)"))
+    meta, meta_lines = {}, {}
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            body = "\n".join(lines[number:])
+            return Document(path, meta, meta_lines, body.removeprefix("\n"))
+        if not line.strip():
+            continue
+        key, sep, value = line.partition(":")
+        key = key.strip()
+        if not sep or not key:
+            raise BookFormatError(
+                path,
+                number,
+                _("verwacht 'sleutel: waarde', gevonden: %(line)s") % {"line": line.strip()},
+            )
+        if key in meta:
+            raise BookFormatError(path, number, _("'%(key)s' staat er twee keer") % {"key": key})
+        value = value.strip()
+        if value.startswith('"'):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise BookFormatError(
+                    path, number, _("de tekst tussen aanhalingstekens is niet goed afgesloten")
+                ) from exc
+            if not isinstance(value, str):
+                raise BookFormatError(path, number, _("verwacht een tekst"))
+        meta[key] = value
+        meta_lines[key] = number
+    raise BookFormatError(path, len(lines), _("de front matter wordt niet afgesloten met '---'"))
+
+
+def _check_keys(doc: Document, allowed: set[str], required: set[str]):
+    for key in doc.meta:
+        if key not in allowed:
+            raise BookFormatError(
+                doc.path,
+                doc.meta_lines[key],
+                _("onbekende sleutel '%(key)s' (toegestaan: %(allowed)s)")
+                % {"key": key, "allowed": ", ".join(sorted(allowed))},
+            )
+    for key in sorted(required):
+        if not doc.meta.get(key):
+            raise BookFormatError(doc.path, 1, _("'%(key)s' ontbreekt") % {"key": key})
+
+
+def _read_image(doc: Document, key: str, folder: Path) -> tuple[str, bytes] | None:
+    name = doc.meta.get(key)
+    if not name:
+        return None
+    path = (folder / name).resolve()
+    if folder.resolve() not in path.parents or not path.is_file():
+        raise BookFormatError(
+            doc.path, doc.meta_lines[key], _("afbeelding '%(name)s' niet gevonden") % {"name": name}
+        )
+    data = path.read_bytes()
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise BookFormatError(
+            doc.path, doc.meta_lines[key], _("'%(name)s' is geen afbeelding") % {"name": name}
+        ) from exc
+    return Path(name).name, data
+
+
+@dataclass
+class ChapterData:
+    doc: Document
+    fields: dict
+    illustration: tuple[str, bytes] | None
+
+
+def _chapter_data(doc: Document, folder: Path) -> ChapterData:
+    _check_keys(doc, CHAPTER_KEYS, CHAPTER_REQUIRED)
+    meta = doc.meta
+    if not SLUG_RE.match(meta["slug"]):
+        raise BookFormatError(
+            doc.path,
+            doc.meta_lines["slug"],
+            _("slug mag alleen kleine letters, cijfers en streepjes bevatten"),
+        )
+    try:
+        order = int(meta["order"])
+        if not 0 < order < 32768:
+            raise ValueError
+    except ValueError as exc:
+        raise BookFormatError(
+            doc.path, doc.meta_lines["order"], _("order moet een heel getal vanaf 1 zijn")
+        ) from exc
+    access = meta.get("access", Access.MEMBERS)
+    if access not in Access.values:
+        raise BookFormatError(
+            doc.path, doc.meta_lines["access"], _("access moet 'open' of 'members' zijn")
+        )
+    published = meta.get("published", "true").lower()
+    if published not in TRUE_WORDS | FALSE_WORDS:
+        raise BookFormatError(
+            doc.path, doc.meta_lines["published"], _("published moet true of false zijn")
+        )
+    return ChapterData(
+        doc=doc,
+        fields={
+            "title": meta["title"],
+            "slug": meta["slug"],
+            "number": order,
+            "access": access,
+            "summary": meta.get("summary", ""),
+            "is_published": published in TRUE_WORDS,
+            "illustration_alt": meta.get("illustration_alt", ""),
+            "body": doc.body,
+        },
+        illustration=_read_image(doc, "illustration", folder),
+    )
+
+
+def _same_file(field_file, data: bytes) -> bool:
+    if not field_file:
+        return False
+    try:
+        with field_file.open("rb") as handle:
+            return hashlib.sha256(handle.read()).digest() == hashlib.sha256(data).digest()
+    except OSError:
+        return False
+
+
+def _apply(instance, fields: dict, image_field: str, image: tuple[str, bytes] | None) -> bool:
+    changed = False
+    for name, value in fields.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    current = getattr(instance, image_field)
+    if image is None and current:
+        setattr(instance, image_field, "")
+        changed = True
+    elif image is not None and not _same_file(current, image[1]):
+        current.save(image[0], ContentFile(image[1]), save=False)
+        changed = True
+    return changed
+
+
+def book_import(*, folder: Path) -> ImportResult:
+    """Read the whole folder, check every file, then write it all in one transaction:
+    a bad file stops the import before anything is saved."""
+    folder = Path(folder)
+    if not (folder / "book.md").is_file():
+        raise BookFormatError(folder / "book.md", None, _("bestand ontbreekt"))
+    book_doc = parse_document(folder / "book.md")
+    _check_keys(book_doc, BOOK_KEYS, BOOK_REQUIRED)
+    cover = _read_image(book_doc, "cover", folder)
+    colophon_path = folder / "colophon.md"
+    colophon = (
+        parse_document(colophon_path, front_matter=False).body if colophon_path.is_file() else ""
+    )
+
+    chapter_files = sorted((folder / "chapters").glob("*.md"))
+    if not chapter_files:
+        raise BookFormatError(folder / "chapters", None, _("geen hoofdstukken (*.md) gevonden"))
+    chapters = [_chapter_data(parse_document(path), folder) for path in chapter_files]
+    seen_slugs, seen_orders = {}, {}
+    for data in chapters:
+        for seen, key, value in (
+            (seen_slugs, "slug", data.fields["slug"]),
+            (seen_orders, "order", data.fields["number"]),
+        ):
+            if value in seen:
+                raise BookFormatError(
+                    data.doc.path,
+                    data.doc.meta_lines[key],
+                    _("%(key)s '%(value)s' staat ook in %(other)s")
+                    % {"key": key, "value": value, "other": seen[value].name},
+                )
+            seen[value] = data.doc.path
+
+    result = ImportResult()
+    with transaction.atomic():
+        book = Book.objects.current() or Book()
+        book_fields = {
+            "title": book_doc.meta["title"],
+            "subtitle": book_doc.meta.get("subtitle", ""),
+            "edition_label": book_doc.meta.get("edition_label", ""),
+            "cover_alt": book_doc.meta.get("cover_alt", ""),
+            "introduction": book_doc.body,
+            "colophon": colophon,
+        }
+        if _apply(book, book_fields, "cover", cover) or book.pk is None:
+            book.save()
+        existing = {c.slug: c for c in Chapter.objects.select_for_update().filter(book=book)}
+        # Numbers may be swapped between chapters; no constraint stands in the way.
+        for data in chapters:
+            chapter = existing.pop(data.fields["slug"], None)
+            is_new = chapter is None
+            chapter = chapter or Chapter(book=book)
+            if _apply(chapter, data.fields, "illustration", data.illustration) or is_new:
+                chapter.save()
+                (result.created if is_new else result.updated).append(chapter.slug)
+            else:
+                result.unchanged.append(chapter.slug)
+        result.not_in_folder = sorted(existing)
+    return result
+
+
+def _front_matter(pairs: list[tuple[str, str]]) -> str:
+    lines = ["---"]
+    for key, value in pairs:
+        plain = value == value.strip() and value and '"' not in value[:1] and "\n" not in value
+        lines.append(f"{key}: {value if plain else json.dumps(value, ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def _export_image(field_file, images: Path, prefix: str) -> str:
+    if not field_file:
+        return ""
+    name = f"{prefix}-{Path(field_file.name).name}"
+    with field_file.open("rb") as handle:
+        (images / name).write_bytes(handle.read())
+    return f"images/{name}"
+
+
+def book_export(*, folder: Path) -> int:
+    """Write the current book to `folder` in the import format; returns the chapter count."""
+    folder = Path(folder)
+    book = Book.objects.current()
+    if book is None:
+        raise BookFormatError(folder, None, _("er is nog geen boek om te exporteren"))
+    images = folder / "images"
+    (folder / "chapters").mkdir(parents=True, exist_ok=True)
+    images.mkdir(exist_ok=True)
+    pairs = [("title", book.title)]
+    for key in ("subtitle", "edition_label"):
+        if getattr(book, key):
+            pairs.append((key, getattr(book, key)))
+    if book.cover:
+        pairs += [
+            ("cover", _export_image(book.cover, images, "cover")),
+            ("cover_alt", book.cover_alt),
+        ]
+    (folder / "book.md").write_text(
+        _front_matter(pairs) + "\n" + book.introduction, encoding="utf-8"
+    )
+    (folder / "colophon.md").write_text(book.colophon, encoding="utf-8")
+    chapters = list(book.chapters.order_by("number", "pk"))
+    for chapter in chapters:
+        pairs = [
+            ("title", chapter.title),
+            ("slug", chapter.slug),
+            ("order", str(chapter.number)),
+            ("access", chapter.access),
+            ("published", "true" if chapter.is_published else "false"),
+            ("summary", chapter.summary),
+        ]
+        if chapter.illustration:
+            pairs += [
+                ("illustration", _export_image(chapter.illustration, images, chapter.slug)),
+                ("illustration_alt", chapter.illustration_alt),
+            ]
+        path = folder / "chapters" / f"{chapter.number:02d}-{chapter.slug}.md"
+        path.write_text(_front_matter(pairs) + "\n" + chapter.body, encoding="utf-8")
+    return len(chapters)

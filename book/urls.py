@@ -1,0 +1,11 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+app_name = "book"
+
+urlpatterns = [
+    path(_("hoofdstuk/<slug:slug>/"), views.chapter_detail, name="chapter"),
+    path(_("colofon/"), views.colophon, name="colophon"),
+]

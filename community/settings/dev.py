@@ -1,0 +1,7 @@
+"""`make run`: debug on, SQLite file in the project, a key that is only for this machine."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = True
+SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-not-secret-never-use-in-production")

@@ -1,0 +1,54 @@
+import pytest
+from django.core.management import call_command
+
+from book.models import Access
+
+from .factories import BookFactory, ChapterFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(django_test_environment):
+    """Pages link their CSS through the hashed-name manifest, as in production."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def member(db):
+    return MembershipFactory().user
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(is_staff=True)
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def book(db):
+    return BookFactory()
+
+
+@pytest.fixture
+def chapters(book):
+    """Four published chapters, the first two open, and one unpublished draft."""
+    made = [
+        ChapterFactory(book=book, number=n, access=Access.OPEN if n <= 2 else Access.MEMBERS)
+        for n in range(1, 5)
+    ]
+    ChapterFactory(book=book, number=5, is_published=False, title="Nog niet klaar")
+    return made
