@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -115,3 +116,30 @@ class Chapter(models.Model):
     @property
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
+
+
+class ReadingPosition(models.Model):
+    """Where a reader left off: the last chapter they opened and, when the browser tells
+    us, the last section heading they scrolled past (an anchor id in that chapter)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_position"
+    )
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="+")
+    section = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("leespositie")
+        verbose_name_plural = _("leesposities")
+
+    def __str__(self):
+        return f"{self.user} → {self.chapter}"
+
+    @property
+    def section_title(self) -> str:
+        return next((s["title"] for s in self.chapter.sections if s["id"] == self.section), "")
+
+    def get_absolute_url(self):
+        url = self.chapter.get_absolute_url()
+        return f"{url}#{self.section}" if self.section_title else url

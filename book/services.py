@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from .models import Access, Book, Chapter
+from .models import Access, Book, Chapter, ReadingPosition
 
 BOOK_KEYS = {"title", "subtitle", "edition_label", "cover", "cover_alt"}
 BOOK_REQUIRED = {"title"}
@@ -106,7 +106,7 @@ def parse_document(path: Path, *, front_matter: bool = True) -> Document:
                 raise BookFormatError(path, number, _("verwacht een tekst"))
         meta[key] = value
         meta_lines[key] = number
-    raise BookFormatError(path, len(lines), _("de front matter wordt niet afgesloten met '---'"))
+    raise BookFormatError(path, 1, _("de front matter wordt niet afgesloten met '---'"))
 
 
 def _check_keys(doc: Document, allowed: set[str], required: set[str]):
@@ -338,3 +338,23 @@ def book_export(*, folder: Path) -> int:
         path = folder / "chapters" / f"{chapter.number:02d}-{chapter.slug}.md"
         path.write_text(_front_matter(pairs) + "\n" + chapter.body, encoding="utf-8")
     return len(chapters)
+
+
+def reading_position_record(
+    *, user, chapter: Chapter, section: str | None = None
+) -> ReadingPosition:
+    """Remember where `user` is reading. `section=None` (opening the chapter page) keeps a
+    section already stored for the same chapter; an unknown section (not a heading of this
+    chapter) is dropped rather than stored, so the way back never points nowhere."""
+    with transaction.atomic():
+        position = ReadingPosition.objects.select_for_update().filter(user=user).first()
+        if section is None:
+            section = position.section if position and position.chapter_id == chapter.pk else ""
+        if section not in {s["id"] for s in chapter.sections}:
+            section = ""
+        if position is None:
+            return ReadingPosition.objects.create(user=user, chapter=chapter, section=section)
+        if (position.chapter_id, position.section) != (chapter.pk, section):
+            position.chapter, position.section = chapter, section
+            position.save(update_fields=["chapter", "section", "updated_at"])
+        return position

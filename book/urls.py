@@ -8,4 +8,5 @@ app_name = "book"
 urlpatterns = [
     path(_("hoofdstuk/<slug:slug>/"), views.chapter_detail, name="chapter"),
     path(_("colofon/"), views.colophon, name="colophon"),
+    path(_("verder-lezen/"), views.reading_position, name="reading_position"),
 ]

@@ -2,7 +2,9 @@ import pytest
 from django.urls import reverse
 
 from book.models import Access
+from tests.book.test_markdown import XSS_PAYLOADS
 from tests.factories import ChapterFactory
+from tests.inert import assert_inert
 
 
 @pytest.mark.django_db
@@ -80,3 +82,147 @@ def test_unknown_chapter_is_404_in_site_style(client, chapters):
     response = client.get("/hoofdstuk/bestaat-niet/")
     assert response.status_code == 404
     assert "Deze pagina bestaat niet" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_chapter_page_query_count_does_not_grow_with_chapters(
+    client, member, book, django_assert_max_num_queries
+):
+    client.force_login(member)
+    few = [ChapterFactory(book=book, number=n) for n in range(1, 4)]
+    client.get(few[1].get_absolute_url())  # the reading position now exists
+    with django_assert_max_num_queries(10) as small:
+        client.get(few[1].get_absolute_url())
+    for n in range(4, 40):
+        ChapterFactory(book=book, number=n)
+    with django_assert_max_num_queries(10) as large:
+        client.get(few[1].get_absolute_url())
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.django_db
+def test_home_query_count_is_constant(client, book, django_assert_max_num_queries):
+    for n in range(1, 30):
+        ChapterFactory(book=book, number=n)
+    with django_assert_max_num_queries(4):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_chapter_page_renders_markdown_payloads_inert(client, book, payload):
+    chapter = ChapterFactory(book=book, body=f"Alinea.\n\n{payload}\n\n## Kop {payload}")
+    html = client.get(chapter.get_absolute_url()).content.decode()
+    body = html[html.index('class="prose chapter__body"') :]
+    body = body[body.index(">") + 1 : body.index("</div>")]
+    assert_inert(body)
+
+
+@pytest.mark.django_db
+def test_chapter_title_and_summary_are_escaped(client, book):
+    chapter = ChapterFactory(book=book, title="<script>alert(1)</script>", summary="<b>x</b>")
+    html = client.get(chapter.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+@pytest.mark.django_db
+def test_language_switch_to_english_keeps_the_page(client, chapters):
+    response = client.post(
+        "/i18n/setlang/",
+        {"language": "en", "next": chapters[0].get_absolute_url()},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/chapter/{chapters[0].slug}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert '<html lang="en">' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_dutch_is_the_default_language(client, chapters):
+    response = client.get("/", headers={"accept-language": "en"})
+    assert '<html lang="nl">' in response.content.decode()
+    assert client.get(f"/en/chapter/{chapters[0].slug}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_colophon_page(client, book):
+    response = client.get(reverse("book:colophon"))
+    assert response.status_code == 200
+    assert "Geschreven door de gemeenschap." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_home_without_a_book_says_so(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Het boek wordt nog klaargezet" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_reading_pages_refuse_post(client, chapters):
+    assert client.post(chapters[0].get_absolute_url()).status_code == 405
+
+
+@pytest.mark.django_db
+def test_opening_a_chapter_remembers_it_and_home_offers_to_continue(member_client, chapters):
+    member_client.get(chapters[2].get_absolute_url())
+    html = member_client.get("/").content.decode()
+    assert "Verder lezen" in html
+    assert f'href="{chapters[2].get_absolute_url()}"' in html
+
+
+@pytest.mark.django_db
+def test_position_within_chapter_is_remembered(member_client, chapters):
+    chapter = chapters[2]
+    response = member_client.post(
+        reverse("book:reading_position"),
+        {"chapter": chapter.pk, "section": "verder"},
+        headers={"x-requested-with": "fetch"},
+    )
+    assert response.status_code == 204
+    html = member_client.get("/").content.decode()
+    assert f'href="{chapter.get_absolute_url()}#verder"' in html
+    # Opening the same chapter again keeps the place within it.
+    member_client.get(chapter.get_absolute_url())
+    assert f'href="{chapter.get_absolute_url()}#verder"' in member_client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_position_form_without_javascript_redirects_to_the_place(member_client, chapters):
+    response = member_client.post(
+        reverse("book:reading_position"), {"chapter": chapters[0].pk, "section": "begin"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{chapters[0].get_absolute_url()}#begin"
+
+
+@pytest.mark.django_db
+def test_unknown_section_is_not_stored(member_client, chapters):
+    member_client.post(
+        reverse("book:reading_position"),
+        {"chapter": chapters[0].pk, "section": "<script>"},
+        headers={"x-requested-with": "fetch"},
+    )
+    html = member_client.get("/").content.decode()
+    assert f'href="{chapters[0].get_absolute_url()}"' in html
+    assert "#&lt;script" not in html
+
+
+@pytest.mark.django_db
+def test_non_member_cannot_store_position_in_members_chapter(client, user, chapters):
+    client.force_login(user)
+    response = client.post(reverse("book:reading_position"), {"chapter": chapters[3].pk})
+    assert response.status_code == 400
+    client.get(chapters[3].get_absolute_url())
+    assert "Verder lezen" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_anonymous_position_post_goes_to_login(client, chapters):
+    response = client.post(reverse("book:reading_position"), {"chapter": chapters[0].pk})
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+    assert "Verder lezen" not in client.get("/").content.decode()

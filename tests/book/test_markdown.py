@@ -1,0 +1,74 @@
+import pytest
+
+from community.markdown import reading_minutes, render_markdown
+from tests.inert import assert_inert as _assert_inert
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<iframe src=javascript:alert(1)></iframe>",
+    "[klik](javascript:alert(1))",
+    "[klik](JaVaScRiPt:alert(1))",
+    "[klik](  javascript:alert(1))",
+    "[klik](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[klik](vbscript:msgbox(1))",
+    "![x](javascript:alert(1))",
+    '![x](x.png "a" onerror="alert(1)")',
+    "<a href='javascript:alert(1)'>x</a>",
+    "<div style='background:url(javascript:alert(1))'>x</div>",
+    "<object data=javascript:alert(1)></object>",
+    "<embed src=javascript:alert(1)>",
+    "<form action=javascript:alert(1)><button>x</button></form>",
+    "<math><mi xlink:href=javascript:alert(1)>x</mi></math>",
+    "<details open ontoggle=alert(1)>",
+    "<body onload=alert(1)>",
+    "<meta http-equiv=refresh content='0;url=javascript:alert(1)'>",
+    "<link rel=stylesheet href=javascript:alert(1)>",
+    "<base href=javascript:alert(1)//>",
+    "<input autofocus onfocus=alert(1)>",
+    "<video><source onerror=alert(1)></video>",
+    "<<script>script>alert(1)<</script>/script>",
+    "<scr<script>ipt>alert(1)</script>",
+    "`<script>alert(1)</script>`",
+    "    <script>alert(1)</script>",
+    '[a](https://example.org" onmouseover="alert(1))',
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    "[x](&#x6A;avascript:alert(1))",
+]
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_markdown_payloads_are_rendered_inert(payload):
+    _assert_inert(render_markdown(f"Tekst ervoor.\n\n{payload}\n\nTekst erna.").html)
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_payloads_in_headings_are_inert_with_anchors(payload):
+    rendered = render_markdown(f"## Kop {payload}\n\nAlinea.", anchors=True)
+    _assert_inert(rendered.html)
+    for section in rendered.sections:
+        assert "<" not in section["id"] and '"' not in section["id"]
+
+
+def test_raw_html_is_shown_as_text_not_dropped():
+    html = render_markdown("Zie <script>alert(1)</script> hier").html
+    assert "&lt;script&gt;" in html
+
+
+def test_headings_get_anchor_ids_and_sections():
+    rendered = render_markdown("## De leefwereld\n\ntekst\n\n### Detail\n\n## Samen", anchors=True)
+    assert '<h2 id="de-leefwereld">' in rendered.html
+    assert [s["id"] for s in rendered.sections] == ["de-leefwereld", "samen"]
+
+
+def test_safe_links_keep_their_href():
+    html = render_markdown("[site](https://example.org/pad) en [mail](mailto:a@example.org)").html
+    assert 'href="https://example.org/pad"' in html
+    assert 'href="mailto:a@example.org"' in html
+    assert 'rel="noopener noreferrer"' in html
+
+
+@pytest.mark.parametrize(("words", "minutes"), [(0, 1), (150, 1), (400, 2), (1000, 5)])
+def test_reading_minutes(words, minutes):
+    assert reading_minutes(words) == minutes
