@@ -136,10 +136,10 @@ class ReadingPosition(models.Model):
     def __str__(self):
         return f"{self.user} → {self.chapter}"
 
-    @property
-    def section_title(self) -> str:
-        return next((s["title"] for s in self.chapter.sections if s["id"] == self.section), "")
-
     def get_absolute_url(self):
         url = self.chapter.get_absolute_url()
         return f"{url}#{self.section}" if self.section_title else url
+
+    @property
+    def section_title(self) -> str:
+        return next((s["title"] for s in self.chapter.sections if s["id"] == self.section), "")
