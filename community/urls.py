@@ -5,10 +5,12 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from book import views as book_views
+from community import views as community_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", community_views.healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -7,6 +7,7 @@ from .base import *  # noqa: F403
 from .base import env, env_bool, env_int, env_list, mailer_from_url
 
 DEBUG = False
+LOGGING["handlers"]["console"]["formatter"] = env("DJANGO_LOG_FORMAT", "json")  # noqa: F405
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
