@@ -6,6 +6,29 @@ from book.models import Access
 from .factories import BookFactory, ChapterFactory, MembershipFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests run on a file, not in memory: the claim races in
+    tests/members/test_concurrency.py need SQLite's real file locking (IMMEDIATE transactions
+    wait for each other); threads on a shared-cache memory database fail with "database
+    table is locked" instead of waiting."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("database") / "test.sqlite3"
+        )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limit counters (ours and allauth's) live in the cache: start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(django_test_environment):
     """Pages link their CSS through the hashed-name manifest, as in production."""

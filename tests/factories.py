@@ -2,7 +2,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from book.models import Access, Book, Chapter
-from members.models import Membership
+from members.codes import generate_code
+from members.models import ClaimCode, CodeBatch, Invitation, Membership
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -21,6 +22,30 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     number = factory.Sequence(lambda n: n + 1)
+
+
+class CodeBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CodeBatch
+
+    label = factory.Sequence(lambda n: f"Drukgang {n}")
+    size = 1
+
+
+class ClaimCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClaimCode
+
+    code = factory.LazyFunction(generate_code)
+    batch = factory.SubFactory(CodeBatchFactory)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    token = factory.Sequence(lambda n: f"uitnodiging-{n}-abcdefghijklmnop")
+    created_by = factory.SubFactory(MembershipFactory)
 
 
 class BookFactory(factory.django.DjangoModelFactory):
