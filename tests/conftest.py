@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from book.models import Access
@@ -33,6 +34,15 @@ def empty_cache():
 def collected_static(django_test_environment):
     """Pages link their CSS through the hashed-name manifest, as in production."""
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits and sessions live in the cache (Redis in the PostgreSQL pass): every
+    test starts from an empty one."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
