@@ -2,6 +2,7 @@ import json
 import logging
 
 import pytest
+from django.test import override_settings
 
 from community.logging import JsonFormatter, RequestIdFilter, request_id_var
 
@@ -15,15 +16,18 @@ def test_healthz_reports_database_and_cache(client):
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_cache_is_unreachable(client, settings):
-    settings.CACHES = {
+def test_healthz_is_503_when_the_cache_is_unreachable(client):
+    unreachable = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             # Nothing listens on port 9 of the loopback: the connection is refused.
             "LOCATION": "redis://127.0.0.1:9/0",
         }
     }
-    response = client.get("/healthz")
+    with override_settings(
+        CACHES=unreachable, SESSION_ENGINE="django.contrib.sessions.backends.db"
+    ):
+        response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"] == "error"
     assert response.json()["database"] == "ok"
