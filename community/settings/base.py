@@ -189,6 +189,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# The confirmation link logs in only the browser that signed up (allauth keeps the pending
+# login in that session), so a leaked link does not open the account elsewhere.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Renders allauth's mails in the request and sends them through the `send_email` task.
+ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]

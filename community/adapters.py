@@ -1,0 +1,41 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import EmailMessage
+from django.tasks import TaskResult
+
+from .tasks import send_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth, with its e-mail sent by a background task instead of inside the request."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # The same context as allauth's own send_mail; rendering stays in the request so
+        # the message is in the visitor's language and links point at the host they used.
+        ctx = {
+            "request": self.request,
+            "email": email,
+            "current_site": get_current_site(self.request),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, ctx)
+        email_enqueue(message=message)
+
+
+def email_enqueue(*, message: EmailMessage) -> TaskResult:
+    """Hand a rendered message to the `send_email` task, as JSON-serialisable parts."""
+    html_body = None
+    body = message.body
+    if message.content_subtype == "html":
+        # allauth renders an HTML-only message when a mail has no .txt template.
+        html_body, body = body, ""
+    for content, mimetype in getattr(message, "alternatives", []):
+        if mimetype == "text/html":
+            html_body = content
+    return send_email.enqueue(
+        subject=str(message.subject),
+        body=body,
+        from_email=str(message.from_email),
+        to=[str(address) for address in message.to],
+        html_body=html_body,
+    )

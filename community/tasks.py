@@ -1,0 +1,25 @@
+"""Background tasks of the project package. Arguments are plain JSON (strings and lists)
+because the database backend stores them in a row until a worker picks them up."""
+
+from django.core.mail import EmailMultiAlternatives
+from django.tasks import task
+
+
+@task
+def send_email(
+    *,
+    subject: str,
+    body: str,
+    from_email: str,
+    to: list[str],
+    html_body: str | None = None,
+) -> int:
+    """Send one rendered e-mail through the default mailer; returns the number sent.
+
+    With the immediate backend (development, tests) this runs inside the request; in
+    production `manage.py db_worker` runs it. A failure leaves the task marked FAILED in
+    the task results, so a broken mail server does not break the page that sent it."""
+    message = EmailMultiAlternatives(subject, body, from_email, to)
+    if html_body:
+        message.attach_alternative(html_body, "text/html")
+    return message.send()

@@ -1,0 +1,36 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from tests.factories import UserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def verified_user(db):
+    """A user who finished signup: one verified, primary e-mail address."""
+    user = UserFactory(email="lid@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def verified_client(client, verified_user):
+    client.force_login(verified_user)
+    return client
+
+
+def link_in(body: str, path_start: str) -> str:
+    """The path of the first link in a mail body that starts with `path_start`."""
+    match = re.search(rf"https?://testserver({re.escape(path_start)}\S+)", body)
+    assert match, f"no link to {path_start} in:\n{body}"
+    return match.group(1)
+
+
+def code_in(body: str) -> str:
+    """allauth's default codes: eight characters, dashed in the middle."""
+    match = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", body, re.MULTILINE)
+    assert match, f"no code in:\n{body}"
+    return match.group(1)
