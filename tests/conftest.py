@@ -22,14 +22,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         )
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate limit counters (ours and allauth's) live in the cache: start each test clean."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(django_test_environment):
     """Pages link their CSS through the hashed-name manifest, as in production."""
