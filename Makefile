@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 	  if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$p; exit; fi; done; \
 	  ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1)
 
-.PHONY: run test test-postgres lint format check messages static gettext chromium clean
+.PHONY: run test test-postgres screenshots lint format check messages static gettext chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python 3.12+ found: install python3.12 or newer."; exit 1; }
@@ -58,6 +58,10 @@ PG_URL ?= postgres://community:community@127.0.0.1:5432/community
 test-postgres: messages | chromium
 	bash .ci/services.sh
 	DATABASE_URL=$(PG_URL) REDIS_URL=redis://127.0.0.1:6379/1 $(PY) -m pytest $(PYTEST_ARGS)
+
+# Refresh the README's screenshots (docs/screenshots) from the browser journeys.
+screenshots: messages | chromium
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
 
 clean:
 	rm -rf staticfiles .test-static .test-media
