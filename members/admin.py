@@ -1,0 +1,302 @@
+import csv
+
+import segno
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .codes import MalformedCode, normalise_code
+from .forms import CodeBatchCreateForm, MembershipAssignForm
+from .models import ClaimCode, CodeBatch, Invitation, Membership
+
+
+def claim_url(request, claim_code: ClaimCode) -> str:
+    """The absolute address printed on a copy, in the site's default language: it must
+    keep working whatever language the curator's admin is in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path_ = reverse("members:code_claim", kwargs={"code": claim_code.display})
+    return request.build_absolute_uri(path_)
+
+
+class ServiceAddMixin:
+    """The admin's "add" page replaced by a plain form whose valid data goes to a
+    service: the rules of numbering and code making live in one place."""
+
+    add_form_class = None
+
+    def add_via_service(self, request, form):
+        raise NotImplementedError
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.add_form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                obj = self.add_via_service(request, form)
+            except services.ClaimError as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                self.log_addition(request, obj, [{"added": {}}])
+                self.message_user(
+                    request,
+                    gettext("%(object)s is aangemaakt.") % {"object": obj},
+                    messages.SUCCESS,
+                )
+                return redirect(
+                    reverse(
+                        f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change",
+                        args=[obj.pk],
+                    )
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("%(name)s toevoegen") % {"name": self.opts.verbose_name},
+            "form": form,
+            "has_view_permission": self.has_view_permission(request),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "members/admin/service_form.html", context)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ServiceAddMixin, admin.ModelAdmin):
+    """Memberships are made by claims or here through the service, and never edited or
+    deleted: a number, once given, stays given."""
+
+    add_form_class = MembershipAssignForm
+    list_display = ("number", "user_email", "claimed_at", "how", "invited_by")
+    list_display_links = ("number",)
+    list_filter = ("how",)
+    list_select_related = ("user", "invited_by")
+    search_fields = ("=number", "user__email")
+    date_hierarchy = "claimed_at"
+    fields = ("number", "user", "claimed_at", "how", "code", "invited_by", "invitation")
+
+    @admin.display(description=_("e-mailadres"), ordering="user__email")
+    def user_email(self, membership):
+        return membership.user.email if membership.user else "—"
+
+    def add_via_service(self, request, form):
+        return services.membership_assign(
+            user=form.cleaned_data["user"],
+            number=form.cleaned_data["number"],
+            how=form.cleaned_data["how"],
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CodeBatch)
+class CodeBatchAdmin(ServiceAddMixin, admin.ModelAdmin):
+    add_form_class = CodeBatchCreateForm
+    list_display = (
+        "label",
+        "size",
+        "available_count",
+        "redeemed_count",
+        "revoked_count",
+        "created_at",
+        "created_by",
+        "exports",
+    )
+    list_select_related = ("created_by",)
+    search_fields = ("label", "notes")
+    fields = ("label", "notes", "size", "created_by", "created_at", "counts", "exports")
+    readonly_fields = ("size", "created_by", "created_at", "counts", "exports")
+    actions = ["revoke_batches"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
+    def add_via_service(self, request, form):
+        return services.code_batch_create(
+            label=form.cleaned_data["label"],
+            size=form.cleaned_data["size"],
+            notes=form.cleaned_data["notes"],
+            created_by=request.user,
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("members.change_claimcode")
+
+    @admin.display(description=_("beschikbaar"), ordering="available_count")
+    def available_count(self, batch):
+        return batch.available_count
+
+    @admin.display(description=_("geclaimd"), ordering="redeemed_count")
+    def redeemed_count(self, batch):
+        return batch.redeemed_count
+
+    @admin.display(description=_("ingetrokken"), ordering="revoked_count")
+    def revoked_count(self, batch):
+        return batch.revoked_count
+
+    @admin.display(description=_("codes"))
+    def counts(self, batch):
+        return format_html(
+            '<a href="{}?batch__id__exact={}">{}</a>',
+            reverse("admin:members_claimcode_changelist"),
+            batch.pk,
+            gettext("%(available)s beschikbaar, %(redeemed)s geclaimd, %(revoked)s ingetrokken")
+            % {
+                "available": batch.available_count,
+                "redeemed": batch.redeemed_count,
+                "revoked": batch.revoked_count,
+            },
+        )
+
+    @admin.display(description=_("exporteren"))
+    def exports(self, batch):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:members_codebatch_csv", args=[batch.pk]),
+            gettext("CSV"),
+            reverse("admin:members_codebatch_labels", args=[batch.pk]),
+            gettext("Etiketten met QR-codes"),
+        )
+
+    @admin.action(
+        description=_("Hele reeks intrekken (geclaimde codes blijven geldig)"),
+        permissions=["revoke"],
+    )
+    def revoke_batches(self, request, queryset):
+        revoked = services.claim_codes_revoke(
+            codes=ClaimCode.objects.filter(batch__in=list(queryset.values_list("pk", flat=True)))
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d code ingetrokken.", "%(count)d codes ingetrokken.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/csv/",
+                self.admin_site.admin_view(self.export_csv),
+                name="members_codebatch_csv",
+            ),
+            path(
+                "<int:pk>/labels/",
+                self.admin_site.admin_view(self.export_labels),
+                name="members_codebatch_labels",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _batch_for_export(self, request, pk):
+        if not request.user.has_perm("members.view_claimcode"):
+            raise PermissionDenied
+        return get_object_or_404(CodeBatch, pk=pk)
+
+    def export_csv(self, request, pk):
+        batch = self._batch_for_export(request, pk)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="codes-{batch.pk}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["code", "url", "status"])
+        for claim_code in batch.codes.order_by("pk"):
+            writer.writerow([claim_code.display, claim_url(request, claim_code), claim_code.status])
+        return response
+
+    def export_labels(self, request, pk):
+        """A printable A4 sheet of labels: QR code, code and address. The SVG carries no
+        style attribute and the page no <style>: the CSP forbids both; the layout is in
+        static/css/labels.css."""
+        batch = self._batch_for_export(request, pk)
+        labels = []
+        for claim_code in batch.codes.available().order_by("pk"):
+            url = claim_url(request, claim_code)
+            svg = segno.make(url, error="m").svg_inline(
+                scale=1, omitsize=True, svgclass="label__qr", title=claim_code.display
+            )
+            labels.append({"code": claim_code.display, "url": url, "svg": mark_safe(svg)})
+        return TemplateResponse(
+            request, "members/codebatch_labels.html", {"batch": batch, "labels": labels}
+        )
+
+
+@admin.register(ClaimCode)
+class ClaimCodeAdmin(admin.ModelAdmin):
+    """Codes are made in batches and change only through the actions (revoke) and
+    claims: the admin shows them, read-only."""
+
+    list_display = ("display", "batch", "status", "redeemed_at", "redeemed_by")
+    list_filter = ("status", "batch")
+    list_select_related = ("batch", "redeemed_by")
+    search_fields = ("code",)
+    fields = ("display", "batch", "status", "redeemed_at", "redeemed_by")
+    readonly_fields = fields
+    actions = ["revoke_codes"]
+
+    @admin.display(description=_("code"), ordering="code")
+    def display(self, claim_code):
+        return claim_code.display
+
+    def get_search_results(self, request, queryset, search_term):
+        # People paste codes with dashes or in lower case: search the stored form.
+        try:
+            search_term = normalise_code(search_term)
+        except MalformedCode:
+            pass
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("members.change_claimcode")
+
+    @admin.action(description=_("Geselecteerde codes intrekken"), permissions=["revoke"])
+    def revoke_codes(self, request, queryset):
+        revoked = services.claim_codes_revoke(codes=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d code ingetrokken.", "%(count)d codes ingetrokken.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("created_by", "name", "created_at", "accepted_at", "accepted_by")
+    list_select_related = ("created_by", "accepted_by")
+    search_fields = ("=created_by__number", "name")
+    fields = ("created_by", "name", "created_at", "accepted_at", "accepted_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
