@@ -295,3 +295,20 @@ def test_login_page_is_dutch_by_default_and_english_under_en(client):
     assert 'action="/en/accounts/login/"' in english.text
     with translation.override("en"):
         assert reverse("account_signup") in english.text
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/accounts/confirm-email/ongeldig/", "Bevestig e-mailadres"),
+        ("/accounts/password/reset/key/1-ongeldig/", "Ongeldige sleutel"),
+    ],
+)
+def test_invalid_links_explain_themselves_in_the_site_layout(client, path, heading):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    page = outline(response)
+    assert page.h1_count == 1
+    assert heading in response.text
+    assert 'class="site-header"' in response.text
