@@ -244,10 +244,10 @@ SESSION_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "community.logging.RequestIdFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
         "json": {"()": "community.logging.JsonFormatter"},
-    "filters": {"request_id": {"()": "community.logging.RequestIdFilter"}},
     },
     "handlers": {
         "console": {
