@@ -39,3 +39,9 @@ def email_enqueue(*, message: EmailMessage) -> TaskResult:
         to=[str(address) for address in message.to],
         html_body=html_body,
     )
+
+
+def user_display(user) -> str:
+    """How allauth names the logged-in person ("ingelogd als ..."): the e-mail address,
+    never the generated username nobody chose."""
+    return user.email

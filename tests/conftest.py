@@ -1,6 +1,8 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 from book.models import Access
 
@@ -13,8 +15,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     tests/members/test_concurrency.py need SQLite's real file locking (IMMEDIATE transactions
     wait for each other); threads on a shared-cache memory database fail with "database
     table is locked" instead of waiting."""
-    from django.conf import settings
-
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(
@@ -26,6 +26,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 def collected_static(django_test_environment):
     """Pages link their CSS through the hashed-name manifest, as in production."""
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request under /en/ leaves English active in the test's thread, and reverse() would
+    then build /en/ URLs for the next test: every test starts in Dutch."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -194,6 +194,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Renders allauth's mails in the request and sends them through the `send_email` task.
 ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "community.adapters.user_display"
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]

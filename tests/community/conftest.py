@@ -2,21 +2,10 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.utils import translation
 
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    """A request under /en/ leaves English active in the test's thread, and reverse() would
-    then build /en/ URLs for the next test. Each test here starts in Dutch and leaves the
-    language as it found it."""
-    with translation.override(settings.LANGUAGE_CODE):
-        yield
 
 
 @pytest.fixture
