@@ -489,3 +489,24 @@ def test_member_opening_an_invitation_leaves_it_open(member_client, member):
     assert messages_of(response) == [f"Je bent al lid, met nummer {member.membership.number}."]
     invitation.refresh_from_db()
     assert invitation.is_open
+
+
+def test_scanned_code_survives_login_and_is_claimed(client):
+    from allauth.account.models import EmailAddress
+
+    claim_code = ClaimCodeFactory()
+    path = f"/exemplaar/code/{claim_code.display}/"
+    user = UserFactory(email="lezer@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    login_link = f"{reverse('account_login')}?{urlencode({'next': path})}"
+    assert f'href="{login_link}"' in client.get(path).content.decode()
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": "correct horse battery staple", "next": path},
+    )
+    assert response["Location"] == path
+    response = client.post(path, follow=True)
+
+    assert response.redirect_chain == [(WELCOME, 302)]
+    assert Membership.objects.get(user=user).code == claim_code
