@@ -44,6 +44,17 @@ def test_urls_are_dutch_by_default():
     assert reverse("members:invitation", kwargs={"token": "abc"}) == "/uitnodiging/abc/"
 
 
+def test_urls_have_english_names_under_en(client):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert reverse("members:claim") == "/en/copy/"
+        assert reverse("members:mine") == "/en/my-copy/"
+        assert reverse("members:invitation", kwargs={"token": "abc"}) == "/en/invitation/abc/"
+    html = client.get("/en/copy/").content.decode()
+    assert "Claim my digital copy" in html
+
+
 # Digital copy
 
 
