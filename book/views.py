@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from members.models import user_is_member
+from stories.models import published_story_count
+from stories.views import chapter_stories
 
 from .forms import ReadingPositionForm
 from .models import Book, Chapter, ReadingPosition
@@ -34,7 +36,14 @@ def _continue_reading(user, is_member):
 @require_safe
 def home(request):
     book = Book.objects.current()
-    chapters = Chapter.objects.visible_to(request.user).filter(book=book).in_order() if book else []
+    chapters = (
+        Chapter.objects.visible_to(request.user)
+        .filter(book=book)
+        .in_order()
+        .annotate(story_count=published_story_count())
+        if book
+        else []
+    )
     is_member = user_is_member(request.user)
     return render(
         request,
@@ -77,6 +86,9 @@ def chapter_detail(request, slug):
             "can_read": can_read,
             "is_member": is_member,
             "track_position": can_read and request.user.is_authenticated,
+            "stories": chapter_stories(
+                request, chapter=chapter, can_read=can_read, is_member=is_member
+            ),
         },
     )
 

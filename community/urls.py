@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", book_views.home, name="home"),
     path("", include("book.urls")),
     path("", include("members.urls")),
+    path("", include("stories.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

@@ -66,6 +66,12 @@ def staff(db):
 
 
 @pytest.fixture
+def curator(db):
+    """A curator moderates stories: a staff account (with a copy of the book)."""
+    return MembershipFactory(user=UserFactory(is_staff=True)).user
+
+
+@pytest.fixture
 def member_client(client, member):
     client.force_login(member)
     return client

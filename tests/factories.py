@@ -1,9 +1,14 @@
+import uuid
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from book.models import Access, Book, Chapter
+from community.markdown import render_markdown
 from members.codes import generate_code
 from members.models import ClaimCode, CodeBatch, Invitation, Membership
+from stories.models import Reply, Status, Story, Theme
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -71,3 +76,38 @@ class ChapterFactory(factory.django.DjangoModelFactory):
     body = "## Begin\n\nEerste alinea van het hoofdstuk.\n\n## Verder\n\nTweede alinea."
     access = Access.OPEN
     is_published = True
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Thema {n}")
+    slug = factory.Sequence(lambda n: f"thema-{n}")
+
+
+class StoryFactory(factory.django.DjangoModelFactory):
+    """A published story, as if it went through the services (body_html rendered)."""
+
+    class Meta:
+        model = Story
+
+    chapter = factory.SubFactory(ChapterFactory)
+    author = factory.SubFactory(MembershipFactory)
+    title = factory.Sequence(lambda n: f"Verhaal {n}")
+    body = "Wat we samen deden en wat we ervan **leerden**."
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body).html)
+    status = Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+    submission_key = factory.LazyFunction(uuid.uuid4)
+
+
+class ReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reply
+
+    story = factory.SubFactory(StoryFactory)
+    author = factory.SubFactory(MembershipFactory)
+    body = "Dit herken ik."
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body).html)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "community",
     "book",
     "members",
+    "stories",
 ]
 
 MIDDLEWARE = [
@@ -264,3 +265,8 @@ LOGGING = {
 }
 
 SITE_NAME = "Het boek waar je lid van kunt worden"
+
+# How new learning stories reach readers: "pre" (a curator approves every story), "post"
+# (published at once, curators hide afterwards) or "auto" (a member's stories wait for a
+# curator until one of them has been approved, then publish at once).
+STORIES_MODERATION = env("DJANGO_STORIES_MODERATION", "auto")

@@ -1,0 +1,80 @@
+"""Atom feeds of published stories: the whole book, and one chapter. A feed shows what
+its visitor may read, so an anonymous feed reader gets only the stories under open
+chapters (a logged-in browser sees what the member sees)."""
+
+from dataclasses import dataclass
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from book.models import Book, Chapter
+
+from .models import Story
+
+FEED_SIZE = 30
+
+
+@dataclass(frozen=True)
+class _Scope:
+    user: object
+    chapter: Chapter | None = None
+
+
+class StoryFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request, *args, **kwargs):
+        return _Scope(user=request.user)
+
+    def title(self, obj):
+        book = Book.objects.current()
+        return _("Leerverhalen · %(book)s") % {"book": book.title if book else ""}
+
+    def subtitle(self, obj):
+        return _("De nieuwste leerverhalen van de leden, onder de hoofdstukken van het boek.")
+
+    def link(self, obj):
+        return reverse("stories:latest")
+
+    def stories(self, obj):
+        return Story.objects.visible_to(obj.user).published().select_related("chapter", "author")
+
+    def items(self, obj):
+        return self.stories(obj).order_by("-published_at", "-pk")[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        # Already sanitised by community.markdown; the feed writer escapes it as text.
+        return item.body_html
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return str(item.author) if item.author else _("Een oud-lid")
+
+    def item_categories(self, item):
+        return [item.chapter.title]
+
+
+class ChapterStoryFeed(StoryFeed):
+    def get_object(self, request, slug):
+        chapter = get_object_or_404(Chapter.objects.visible_to(request.user), slug=slug)
+        return _Scope(user=request.user, chapter=chapter)
+
+    def title(self, obj):
+        return _("Leerverhalen bij “%(chapter)s”") % {"chapter": obj.chapter.title}
+
+    def link(self, obj):
+        return obj.chapter.get_absolute_url() + "#verhalen"
+
+    def stories(self, obj):
+        return super().stories(obj).filter(chapter=obj.chapter)

@@ -1,0 +1,379 @@
+"""Learning stories ("leerverhalen"): what members write beneath a chapter, the
+reactions and replies they give each other, and the reports that bring a story or
+reply to a curator. Every change of state goes through stories.services."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from book.models import Access, Chapter
+from members.models import Membership, user_is_member
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Concept")
+    PENDING = "pending", _("Wacht op een curator")
+    PUBLISHED = "published", _("Gepubliceerd")
+    FEATURED = "featured", _("Uitgelicht")
+    HIDDEN = "hidden", _("Verborgen")
+
+
+#: The states in which a story is out in the open for its readers.
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.FEATURED)
+
+
+class ReactionKind(models.TextChoices):
+    RECOGNISABLE = "herkenbaar", _("Herkenbaar")
+    THANKS = "dank", _("Dank je wel")
+
+
+class Theme(models.Model):
+    """A theme a story is about, chosen from a short list the curators keep. A model
+    rather than free tags: filtering stays exact and spelling variants cannot split a
+    theme in two."""
+
+    name = models.CharField(_("naam"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("thema")
+        verbose_name_plural = _("thema's")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+def _reaction_count(kind: str):
+    counts = (
+        Reaction.objects.filter(story=OuterRef("pk"), kind=kind)
+        .order_by()
+        .values("story")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def _reply_count():
+    counts = (
+        Reply.objects.filter(story=OuterRef("pk"), is_hidden=False)
+        .order_by()
+        .values("story")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def pending_moderation(self):
+        return self.filter(status=Status.PENDING).order_by("created_at", "pk")
+
+    def by(self, membership):
+        return self.filter(author=membership)
+
+    def visible_to(self, user, *, is_member: bool | None = None):
+        """Stories whose page exists for `user`.
+
+        Everyone: published and featured stories under published chapters; for readers
+        without a copy only under open chapters (as with the chapters themselves).
+        Authors also see their own stories in every state. Curators (staff) see every
+        state but other people's drafts, under every chapter. Pass `is_member` when the
+        caller already knows it, to save the query."""
+        if not user.is_authenticated:
+            return self.published().filter(chapter__is_published=True, chapter__access=Access.OPEN)
+        own = Q(author__user=user)
+        if user.is_staff:
+            return self.filter(~Q(status=Status.DRAFT) | own)
+        if is_member is None:
+            is_member = user_is_member(user)
+        public = Q(status__in=PUBLIC_STATUSES, chapter__is_published=True)
+        if not is_member:
+            public &= Q(chapter__access=Access.OPEN)
+        return self.filter(public | own)
+
+    def in_reading_order(self):
+        """Featured stories first, then the others newest first."""
+        return self.annotate(
+            featured_first=Case(
+                When(status=Status.FEATURED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        ).order_by("featured_first", "-published_at", "-pk")
+
+    def for_display(self, user=None):
+        """With what a story card shows, in a fixed number of queries whatever the
+        number of stories: chapter and author joined, themes prefetched, reaction and
+        reply counts annotated, and whether `user` gave each reaction."""
+        queryset = (
+            self.select_related("chapter", "author")
+            .prefetch_related("themes")
+            .annotate(
+                recognisable_count=_reaction_count(ReactionKind.RECOGNISABLE),
+                thanks_count=_reaction_count(ReactionKind.THANKS),
+                reply_count=_reply_count(),
+            )
+        )
+        if user is not None and user.is_authenticated:
+            mine = Reaction.objects.filter(story=OuterRef("pk"), member__user=user)
+            queryset = queryset.annotate(
+                recognisable_given=Exists(mine.filter(kind=ReactionKind.RECOGNISABLE)),
+                thanks_given=Exists(mine.filter(kind=ReactionKind.THANKS)),
+            )
+        return queryset
+
+
+class Story(models.Model):
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.PROTECT, related_name="stories", verbose_name=_("hoofdstuk")
+    )
+    # Nullable: when a member leaves, their stories can stay, anonymised, in the book.
+    author = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("auteur"),
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    body = models.TextField(_("verhaal (Markdown)"))
+    body_html = models.TextField(editable=False, blank=True)
+    photo = models.ImageField(_("foto"), upload_to="stories/", blank=True)
+    thumbnail = models.ImageField(upload_to="stories/", blank=True, editable=False)
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_alt = models.CharField(_("beschrijving van de foto"), max_length=300, blank=True)
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="stories", verbose_name=_("thema's")
+    )
+    municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    hidden_reason = models.CharField(_("reden van verbergen"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("geschreven op"), default=timezone.now)
+    updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+    published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
+    edited = models.BooleanField(_("bewerkt na publicatie"), default=False)
+    submission_key = models.UUIDField(_("verzendsleutel"), editable=False)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("leerverhaal")
+        verbose_name_plural = _("leerverhalen")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A double click sends the same key twice; only one story comes of it.
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], name="story_unique_submission"
+            )
+        ]
+        indexes = [models.Index(fields=["chapter", "status", "published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("stories:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title) or "verhaal"
+
+    @property
+    def anchor(self) -> str:
+        return f"verhaal-{self.pk}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_featured(self) -> bool:
+        return self.status == Status.FEATURED
+
+    def is_by(self, user) -> bool:
+        return bool(user.is_authenticated and self.author_id and self.author.user_id == user.pk)
+
+
+class ReplyQuerySet(models.QuerySet):
+    def shown(self):
+        return self.filter(is_hidden=False)
+
+    def for_display(self):
+        return self.select_related("author").order_by("created_at", "pk")
+
+
+class Reply(models.Model):
+    """An answer to a story, one level deep. Deleting one removes it for good: nothing
+    hangs beneath a reply, so there is no thread to keep together."""
+
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="replies", verbose_name=_("verhaal")
+    )
+    author = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="story_replies",
+        verbose_name=_("auteur"),
+    )
+    body = models.TextField(_("reactie (Markdown)"))
+    body_html = models.TextField(editable=False, blank=True)
+    is_hidden = models.BooleanField(_("verborgen"), default=False)
+    hidden_reason = models.CharField(_("reden van verbergen"), max_length=300, blank=True)
+    edited = models.BooleanField(_("bewerkt"), default=False)
+    created_at = models.DateTimeField(_("geschreven op"), default=timezone.now)
+    updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reactie")
+        verbose_name_plural = _("reacties")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:60]
+
+    def get_absolute_url(self):
+        return f"{self.story.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"reactie-{self.pk}"
+
+    def is_by(self, user) -> bool:
+        return bool(user.is_authenticated and self.author_id and self.author.user_id == user.pk)
+
+
+class Reaction(models.Model):
+    """A member's "Herkenbaar" or "Dank je wel" under a story; given or taken back."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="reactions")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("soort"), max_length=12, choices=ReactionKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("waardering")
+        verbose_name_plural = _("waarderingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "member", "kind"], name="reaction_once_per_member"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.story_id}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class Report(models.Model):
+    """A member telling the curators that a story or a reply is not right. Exactly one
+    of `story` and `reply` is set; a member reports an item once (the constraints)."""
+
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeld door")
+    )
+    reason = models.TextField(_("reden"), max_length=1000)
+    created_at = models.DateTimeField(_("gemeld op"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("afgehandeld door"),
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(story__isnull=False, reply__isnull=True)
+                | Q(story__isnull=True, reply__isnull=False),
+                name="report_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "story"],
+                condition=Q(story__isnull=False),
+                name="report_story_once_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "reply"],
+                condition=Q(reply__isnull=False),
+                name="report_reply_once_per_member",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reason[:60]
+
+    @property
+    def target(self):
+        return self.story if self.story_id else self.reply
+
+
+class ModerationAction(models.Model):
+    """What a curator (or the report threshold, with no curator) did to a story or a
+    reply, and why: the record behind every change of moderation state."""
+
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, null=True, blank=True, related_name="moderation_log"
+    )
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="moderation_log"
+    )
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("curator"),
+    )
+    action = models.CharField(_("handeling"), max_length=20)
+    reason = models.CharField(_("reden"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderatie")
+        verbose_name_plural = _("moderaties")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action} · {self.created_at:%Y-%m-%d}"
+
+
+def published_story_count():
+    """An annotation for chapters: how many published stories each holds."""
+    return Count("stories", filter=Q(stories__status__in=PUBLIC_STATUSES), distinct=True)

@@ -1,0 +1,498 @@
+"""Every change to stories, reactions, replies and reports.
+
+Moderation (settings.STORIES_MODERATION):
+  "pre"   every submitted story waits for a curator (status pending), and so does an
+          edit of a published story;
+  "post"  stories are published at once; curators hide what should not be there;
+  "auto"  (default) a member's stories wait for a curator until one of them has been
+          approved ("trusted author"); after that they are published at once.
+Curators (staff) publish at once in every mode.
+
+Spam limits: a member without an approved story yet ("new member", the same test as
+"auto" moderation uses: approval by a curator, not the passing of time, is what earns
+trust) may post at most NEW_MEMBER_STORIES_PER_HOUR stories and
+NEW_MEMBER_REPLIES_PER_HOUR replies per hour. The counts come from the database rows, so
+they hold across processes without a shared cache.
+
+Double submission: the write form carries a `submission_key` (a UUID made when the
+form is shown); submitting the same key again returns the story the first submit made,
+and a unique constraint (author, submission_key) settles two requests racing."""
+
+import uuid
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from book.models import Chapter
+from community.images import ProcessedPhoto
+from community.markdown import render_markdown
+from members.models import Membership
+
+from .models import (
+    PUBLIC_STATUSES,
+    ModerationAction,
+    Reaction,
+    ReactionKind,
+    Reply,
+    Report,
+    Status,
+    Story,
+    Theme,
+)
+
+NEW_MEMBER_STORIES_PER_HOUR = 3
+NEW_MEMBER_REPLIES_PER_HOUR = 10
+REPORTS_TO_HIDE = 3
+# Stored as written, in the book's language: a record, not an interface string.
+AUTO_HIDDEN_REASON = "automatisch verborgen na meldingen"
+MODERATION_MODES = {"pre", "post", "auto"}
+
+
+class StoryError(Exception):
+    """A change that cannot go through; `message` is for the person who tried."""
+
+    message = _("Dat lukte niet.")
+
+    def __init__(self, message=None):
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+    def __str__(self):
+        return str(self.message)
+
+
+class NotAllowed(StoryError):
+    message = _("Dat mag je niet doen.")
+
+
+class RateLimited(StoryError):
+    pass
+
+
+class AlreadyReported(StoryError):
+    message = _("Je hebt dit al gemeld. Een curator kijkt ernaar.")
+
+
+class ModerationError(StoryError):
+    pass
+
+
+# ---- Helpers ------------------------------------------------------------------------
+
+
+def moderation_mode() -> str:
+    mode = getattr(settings, "STORIES_MODERATION", "auto")
+    if mode not in MODERATION_MODES:
+        raise ValueError(f"STORIES_MODERATION must be one of {sorted(MODERATION_MODES)}")
+    return mode
+
+
+def author_is_trusted(membership: Membership) -> bool:
+    """Whether a curator has approved one of this member's stories (and it is still
+    out in the open: a story hidden later no longer vouches for its author)."""
+    return Story.objects.filter(author=membership, status__in=PUBLIC_STATUSES).exists()
+
+
+def _is_curator(membership: Membership) -> bool:
+    return bool(membership.user and membership.user.is_staff)
+
+
+def _profile_value(membership: Membership, name: str) -> str:
+    """A field of the member's profile, when there is a profile (on the membership or
+    on the user) that has it; empty otherwise."""
+    for owner in (membership, membership.user):
+        profile = getattr(owner, "profile", None) if owner is not None else None
+        value = getattr(profile, name, "") if profile is not None else ""
+        if value:
+            return str(value)
+    return ""
+
+
+def _check_rate(membership: Membership, *, model, limit: int, message) -> None:
+    if _is_curator(membership) or author_is_trusted(membership):
+        return
+    since = timezone.now() - timedelta(hours=1)
+    if model.objects.filter(author=membership, created_at__gte=since).count() >= limit:
+        raise RateLimited(message)
+
+
+def _status_on_submit(membership: Membership) -> str:
+    mode = moderation_mode()
+    if mode == "post" or _is_curator(membership):
+        return Status.PUBLISHED
+    if mode == "auto" and author_is_trusted(membership):
+        return Status.PUBLISHED
+    return Status.PENDING
+
+
+def _publish(story: Story, status: str = Status.PUBLISHED) -> None:
+    story.status = status
+    story.hidden_reason = ""
+    if story.published_at is None:
+        story.published_at = timezone.now()
+
+
+def _set_photo(story: Story, photo: ProcessedPhoto | None, remove: bool) -> list[str]:
+    """Attach a new photo or remove the old one; returns the names of files that are
+    no longer used, to delete once the transaction has committed."""
+    old = [f.name for f in (story.photo, story.thumbnail) if f]
+    if photo is not None:
+        story.photo.save(photo.image.name, photo.image, save=False)
+        story.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        story.photo_width, story.photo_height = photo.width, photo.height
+        return old
+    if remove:
+        story.photo = story.thumbnail = ""
+        story.photo_width = story.photo_height = None
+        story.photo_alt = ""
+        return old
+    return []
+
+
+def _delete_files_on_commit(names: Iterable[str]) -> None:
+    names = [name for name in names if name]
+    if not names:
+        return
+
+    def delete():
+        storage = Story._meta.get_field("photo").storage
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def _log(*, curator, action: str, reason: str = "", story=None, reply=None) -> None:
+    ModerationAction.objects.create(
+        story=story, reply=reply, curator=curator, action=action, reason=reason[:300]
+    )
+
+
+# ---- Stories ------------------------------------------------------------------------
+
+
+def story_submit(
+    *,
+    author: Membership,
+    chapter: Chapter,
+    title: str,
+    body: str,
+    draft: bool = False,
+    submission_key: uuid.UUID | None = None,
+    themes: Iterable[Theme] = (),
+    municipality: str = "",
+    photo: ProcessedPhoto | None = None,
+    photo_alt: str = "",
+) -> Story:
+    """A new story by `author` beneath `chapter`: a draft, or submitted (then pending or
+    published as the moderation mode says). The same `submission_key` twice gives the
+    story made the first time."""
+    submission_key = submission_key or uuid.uuid4()
+    with transaction.atomic():
+        existing = Story.objects.filter(author=author, submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+        _check_rate(
+            author,
+            model=Story,
+            limit=NEW_MEMBER_STORIES_PER_HOUR,
+            message=ngettext_lazy(
+                "Je hebt het afgelopen uur al %(limit)d verhaal geplaatst. Nieuwe leden "
+                "kunnen %(limit)d verhaal per uur plaatsen; probeer het later nog eens. "
+                "Je tekst staat hieronder nog klaar.",
+                "Je hebt het afgelopen uur al %(limit)d verhalen geplaatst. Nieuwe leden "
+                "kunnen %(limit)d verhalen per uur plaatsen; probeer het later nog eens. "
+                "Je tekst staat hieronder nog klaar.",
+                "limit",
+            )
+            % {"limit": NEW_MEMBER_STORIES_PER_HOUR},
+        )
+        story = Story(
+            chapter=chapter,
+            author=author,
+            title=title.strip(),
+            body=body,
+            body_html=render_markdown(body).html,
+            municipality=municipality.strip() or _profile_value(author, "municipality"),
+            photo_alt=photo_alt.strip(),
+            submission_key=submission_key,
+            status=Status.DRAFT,
+        )
+        if not draft:
+            status = _status_on_submit(author)
+            if status == Status.PUBLISHED:
+                _publish(story)
+            else:
+                story.status = status
+        _set_photo(story, photo, remove=False)
+        try:
+            with transaction.atomic():
+                story.save()
+        except IntegrityError:
+            # Another request with the same key got there first: that story is the one.
+            _delete_files_on_commit([story.photo.name, story.thumbnail.name])
+            return Story.objects.get(author=author, submission_key=submission_key)
+        story.themes.set(themes)
+        return story
+
+
+def story_update(
+    *,
+    story: Story,
+    editor,
+    title: str,
+    body: str,
+    submit: bool = False,
+    themes: Iterable[Theme] | None = None,
+    municipality: str | None = None,
+    photo: ProcessedPhoto | None = None,
+    remove_photo: bool = False,
+    photo_alt: str | None = None,
+) -> Story:
+    """The author changes their story. A draft stays a draft unless `submit`; a
+    published story stays published and is marked as edited (in "pre" mode it goes
+    back to the curators). A hidden story cannot be edited: it is with the curators."""
+    with transaction.atomic():
+        story = (
+            Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
+        )
+        if not story.is_by(editor):
+            raise NotAllowed
+        if story.status == Status.HIDDEN:
+            raise NotAllowed(
+                _("Dit verhaal is verborgen door een curator en kan niet worden bewerkt.")
+            )
+        story.title = title.strip()
+        story.body = body
+        story.body_html = render_markdown(body).html
+        if municipality is not None:
+            story.municipality = municipality.strip()
+        if photo_alt is not None:
+            story.photo_alt = photo_alt.strip()
+        stale = _set_photo(story, photo, remove_photo)
+        if story.status == Status.DRAFT and submit:
+            status = _status_on_submit(story.author)
+            if status == Status.PUBLISHED:
+                _publish(story)
+            else:
+                story.status = status
+        elif story.is_public:
+            story.edited = True
+            if moderation_mode() == "pre" and not _is_curator(story.author):
+                story.status = Status.PENDING
+        story.save()
+        if themes is not None:
+            story.themes.set(themes)
+        _delete_files_on_commit(stale)
+        return story
+
+
+def story_delete(*, story: Story, member) -> None:
+    """The author removes their story, with its reactions, replies and reports. Allowed
+    in every state, hidden too: what someone wrote remains theirs to take back."""
+    with transaction.atomic():
+        story = (
+            Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
+        )
+        if not story.is_by(member):
+            raise NotAllowed
+        files = [story.photo.name, story.thumbnail.name]
+        story.delete()
+        _delete_files_on_commit(files)
+
+
+MODERATION_ACTIONS = {
+    # action: (states it applies to, resulting state)
+    "approve": ({Status.PENDING}, Status.PUBLISHED),
+    "feature": ({Status.PENDING, Status.PUBLISHED}, Status.FEATURED),
+    "unfeature": ({Status.FEATURED}, Status.PUBLISHED),
+    "hide": ({Status.PENDING, Status.PUBLISHED, Status.FEATURED}, Status.HIDDEN),
+    "restore": ({Status.HIDDEN}, Status.PUBLISHED),
+}
+
+
+def story_moderate(*, story: Story, curator, action: str, reason: str = "") -> Story:
+    """A curator's decision on a story: approve, feature, unfeature, hide (with a
+    reason, which the author sees) or restore. Approving or restoring also settles
+    the open reports on the story. `curator` is None for the system's own decisions."""
+    if action not in MODERATION_ACTIONS:
+        raise ValueError(f"unknown moderation action {action!r}")
+    reason = reason.strip()
+    if action == "hide" and not reason:
+        raise ModerationError(_("Geef een reden op: de auteur krijgt die te zien."))
+    if curator is not None and not curator.is_staff:
+        raise NotAllowed
+    allowed_from, result = MODERATION_ACTIONS[action]
+    with transaction.atomic():
+        story = Story.objects.select_for_update().get(pk=story.pk)
+        if story.status not in allowed_from:
+            raise ModerationError(
+                _("Dat kan niet bij een verhaal met status “%(status)s”.")
+                % {"status": story.get_status_display()}
+            )
+        if result == Status.HIDDEN:
+            story.status = Status.HIDDEN
+            story.hidden_reason = reason[:300]
+        else:
+            _publish(story, result)
+        story.save(update_fields=["status", "hidden_reason", "published_at", "updated_at"])
+        if action in {"approve", "restore"}:
+            story.reports.open().update(resolved_at=timezone.now(), resolved_by=curator)
+        _log(curator=curator, action=action, reason=reason, story=story)
+        return story
+
+
+# ---- Reactions ----------------------------------------------------------------------
+
+
+def reaction_toggle(*, story: Story, member: Membership, kind: str) -> bool:
+    """Give the reaction, or take it back when given already; returns whether it is
+    given now. Only on stories that are out in the open."""
+    if kind not in ReactionKind.values:
+        raise ValueError(f"unknown reaction {kind!r}")
+    if not story.is_public:
+        raise NotAllowed
+    with transaction.atomic():
+        deleted, _detail = Reaction.objects.filter(story=story, member=member, kind=kind).delete()
+        if deleted:
+            return False
+        try:
+            with transaction.atomic():
+                Reaction.objects.create(story=story, member=member, kind=kind)
+        except IntegrityError:
+            pass  # a second click raced the first: the reaction is there, as asked
+        return True
+
+
+def reaction_counts(*, story: Story) -> dict[str, int]:
+    counts = dict.fromkeys(ReactionKind.values, 0)
+    for kind in Reaction.objects.filter(story=story).values_list("kind", flat=True):
+        counts[kind] += 1
+    return counts
+
+
+# ---- Replies ------------------------------------------------------------------------
+
+
+def reply_create(*, story: Story, author: Membership, body: str) -> Reply:
+    if not story.is_public:
+        raise NotAllowed
+    with transaction.atomic():
+        _check_rate(
+            author,
+            model=Reply,
+            limit=NEW_MEMBER_REPLIES_PER_HOUR,
+            message=_(
+                "Je hebt het afgelopen uur al %(limit)d reacties geplaatst. Nieuwe leden "
+                "kunnen %(limit)d reacties per uur plaatsen; probeer het later nog eens. "
+                "Je tekst staat hieronder nog klaar."
+            )
+            % {"limit": NEW_MEMBER_REPLIES_PER_HOUR},
+        )
+        return Reply.objects.create(
+            story=story, author=author, body=body, body_html=render_markdown(body).html
+        )
+
+
+def reply_update(*, reply: Reply, editor, body: str) -> Reply:
+    with transaction.atomic():
+        reply = (
+            Reply.objects.select_for_update(of=("self",)).select_related("author").get(pk=reply.pk)
+        )
+        if not reply.is_by(editor) or reply.is_hidden:
+            raise NotAllowed
+        reply.body = body
+        reply.body_html = render_markdown(body).html
+        reply.edited = True
+        reply.save()
+        return reply
+
+
+def reply_delete(*, reply: Reply, member) -> None:
+    """Removes the reply for good (replies are one level deep: nothing hangs on one)."""
+    with transaction.atomic():
+        reply = (
+            Reply.objects.select_for_update(of=("self",)).select_related("author").get(pk=reply.pk)
+        )
+        if not reply.is_by(member):
+            raise NotAllowed
+        reply.delete()
+
+
+def reply_moderate(*, reply: Reply, curator, action: str, reason: str = "") -> Reply:
+    """Hide (reason required) or restore a reply."""
+    if action not in {"hide", "restore"}:
+        raise ValueError(f"unknown moderation action {action!r}")
+    reason = reason.strip()
+    if action == "hide" and not reason:
+        raise ModerationError(_("Geef een reden op: de auteur krijgt die te zien."))
+    if curator is not None and not curator.is_staff:
+        raise NotAllowed
+    with transaction.atomic():
+        reply = Reply.objects.select_for_update().get(pk=reply.pk)
+        reply.is_hidden = action == "hide"
+        reply.hidden_reason = reason[:300] if reply.is_hidden else ""
+        reply.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+        if action == "restore":
+            reply.reports.open().update(resolved_at=timezone.now(), resolved_by=curator)
+        _log(curator=curator, action=action, reason=reason, reply=reply)
+        return reply
+
+
+# ---- Reports ------------------------------------------------------------------------
+
+
+def report_create(
+    *, reporter: Membership, reason: str, story: Story | None = None, reply: Reply | None = None
+) -> Report:
+    """A member reports a story or a reply, once. When REPORTS_TO_HIDE different
+    members have open reports on an item, it is hidden until a curator has looked."""
+    if (story is None) == (reply is None):
+        raise ValueError("report exactly one of story and reply")
+    reason = reason.strip()
+    if not reason:
+        raise StoryError(_("Schrijf kort op wat er niet klopt."))
+    target_author_id = (story or reply).author_id
+    if target_author_id is not None and target_author_id == reporter.pk:
+        raise NotAllowed(_("Je kunt je eigen bijdrage niet melden."))
+    with transaction.atomic():
+        if Report.objects.filter(reporter=reporter, story=story, reply=reply).exists():
+            raise AlreadyReported
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    reporter=reporter, story=story, reply=reply, reason=reason
+                )
+        except IntegrityError:
+            raise AlreadyReported from None
+        open_reports = Report.objects.open().filter(story=story, reply=reply)
+        if open_reports.values("reporter").distinct().count() >= REPORTS_TO_HIDE:
+            _hide_after_reports(story=story, reply=reply)
+        return report
+
+
+def _hide_after_reports(*, story: Story | None, reply: Reply | None) -> None:
+    if story is not None:
+        story = Story.objects.select_for_update().get(pk=story.pk)
+        if story.status in PUBLIC_STATUSES or story.status == Status.PENDING:
+            story_moderate(story=story, curator=None, action="hide", reason=AUTO_HIDDEN_REASON)
+    elif not Reply.objects.get(pk=reply.pk).is_hidden:
+        reply_moderate(reply=reply, curator=None, action="hide", reason=AUTO_HIDDEN_REASON)
+
+
+def report_resolve(*, report: Report, curator) -> Report:
+    """A curator has looked at a report (whatever they decided about the item)."""
+    if not curator.is_staff:
+        raise NotAllowed
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=curator
+        )
+        report.refresh_from_db()
+        return report

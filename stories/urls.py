@@ -1,0 +1,24 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import feeds, views
+
+app_name = "stories"
+
+urlpatterns = [
+    path(_("verhalen/"), views.story_latest, name="latest"),
+    path(_("verhalen/feed/"), feeds.StoryFeed(), name="feed"),
+    path(_("verhalen/mijn/"), views.story_mine, name="mine"),
+    path(_("verhalen/schrijven/<slug:chapter_slug>/"), views.story_create, name="create"),
+    path(_("verhalen/<int:pk>/"), views.story_redirect, name="redirect"),
+    path(_("verhalen/<int:pk>-<slug:slug>/"), views.story_detail, name="detail"),
+    path(_("verhalen/<int:pk>/bewerken/"), views.story_edit, name="edit"),
+    path(_("verhalen/<int:pk>/verwijderen/"), views.story_delete, name="delete"),
+    path(_("verhalen/<int:pk>/waardering/"), views.reaction_toggle, name="react"),
+    path(_("verhalen/<int:pk>/reageren/"), views.reply_create, name="reply"),
+    path(_("verhalen/<int:pk>/melden/"), views.story_report, name="report"),
+    path(_("reacties/<int:pk>/bewerken/"), views.reply_edit, name="reply_edit"),
+    path(_("reacties/<int:pk>/verwijderen/"), views.reply_delete, name="reply_delete"),
+    path(_("reacties/<int:pk>/melden/"), views.reply_report, name="reply_report"),
+    path(_("hoofdstuk/<slug:slug>/verhalen/feed/"), feeds.ChapterStoryFeed(), name="chapter_feed"),
+]
