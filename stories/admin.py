@@ -129,19 +129,19 @@ class StoryAdmin(admin.ModelAdmin):
             _("bekijk"),
         )
 
-    @admin.action(description=_("Goedkeuren en publiceren"))
+    @admin.action(permissions=["change"], description=_("Goedkeuren en publiceren"))
     def approve(self, request, queryset):
         _moderate_stories(self, request, queryset, "approve")
 
-    @admin.action(description=_("Uitlichten"))
+    @admin.action(permissions=["change"], description=_("Uitlichten"))
     def feature(self, request, queryset):
         _moderate_stories(self, request, queryset, "feature")
 
-    @admin.action(description=_("Niet meer uitlichten"))
+    @admin.action(permissions=["change"], description=_("Niet meer uitlichten"))
     def unfeature(self, request, queryset):
         _moderate_stories(self, request, queryset, "unfeature")
 
-    @admin.action(description=_("Verbergen (met reden)"))
+    @admin.action(permissions=["change"], description=_("Verbergen (met reden)"))
     def hide(self, request, queryset):
         return _hide_with_reason(
             self,
@@ -152,7 +152,7 @@ class StoryAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Terugzetten (weer zichtbaar)"))
+    @admin.action(permissions=["change"], description=_("Terugzetten (weer zichtbaar)"))
     def restore(self, request, queryset):
         _moderate_stories(self, request, queryset, "restore")
 
@@ -179,7 +179,7 @@ class ReplyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Verbergen (met reden)"))
+    @admin.action(permissions=["change"], description=_("Verbergen (met reden)"))
     def hide(self, request, queryset):
         return _hide_with_reason(
             self,
@@ -190,7 +190,7 @@ class ReplyAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Terugzetten (weer zichtbaar)"))
+    @admin.action(permissions=["change"], description=_("Terugzetten (weer zichtbaar)"))
     def restore(self, request, queryset):
         for reply in queryset:
             services.reply_moderate(reply=reply, curator=request.user, action="restore")
@@ -217,7 +217,7 @@ class ReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Afgehandeld"))
+    @admin.action(permissions=["change"], description=_("Afgehandeld"))
     def resolve(self, request, queryset):
         for report in queryset:
             services.report_resolve(report=report, curator=request.user)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
 
-from .models import Story
+from .models import Story, author_related
 
 FEED_SIZE = 30
 
@@ -40,7 +40,11 @@ class StoryFeed(Feed):
         return reverse("stories:latest")
 
     def stories(self, obj):
-        return Story.objects.visible_to(obj.user).published().select_related("chapter", "author")
+        return (
+            Story.objects.visible_to(obj.user)
+            .published()
+            .select_related("chapter", *author_related("author"))
+        )
 
     def items(self, obj):
         return self.stories(obj).order_by("-published_at", "-pk")[:FEED_SIZE]
@@ -59,7 +63,7 @@ class StoryFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return str(item.author) if item.author else _("Een oud-lid")
+        return item.author_name
 
     def item_categories(self, item):
         return [item.chapter.title]

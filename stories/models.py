@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from book.models import Access, Chapter
 from members.models import Membership, user_is_member
 
+from .profiles import profile_lookup
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Concept")
@@ -71,6 +73,23 @@ def _reply_count():
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
+def author_related(path: str) -> list[str]:
+    """What to select_related for showing an author's name: the membership, and its
+    profile when members have one (its display name)."""
+    if profile_lookup("display_name")[0] == "author__profile__display_name":
+        return [path, f"{path}__profile"]
+    return [path]
+
+
+def author_name(membership: Membership | None) -> str:
+    """The name a member chose in their profile, "Lid nr. N" without one, and for an
+    author who has left, "Een oud-lid"."""
+    if membership is None:
+        return str(_("Een oud-lid"))
+    profile = getattr(membership, "profile", None)
+    return getattr(profile, "display_name", "") or str(membership)
+
+
 class StoryQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status__in=PUBLIC_STATUSES)
@@ -116,7 +135,7 @@ class StoryQuerySet(models.QuerySet):
         number of stories: chapter and author joined, themes prefetched, reaction and
         reply counts annotated, and whether `user` gave each reaction."""
         queryset = (
-            self.select_related("chapter", "author")
+            self.select_related("chapter", *author_related("author"))
             .prefetch_related("themes")
             .annotate(
                 recognisable_count=_reaction_count(ReactionKind.RECOGNISABLE),
@@ -207,13 +226,17 @@ class Story(models.Model):
     def is_by(self, user) -> bool:
         return bool(user.is_authenticated and self.author_id and self.author.user_id == user.pk)
 
+    @property
+    def author_name(self) -> str:
+        return author_name(self.author)
+
 
 class ReplyQuerySet(models.QuerySet):
     def shown(self):
         return self.filter(is_hidden=False)
 
     def for_display(self):
-        return self.select_related("author").order_by("created_at", "pk")
+        return self.select_related(*author_related("author")).order_by("created_at", "pk")
 
 
 class Reply(models.Model):
@@ -258,6 +281,10 @@ class Reply(models.Model):
 
     def is_by(self, user) -> bool:
         return bool(user.is_authenticated and self.author_id and self.author.user_id == user.pk)
+
+    @property
+    def author_name(self) -> str:
+        return author_name(self.author)
 
 
 class Reaction(models.Model):
