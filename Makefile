@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 	  if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$p; exit; fi; done; \
 	  ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1)
 
-.PHONY: run test test-postgres screenshots lint format check messages static gettext chromium clean
+.PHONY: run serve test test-postgres screenshots lint format check messages static gettext chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python 3.12+ found: install python3.12 or newer."; exit 1; }
@@ -37,6 +37,11 @@ run: messages static
 	$(PY) manage.py load_demo
 	@echo "Serving http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production mode on this machine: gunicorn + the task worker with the production
+# settings; local-only values for whatever is not set (scripts/serve-local.sh, README).
+serve: messages static
+	PORT=$(PORT) bash scripts/serve-local.sh
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -147,6 +147,18 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+# PostgreSQL: each web process keeps its connection for DJANGO_CONN_MAX_AGE seconds, or,
+# with DJANGO_DB_POOL=true, holds a psycopg pool of them. Django refuses a pool together
+# with persistent connections, so the pool sets CONN_MAX_AGE to 0.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DJANGO_DB_POOL", False
+):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DJANGO_DB_POOL_MIN_SIZE", 1),
+        "max_size": env_int("DJANGO_DB_POOL_MAX_SIZE", 4),
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
@@ -196,6 +208,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Renders allauth's mails in the request and sends them through the `send_email` task.
 ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "community.adapters.user_display"
+# Behind nginx every request comes from the proxy's address: with the number of proxies
+# we run, allauth (and the code-attempt limit in members/ratelimit.py) take the client's
+# address from X-Forwarded-For instead. 0 ignores the header, which anyone can forge.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
@@ -205,7 +221,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))

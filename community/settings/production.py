@@ -1,6 +1,8 @@
 """Production: everything from the environment, and a loud refusal when a required
 variable is missing rather than a silently generated secret."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -17,6 +19,53 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS (comma separated host names).")
 
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
+
+# Uploads on S3 (or any S3-compatible store) when a bucket is named, so that several app
+# servers see the same files; otherwise on local disk under DJANGO_MEDIA_ROOT.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL")
+    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME")
+    AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN")
+    STORAGES["default"] = {  # noqa: F405
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": AWS_S3_REGION_NAME,
+            # None: boto3 finds AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the
+            # environment, or an instance role.
+            "access_key": env("AWS_ACCESS_KEY_ID"),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN,
+            # A private bucket (the default): every media URL is signed and expires.
+            # AWS_QUERYSTRING_AUTH=false for a public-read bucket or a CDN domain.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", True),
+            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 3600),
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+    # Pages show the photos from the bucket's address: the content security policy must
+    # allow it (DJANGO_MEDIA_ORIGINS overrides the guess, space separated).
+    if AWS_S3_CUSTOM_DOMAIN:
+        _media_origins = [f"https://{AWS_S3_CUSTOM_DOMAIN}"]
+    elif AWS_S3_ENDPOINT_URL:
+        _endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+        _media_origins = [
+            f"{_endpoint.scheme}://{_endpoint.netloc}",
+            f"{_endpoint.scheme}://{AWS_STORAGE_BUCKET_NAME}.{_endpoint.netloc}",
+        ]
+    else:
+        _media_origins = [
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com",
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME or 'us-east-1'}"
+            ".amazonaws.com",
+        ]
+    SECURE_CSP["img-src"] = [  # noqa: F405
+        *SECURE_CSP["img-src"],  # noqa: F405
+        *(env("DJANGO_MEDIA_ORIGINS", "").split() or _media_origins),
+    ]
 
 # Behind a proxy that terminates TLS, opt in with DJANGO_SECURE_PROXY_SSL_HEADER=true.
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
