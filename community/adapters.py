@@ -42,6 +42,11 @@ def email_enqueue(*, message: EmailMessage) -> TaskResult:
 
 
 def user_display(user) -> str:
-    """How allauth names the logged-in person ("ingelogd als ..."): the e-mail address,
-    never the generated username nobody chose."""
+    """How allauth names the logged-in person ("ingelogd als ..."): the name on their
+    member profile when they chose one, else the e-mail address, never the generated
+    username nobody chose."""
+    membership = getattr(user, "membership", None)
+    profile = getattr(membership, "profile", None) if membership is not None else None
+    if profile is not None and profile.display_name:
+        return profile.display_name
     return user.email

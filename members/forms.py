@@ -2,8 +2,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import How
-from .services import MAX_BATCH_SIZE
+from community.images import PhotoField
+
+from .models import BIO_MAX_LENGTH, How, Profile, Role
+from .services import MAX_BATCH_SIZE, STORIES_DELETE, STORIES_KEEP
 
 
 class CodeForm(forms.Form):
@@ -53,3 +55,100 @@ class CodeBatchCreateForm(forms.Form):
     )
     size = forms.IntegerField(label=_("Aantal codes"), min_value=1, max_value=MAX_BATCH_SIZE)
     notes = forms.CharField(label=_("Notities"), required=False, widget=forms.Textarea)
+
+
+class ProfileForm(forms.ModelForm):
+    """The member's profile. The photo goes through community.images (PhotoField):
+    its cleaned value is a ProcessedPhoto, which the view hands to the service; the
+    model's photo fields are not in Meta.fields, so the form never writes them."""
+
+    photo = PhotoField(
+        label=_("Nieuwe foto kiezen"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+        help_text=_(
+            "JPEG, PNG, GIF, WebP en andere gangbare soorten, tot 10 MB. We maken er een "
+            "nieuwe foto van en laten alles weg wat erin verstopt zit, zoals de plaats waar "
+            "hij is genomen."
+        ),
+    )
+    remove_photo = forms.BooleanField(label=_("Mijn foto verwijderen"), required=False)
+
+    class Meta:
+        model = Profile
+        fields = ["display_name", "municipality", "role", "bio", "visibility"]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 5, "maxlength": BIO_MAX_LENGTH}),
+            "visibility": forms.RadioSelect,
+        }
+        help_texts = {
+            "municipality": _("Waar je woont of werkt, of de organisatie waarvoor je dit doet."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("Zeg ik liever niet")), *Role.choices]
+        self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
+        self.fields["municipality"].widget.attrs["autocomplete"] = "off"
+
+
+class DirectoryFilterForm(forms.Form):
+    """The filters above the member wall; sent with GET, so they work without script
+    and end up in the address to share or bookmark."""
+
+    role = forms.ChoiceField(label=_("Rol"), required=False)
+    municipality = forms.ChoiceField(label=_("Gemeente of organisatie"), required=False)
+
+    def __init__(self, *args, municipalities: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("Alle rollen")), *Role.choices]
+        self.fields["municipality"].choices = [
+            ("", _("Alle gemeenten en organisaties")),
+            *((name, name) for name in municipalities),
+        ]
+
+
+class AccountDeleteForm(forms.Form):
+    """The confirmation step before an account is deleted: typing one's own e-mail
+    address is a deliberate act that a stray click is not."""
+
+    email = forms.CharField(
+        label=_("Typ je e-mailadres ter bevestiging"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    stories = forms.ChoiceField(
+        label=_("Wat gebeurt er met je verhalen en reacties?"),
+        choices=[
+            (
+                STORIES_KEEP,
+                _("Laat ze staan, zonder mijn naam: er staat dan “een oud-lid” bij."),
+            ),
+            (STORIES_DELETE, _("Verwijder ze, met de reacties van anderen eronder.")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args, user, has_writing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.has_writing = has_writing
+        if has_writing:
+            self.fields["stories"].required = True
+            self.fields["stories"].error_messages["required"] = _(
+                "Kies wat er met je verhalen en reacties gebeurt."
+            )
+        else:
+            del self.fields["stories"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email.casefold() != (self.user.email or "").casefold():
+            raise forms.ValidationError(
+                _("Dat is niet het e-mailadres van je account. Typ het precies over."),
+                code="mismatch",
+            )
+        return email
+
+    def clean_stories(self):
+        return self.cleaned_data.get("stories") or STORIES_KEEP

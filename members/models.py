@@ -1,4 +1,7 @@
+import secrets
+
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -124,6 +127,22 @@ class MembershipQuerySet(models.QuerySet):
         """Memberships with what they need to say how they came about, for lists."""
         return self.select_related("user", "code", "invited_by", "invited_by__user")
 
+    def current(self):
+        """Memberships still held by someone: a member who deleted their account leaves
+        a retired row (user NULL) behind so that the number is never handed out again."""
+        return self.filter(user__isnull=False)
+
+    def in_directory(self):
+        """Who appears in "Wie zijn er lid?": current members, except those who chose to
+        be hidden. A member without a profile row has the default visibility (name and
+        number), so the reverse join must keep them: exclude() does, filter() would not."""
+        return (
+            self.current()
+            .exclude(profile__visibility=Visibility.HIDDEN)
+            .select_related("profile")
+            .order_by("number")
+        )
+
 
 class Membership(models.Model):
     """Holding a copy of the book. The number is the copy's number: 1, 2, 3 ... in order of
@@ -229,4 +248,87 @@ def user_is_member(user) -> bool:
         return False
     if user.is_staff:
         return True
-    return Membership.objects.filter(user=user).exists()
+    # Through the relation rather than an EXISTS query: the membership is then cached on
+    # the user object, and the site header, which asks for it on every page, gets it
+    # without another query.
+    return getattr(user, "membership", None) is not None
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("Inwoner")
+    ENTREPRENEUR = "entrepreneur", _("Ondernemer")
+    GOVERNMENT = "government", _("Overheid")
+    CIVIL_SOCIETY = "civil_society", _("Maatschappelijke organisatie")
+    OTHER = "other", _("Anders")
+
+
+class Visibility(models.TextChoices):
+    HIDDEN = "hidden", _("Niet in de ledenlijst")
+    NAME = "name", _("Alleen mijn naam en nummer")
+    FULL = "full", _("Mijn hele profiel: naam, nummer, foto, rol, gemeente en over mij")
+
+
+BIO_MAX_LENGTH = 500
+
+
+def card_token_new() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Profile(models.Model):
+    """What a member tells about themselves. One per membership (not per account):
+    only members have a profile, and a member who leaves takes it with them while the
+    membership row stays behind, numbered and empty.
+
+    `card_token` makes the member's card shareable: whoever has the link sees the card
+    (name, number, date joined), nothing else. A new token ends the old link."""
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="profile", verbose_name=_("lid")
+    )
+    display_name = models.CharField(
+        _("naam"),
+        max_length=80,
+        blank=True,
+        help_text=_("Zoals andere leden je zien. Je voornaam is genoeg."),
+    )
+    photo = models.ImageField(_("foto"), upload_to="profiles/", blank=True)
+    thumbnail = models.ImageField(upload_to="profiles/", blank=True, editable=False)
+    municipality = models.CharField(_("gemeente of organisatie"), max_length=100, blank=True)
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices, blank=True)
+    bio = models.TextField(
+        _("over mij"),
+        blank=True,
+        validators=[MaxLengthValidator(BIO_MAX_LENGTH)],
+        help_text=_("Een paar zinnen, hoogstens 500 tekens."),
+    )
+    visibility = models.CharField(
+        _("zichtbaarheid in de ledenlijst"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.NAME,
+    )
+    card_token = models.CharField(
+        _("sleutel van de deelbare kaart"), max_length=32, unique=True, default=card_token_new
+    )
+    updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("profiel")
+        verbose_name_plural = _("profielen")
+
+    def __str__(self):
+        return self.display_name or str(self.membership)
+
+    @property
+    def shows_details(self) -> bool:
+        return self.visibility == Visibility.FULL
+
+
+def membership_display_name(membership: Membership) -> str:
+    """The member's chosen name, or "Lid nr. N" when they chose none (or have no
+    profile yet). Uses `membership.profile`: select_related it in lists."""
+    profile = getattr(membership, "profile", None)
+    if profile is not None and profile.display_name:
+        return profile.display_name
+    return str(membership)

@@ -8,11 +8,19 @@ handed out again, and the counter remembers numbers whose rows are gone. The uni
 constraint on Membership.number is the last line of defence."""
 
 import secrets
+from collections.abc import Iterable
+from importlib import import_module
 
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from community.images import ProcessedPhoto
 
 from .codes import MalformedCode, generate_code, normalise_code
 from .models import (
@@ -23,6 +31,8 @@ from .models import (
     Invitation,
     Membership,
     MembershipCounter,
+    Profile,
+    card_token_new,
 )
 
 MAX_BATCH_SIZE = 10_000
@@ -247,3 +257,277 @@ def invitation_accept(*, token: str, user) -> Membership:
         return _membership_create(
             counter=counter, user=user, how=How.INVITATION, invitation=invitation
         )
+
+
+# ---- Profiles and cards ------------------------------------------------------------
+
+
+def profile_ensure(*, membership: Membership) -> Profile:
+    """The member's profile, made with the defaults (name and number in the directory)
+    the first time it is needed. Memberships made before profiles existed, or in the
+    admin, have none until then."""
+    with transaction.atomic():
+        profile, _created = Profile.objects.get_or_create(membership=membership)
+        return profile
+
+
+def _files_delete_on_commit(names: Iterable[str]) -> None:
+    """Delete stored files once the transaction that stopped using them has committed:
+    a rollback must not leave a row pointing at a deleted file."""
+    names = [name for name in names if name]
+    if not names:
+        return
+    storage = Profile._meta.get_field("photo").storage
+
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def profile_update(
+    *,
+    membership: Membership,
+    display_name: str,
+    municipality: str,
+    role: str,
+    bio: str,
+    visibility: str,
+    photo: ProcessedPhoto | None = None,
+    remove_photo: bool = False,
+) -> Profile:
+    """Save what the member tells about themselves. `photo` has been through
+    community.images (re-encoded, metadata stripped); it replaces the old photo, whose
+    files are deleted. `remove_photo` removes the photo without a new one."""
+    with transaction.atomic():
+        profile, _created = Profile.objects.select_for_update().get_or_create(membership=membership)
+        profile.display_name = display_name.strip()
+        profile.municipality = municipality.strip()
+        profile.role = role
+        profile.bio = bio.strip()
+        profile.visibility = visibility
+        stale = []
+        if photo is not None or remove_photo:
+            stale = [profile.photo.name, profile.thumbnail.name]
+            profile.photo = profile.thumbnail = ""
+        if photo is not None:
+            profile.photo.save(photo.image.name, photo.image, save=False)
+            profile.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        profile.full_clean()
+        profile.save()
+        _files_delete_on_commit(stale)
+        return profile
+
+
+def card_link_renew(*, membership: Membership) -> Profile:
+    """A new secret for the shareable card: the old link stops working."""
+    with transaction.atomic():
+        profile, _created = Profile.objects.select_for_update().get_or_create(membership=membership)
+        profile.card_token = card_token_new()
+        profile.save(update_fields=["card_token", "updated_at"])
+        return profile
+
+
+# ---- Privacy: download and delete ---------------------------------------------------
+
+STORIES_KEEP = "keep"
+STORIES_DELETE = "delete"
+
+
+def stories_installed() -> bool:
+    """Whether the stories app is part of this site. Members works without it; when it
+    is there, a member's stories and replies belong in their data and their leaving."""
+    return apps.is_installed("stories")
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _stories_export(membership: Membership | None) -> dict:
+    from stories.models import Reaction, Reply, Report, Story
+
+    if membership is None:
+        return {"stories": [], "replies": [], "reactions": [], "reports": []}
+    stories = (
+        Story.objects.filter(author=membership)
+        .select_related("chapter")
+        .prefetch_related("themes")
+        .order_by("created_at", "pk")
+    )
+    replies = Reply.objects.filter(author=membership).select_related("story")
+    reactions = Reaction.objects.filter(member=membership).select_related("story")
+    reports = Report.objects.filter(reporter=membership).order_by("created_at", "pk")
+    return {
+        "stories": [
+            {
+                "title": story.title,
+                "body": story.body,
+                "chapter": story.chapter.title,
+                "themes": [theme.name for theme in story.themes.all()],
+                "municipality": story.municipality,
+                "status": story.status,
+                "photo": story.photo.name or None,
+                "photo_description": story.photo_alt,
+                "created_at": _iso(story.created_at),
+                "published_at": _iso(story.published_at),
+            }
+            for story in stories
+        ],
+        "replies": [
+            {"story": reply.story.title, "body": reply.body, "created_at": _iso(reply.created_at)}
+            for reply in replies
+        ],
+        "reactions": [
+            {"story": reaction.story.title, "kind": reaction.kind} for reaction in reactions
+        ],
+        "reports": [
+            {"reason": report.reason, "created_at": _iso(report.created_at)} for report in reports
+        ],
+    }
+
+
+def account_export(*, user) -> dict:
+    """Everything the site holds about `user`, as plain JSON-ready data: the answer to
+    "what do you know about me" (AVG article 15) and a copy to take along (article 20).
+
+    A read, not a change; it lives here beside account_delete because the two must
+    cover the same data: whatever one learns to export, the other must learn to erase."""
+    membership = Membership.objects.with_origin().filter(user=user).first()
+    profile = Profile.objects.filter(membership=membership).first() if membership else None
+    position = getattr(user, "reading_position", None)
+    data = {
+        "exported_at": _iso(timezone.now()),
+        "site": settings.SITE_NAME,
+        "account": {
+            "username": user.get_username(),
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+            "email_addresses": [
+                {"email": address.email, "verified": address.verified, "primary": address.primary}
+                for address in EmailAddress.objects.filter(user=user).order_by("pk")
+            ],
+        },
+        "membership": None,
+        "profile": None,
+        "reading_position": (
+            {
+                "chapter": position.chapter.title,
+                "chapter_number": position.chapter.number,
+                "section": position.section,
+                "updated_at": _iso(position.updated_at),
+            }
+            if position is not None
+            else None
+        ),
+    }
+    if membership is not None:
+        data["membership"] = {
+            "number": membership.number,
+            "claimed_at": _iso(membership.claimed_at),
+            "how": membership.how,
+            "code": membership.code.display if membership.code else None,
+            "invited_by_number": membership.invited_by.number if membership.invited_by else None,
+            "invitations": [
+                {
+                    "name": invitation.name,
+                    "created_at": _iso(invitation.created_at),
+                    "accepted_at": _iso(invitation.accepted_at),
+                    "accepted_by_number": getattr(
+                        getattr(invitation, "accepted_by", None), "number", None
+                    ),
+                }
+                for invitation in Invitation.objects.made_by(membership).order_by(
+                    "created_at", "pk"
+                )
+            ],
+        }
+    if profile is not None:
+        data["profile"] = {
+            "display_name": profile.display_name,
+            "municipality": profile.municipality,
+            "role": profile.role,
+            "bio": profile.bio,
+            "visibility": profile.visibility,
+            "photo": profile.photo.name or None,
+            "updated_at": _iso(profile.updated_at),
+        }
+    if stories_installed():
+        data |= _stories_export(membership)
+    return data
+
+
+def _stories_leave(*, membership: Membership, user, stories: str) -> None:
+    """What happens to what the member wrote. Runs inside account_delete's transaction,
+    while the membership still points at `user` (the stories services check that).
+
+    Their reactions go: they are only a count. Their reports stay with the retired
+    number, which says nothing about anyone: curators still need them. Drafts are never
+    kept, as nobody could finish or publish them any more."""
+    from stories import services as stories_services
+    from stories.models import Reaction, Reply, Status, Story
+
+    Reaction.objects.filter(member=membership).delete()
+    if stories == STORIES_DELETE:
+        for story in Story.objects.filter(author=membership):
+            stories_services.story_delete(story=story, member=user)
+        for reply in Reply.objects.filter(author=membership):
+            stories_services.reply_delete(reply=reply, member=user)
+        return
+    for story in Story.objects.filter(author=membership, status=Status.DRAFT):
+        stories_services.story_delete(story=story, member=user)
+    Story.objects.filter(author=membership).update(author=None)
+    Reply.objects.filter(author=membership).update(author=None)
+
+
+def _sessions_end(user) -> None:
+    """Log `user` out everywhere. With sessions in the database (the default) their
+    sessions are found and deleted; with sessions in the cache they cannot be listed,
+    but a session of a deleted account no longer logs anyone in (Django finds no user
+    for it and treats the visitor as anonymous), and it expires on its own."""
+    engine = import_module(settings.SESSION_ENGINE)
+    if not hasattr(engine.SessionStore, "get_model_class"):
+        return
+    session_model = engine.SessionStore.get_model_class()
+    # Sessions are signed blobs: the user id is inside, so each live one is decoded. A
+    # scan, but of live sessions only, and account deletion is rare.
+    for session in session_model.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            engine.SessionStore(session.session_key).delete()
+
+
+def account_delete(*, user, stories: str = STORIES_KEEP) -> int | None:
+    """Delete `user` and everything about them (AVG article 17); returns their retired
+    member number, or None for an account without a copy.
+
+    The membership row stays, with no user and nothing personal, so the number is never
+    handed out again (services._number_take also remembers it in the counter). The
+    profile and its photo files, open invitations and the names on used ones, e-mail
+    addresses, sessions, reading position and the account itself go. `stories` says what
+    happens to the member's stories and replies: STORIES_DELETE removes them,
+    STORIES_KEEP leaves them in the book without an author ("een oud-lid")."""
+    if stories not in {STORIES_KEEP, STORIES_DELETE}:
+        raise ValueError(f"stories must be {STORIES_KEEP!r} or {STORIES_DELETE!r}")
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(user=user).first()
+        number = None
+        if membership is not None:
+            number = membership.number
+            profile = Profile.objects.filter(membership=membership).first()
+            if profile is not None:
+                _files_delete_on_commit([profile.photo.name, profile.thumbnail.name])
+                profile.delete()
+            if stories_installed():
+                _stories_leave(membership=membership, user=user, stories=stories)
+            membership.invitations.filter(accepted_at__isnull=True).delete()
+            membership.invitations.update(name="")
+            membership.user = None
+            membership.save(update_fields=["user"])
+        _sessions_end(user)
+        EmailAddress.objects.filter(user=user).delete()
+        user.delete()
+        return number

@@ -1,18 +1,25 @@
+import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from book.models import Access, Book, Chapter
 
-from . import services
+from . import cards, services
 from .codes import format_code, normalise_code
-from .forms import CodeForm, InvitationForm
-from .models import Invitation, Membership
+from .forms import AccountDeleteForm, CodeForm, DirectoryFilterForm, InvitationForm, ProfileForm
+from .models import Invitation, Membership, Profile, Visibility, user_is_member
 from .ratelimit import CODE_FAILURES, is_limited, record_failure, request_keys
 
 TOO_MANY_ATTEMPTS = _("Te veel pogingen met een code die niet klopt. Probeer het later opnieuw.")
@@ -189,3 +196,246 @@ def invitation_accept(request, token):
         return redirect("members:welcome")
     membership = Membership.objects.for_user(request.user)
     return _page(request, template, {"invitation": invitation, "membership": membership})
+
+
+def _membership_or_claim(request):
+    """The logged-in member's membership, or None after pointing them at the claim page."""
+    membership = Membership.objects.for_user(request.user)
+    if membership is None:
+        messages.info(request, _("Je hebt nog geen exemplaar. Claim er hier een."))
+    return membership
+
+
+# ---- Profile ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    membership = _membership_or_claim(request)
+    if membership is None:
+        return redirect("members:claim")
+    profile = services.profile_ensure(membership=membership)
+    posted = request.method == "POST"
+    form = ProfileForm(
+        request.POST if posted else None, request.FILES if posted else None, instance=profile
+    )
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        services.profile_update(
+            membership=membership,
+            display_name=data["display_name"],
+            municipality=data["municipality"],
+            role=data["role"],
+            bio=data["bio"],
+            visibility=data["visibility"],
+            photo=data["photo"] or None,
+            remove_photo=data["remove_photo"],
+        )
+        messages.success(request, _("Je profiel is bewaard."))
+        return redirect("members:profile")
+    return render(
+        request,
+        "members/profile_form.html",
+        {"form": form, "profile": profile, "membership": membership},
+    )
+
+
+# ---- Membership card ----------------------------------------------------------------
+
+
+def _card_context(request, profile: Profile) -> dict:
+    membership = profile.membership
+    image_path = reverse("members:card_image", kwargs={"token": profile.card_token})
+    share_path = reverse("members:card_shared", kwargs={"token": profile.card_token})
+    return {
+        "membership": membership,
+        "profile": profile,
+        "card": cards.card_text_for(membership),
+        "card_image_url": request.build_absolute_uri(image_path),
+        "card_share_url": request.build_absolute_uri(share_path),
+        "card_width": cards.WIDTH,
+        "card_height": cards.HEIGHT,
+    }
+
+
+@login_required
+@require_safe
+def card(request):
+    """The member's own card, to print or to share. Only they see this page; what they
+    share is the link with the secret token (card_shared)."""
+    membership = _membership_or_claim(request)
+    if membership is None:
+        return redirect("members:claim")
+    profile = services.profile_ensure(membership=membership)
+    return render(request, "members/membership_card.html", _card_context(request, profile))
+
+
+@login_required
+@require_POST
+def card_renew(request):
+    membership = _membership_or_claim(request)
+    if membership is None:
+        return redirect("members:claim")
+    services.card_link_renew(membership=membership)
+    messages.success(request, _("Je kaart heeft een nieuwe link. De oude link werkt niet meer."))
+    return redirect("members:card")
+
+
+def _shared_profile(token: str) -> Profile:
+    """The card behind a shared link. Only current members have one: a member who left
+    took their profile (and so the token) with them."""
+    return get_object_or_404(
+        Profile.objects.select_related("membership").filter(membership__user__isnull=False),
+        card_token=token,
+    )
+
+
+@require_safe
+def card_shared(request, token):
+    """What someone sees who was sent the link: the card and an invitation to join.
+    Public by design (that is what sharing is), but kept out of search engines."""
+    profile = _shared_profile(token)
+    return render(request, "members/membership_card_shared.html", _card_context(request, profile))
+
+
+@require_safe
+def card_image(request, token):
+    """The card as a PNG. The fingerprint of what it shows is the ETag and the cache
+    key: a browser or crawler that has this card gets a 304, and a new name or number
+    gives a new fingerprint, so a fresh card is drawn."""
+    profile = _shared_profile(token)
+    text = cards.card_text_for(profile.membership)
+    etag = f'"{text.fingerprint}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
+    png = cache.get_or_set(
+        f"members:card:{text.fingerprint}", lambda: cards.card_png(text), timeout=7 * 24 * 3600
+    )
+    response = HttpResponse(png, content_type="image/png")
+    response["ETag"] = etag
+    # Ask again every time (cheap, thanks to the ETag): a renewed link or a new name
+    # must show at once.
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
+# ---- Directory ----------------------------------------------------------------------
+
+DIRECTORY_PAGE_SIZE = 24
+
+
+@require_safe
+def directory(request):
+    """ "Wie zijn er lid?": the members who chose to be seen.
+
+    Privacy choice: the wall is for members (and curators) only. The default visibility
+    is "name and number", which a member may never have looked at, so it must not reach
+    the open internet; within the community that joined the same book it is what people
+    expect. Visitors see only the total count, which says nothing about anyone. The
+    role and municipality filters only match full profiles, so filtering cannot reveal
+    the role or place of someone who shows only their name."""
+    total = Membership.objects.current().count()
+    if not user_is_member(request.user):
+        return render(request, "members/membership_directory.html", {"total": total})
+    full = Profile.objects.filter(
+        visibility=Visibility.FULL, membership__user__isnull=False
+    ).exclude(municipality="")
+    municipalities = list(
+        full.order_by("municipality").values_list("municipality", flat=True).distinct()
+    )
+    form = DirectoryFilterForm(request.GET or None, municipalities=municipalities)
+    members = Membership.objects.in_directory()
+    filtered = False
+    if form.is_valid():
+        if role := form.cleaned_data["role"]:
+            members = members.filter(profile__visibility=Visibility.FULL, profile__role=role)
+            filtered = True
+        if municipality := form.cleaned_data["municipality"]:
+            members = members.filter(
+                profile__visibility=Visibility.FULL, profile__municipality=municipality
+            )
+            filtered = True
+    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "members/membership_directory.html",
+        {
+            "total": total,
+            "form": form,
+            "page": page,
+            "filtered": filtered,
+            "query": query.urlencode(),
+        },
+    )
+
+
+# ---- Privacy ------------------------------------------------------------------------
+
+
+@require_safe
+def privacy(request):
+    return render(request, "members/privacy.html")
+
+
+@login_required
+@require_safe
+def data(request):
+    """ "Mijn gegevens": download or delete. For every account, member or not."""
+    membership = Membership.objects.for_user(request.user)
+    return render(request, "members/account_data.html", {"membership": membership})
+
+
+@login_required
+@require_safe
+def data_download(request):
+    export = services.account_export(user=request.user)
+    stamp = timezone.localdate().isoformat()
+    response = HttpResponse(
+        json.dumps(export, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="mijn-gegevens-{stamp}.json"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _has_writing(membership: Membership | None) -> bool:
+    if membership is None or not services.stories_installed():
+        return False
+    from stories.models import Reply, Story
+
+    return (
+        Story.objects.filter(author=membership).exists()
+        or Reply.objects.filter(author=membership).exists()
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    membership = Membership.objects.for_user(request.user)
+    form = AccountDeleteForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        has_writing=_has_writing(membership),
+    )
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        number = services.account_delete(
+            user=user, stories=form.cleaned_data.get("stories") or services.STORIES_KEEP
+        )
+        logout(request)
+        if number is None:
+            message = _("Je account en je gegevens zijn verwijderd.")
+        else:
+            message = _(
+                "Je account en je gegevens zijn verwijderd. Exemplaar nr. %(number)s blijft "
+                "van niemand: dat nummer geven we nooit opnieuw uit."
+            ) % {"number": number}
+        messages.success(request, message)
+        return redirect("home")
+    return render(request, "members/account_delete.html", {"form": form, "membership": membership})

@@ -1,0 +1,351 @@
+import io
+import json
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from PIL import Image
+
+from book.models import ReadingPosition
+from community.images import process_photo
+from members import services
+from members.models import (
+    How,
+    Invitation,
+    Membership,
+    Profile,
+    Role,
+    Visibility,
+)
+from stories.models import Reaction, ReactionKind, Reply, Report, Status, Story
+from tests.factories import (
+    ChapterFactory,
+    InvitationFactory,
+    MembershipFactory,
+    ReplyFactory,
+    StoryFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PRIVACY = "/privacy/"
+DATA = "/mijn-gegevens/"
+DOWNLOAD = "/mijn-gegevens/download/"
+DELETE = "/mijn-gegevens/verwijderen/"
+MISMATCH = "Dat is niet het e-mailadres van je account. Typ het precies over."
+CHOOSE = "Kies wat er met je verhalen en reacties gebeurt."
+
+
+def photo():
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), "#1f3a5f").save(buffer, "PNG")
+    return process_photo(SimpleUploadedFile("a.png", buffer.getvalue()))
+
+
+@pytest.fixture
+def rich_member(db):
+    """A member with something of everything the site keeps about people."""
+    inviter = MembershipFactory(number=3)
+    user = UserFactory(email="anouk@example.org", first_name="Anouk")
+    EmailAddress.objects.create(user=user, email="anouk@example.org", verified=True, primary=True)
+    EmailAddress.objects.create(user=user, email="anouk@werk.example", verified=False)
+    membership = MembershipFactory(user=user, number=8, how=How.INVITATION, invited_by=inviter)
+    services.profile_update(
+        membership=membership,
+        display_name="Anouk",
+        municipality="Gemeente Wilgendaal",
+        role=Role.RESIDENT,
+        bio="Ik tuinier.",
+        visibility=Visibility.FULL,
+        photo=photo(),
+    )
+    chapter = ChapterFactory(title="Samen beginnen")
+    ReadingPosition.objects.create(user=user, chapter=chapter, section="begin")
+    InvitationFactory(created_by=membership, name="Mijn buurman Kees")
+    accepted = InvitationFactory(created_by=membership, name="Zus")
+    invitee = MembershipFactory(number=20)
+    services_accept(accepted, invitee)
+    story = StoryFactory(author=membership, chapter=chapter, title="Onze moestuin")
+    reply = ReplyFactory(author=membership, body="Mooi gedaan!")
+    Reaction.objects.create(story=reply.story, member=membership, kind=ReactionKind.THANKS)
+    Report.objects.create(story=reply.story, reporter=membership, reason="Klopt niet")
+    return user, membership, story, reply
+
+
+def services_accept(invitation, membership):
+    from django.utils import timezone
+
+    invitation.accepted_at = timezone.now()
+    invitation.save()
+    membership.invitation = invitation
+    membership.save()
+
+
+# ---- Privacy statement --------------------------------------------------------------
+
+
+def test_privacy_page_is_public_and_covers_what_why_how_long_and_rights(client):
+    response = client.get(PRIVACY)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for heading in [
+        "Wat we bewaren",
+        "Geen tracking, alles in eigen huis",
+        "Hoe lang",
+        "Je rechten",
+    ]:
+        assert heading in html
+    assert "Autoriteit Persoonsgegevens" in html
+    assert 'href="/mijn-gegevens/"' not in html  # only for logged-in people
+
+
+def test_privacy_page_links_logged_in_people_to_their_data(member_client):
+    assert 'href="/mijn-gegevens/"' in member_client.get(PRIVACY).content.decode()
+
+
+def test_privacy_urls_in_english():
+    from django.urls import reverse
+
+    with translation.override("en"):
+        assert reverse("members:privacy") == "/en/privacy/"
+        assert reverse("members:data_download") == "/en/my-data/download/"
+        assert reverse("members:account_delete") == "/en/my-data/delete/"
+
+
+@pytest.mark.parametrize("url", [DATA, DOWNLOAD, DELETE])
+def test_data_pages_need_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_data_page_offers_download_and_delete(member_client, member):
+    html = member_client.get(DATA).content.decode()
+    assert f'href="{DOWNLOAD}"' in html and f'href="{DELETE}"' in html
+    assert f"Nummer {member.membership.number} blijft van niemand" in html
+
+
+# ---- Download -----------------------------------------------------------------------
+
+
+def test_download_is_a_json_attachment_of_everything(client, rich_member):
+    user, membership, story, reply = rich_member
+    client.force_login(user)
+    response = client.get(DOWNLOAD)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="mijn-gegevens-')
+    assert "no-store" in response["Cache-Control"]
+    data = json.loads(response.content)
+
+    assert data["account"]["email"] == "anouk@example.org"
+    assert {a["email"] for a in data["account"]["email_addresses"]} == {
+        "anouk@example.org",
+        "anouk@werk.example",
+    }
+    assert "password" not in json.dumps(data["account"])
+    assert data["membership"]["number"] == 8
+    assert data["membership"]["how"] == "invitation"
+    assert data["membership"]["invited_by_number"] == 3
+    invitations = {i["name"]: i for i in data["membership"]["invitations"]}
+    assert invitations["Mijn buurman Kees"]["accepted_by_number"] is None
+    assert invitations["Zus"]["accepted_by_number"] == 20
+    assert data["profile"]["display_name"] == "Anouk"
+    assert data["profile"]["role"] == "resident" and data["profile"]["visibility"] == "full"
+    assert data["profile"]["photo"].startswith("profiles/")
+    assert data["reading_position"]["chapter"] == "Samen beginnen"
+    assert data["reading_position"]["section"] == "begin"
+    assert [s["title"] for s in data["stories"]] == ["Onze moestuin"]
+    assert data["stories"][0]["chapter"] == "Samen beginnen"
+    assert [r["body"] for r in data["replies"]] == ["Mooi gedaan!"]
+    assert data["reactions"] == [{"story": reply.story.title, "kind": "dank"}]
+    assert [r["reason"] for r in data["reports"]] == ["Klopt niet"]
+
+
+def test_download_for_an_account_without_a_copy(client, user):
+    client.force_login(user)
+    data = json.loads(client.get(DOWNLOAD).content)
+    assert data["account"]["email"] == user.email
+    assert data["membership"] is None and data["profile"] is None
+    assert data["reading_position"] is None
+    assert data["stories"] == [] and data["replies"] == []
+
+
+def test_download_holds_nobody_elses_stories(client, rich_member):
+    user, *_ = rich_member
+    StoryFactory(title="Van iemand anders")
+    client.force_login(user)
+    assert "Van iemand anders" not in client.get(DOWNLOAD).content.decode()
+
+
+def test_export_leaves_stories_out_when_the_app_is_not_installed(rich_member, monkeypatch):
+    user, *_ = rich_member
+    monkeypatch.setattr(services, "stories_installed", lambda: False)
+    data = services.account_export(user=user)
+    assert "stories" not in data and "replies" not in data
+    assert data["membership"]["number"] == 8
+
+
+# ---- Delete -------------------------------------------------------------------------
+
+
+def test_delete_page_explains_and_asks_for_the_email(client, rich_member):
+    user, *_ = rich_member
+    client.force_login(user)
+    html = client.get(DELETE).content.decode()
+    assert "Dit kan niet ongedaan worden." in html
+    assert "Je exemplaar nr. 8 blijft bestaan zonder jou" in html
+    assert "Typ je e-mailadres ter bevestiging" in html
+    assert "Laat ze staan, zonder mijn naam" in html and "Verwijder ze" in html
+
+
+def test_delete_page_asks_nothing_about_stories_from_who_wrote_none(member_client):
+    html = member_client.get(DELETE).content.decode()
+    assert "Typ je e-mailadres ter bevestiging" in html
+    assert "Wat gebeurt er met je verhalen" not in html
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        ({}, ["Dit veld is verplicht.", CHOOSE]),
+        ({"email": "iemand@example.org", "stories": "keep"}, [MISMATCH]),
+        ({"email": "anouk@werk.example", "stories": "keep"}, [MISMATCH]),
+        ({"email": "anouk@example.org"}, [CHOOSE]),
+        (
+            {"email": "anouk@example.org", "stories": "weg"},
+            ["Selecteer een geldige keuze. weg is geen beschikbare keuze."],
+        ),
+    ],
+    ids=["empty", "other-email", "secondary-email", "no-choice", "bad-choice"],
+)
+def test_delete_refuses_without_a_proper_confirmation(client, rich_member, data, errors):
+    user, *_ = rich_member
+    client.force_login(user)
+    response = client.post(DELETE, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for error in errors:
+        assert error in html
+    assert get_user_model().objects.filter(pk=user.pk).exists()
+
+
+def test_delete_needs_post(member_client, member):
+    assert member_client.put(DELETE).status_code == 405
+    assert get_user_model().objects.filter(pk=member.pk).exists()
+
+
+def test_delete_keeping_stories_anonymised(client, rich_member, django_capture_on_commit_callbacks):
+    user, membership, story, reply = rich_member
+    profile = Profile.objects.get(membership=membership)
+    storage = profile.photo.storage
+    files = [profile.photo.name, profile.thumbnail.name]
+    other_session = _second_session(user)
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            DELETE, {"email": "Anouk@Example.org", "stories": "keep"}, follow=True
+        )
+
+    assert response.redirect_chain == [("/", 302)]
+    html = response.content.decode()
+    assert "Je account en je gegevens zijn verwijderd. Exemplaar nr. 8 blijft van niemand" in html
+    assert not response.context["user"].is_authenticated
+    # The account and everything personal are gone...
+    assert not get_user_model().objects.filter(pk=user.pk).exists()
+    assert not EmailAddress.objects.filter(email__in=["anouk@example.org", "anouk@werk.example"])
+    assert not Profile.objects.filter(pk=profile.pk).exists()
+    assert not any(storage.exists(name) for name in files)
+    assert not ReadingPosition.objects.exists()
+    assert not Session.objects.filter(session_key=other_session).exists()
+    assert not Reaction.objects.filter(member=membership).exists()
+    assert list(
+        Invitation.objects.filter(created_by=membership).values_list("name", flat=True)
+    ) == [""]
+    # ...the number stays retired...
+    membership.refresh_from_db()
+    assert membership.user is None and membership.number == 8
+    # ...and what they wrote stays, without an author.
+    story.refresh_from_db()
+    reply.refresh_from_db()
+    assert story.author is None and reply.author is None
+    assert Report.objects.filter(reporter=membership).exists()
+
+
+def test_delete_removing_stories(client, rich_member, django_capture_on_commit_callbacks):
+    user, membership, story, reply = rich_member
+    others_reply = ReplyFactory(story=story, body="Reactie van een ander")
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(DELETE, {"email": "anouk@example.org", "stories": "delete"})
+    assert not Story.objects.filter(pk=story.pk).exists()
+    assert not Reply.objects.filter(pk__in=[reply.pk, others_reply.pk]).exists()
+    assert Story.objects.filter(pk=reply.story.pk).exists()  # someone else's story stays
+
+
+def test_drafts_are_never_kept(rich_member):
+    user, membership, *_ = rich_member
+    draft = StoryFactory(author=membership, status=Status.DRAFT, published_at=None)
+    services.account_delete(user=user, stories=services.STORIES_KEEP)
+    assert not Story.objects.filter(pk=draft.pk).exists()
+
+
+def test_the_retired_number_is_never_handed_out_again(client, rich_member):
+    user, membership, *_ = rich_member
+    top = Membership.objects.order_by("-number").first().number
+    services.account_delete(user=user)
+    newcomer = services.membership_claim_digital(user=UserFactory())
+    assert newcomer.number == top + 1 and newcomer.number != 8
+    assert Membership.objects.filter(number=8, user__isnull=True).exists()
+
+
+def test_deleting_an_account_without_a_copy(client, user):
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.force_login(user)
+    response = client.post(DELETE, {"email": user.email}, follow=True)
+    assert "Je account en je gegevens zijn verwijderd." in response.content.decode()
+    assert "Exemplaar nr." not in response.content.decode()
+    assert not get_user_model().objects.filter(pk=user.pk).exists()
+
+
+def test_the_member_who_invited_keeps_their_own_data(rich_member):
+    user, membership, *_ = rich_member
+    inviter = membership.invited_by
+    services.account_delete(user=user)
+    inviter.refresh_from_db()
+    assert inviter.user is not None
+
+
+def test_account_delete_refuses_an_unknown_stories_choice(user):
+    with pytest.raises(ValueError):
+        services.account_delete(user=user, stories="misschien")
+    assert get_user_model().objects.filter(pk=user.pk).exists()
+
+
+def test_delete_works_when_the_stories_app_is_not_installed(rich_member, monkeypatch):
+    """The hook: without stories, deletion leaves whatever a stories table holds
+    alone and still removes the account."""
+    user, membership, story, _reply = rich_member
+    monkeypatch.setattr(services, "stories_installed", lambda: False)
+    services.account_delete(user=user)
+    assert not get_user_model().objects.filter(pk=user.pk).exists()
+    membership.refresh_from_db()
+    assert membership.user is None
+
+
+def _second_session(user) -> str:
+    """A session of `user` in another browser."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
