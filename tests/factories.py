@@ -7,7 +7,7 @@ from django.utils import timezone
 from book.models import Access, Book, Chapter
 from community.markdown import render_markdown
 from members.codes import generate_code
-from members.models import ClaimCode, CodeBatch, Invitation, Membership
+from members.models import ClaimCode, CodeBatch, Invitation, Membership, Profile
 from stories.models import Reply, Status, Story, Theme
 
 
@@ -111,3 +111,13 @@ class ReplyFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(MembershipFactory)
     body = "Dit herken ik."
     body_html = factory.LazyAttribute(lambda o: render_markdown(o.body).html)
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    """A member's profile with a name and the default visibility (name and number)."""
+
+    class Meta:
+        model = Profile
+
+    membership = factory.SubFactory(MembershipFactory)
+    display_name = factory.Sequence(lambda n: f"Lid {n}")

@@ -42,7 +42,8 @@ def test_members_chapter_body_never_reaches_anonymous_readers(client, book):
     assert response.status_code == 200
     assert chapter.title in html and chapter.summary in html
     assert "Geheime zin voor leden." not in html
-    assert reverse("account_signup") in html
+    assert f'href="{reverse("members:claim")}"' in html
+    assert f"{reverse('account_login')}?next=" in html
 
 
 @pytest.mark.django_db
