@@ -29,6 +29,11 @@ chromium:
 messages: $(VENV)/.installed | gettext
 	$(PY) manage.py compilemessages --ignore=$(VENV) -v 0
 
+# Validates the EPUB editions in tests/book/test_editions.py (the test skips without it).
+.PHONY: epubcheck
+epubcheck:
+	@command -v epubcheck >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq epubcheck; }
+
 static: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v 0
 
@@ -55,7 +60,7 @@ check: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=community.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=community.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-test: messages lint check | chromium
+test: messages lint check | chromium epubcheck
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL + Redis, as production runs (started by .ci/services.sh).

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from book import views as book_views
+from community import curation_views
 from community import views as community_views
 
 urlpatterns = [
@@ -19,6 +20,13 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path("", include("stories.urls")),
     path("accounts/", include("allauth.urls")),
+    path("redactie/", curation_views.index, name="curation"),
+    path("redactie/statistieken/", curation_views.statistics_page, name="statistics"),
+    path(
+        "redactie/statistieken/<slug:table>.csv",
+        curation_views.statistics_csv,
+        name="statistics_csv",
+    ),
     prefix_default_language=False,
 )
 

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from book.models import Access
+from community.services import curators_group_sync
 
 from .factories import BookFactory, ChapterFactory, MembershipFactory, UserFactory
 
@@ -67,8 +68,12 @@ def staff(db):
 
 @pytest.fixture
 def curator(db):
-    """A curator moderates stories: a staff account (with a copy of the book)."""
-    return MembershipFactory(user=UserFactory(is_staff=True)).user
+    """A curator moderates stories: a staff account (with a copy of the book) in the
+    Curators group, not a superuser. The group is synced here because transactional
+    (browser) tests flush the one the data migration made."""
+    user = MembershipFactory(user=UserFactory(is_staff=True)).user
+    user.groups.add(curators_group_sync())
+    return user
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from book.models import Access, Book, Chapter
+from book.models import Access, Book, Chapter, Edition
 from community.markdown import render_markdown
 from members.codes import generate_code
 from members.models import ClaimCode, CodeBatch, Invitation, Membership, Profile
@@ -111,6 +111,17 @@ class ReplyFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(MembershipFactory)
     body = "Dit herken ik."
     body_html = factory.LazyAttribute(lambda o: render_markdown(o.body).html)
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    """A draft edition of a book; publish it with book.services.edition_publish."""
+
+    class Meta:
+        model = Edition
+
+    book = factory.SubFactory(BookFactory)
+    label = factory.Sequence(lambda n: f"Tussenstand {2027 + n}")
+    slug = factory.Sequence(lambda n: f"tussenstand-{2027 + n}")
 
 
 class ProfileFactory(factory.django.DjangoModelFactory):

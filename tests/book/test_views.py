@@ -105,7 +105,10 @@ def test_chapter_page_query_count_does_not_grow_with_chapters(
 def test_home_query_count_is_constant(client, book, django_assert_max_num_queries):
     for n in range(1, 30):
         ChapterFactory(book=book, number=n)
-    with django_assert_max_num_queries(4):
+    # The public counts are cached for a minute: count a page with them in the cache.
+    # The fifth query is the current edition.
+    assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(5):
         assert client.get("/").status_code == 200
 
 

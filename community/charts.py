@@ -1,0 +1,136 @@
+"""Server-rendered SVG charts: no JavaScript, no inline styles (the Content-Security-
+Policy allows neither). Colours come from classes styled in static/css/curation.css.
+
+Each chart is an image with a title and a description (role="img",
+aria-labelledby); the numbers themselves are in the table the page puts beside it,
+which is what screen readers and the CSV export use."""
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+WIDTH = 640
+BAR_HEIGHT = 22
+BAR_GAP = 8
+LABEL_WIDTH = 220
+MAX_LABEL = 30
+
+
+def _short(label: str) -> str:
+    label = str(label)
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+
+
+def _frame(*, chart_id: str, title: str, desc: str, height: int, body: SafeString, kind: str):
+    return format_html(
+        '<svg class="chart chart--{kind}" xmlns="http://www.w3.org/2000/svg" role="img" '
+        'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        'aria-labelledby="{id}-title {id}-desc" focusable="false">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
+        kind=kind,
+        width=WIDTH,
+        height=height,
+        id=chart_id,
+        title=title,
+        desc=desc,
+        body=body,
+    )
+
+
+def bar_chart(*, chart_id: str, title: str, desc: str, points: list[tuple[str, int]]):
+    """Horizontal bars, one a row: long labels (chapter titles) fit beside them."""
+    points = list(points)
+    top = max((value for _label, value in points), default=0) or 1
+    plot = WIDTH - LABEL_WIDTH - 60
+    rows = []
+    for index, (label, value) in enumerate(points):
+        y = BAR_GAP + index * (BAR_HEIGHT + BAR_GAP)
+        length = round(plot * value / top)
+        rows.append(
+            (
+                y + BAR_HEIGHT * 0.7,
+                LABEL_WIDTH - 8,
+                _short(label),
+                LABEL_WIDTH,
+                y,
+                max(length, 1) if value else 0,
+                BAR_HEIGHT,
+                label,
+                value,
+                LABEL_WIDTH + length + 6,
+                y + BAR_HEIGHT * 0.7,
+                value,
+            )
+        )
+    body = format_html_join(
+        "",
+        '<g class="chart__row">'
+        '<text class="chart__label" x="{1}" y="{0}" text-anchor="end">{2}</text>'
+        '<rect class="chart__bar" x="{3}" y="{4}" width="{5}" height="{6}">'
+        "<title>{7}: {8}</title></rect>"
+        '<text class="chart__value" x="{9}" y="{10}">{11}</text></g>',
+        rows,
+    )
+    axis = format_html(
+        '<line class="chart__axis" x1="{x}" y1="0" x2="{x}" y2="{y}" stroke="currentColor"/>',
+        x=LABEL_WIDTH,
+        y=max(len(points), 1) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP,
+    )
+    height = max(len(points), 1) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
+    return _frame(
+        chart_id=chart_id, title=title, desc=desc, height=height, body=axis + body, kind="bar"
+    )
+
+
+def line_chart(*, chart_id: str, title: str, desc: str, points: list[tuple[str, int]]):
+    """A line through the values in order (months), with the first and last labels and
+    the highest value on the axes."""
+    points = list(points)
+    height, left, right, top_pad, bottom = 240, 48, 16, 16, 32
+    plot_w, plot_h = WIDTH - left - right, height - top_pad - bottom
+    top = max((value for _label, value in points), default=0) or 1
+    step = plot_w / max(len(points) - 1, 1)
+    coords = [
+        (round(left + index * step, 1), round(top_pad + plot_h * (1 - value / top), 1))
+        for index, (_label, value) in enumerate(points)
+    ]
+    line = format_html(
+        '<polyline class="chart__line" fill="none" points="{}"/>',
+        " ".join(f"{x},{y}" for x, y in coords),
+    )
+    dots = format_html_join(
+        "",
+        '<circle class="chart__dot" cx="{}" cy="{}" r="3"><title>{}: {}</title></circle>',
+        ((x, y, label, value) for (x, y), (label, value) in zip(coords, points, strict=True)),
+    )
+    axes = format_html(
+        '<line class="chart__axis" x1="{l}" y1="{t}" x2="{l}" y2="{b}" stroke="currentColor"/>'
+        '<line class="chart__axis" x1="{l}" y1="{b}" x2="{r}" y2="{b}" stroke="currentColor"/>'
+        '<text class="chart__label" x="{lx}" y="{ty}" text-anchor="end">{top}</text>'
+        '<text class="chart__label" x="{lx}" y="{b}" text-anchor="end">0</text>',
+        l=left,
+        t=top_pad,
+        b=top_pad + plot_h,
+        r=WIDTH - right,
+        lx=left - 6,
+        ty=top_pad + 10,
+        top=top,
+    )
+    labels = SafeString("")
+    if points:
+        labels = format_html(
+            '<text class="chart__label" x="{x1}" y="{y}" text-anchor="start">{first}</text>'
+            '<text class="chart__label" x="{x2}" y="{y}" text-anchor="end">{last}</text>',
+            x1=left,
+            x2=WIDTH - right,
+            y=height - 8,
+            first=points[0][0],
+            last=points[-1][0],
+        )
+    return _frame(
+        chart_id=chart_id,
+        title=title,
+        desc=desc,
+        height=height,
+        body=axes + labels + line + dots,
+        kind="line",
+    )

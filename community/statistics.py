@@ -1,0 +1,313 @@
+"""Figures about the community for the curators' statistics page, and the few public,
+privacy-safe counts on the home page.
+
+Every table is one aggregate query (two for the invitation tree's summary, which is
+worked out in Python from one query of (member, invited by) pairs), so the page's
+query count does not grow with the community. Members' profiles (role, municipality)
+may not exist yet, or live on the membership or on the user: the lookups below find
+the field in the model metadata and leave the table empty when there is none."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from book.models import Book, Chapter
+from members.models import CodeBatch, How, Membership
+from stories.models import PUBLIC_STATUSES, Reaction, ReactionKind, Reply, Status, Story
+
+PUBLIC_COUNTS_KEY = "community:public-counts"
+PUBLIC_COUNTS_SECONDS = 60
+
+
+@dataclass
+class Table:
+    """One table of figures; `chart` says how the page draws it ("bar", "line", or
+    "" for none) from the first column (labels) and `chart_column` (values)."""
+
+    slug: str
+    title: str
+    description: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    chart: str = "bar"
+    chart_column: int = 1
+    note: str = ""
+
+    @property
+    def chart_points(self) -> list[tuple[str, int]]:
+        return [(str(row[0]), row[self.chart_column] or 0) for row in self.rows]
+
+
+def profile_path(name: str) -> tuple[str | None, dict]:
+    """The ORM path from a Membership to its profile's field `name`, and that field's
+    choices as a dict; (None, {}) when no profile has such a field."""
+    owners = ((Membership, "profile__"), (get_user_model(), "user__profile__"))
+    for owner, prefix in owners:
+        try:
+            relation = owner._meta.get_field("profile")
+        except FieldDoesNotExist:
+            continue
+        if not relation.is_relation or relation.related_model is None:
+            continue
+        try:
+            profile_field = relation.related_model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        return f"{prefix}{name}", dict(getattr(profile_field, "choices", None) or [])
+    return None, {}
+
+
+def _months(first: date, last: date) -> list[date]:
+    months, current = [], first.replace(day=1)
+    while current <= last:
+        months.append(current)
+        current = (current.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return months
+
+
+def _as_date(value) -> date:
+    # TruncMonth of a DateTimeField gives an aware datetime in the current time zone.
+    return value.date() if hasattr(value, "date") else value
+
+
+def members_over_time() -> Table:
+    table = Table(
+        slug="leden-per-maand",
+        title=_("Leden per maand"),
+        description=_("Nieuwe leden per maand en het totaal aan het eind van de maand."),
+        columns=[_("Maand"), _("Nieuwe leden"), _("Totaal")],
+        chart="line",
+        chart_column=2,
+    )
+    per_month = {
+        _as_date(row["month"]): row["n"]
+        for row in Membership.objects.annotate(month=TruncMonth("claimed_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    }
+    if per_month:
+        total = 0
+        for month in _months(min(per_month), max(per_month)):
+            total += per_month.get(month, 0)
+            table.rows.append([month.strftime("%Y-%m"), per_month.get(month, 0), total])
+    return table
+
+
+def _grouped_by_profile(name: str, slug: str, title: str, description: str, column: str):
+    table = Table(slug=slug, title=title, description=description, columns=[column, _("Leden")])
+    path, choices = profile_path(name)
+    if path is None:
+        table.note = _("Leden hebben nog geen profiel met dit gegeven.")
+        return table
+    rows = Membership.objects.values(path).annotate(n=Count("pk")).order_by("-n", path)
+    counts: Counter = Counter()
+    for row in rows:
+        value = row[path]
+        counts[str(choices.get(value, value)) if value else _("Onbekend")] += row["n"]
+    table.rows = [[label, n] for label, n in counts.most_common()]
+    return table
+
+
+def members_by_role() -> Table:
+    return _grouped_by_profile(
+        "role",
+        "leden-per-rol",
+        _("Leden per rol"),
+        _("Hoeveel leden inwoner, ondernemer, ambtenaar ... zijn, volgens hun profiel."),
+        _("Rol"),
+    )
+
+
+def members_by_municipality() -> Table:
+    return _grouped_by_profile(
+        "municipality",
+        "leden-per-gemeente",
+        _("Leden per gemeente"),
+        _("Waar de leden vandaan komen, volgens hun profiel."),
+        _("Gemeente"),
+    )
+
+
+def members_by_how() -> Table:
+    table = Table(
+        slug="leden-per-route",
+        title=_("Hoe leden het boek kregen"),
+        description=_("Digitaal exemplaar, code uit een gedrukt boek, of een uitnodiging."),
+        columns=[_("Route"), _("Leden")],
+    )
+    counts = dict(Membership.objects.values_list("how").annotate(n=Count("pk")).order_by())
+    table.rows = [[str(label), counts.get(value, 0)] for value, label in How.choices]
+    return table
+
+
+def code_batches() -> Table:
+    table = Table(
+        slug="codereeksen",
+        title=_("Codes van gedrukte boeken"),
+        description=_("Per reeks: hoeveel codes er zijn, hoeveel geclaimd en ingetrokken."),
+        columns=[_("Reeks"), _("Geclaimd"), _("Aantal codes"), _("Ingetrokken"), _("Beschikbaar")],
+    )
+    table.rows = [
+        [batch.label, batch.redeemed_count, batch.size, batch.revoked_count, batch.available_count]
+        for batch in CodeBatch.objects.with_counts().order_by("created_at", "pk")
+    ]
+    return table
+
+
+def stories_per_chapter() -> Table:
+    table = Table(
+        slug="verhalen-per-hoofdstuk",
+        title=_("Leerverhalen per hoofdstuk"),
+        description=_("Gepubliceerde (waarvan uitgelicht) en wachtende verhalen per hoofdstuk."),
+        columns=[_("Hoofdstuk"), _("Gepubliceerd"), _("Uitgelicht"), _("Wacht op curator")],
+    )
+    book = Book.objects.order_by("pk").values("pk")[:1]
+    chapters = (
+        Chapter.objects.filter(book__in=book)
+        .in_order()
+        .annotate(
+            published=Count("stories", filter=Q(stories__status__in=PUBLIC_STATUSES)),
+            featured=Count("stories", filter=Q(stories__status=Status.FEATURED)),
+            pending=Count("stories", filter=Q(stories__status=Status.PENDING)),
+        )
+    )
+    table.rows = [[f"{c.number}. {c.title}", c.published, c.featured, c.pending] for c in chapters]
+    return table
+
+
+def reactions() -> Table:
+    table = Table(
+        slug="waarderingen",
+        title=_("Waarderingen en reacties"),
+        description=_("Hoe vaak leden elkaars verhalen waardeerden of erop reageerden."),
+        columns=[_("Soort"), _("Aantal")],
+    )
+    counts = dict(Reaction.objects.values_list("kind").annotate(n=Count("pk")).order_by())
+    table.rows = [[str(label), counts.get(value, 0)] for value, label in ReactionKind.choices]
+    table.rows.append([_("Reacties"), Reply.objects.filter(is_hidden=False).count()])
+    return table
+
+
+def invitation_depths() -> tuple[Table, Table]:
+    """How far the book travelled from hand to hand: each member's depth in the tree of
+    invitations (0 for who got the book themselves, 1 for whom they invited, ...), and
+    the members whose passing-on reached the most people. One query for the pairs; the
+    tree is walked in Python, which also survives a (corrupt) cycle."""
+    parents, numbers = {}, {}
+    for pk, parent, number in Membership.objects.values_list("pk", "invited_by_id", "number"):
+        parents[pk], numbers[pk] = parent, number
+    depth: dict[int, int] = {}
+    for start in parents:
+        chain, node = [], start
+        while node not in depth:
+            parent = parents[node]
+            if parent is None or parent not in parents or parent in chain or parent == node:
+                depth[node] = 0
+                break
+            chain.append(node)
+            node = parent
+        for member in reversed(chain):
+            depth[member] = depth[parents[member]] + 1
+
+    reach: Counter = Counter()
+    for pk in parents:
+        ancestor, seen = parents[pk], {pk}
+        while ancestor is not None and ancestor not in seen and ancestor in parents:
+            reach[ancestor] += 1
+            seen.add(ancestor)
+            ancestor = parents[ancestor]
+
+    distribution = Counter(depth.values())
+    by_depth = Table(
+        slug="doorgeven-diepte",
+        title=_("Hoe ver het boek werd doorgegeven"),
+        description=_(
+            "Aantal leden per stap in de keten van uitnodigingen (0: kreeg het boek zelf)."
+        ),
+        columns=[_("Stap"), _("Leden")],
+        rows=[[step, distribution[step]] for step in sorted(distribution)],
+        note=_("Langste keten: %(depth)s stappen.") % {"depth": max(depth.values(), default=0)},
+    )
+    direct = Counter(parent for parent in parents.values() if parent is not None)
+    top = Table(
+        slug="doorgevers",
+        title=_("Wie het boek het verst doorgaf"),
+        description=_("Leden met de meeste leden na hen in de keten (direct en verder)."),
+        columns=[_("Lidnummer"), _("Leden na hen"), _("Zelf uitgenodigd")],
+        chart="",
+        rows=[
+            [numbers[pk], count, direct[pk]]
+            for pk, count in sorted(reach.items(), key=lambda item: (-item[1], numbers[item[0]]))[
+                :10
+            ]
+        ],
+    )
+    return by_depth, top
+
+
+def statistics_tables() -> list[Table]:
+    return [
+        members_over_time(),
+        members_by_how(),
+        members_by_role(),
+        members_by_municipality(),
+        code_batches(),
+        stories_per_chapter(),
+        reactions(),
+        *invitation_depths(),
+    ]
+
+
+TABLES = {
+    "leden-per-maand": members_over_time,
+    "leden-per-route": members_by_how,
+    "leden-per-rol": members_by_role,
+    "leden-per-gemeente": members_by_municipality,
+    "codereeksen": code_batches,
+    "verhalen-per-hoofdstuk": stories_per_chapter,
+    "waarderingen": reactions,
+    "doorgeven-diepte": lambda: invitation_depths()[0],
+    "doorgevers": lambda: invitation_depths()[1],
+}
+
+
+def municipality_count() -> int:
+    """Distinct municipalities: from members' profiles when they have one, and from
+    the published stories (each names where it happened)."""
+    names = set(
+        Story.objects.published()
+        .exclude(municipality="")
+        .values_list("municipality", flat=True)
+        .distinct()
+    )
+    path, _choices = profile_path("municipality")
+    if path is not None:
+        names |= set(
+            Membership.objects.exclude(**{f"{path}__isnull": True})
+            .exclude(**{path: ""})
+            .values_list(path, flat=True)
+            .distinct()
+        )
+    return len({name.strip().casefold() for name in names if name and name.strip()})
+
+
+def public_counts() -> dict[str, int]:
+    """Counts anyone may see on the home page: no names, nothing about one person.
+    Cached for a minute: the home page is the busiest page."""
+    counts = cache.get(PUBLIC_COUNTS_KEY)
+    if counts is None:
+        counts = {
+            "members": Membership.objects.count(),
+            "municipalities": municipality_count(),
+            "stories": Story.objects.published().filter(chapter__is_published=True).count(),
+        }
+        cache.set(PUBLIC_COUNTS_KEY, counts, PUBLIC_COUNTS_SECONDS)
+    return counts
