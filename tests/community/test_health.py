@@ -60,3 +60,14 @@ def test_json_log_lines_carry_the_request_id():
         request_id_var.reset(token)
     assert line["request_id"] == "req-123456"
     assert line["message"] == "kapot: a" and line["level"] == "ERROR"
+
+
+@pytest.mark.django_db
+def test_django_error_log_lines_carry_the_request_id(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get("/hoofdstuk/bestaat-niet/", headers={"x-request-id": "trace-abc-123"})
+    assert response.status_code == 404
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert records
+    RequestIdFilter().filter(records[-1])
+    assert records[-1].request_id == "trace-abc-123"
