@@ -37,7 +37,13 @@ epubcheck:
 static: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v 0
 
-run: messages static
+# The membership card PNG is drawn in DejaVu (members/cards.py): Pillow cannot read the
+# site's woff2 fonts. Without it the card falls back to Pillow's plainer built-in font.
+.PHONY: fonts
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core; }
+
+run: messages static | fonts
 	$(PY) manage.py migrate --noinput -v 1
 	$(PY) manage.py load_demo
 	@echo "Serving http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
@@ -60,7 +66,7 @@ check: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=community.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=community.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-test: messages lint check | chromium epubcheck
+test: messages lint check | chromium epubcheck fonts
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL + Redis, as production runs (started by .ci/services.sh).
