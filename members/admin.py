@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .codes import MalformedCode, normalise_code
 from .forms import CodeBatchCreateForm, MembershipAssignForm
-from .models import ClaimCode, CodeBatch, Invitation, Membership
+from .models import ClaimCode, CodeBatch, Invitation, Membership, Profile
 
 
 def claim_url(request, claim_code: ClaimCode) -> str:
@@ -300,3 +300,35 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    """Curators can read profiles and correct the texts (a name or bio that should not be
+    there) or the visibility. Photos are only shown: a new one must come through the
+    photo pipeline on the member's own profile page, never straight into storage."""
+
+    list_display = ("membership", "display_name", "visibility", "role", "municipality")
+    list_select_related = ("membership",)
+    list_filter = ("visibility", "role")
+    search_fields = ("=membership__number", "display_name", "municipality")
+    fields = (
+        "membership",
+        "display_name",
+        "municipality",
+        "role",
+        "bio",
+        "visibility",
+        "photo_preview",
+        "updated_at",
+    )
+    readonly_fields = ("membership", "photo_preview", "updated_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("foto"))
+    def photo_preview(self, obj):
+        if not obj.thumbnail:
+            return "-"
+        return format_html('<img src="{}" alt="" width="120" height="120">', obj.thumbnail.url)

@@ -34,7 +34,7 @@ SANS_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
 # Part of every fingerprint: change it when the drawing changes, so cached cards of the
 # old design are not served again.
-DESIGN_VERSION = "1"
+DESIGN_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,9 @@ def card_png(text: CardText) -> bytes:
         draw.text((MARGIN + BAND, 380), name, font=name_font, fill=BLUE)
 
     joined, joined_font = _fit(draw, text.joined_label, SANS, 34, inner)
-    draw.text((MARGIN + BAND, HEIGHT - MARGIN - 40), joined, font=joined_font, fill=INK_SOFT)
+    # Without a name the date moves up, under the number, so no gap is left.
+    joined_top = HEIGHT - MARGIN - 40 if text.name else 400
+    draw.text((MARGIN + BAND, joined_top), joined, font=joined_font, fill=INK_SOFT)
 
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)

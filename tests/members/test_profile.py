@@ -271,3 +271,25 @@ def test_my_copy_page_links_profile_card_directory_and_data(member_client):
         "/mijn-gegevens/",
     ]:
         assert f'href="{path}"' in html
+
+
+def test_curators_read_and_correct_profiles_in_the_admin(client):
+    from tests.factories import UserFactory
+
+    profile = ProfileFactory(display_name="Ongepast", bio="Iets wat weg moet.")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert "Ongepast" in client.get("/admin/members/profile/").content.decode()
+    url = f"/admin/members/profile/{profile.pk}/change/"
+    assert "Iets wat weg moet." in client.get(url).content.decode()
+    response = client.post(
+        url, {"display_name": "", "municipality": "", "role": "", "bio": "", "visibility": "hidden"}
+    )
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert (profile.display_name, profile.bio, profile.visibility) == ("", "", "hidden")
+    assert client.get("/admin/members/profile/add/").status_code == 403
+
+
+def test_welcome_page_invites_the_new_member_to_fill_in_a_profile(member_client):
+    html = member_client.get("/exemplaar/welkom/").content.decode()
+    assert 'href="/mijn-exemplaar/profiel/">Vul je profiel in</a>' in html
