@@ -25,6 +25,7 @@ CURATOR_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("stories", "story"): ("view", "change"),
     ("stories", "reply"): ("view", "change"),
     ("stories", "report"): ("view", "change"),
+    ("stories", "moderationaction"): ("view",),
     ("members", "codebatch"): ("view", "add", "change"),
     ("members", "claimcode"): ("view", "add", "change"),
     ("members", "membership"): ("view",),

@@ -370,16 +370,40 @@ class Report(models.Model):
         return self.story if self.story_id else self.reply
 
 
+class ModerationKind(models.TextChoices):
+    APPROVE = "approve", _("Goedgekeurd")
+    FEATURE = "feature", _("Uitgelicht")
+    UNFEATURE = "unfeature", _("Niet meer uitgelicht")
+    HIDE = "hide", _("Verborgen")
+    AUTO_HIDE = "auto_hide", _("Automatisch verborgen na meldingen")
+    RESTORE = "restore", _("Teruggezet")
+    DISMISS = "dismiss", _("Meldingen afgewezen")
+
+
+class TargetType(models.TextChoices):
+    STORY = "story", _("verhaal")
+    REPLY = "reply", _("reactie")
+
+
 class ModerationAction(models.Model):
-    """What a curator (or the report threshold, with no curator) did to a story or a
-    reply, and why: the record behind every change of moderation state."""
+    """The audit log: what a curator (or the report threshold, with no curator) did to
+    a story or a reply, and why. One entry for every change of moderation state,
+    written in the same transaction as the change (stories.services).
+
+    Entries are never changed or deleted: there are no views that do so and the admin
+    is read-only. They also outlive what they are about: when an author deletes a
+    story or a reply, its foreign key becomes empty and `target_type`, `target_id` and
+    the `target_title` snapshot still say what it was."""
 
     story = models.ForeignKey(
-        Story, on_delete=models.CASCADE, null=True, blank=True, related_name="moderation_log"
+        Story, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_log"
     )
     reply = models.ForeignKey(
-        Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="moderation_log"
+        Reply, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_log"
     )
+    target_type = models.CharField(_("soort"), max_length=10, choices=TargetType.choices)
+    target_id = models.PositiveIntegerField(_("nummer"))
+    target_title = models.CharField(_("titel (toen)"), max_length=200, blank=True)
     curator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -388,17 +412,22 @@ class ModerationAction(models.Model):
         related_name="+",
         verbose_name=_("curator"),
     )
-    action = models.CharField(_("handeling"), max_length=20)
+    action = models.CharField(_("handeling"), max_length=20, choices=ModerationKind.choices)
+    # The story's status before the action: restoring a hidden story brings back
+    # what it was (published or featured).
+    previous_status = models.CharField(
+        _("status ervoor"), max_length=10, choices=Status.choices, blank=True
+    )
     reason = models.CharField(_("reden"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("op"), default=timezone.now)
+    created_at = models.DateTimeField(_("op"), default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = _("moderatie")
-        verbose_name_plural = _("moderaties")
+        verbose_name = _("logboekregel")
+        verbose_name_plural = _("logboek van de redactie")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.action} · {self.created_at:%Y-%m-%d}"
+        return f"{self.get_action_display()} · {self.target_title} · {self.created_at:%Y-%m-%d}"
 
 
 def published_story_count():

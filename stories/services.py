@@ -25,6 +25,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -36,12 +37,14 @@ from members.models import Membership
 from .models import (
     PUBLIC_STATUSES,
     ModerationAction,
+    ModerationKind,
     Reaction,
     ReactionKind,
     Reply,
     Report,
     Status,
     Story,
+    TargetType,
     Theme,
 )
 
@@ -168,10 +171,55 @@ def _delete_files_on_commit(names: Iterable[str]) -> None:
     transaction.on_commit(delete)
 
 
-def _log(*, curator, action: str, reason: str = "", story=None, reply=None) -> None:
-    ModerationAction.objects.create(
-        story=story, reply=reply, curator=curator, action=action, reason=reason[:300]
+def _log(
+    *,
+    curator,
+    action: str,
+    reason: str = "",
+    story: Story | None = None,
+    reply: Reply | None = None,
+    previous_status: str = "",
+) -> ModerationAction:
+    """The audit log entry for a moderation change; called inside the change's
+    transaction, so the two are saved together or not at all."""
+    if story is not None:
+        target_type, target_id, title = TargetType.STORY, story.pk, story.title
+    else:
+        target_type, target_id, title = TargetType.REPLY, reply.pk, Truncator(reply.body).chars(80)
+    return ModerationAction.objects.create(
+        story=story,
+        reply=reply,
+        target_type=target_type,
+        target_id=target_id,
+        target_title=title[:200],
+        curator=curator,
+        action=action,
+        previous_status=previous_status,
+        reason=reason[:300],
     )
+
+
+def _logged_action(action: str, curator) -> str:
+    """Hiding without a curator is the report threshold's doing: logged as such."""
+    return ModerationKind.AUTO_HIDE if action == "hide" and curator is None else action
+
+
+def _resolve_open_reports(item: Story | Reply, curator) -> int:
+    return item.reports.open().update(resolved_at=timezone.now(), resolved_by=curator)
+
+
+def _status_before_hiding(story: Story) -> str:
+    """What a hidden story was before it was hidden, from the log: published or
+    featured. A story hidden while it waited (or before the log knew) comes back
+    published: restoring is a curator's decision to show it."""
+    entry = (
+        story.moderation_log.filter(action__in=[ModerationKind.HIDE, ModerationKind.AUTO_HIDE])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if entry is not None and entry.previous_status in PUBLIC_STATUSES:
+        return entry.previous_status
+    return Status.PUBLISHED
 
 
 # ---- Stories ------------------------------------------------------------------------
@@ -319,8 +367,11 @@ MODERATION_ACTIONS = {
 
 def story_moderate(*, story: Story, curator, action: str, reason: str = "") -> Story:
     """A curator's decision on a story: approve, feature, unfeature, hide (with a
-    reason, which the author sees) or restore. Approving or restoring also settles
-    the open reports on the story. `curator` is None for the system's own decisions."""
+    reason, which the author sees) or restore (to what it was before it was hidden:
+    published or featured). A curator's decision also settles the open reports on the
+    story. `curator` is None for the system's own decisions (hiding after reports):
+    those leave the reports open, for a curator to look at. Every decision is written
+    to the audit log (ModerationAction) in the same transaction."""
     if action not in MODERATION_ACTIONS:
         raise ValueError(f"unknown moderation action {action!r}")
     reason = reason.strip()
@@ -336,15 +387,24 @@ def story_moderate(*, story: Story, curator, action: str, reason: str = "") -> S
                 _("Dat kan niet bij een verhaal met status “%(status)s”.")
                 % {"status": story.get_status_display()}
             )
+        previous_status = story.status
         if result == Status.HIDDEN:
             story.status = Status.HIDDEN
             story.hidden_reason = reason[:300]
+        elif action == "restore":
+            _publish(story, _status_before_hiding(story))
         else:
             _publish(story, result)
         story.save(update_fields=["status", "hidden_reason", "published_at", "updated_at"])
-        if action in {"approve", "restore"}:
-            story.reports.open().update(resolved_at=timezone.now(), resolved_by=curator)
-        _log(curator=curator, action=action, reason=reason, story=story)
+        if curator is not None:
+            _resolve_open_reports(story, curator)
+        _log(
+            curator=curator,
+            action=_logged_action(action, curator),
+            reason=reason,
+            story=story,
+            previous_status=previous_status,
+        )
         return story
 
 
@@ -426,7 +486,8 @@ def reply_delete(*, reply: Reply, member) -> None:
 
 
 def reply_moderate(*, reply: Reply, curator, action: str, reason: str = "") -> Reply:
-    """Hide (reason required) or restore a reply."""
+    """Hide (reason required) or restore a reply; as with stories, a curator's
+    decision settles the open reports and every decision is logged."""
     if action not in {"hide", "restore"}:
         raise ValueError(f"unknown moderation action {action!r}")
     reason = reason.strip()
@@ -439,9 +500,9 @@ def reply_moderate(*, reply: Reply, curator, action: str, reason: str = "") -> R
         reply.is_hidden = action == "hide"
         reply.hidden_reason = reason[:300] if reply.is_hidden else ""
         reply.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
-        if action == "restore":
-            reply.reports.open().update(resolved_at=timezone.now(), resolved_by=curator)
-        _log(curator=curator, action=action, reason=reason, reply=reply)
+        if curator is not None:
+            _resolve_open_reports(reply, curator)
+        _log(curator=curator, action=_logged_action(action, curator), reason=reason, reply=reply)
         return reply
 
 

@@ -20,6 +20,7 @@ EXPECTED = {
     "stories.change_reply",
     "stories.view_report",
     "stories.change_report",
+    "stories.view_moderationaction",
     "members.view_codebatch",
     "members.add_codebatch",
     "members.change_codebatch",

@@ -348,7 +348,7 @@ def test_three_reports_from_different_members_hide_a_story(chapter):
     story.refresh_from_db()
     assert story.status == Status.HIDDEN
     assert story.hidden_reason == "automatisch verborgen na meldingen"
-    assert ModerationAction.objects.filter(story=story, curator=None, action="hide").exists()
+    assert ModerationAction.objects.filter(story=story, curator=None, action="auto_hide").exists()
 
 
 def test_three_reports_hide_a_reply(chapter):
