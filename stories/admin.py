@@ -1,6 +1,7 @@
-"""Curators moderate in the admin until the curator queue page exists. Every change of
-state is an admin action that calls stories.services; the members' words themselves
-are read-only here (curators hide, they do not rewrite)."""
+"""Curators moderate on the queue page (stories.moderation); the admin offers the same
+decisions as actions. Every change of state is an admin action that calls
+stories.services; the members' words themselves are read-only here (curators hide,
+they do not rewrite), and so is the audit log."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -70,11 +71,15 @@ class ThemeAdmin(admin.ModelAdmin):
 class ModerationInline(admin.TabularInline):
     model = ModerationAction
     fields = ["created_at", "action", "curator", "reason"]
+    verbose_name_plural = _("logboek")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -222,3 +227,37 @@ class ReportAdmin(admin.ModelAdmin):
         for report in queryset:
             services.report_resolve(report=report, curator=request.user)
         self.message_user(request, _("Meldingen afgehandeld."))
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The audit log, to read: nobody adds, changes or deletes an entry here, superusers
+    included (the has_*_permission methods say no whatever the account's permissions)."""
+
+    list_display = ["created_at", "action", "target_type", "target_id", "target_title", "curator"]
+    list_filter = ["action", "target_type"]
+    list_select_related = ["curator"]
+    search_fields = ["target_title", "reason"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "curator",
+        "action",
+        "target_type",
+        "target_id",
+        "target_title",
+        "story",
+        "reply",
+        "previous_status",
+        "reason",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -97,6 +97,18 @@ class StoryQuerySet(models.QuerySet):
     def pending_moderation(self):
         return self.filter(status=Status.PENDING).order_by("created_at", "pk")
 
+    def awaiting_curator(self):
+        """The stories in the curators' queue: waiting for approval, or with open
+        reports (those hidden by the report threshold among them). `waiting_since`: when
+        the first open report came in, or when the story was written."""
+        open_reports = Report.objects.open().filter(story=OuterRef("pk"))
+        first_report = open_reports.order_by("created_at").values("created_at")[:1]
+        return (
+            self.exclude(status=Status.DRAFT)
+            .filter(Q(status=Status.PENDING) | Exists(open_reports))
+            .annotate(waiting_since=Coalesce(Subquery(first_report), "created_at"))
+        )
+
     def by(self, membership):
         return self.filter(author=membership)
 
@@ -237,6 +249,13 @@ class ReplyQuerySet(models.QuerySet):
 
     def for_display(self):
         return self.select_related(*author_related("author")).order_by("created_at", "pk")
+
+    def awaiting_curator(self):
+        """The replies in the curators' queue: those with open reports, hidden by the
+        report threshold or not; `waiting_since` is when the first one came in."""
+        open_reports = Report.objects.open().filter(reply=OuterRef("pk"))
+        first_report = open_reports.order_by("created_at").values("created_at")[:1]
+        return self.filter(Exists(open_reports)).annotate(waiting_since=Subquery(first_report))
 
 
 class Reply(models.Model):

@@ -20,6 +20,7 @@ and a unique constraint (author, submission_key) settles two requests racing."""
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -214,6 +215,7 @@ def _status_before_hiding(story: Story) -> str:
     published: restoring is a curator's decision to show it."""
     entry = (
         story.moderation_log.filter(action__in=[ModerationKind.HIDE, ModerationKind.AUTO_HIDE])
+        .exclude(previous_status=Status.HIDDEN)
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -360,7 +362,9 @@ MODERATION_ACTIONS = {
     "approve": ({Status.PENDING}, Status.PUBLISHED),
     "feature": ({Status.PENDING, Status.PUBLISHED}, Status.FEATURED),
     "unfeature": ({Status.FEATURED}, Status.PUBLISHED),
-    "hide": ({Status.PENDING, Status.PUBLISHED, Status.FEATURED}, Status.HIDDEN),
+    # Hiding a hidden story again gives it a curator's reason: how a curator confirms
+    # what the report threshold hid.
+    "hide": ({Status.PENDING, Status.PUBLISHED, Status.FEATURED, Status.HIDDEN}, Status.HIDDEN),
     "restore": ({Status.HIDDEN}, Status.PUBLISHED),
 }
 
@@ -557,3 +561,107 @@ def report_resolve(*, report: Report, curator) -> Report:
         )
         report.refresh_from_db()
         return report
+
+
+def report_dismiss(
+    *, curator, story: Story | None = None, reply: Reply | None = None, reason: str = ""
+) -> int:
+    """A curator finds the open reports on a story or a reply unfounded: the reports are
+    settled, the item stays as it is, and the log says so. Returns how many reports were
+    settled. Not for a hidden item: restoring it is how a curator says the reports were
+    wrong (and that settles them too)."""
+    if (story is None) == (reply is None):
+        raise ValueError("dismiss the reports on exactly one of story and reply")
+    if not curator.is_staff:
+        raise NotAllowed
+    with transaction.atomic():
+        if story is not None:
+            item = Story.objects.select_for_update().get(pk=story.pk)
+            hidden = item.status == Status.HIDDEN
+        else:
+            item = Reply.objects.select_for_update().get(pk=reply.pk)
+            hidden = item.is_hidden
+        if hidden:
+            raise ModerationError(
+                _("Dit is verborgen. Zet het terug als de meldingen niet terecht waren.")
+            )
+        settled = _resolve_open_reports(item, curator)
+        if not settled:
+            raise ModerationError(_("Hier staan geen meldingen (meer) open."))
+        _log(
+            curator=curator,
+            action=ModerationKind.DISMISS,
+            reason=reason.strip(),
+            story=item if story is not None else None,
+            reply=item if reply is not None else None,
+            previous_status=item.status if story is not None else "",
+        )
+        return settled
+
+
+# ---- The curators' queue ------------------------------------------------------------
+
+#: The decisions the moderation queue offers; replies only know hide, restore, dismiss.
+QUEUE_ACTIONS = ("approve", "feature", "unfeature", "hide", "restore", "dismiss")
+REPLY_ACTIONS = ("hide", "restore", "dismiss")
+
+
+def item_moderate(
+    *,
+    curator,
+    action: str,
+    story: Story | None = None,
+    reply: Reply | None = None,
+    reason: str = "",
+) -> None:
+    """One decision from the queue, on a story or on a reply."""
+    if (story is None) == (reply is None):
+        raise ValueError("moderate exactly one of story and reply")
+    if action not in QUEUE_ACTIONS:
+        raise ValueError(f"unknown moderation action {action!r}")
+    if action == "dismiss":
+        report_dismiss(curator=curator, story=story, reply=reply, reason=reason)
+    elif story is not None:
+        story_moderate(story=story, curator=curator, action=action, reason=reason)
+    elif action in REPLY_ACTIONS:
+        reply_moderate(reply=reply, curator=curator, action=action, reason=reason)
+    else:
+        raise ModerationError(_("Dat kan niet bij een reactie."))
+
+
+@dataclass
+class BulkOutcome:
+    done: list = field(default_factory=list)
+    #: (item, the refusal's message) for each item that could not go through.
+    refused: list = field(default_factory=list)
+
+
+def items_moderate(
+    *,
+    curator,
+    action: str,
+    stories: Iterable[Story] = (),
+    replies: Iterable[Reply] = (),
+    reason: str = "",
+) -> BulkOutcome:
+    """The same decision on several stories and replies. Hiding needs one reason for
+    all of them, checked before anything changes. Each item is decided in a savepoint
+    of its own: an item that cannot take the decision (another curator just handled
+    it, a reply cannot be approved) is refused and the others still go through."""
+    if action not in QUEUE_ACTIONS:
+        raise ValueError(f"unknown moderation action {action!r}")
+    if action == "hide" and not reason.strip():
+        raise ModerationError(_("Geef een reden op: de auteurs krijgen die te zien."))
+    if not curator.is_staff:
+        raise NotAllowed
+    outcome = BulkOutcome()
+    targets = [("story", story) for story in stories] + [("reply", reply) for reply in replies]
+    with transaction.atomic():
+        for kind, item in targets:
+            try:
+                item_moderate(curator=curator, action=action, reason=reason, **{kind: item})
+            except StoryError as refusal:
+                outcome.refused.append((item, refusal.message))
+            else:
+                outcome.done.append(item)
+    return outcome
