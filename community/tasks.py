@@ -13,13 +13,17 @@ def send_email(
     from_email: str,
     to: list[str],
     html_body: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> int:
     """Send one rendered e-mail through the default mailer; returns the number sent.
 
     With the immediate backend (development, tests) this runs inside the request; in
     production `manage.py db_worker` runs it. A failure leaves the task marked FAILED in
-    the task results, so a broken mail server does not break the page that sent it."""
-    message = EmailMultiAlternatives(subject, body, from_email, to)
+    the task results, so a broken mail server does not break the page that sent it.
+
+    `headers`: extra header lines, such as List-Unsubscribe (names and values are
+    strings, so the arguments stay plain JSON)."""
+    message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers)
     if html_body:
         message.attach_alternative(html_body, "text/html")
     return message.send()

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from book.models import Chapter
 from community.images import PhotoField
 
-from .models import Theme
+from .models import NotificationSettings, Theme
+from .search import SEARCH_MAX_LENGTH
 
 BODY_HELP = _(
     "Vertel wat er gebeurde, wat je deed en wat je ervan leerde. Je kunt Markdown "
@@ -105,3 +106,23 @@ class StoryFilterForm(forms.Form):
                 choices=[("", _("Alle rollen")), *role_choices],
                 required=False,
             )
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = NotificationSettings
+        fields = ["story_updates", "replies", "digest"]
+
+
+class SearchForm(forms.Form):
+    """The site's search box. A longer question is cut off rather than refused: what
+    matters fits in the first words."""
+
+    q = forms.CharField(
+        label=_("Zoek in het boek en de verhalen"),
+        required=False,
+        widget=forms.SearchInput(attrs={"maxlength": SEARCH_MAX_LENGTH}),
+    )
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())[:SEARCH_MAX_LENGTH]

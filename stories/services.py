@@ -21,10 +21,13 @@ and a unique constraint (author, submission_key) settles two requests racing."""
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -35,10 +38,14 @@ from community.images import ProcessedPhoto
 from community.markdown import render_markdown
 from members.models import Membership
 
+from . import notifications
 from .models import (
     PUBLIC_STATUSES,
+    ChapterFollow,
     ModerationAction,
     ModerationKind,
+    NotificationKind,
+    NotificationSettings,
     Reaction,
     ReactionKind,
     Reply,
@@ -47,6 +54,8 @@ from .models import (
     Story,
     TargetType,
     Theme,
+    author_name,
+    author_related,
 )
 
 NEW_MEMBER_STORIES_PER_HOUR = 3
@@ -409,6 +418,7 @@ def story_moderate(*, story: Story, curator, action: str, reason: str = "") -> S
             story=story,
             previous_status=previous_status,
         )
+        _notify_moderation(story=story, action=action, reason=reason)
         return story
 
 
@@ -459,9 +469,11 @@ def reply_create(*, story: Story, author: Membership, body: str) -> Reply:
             )
             % {"limit": NEW_MEMBER_REPLIES_PER_HOUR},
         )
-        return Reply.objects.create(
+        reply = Reply.objects.create(
             story=story, author=author, body=body, body_html=render_markdown(body).html
         )
+        _notify_reply(reply=reply)
+        return reply
 
 
 def reply_update(*, reply: Reply, editor, body: str) -> Reply:
@@ -665,3 +677,329 @@ def items_moderate(
             else:
                 outcome.done.append(item)
     return outcome
+
+
+# ---- E-mail notifications -----------------------------------------------------------
+
+#: The moderation decisions the author hears about, and the e-mail each one sends.
+MODERATION_MAILS = {
+    "approve": "story_approved",
+    "feature": "story_featured",
+    "hide": "story_hidden",
+}
+
+
+def _notify_moderation(*, story: Story, action: str, reason: str) -> None:
+    template = MODERATION_MAILS.get(action)
+    if template is None or story.author_id is None:
+        return
+    notifications.notify(
+        membership=story.author,
+        kind=NotificationKind.STORY_UPDATES,
+        template=template,
+        context={
+            "story": story,
+            "reason": reason,
+            "story_url": lambda: notifications.absolute_url(story.get_absolute_url()),
+            "mine_url": lambda: notifications.absolute_url(reverse("stories:mine")),
+        },
+    )
+
+
+def _notify_reply(*, reply: Reply) -> None:
+    """The story's author hears of a reply, unless they wrote it themselves."""
+    story = reply.story
+    if story.author_id is None or story.author_id == reply.author_id:
+        return
+    notifications.notify(
+        membership=story.author,
+        kind=NotificationKind.REPLIES,
+        template="reply",
+        context={
+            "story": story,
+            "reply_author": author_name(reply.author),
+            "excerpt": Truncator(reply.body).chars(600),
+            "reply_url": lambda: notifications.absolute_url(reply.get_absolute_url()),
+        },
+    )
+
+
+def notification_settings_update(
+    *, membership: Membership, story_updates: bool, replies: bool, digest: bool, language: str = ""
+) -> NotificationSettings:
+    """The member chooses which story e-mails they get; they are written in `language`
+    (the language of the page they chose in) from now on."""
+    with transaction.atomic():
+        preferences, _created = NotificationSettings.objects.select_for_update().get_or_create(
+            membership=membership
+        )
+        preferences.story_updates = story_updates
+        preferences.replies = replies
+        preferences.digest = digest
+        if language in {code for code, _name in settings.LANGUAGES}:
+            preferences.language = language
+        preferences.save()
+        return preferences
+
+
+def notification_unsubscribe(*, membership: Membership, kind: str) -> NotificationSettings:
+    """Switch one kind of e-mail off: what an unsubscribe link does."""
+    field = NotificationKind(kind).value
+    with transaction.atomic():
+        preferences, _created = NotificationSettings.objects.select_for_update().get_or_create(
+            membership=membership
+        )
+        setattr(preferences, field, False)
+        preferences.save(update_fields=[field, "updated_at"])
+        return preferences
+
+
+# ---- Following chapters and the daily digest ----------------------------------------
+
+
+def chapter_follow(*, membership: Membership, chapter: Chapter) -> ChapterFollow:
+    """Follow a published chapter; following it again changes nothing."""
+    if not chapter.is_published:
+        raise NotAllowed
+    with transaction.atomic():
+        follow, _created = ChapterFollow.objects.get_or_create(
+            membership=membership, chapter=chapter
+        )
+        return follow
+
+
+def chapter_unfollow(*, membership: Membership, chapter: Chapter) -> None:
+    ChapterFollow.objects.filter(membership=membership, chapter=chapter).delete()
+
+
+def _digest_stories(membership: Membership, since: datetime | None, now: datetime) -> list[Story]:
+    """The stories published under the member's followed chapters after `since` (and
+    after the member started following each chapter), up to `now`; not their own."""
+    follows = list(membership.chapter_follows.all())
+    if not follows:
+        return []
+    new = Q()
+    for follow in follows:
+        start = max(moment for moment in (since, follow.created_at) if moment is not None)
+        new |= Q(chapter_id=follow.chapter_id, published_at__gt=start)
+    return list(
+        Story.objects.published()
+        .filter(new, chapter__is_published=True, published_at__lte=now)
+        .exclude(author=membership)
+        .select_related("chapter", *author_related("author"))
+        .order_by("chapter__number", "published_at", "pk")
+    )
+
+
+def digest_send(*, membership: Membership, now: datetime | None = None) -> bool:
+    """Queue the member's daily digest; returns whether one was queued.
+
+    At most one digest per calendar day (Amsterdam time), however often this runs: the
+    settings row is locked while deciding, and `last_digest_at` is set in the same
+    transaction. A digest lists what was published since the previous one; when nothing
+    is new, nothing is sent (and the next digest still starts from the previous one)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        membership = Membership.objects.select_related("user").get(pk=membership.pk)
+        if membership.user is None:
+            return False
+        preferences, _created = NotificationSettings.objects.select_for_update().get_or_create(
+            membership=membership
+        )
+        if not preferences.digest:
+            return False
+        last = preferences.last_digest_at
+        if last is not None and timezone.localdate(last) >= timezone.localdate(now):
+            return False
+        stories = _digest_stories(membership, last, now)
+        if not stories:
+            return False
+        chapters = []
+        for story in stories:
+            if not chapters or chapters[-1]["chapter"].pk != story.chapter_id:
+                chapters.append({"chapter": story.chapter, "stories": []})
+            chapters[-1]["stories"].append(
+                {
+                    "title": story.title,
+                    "author": story.author_name,
+                    "url": partial(_absolute_story_url, story),
+                }
+            )
+        queued = notifications.notify(
+            membership=membership,
+            kind=NotificationKind.DIGEST,
+            template="digest",
+            context={"chapters": chapters, "stories": stories},
+            preferences=preferences,
+        )
+        if queued:
+            preferences.last_digest_at = now
+            preferences.save(update_fields=["last_digest_at", "updated_at"])
+        return queued
+
+
+def _absolute_story_url(story: Story) -> str:
+    return notifications.absolute_url(story.get_absolute_url())
+
+
+def digests_send(*, now: datetime | None = None) -> int:
+    """Every member's daily digest (the `send_digests` command and task); returns how
+    many were queued. A few queries per member who follows a chapter: a daily job."""
+    now = now or timezone.now()
+    candidates = (
+        Membership.objects.current()
+        .filter(chapter_follows__isnull=False)
+        .exclude(story_notifications__digest=False)
+        .distinct()
+        .order_by("pk")
+    )
+    return sum(digest_send(membership=membership, now=now) for membership in candidates)
+
+
+# ---- Data rights: download and delete -----------------------------------------------
+
+#: A kept story keeps its municipality only when at least this many other members wrote
+#: stories naming it too: "Utrecht" says nothing about who wrote a story, a village or
+#: an organisation (the profile field is "gemeente of organisatie") may.
+MUNICIPALITY_KEPT_WITH_OTHER_AUTHORS = 3
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def stories_export_for(*, membership: Membership) -> dict:
+    """Everything the stories app holds about a member, as JSON-ready data, for their
+    data download: their stories (any status), replies, reactions, the reports they
+    made, the chapters they follow and their e-mail settings."""
+    stories = (
+        Story.objects.by(membership)
+        .select_related("chapter")
+        .prefetch_related("themes")
+        .order_by("created_at", "pk")
+    )
+    replies = Reply.objects.filter(author=membership).select_related("story").order_by("pk")
+    reactions = Reaction.objects.filter(member=membership).select_related("story").order_by("pk")
+    reports = (
+        Report.objects.filter(reporter=membership)
+        .select_related("story", "reply__story")
+        .order_by("created_at", "pk")
+    )
+    follows = membership.chapter_follows.select_related("chapter").order_by("created_at", "pk")
+    preferences = NotificationSettings.objects.filter(membership=membership).first()
+    return {
+        "stories": [
+            {
+                "title": story.title,
+                "body": story.body,
+                "chapter": story.chapter.title,
+                "themes": [theme.name for theme in story.themes.all()],
+                "municipality": story.municipality,
+                "status": story.status,
+                "hidden_reason": story.hidden_reason,
+                "photo": story.photo.name or None,
+                "photo_description": story.photo_alt,
+                "created_at": _iso(story.created_at),
+                "updated_at": _iso(story.updated_at),
+                "published_at": _iso(story.published_at),
+            }
+            for story in stories
+        ],
+        "replies": [
+            {
+                "story": reply.story.title,
+                "body": reply.body,
+                "hidden": reply.is_hidden,
+                "created_at": _iso(reply.created_at),
+                "updated_at": _iso(reply.updated_at),
+            }
+            for reply in replies
+        ],
+        "reactions": [
+            {
+                "story": reaction.story.title,
+                "kind": reaction.kind,
+                "created_at": _iso(reaction.created_at),
+            }
+            for reaction in reactions
+        ],
+        "reports": [
+            {
+                "story": (report.story or report.reply.story).title,
+                "about": "story" if report.story_id else "reply",
+                "reason": report.reason,
+                "created_at": _iso(report.created_at),
+                "resolved_at": _iso(report.resolved_at),
+            }
+            for report in reports
+        ],
+        "follows": [
+            {"chapter": follow.chapter.title, "since": _iso(follow.created_at)}
+            for follow in follows
+        ],
+        "notification_settings": (
+            {
+                "story_updates": preferences.story_updates,
+                "replies": preferences.replies,
+                "digest": preferences.digest,
+                "language": preferences.language,
+                "last_digest_at": _iso(preferences.last_digest_at),
+            }
+            if preferences is not None
+            else None
+        ),
+    }
+
+
+def _identifying_municipalities(membership: Membership, names: Iterable[str]) -> set[str]:
+    """Of `names`, those fewer than MUNICIPALITY_KEPT_WITH_OTHER_AUTHORS other members
+    named on their own stories (compared without regard to case)."""
+    identifying = set()
+    for name in {name for name in names if name}:
+        others = (
+            Story.objects.published()
+            .filter(municipality__iexact=name, author__isnull=False)
+            .exclude(author=membership)
+            .values("author")
+            .distinct()
+            .count()
+        )
+        if others < MUNICIPALITY_KEPT_WITH_OTHER_AUTHORS:
+            identifying.add(name)
+    return identifying
+
+
+def stories_on_account_delete(*, membership: Membership, keep_stories: bool) -> None:
+    """What leaving does to a member's part of the stories: called by the account
+    deletion, in its transaction, before the membership is retired.
+
+    Always gone: reactions (only a count), followed chapters, e-mail settings, drafts
+    (nobody could finish them). `keep_stories=False`: their stories (with photos and
+    the replies beneath them) and their replies elsewhere go too. `keep_stories=True`:
+    stories and replies stay in the book as "een oud-lid" (author empty); a story keeps
+    its municipality only when enough other members name it (see
+    MUNICIPALITY_KEPT_WITH_OTHER_AUTHORS), and keeps its photo, which is part of the
+    story. Reports they made stay, with the retired member number, which names nobody:
+    curators still need them."""
+    with transaction.atomic():
+        Reaction.objects.filter(member=membership).delete()
+        ChapterFollow.objects.filter(membership=membership).delete()
+        NotificationSettings.objects.filter(membership=membership).delete()
+        going = Story.objects.by(membership)
+        if keep_stories:
+            going = going.filter(status=Status.DRAFT)
+        files = [name for story in going for name in (story.photo.name, story.thumbnail.name)]
+        going.delete()
+        _delete_files_on_commit(files)
+        replies = Reply.objects.filter(author=membership)
+        if not keep_stories:
+            replies.delete()
+            return
+        kept = Story.objects.by(membership)
+        identifying = _identifying_municipalities(
+            membership, kept.values_list("municipality", flat=True)
+        )
+        for name in identifying:
+            kept.filter(municipality=name).update(municipality="")
+        kept.update(author=None)
+        replies.update(author=None)

@@ -25,4 +25,8 @@ urlpatterns = [
     path(_("redactie/moderatie/beslissen/"), moderation.decide, name="moderation_decide"),
     path(_("redactie/moderatie/meerdere/"), moderation.decide_bulk, name="moderation_bulk"),
     path(_("redactie/logboek/"), moderation.log, name="moderation_log"),
+    path(_("hoofdstuk/<slug:slug>/volgen/"), views.chapter_follow, name="follow"),
+    path(_("verhalen/meldingen/"), views.notification_settings, name="notifications"),
+    path(_("verhalen/afmelden/<slug:kind>/<str:token>/"), views.unsubscribe, name="unsubscribe"),
+    path(_("zoeken/"), views.search, name="search"),
 ]

@@ -7,26 +7,37 @@ not theirs to change is a 403; a visitor who is not logged in goes to the login 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from book.models import Book, Chapter
 from community.markdown import render_markdown
 from members.models import Membership, user_is_member
 
-from . import services
-from .forms import ReplyForm, ReportForm, StoryFilterForm, StoryForm
-from .models import ReactionKind, Reply, Status, Story
+from . import notifications, services
+from . import search as search_module
+from .forms import (
+    NotificationSettingsForm,
+    ReplyForm,
+    ReportForm,
+    SearchForm,
+    StoryFilterForm,
+    StoryForm,
+)
+from .models import ChapterFollow, NotificationKind, ReactionKind, Reply, Status, Story
 from .profiles import profile_lookup
 
 STORIES_PER_PAGE = 20
 CHAPTER_PAGE_PARAM = "verhalen"
 PAGE_PARAM = "pagina"
+SEARCH_PER_PAGE = 20
 
 
 # ---- Helpers ------------------------------------------------------------------------
@@ -129,11 +140,15 @@ def chapter_stories(request, *, chapter, can_read: bool, is_member: bool) -> dic
     has_membership = is_member
     if request.user.is_authenticated and request.user.is_staff:
         has_membership = Membership.objects.filter(user=request.user).exists()
+    can_follow = has_membership and chapter.is_published
     return {
         "can_read": True,
         "page": _Page(request, stories, CHAPTER_PAGE_PARAM),
         "membership": has_membership,
         "can_write": has_membership and chapter.is_published,
+        "can_follow": can_follow,
+        "following": can_follow
+        and ChapterFollow.objects.filter(membership__user=request.user, chapter=chapter).exists(),
     }
 
 
@@ -460,3 +475,113 @@ def reply_report(request, pk):
         pk=pk,
     )
     return _report(request, reply=reply)
+
+
+# ---- E-mail settings and unsubscribing ----------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    """Meldingen: which story e-mails the member gets, and the chapters they follow."""
+    membership = _membership_or_403(request)
+    preferences = notifications.preferences_for(membership)
+    form = NotificationSettingsForm(request.POST or None, instance=preferences)
+    if request.method == "POST" and form.is_valid():
+        services.notification_settings_update(
+            membership=membership, **form.cleaned_data, language=request.LANGUAGE_CODE
+        )
+        messages.success(request, _("Je e-mailvoorkeuren zijn bewaard."))
+        return redirect("stories:notifications")
+    follows = membership.chapter_follows.select_related("chapter").order_by("chapter__number")
+    return render(
+        request,
+        "stories/notification_settings.html",
+        {"form": form, "follows": follows, "membership": membership},
+    )
+
+
+def _unsubscribe_page(request, kind: str, token: str):
+    try:
+        membership = notifications.unsubscribe_membership(kind=kind, token=token)
+    except notifications.BadToken:
+        return render(request, "stories/unsubscribe_invalid.html", status=400)
+    label = NotificationKind(kind).label
+    if request.method == "POST":
+        services.notification_unsubscribe(membership=membership, kind=kind)
+        return render(request, "stories/unsubscribe_done.html", {"kind_label": label})
+    return render(
+        request, "stories/unsubscribe_confirm.html", {"kind_label": label, "membership": membership}
+    )
+
+
+# The one-click POST of RFC 8058 comes from a mail program, without a session or CSRF
+# token: the signed token in the URL is what authorises it (a forged request would need
+# a token only the recipient has), and all it can do is switch off one kind of e-mail.
+# So the CSRF check is waived for that POST only; the confirmation page's own form, and
+# any other POST here, go through the ordinary check (csrf_protect below).
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, kind, token):
+    """An e-mail's unsubscribe link: GET asks for confirmation (a link that is merely
+    opened, by a person or a mail scanner, changes nothing); POST switches off that
+    kind of e-mail. Tampered tokens, and tokens for another kind, get a 400 page."""
+    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+        return _unsubscribe_page(request, kind, token)
+    return csrf_protect(_unsubscribe_page)(request, kind, token)
+
+
+# ---- Following chapters -------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def chapter_follow(request, slug):
+    """Follow (action=follow) or stop following a chapter, then back to its stories."""
+    membership = _membership_or_403(request)
+    chapter = get_object_or_404(
+        Chapter.objects.published().filter(book=Book.objects.current()), slug=slug
+    )
+    if request.POST.get("action") == "unfollow":
+        services.chapter_unfollow(membership=membership, chapter=chapter)
+        messages.success(request, _("Je volgt “%(title)s” niet meer.") % {"title": chapter.title})
+    else:
+        services.chapter_follow(membership=membership, chapter=chapter)
+        messages.success(
+            request,
+            _(
+                "Je volgt “%(title)s”. Nieuwe verhalen bij dit hoofdstuk krijg je in je "
+                "dagelijkse overzicht per e-mail."
+            )
+            % {"title": chapter.title},
+        )
+    return redirect(_safe_next(request, f"{chapter.get_absolute_url()}#verhalen"))
+
+
+# ---- Search -------------------------------------------------------------------------
+
+
+@require_safe
+def search(request):
+    """Zoeken: one box over the chapters and the stories the visitor may read."""
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    # Shown again as it was searched for: cut off, with its spaces tidied.
+    form = SearchForm(initial={"q": query})
+    page = None
+    if query:
+        paginator = Paginator(search_module.search(query=query, user=request.user), SEARCH_PER_PAGE)
+        page = paginator.get_page(request.GET.get(PAGE_PARAM))
+        search_module.snippets_add(query, page.object_list)
+        params = request.GET.copy()
+        if page.has_previous():
+            params[PAGE_PARAM] = page.previous_page_number()
+            page.previous_url = f"?{params.urlencode()}"
+        if page.has_next():
+            params[PAGE_PARAM] = page.next_page_number()
+            page.next_url = f"?{params.urlencode()}"
+    return render(
+        request,
+        "stories/search.html",
+        {"form": form, "query": query, "page": page},
+    )

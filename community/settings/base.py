@@ -281,6 +281,12 @@ LOGGING = {
 }
 
 SITE_NAME = "Het boek waar je lid van kunt worden"
+# Where the site lives, for the links in e-mails sent outside a request (notifications,
+# the daily digest). Default: https:// and the first of DJANGO_ALLOWED_HOSTS when that
+# is set (production requires it), else the development server.
+SITE_URL = env("DJANGO_SITE_URL") or (
+    f"https://{ALLOWED_HOSTS[0]}" if env("DJANGO_ALLOWED_HOSTS") else "http://localhost:8000"
+)
 
 # How new learning stories reach readers: "pre" (a curator approves every story), "post"
 # (published at once, curators hide afterwards) or "auto" (a member's stories wait for a

@@ -11,7 +11,7 @@ from django.db import transaction
 from book.models import Book, Chapter
 from members.models import Membership
 from members.services import membership_claim_digital
-from stories import services
+from stories import notifications, services
 from stories.demo import REACTIONS, STORIES, THEMES
 from stories.models import Status, Story, Theme
 
@@ -52,7 +52,8 @@ class Command(BaseCommand):
             key = demo_key(data["key"])
             if Story.objects.filter(submission_key=key).exists():
                 continue
-            with transaction.atomic():
+            # Demo members are invented people: nobody to tell about approvals or replies.
+            with transaction.atomic(), notifications.muted():
                 story = self._story(
                     data,
                     key=key,

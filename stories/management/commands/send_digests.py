@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from stories import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Queue the daily digest of new stories for every member who follows a chapter. "
+        "Run once a day (deploy/systemd/boek-digest.timer); running it again the same day "
+        "sends nobody a second digest."
+    )
+
+    def handle(self, *args, **options):
+        queued = services.digests_send()
+        self.stdout.write(f"{queued} digest(s) queued.")

@@ -1,0 +1,125 @@
+"""The e-mails of the stories app: composing them and the unsubscribe links they carry.
+Which e-mail goes out when is decided in stories.services; this module only turns a
+decision into a message for the `send_email` task.
+
+Unsubscribe tokens: `signing.dumps(membership pk)` salted per kind of e-mail, so a link
+from a reply e-mail cannot switch off the digest. They do not expire: an unsubscribe
+link in an old e-mail must still work (RFC 8058 asks for that), and all a leaked token
+can do is switch one kind of e-mail off."""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from community.tasks import send_email
+from members.models import Membership
+
+from .models import NotificationKind, NotificationSettings
+
+TOKEN_SALT = "stories.unsubscribe."
+_muted: ContextVar[bool] = ContextVar("stories_notifications_muted", default=False)
+
+
+class BadToken(Exception):
+    """A token that was tampered with, or made for another kind of e-mail."""
+
+
+def unsubscribe_token(*, membership: Membership, kind: str) -> str:
+    return signing.dumps(membership.pk, salt=TOKEN_SALT + NotificationKind(kind).value)
+
+
+def unsubscribe_membership(*, kind: str, token: str) -> Membership:
+    """The membership a token was made for; BadToken if it was not made for `kind`."""
+    if kind not in NotificationKind.values:
+        raise BadToken(kind)
+    try:
+        pk = signing.loads(token, salt=TOKEN_SALT + kind)
+    except signing.BadSignature as error:
+        raise BadToken(kind) from error
+    membership = Membership.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    if membership is None:
+        raise BadToken(kind)
+    return membership
+
+
+@contextmanager
+def muted():
+    """No e-mails from the stories services inside this block: for loading demo data,
+    whose members are invented people."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def preferences_for(membership: Membership) -> NotificationSettings:
+    """The member's settings, or the defaults (unsaved) when they never changed them."""
+    found = NotificationSettings.objects.filter(membership=membership).first()
+    return found or NotificationSettings(membership=membership)
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _language(preferences: NotificationSettings) -> str:
+    available = {code for code, _name in settings.LANGUAGES}
+    return preferences.language if preferences.language in available else settings.LANGUAGE_CODE
+
+
+def notify(
+    *,
+    membership: Membership | None,
+    kind: str,
+    template: str,
+    context: dict,
+    preferences: NotificationSettings | None = None,
+) -> bool:
+    """Queue the e-mail `template` (email/stories/<template>_subject.txt and
+    _message.txt) for `membership` once the current transaction commits, if they want
+    this kind of e-mail and have an address. Rendered now, in the member's language,
+    with the one-click unsubscribe link in the text and the List-Unsubscribe headers.
+    Values in `context` that are callables (the templates call them) are evaluated
+    while rendering, so URLs built by them carry the member's language too."""
+    user = membership.user if membership is not None else None
+    if _muted.get() or user is None or not user.email:
+        return False
+    preferences = preferences or preferences_for(membership)
+    if not preferences.wants(kind):
+        return False
+    with translation.override(_language(preferences)):
+        token = unsubscribe_token(membership=membership, kind=kind)
+        unsubscribe_url = absolute_url(
+            reverse("stories:unsubscribe", kwargs={"kind": kind, "token": token})
+        )
+        context = {
+            **context,
+            "site_name": settings.SITE_NAME,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "membership": membership,
+            "kind_label": NotificationKind(kind).label,
+            "unsubscribe_url": unsubscribe_url,
+            "settings_url": absolute_url(reverse("stories:notifications")),
+        }
+        subject = render_to_string(f"email/stories/{template}_subject.txt", context)
+        body = render_to_string(f"email/stories/{template}_message.txt", context)
+    arguments = {
+        "subject": " ".join(subject.split()),
+        "body": body,
+        "from_email": settings.DEFAULT_FROM_EMAIL,
+        "to": [user.email],
+        "headers": {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    }
+    # After the commit: a moderation or reply that rolls back sends nothing.
+    transaction.on_commit(lambda: send_email.enqueue(**arguments))
+    return True

@@ -1,0 +1,284 @@
+"""Search over the chapters and the published stories: who finds what (on every
+database), the snippets (escaped, with the matches marked), and the two ways of
+matching: full-text search in Dutch on PostgreSQL, words in the text elsewhere."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from book.models import Access
+from stories.models import Status
+from stories.search import SEARCH_MAX_LENGTH, search, snippets_add, terms_of
+from tests.factories import ChapterFactory, MembershipFactory, StoryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="full-text search (Dutch stemming, ranking, ts_headline) runs on PostgreSQL only: "
+    "`make test-postgres`",
+)
+elsewhere = pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="the word-matching fallback is what SQLite uses; PostgreSQL has full-text search",
+)
+
+
+def _find(client, query, **params):
+    response = client.get(reverse("stories:search"), {"q": query, **params})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def open_chapter(chapters):
+    chapter = chapters[0]
+    chapter.body = "Over de **participatieraad** en wat die deed."
+    chapter.save()
+    return chapter
+
+
+@pytest.fixture
+def members_chapter(chapters):
+    chapter = chapters[2]
+    assert chapter.access == Access.MEMBERS
+    chapter.body = "Alleen voor leden: het geheim van de participatieraad."
+    chapter.save()
+    return chapter
+
+
+@pytest.fixture
+def stories(open_chapter, members_chapter):
+    word = "participatieraad"
+    return {
+        "open": StoryFactory(chapter=open_chapter, title="Open verhaal", body=f"Onze {word}."),
+        "featured": StoryFactory(
+            chapter=open_chapter, title="Uitgelicht verhaal", body=word, status=Status.FEATURED
+        ),
+        "members": StoryFactory(chapter=members_chapter, title="Ledenverhaal", body=word),
+        "draft": StoryFactory(
+            chapter=open_chapter, title="Conceptverhaal", body=word, status=Status.DRAFT
+        ),
+        "pending": StoryFactory(
+            chapter=open_chapter, title="Wachtend verhaal", body=word, status=Status.PENDING
+        ),
+        "hidden": StoryFactory(
+            chapter=open_chapter, title="Verborgen verhaal", body=word, status=Status.HIDDEN
+        ),
+    }
+
+
+# ---- Who finds what (both databases) -----------------------------------------------
+
+
+def test_anonymous_visitors_find_open_chapters_and_their_stories(client, stories, open_chapter):
+    html = _find(client, "participatieraad")
+    assert open_chapter.title in html
+    assert "Open verhaal" in html and "Uitgelicht verhaal" in html
+    for hidden in ("Ledenverhaal", "Alleen voor leden", "Conceptverhaal", "Wachtend", "Verborgen"):
+        assert hidden not in html
+
+
+def test_accounts_without_a_copy_search_like_visitors(client, stories):
+    client.force_login(UserFactory())
+    html = _find(client, "participatieraad")
+    assert "Open verhaal" in html and "Ledenverhaal" not in html
+
+
+def test_members_find_every_published_chapter_and_story(member_client, stories, members_chapter):
+    html = _find(member_client, "participatieraad")
+    assert members_chapter.title in html and "Ledenverhaal" in html
+    for hidden in ("Conceptverhaal", "Wachtend verhaal", "Verborgen verhaal"):
+        assert hidden not in html
+
+
+def test_authors_do_not_find_their_own_drafts(stories):
+    client = Client()
+    client.force_login(stories["draft"].author.user)
+    html = _find(client, "participatieraad")
+    assert "Conceptverhaal" not in html
+    assert "Open verhaal" in html
+
+
+def test_curators_do_not_find_hidden_or_waiting_stories(client, curator, stories):
+    client.force_login(curator)
+    html = _find(client, "participatieraad")
+    assert "Ledenverhaal" in html
+    for hidden in ("Conceptverhaal", "Wachtend verhaal", "Verborgen verhaal"):
+        assert hidden not in html
+
+
+def test_unpublished_chapters_are_not_found(client, staff, chapters):
+    draft = chapters[0].book.chapters.get(is_published=False)
+    draft.body = "Geheime plannen"
+    draft.save()
+    StoryFactory(chapter=draft, title="Onder een concepthoofdstuk", body="Geheime plannen")
+    client.force_login(staff)
+    html = _find(client, "geheime plannen")
+    assert "Nog niet klaar" not in html and "Onder een concepthoofdstuk" not in html
+
+
+def test_empty_query_shows_only_the_form(client, stories):
+    html = _find(client, "   ")
+    assert 'type="search"' in html
+    assert "resultaten" not in html and "search-result" not in html
+
+
+def test_no_results_says_so(client, stories):
+    assert "Niets gevonden" in _find(client, "olifantenpaadje")
+
+
+def test_a_long_query_is_cut_off(client, stories):
+    html = _find(client, "participatieraad " + "x" * 1000)
+    searched = re.search(r'name="q" value="([^"]*)"', html)[1]
+    assert searched == ("participatieraad " + "x" * 1000)[:SEARCH_MAX_LENGTH]
+    assert f'maxlength="{SEARCH_MAX_LENGTH}"' in html
+
+
+def test_results_come_twenty_to_a_page(client, open_chapter):
+    for n in range(25):
+        StoryFactory(chapter=open_chapter, title=f"Buurtkamer {n}", body="De buurtkamer.")
+
+    first = _find(client, "buurtkamer")
+    second = _find(client, "buurtkamer", pagina=2)
+
+    assert first.count('class="search-result ') == 20
+    assert second.count('class="search-result ') == 5
+    assert "pagina=2" in first and 'rel="next"' in first
+    assert 'rel="prev"' in second
+
+
+def test_the_query_count_does_not_grow_with_the_results(
+    client, open_chapter, django_assert_max_num_queries
+):
+    StoryFactory.create_batch(3, chapter=open_chapter, body="De buurtkamer.")
+    with django_assert_max_num_queries(8) as few:
+        _find(client, "buurtkamer")
+    StoryFactory.create_batch(40, chapter=open_chapter, body="De buurtkamer.")
+    with django_assert_max_num_queries(8) as many:
+        _find(client, "buurtkamer")
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_header_links_to_search_and_the_latest_stories(client, chapters):
+    html = client.get("/").content.decode()
+    assert f'href="{reverse("stories:search")}"' in html
+    assert f'href="{reverse("stories:latest")}"' in html
+
+
+# ---- Snippets ----------------------------------------------------------------------
+
+
+def test_snippets_mark_the_matches(client, open_chapter):
+    StoryFactory(chapter=open_chapter, title="Bankjes", body="We zetten een bankje neer.")
+    html = _find(client, "bankje")
+    assert "<mark>bankje</mark>" in html
+
+
+def test_snippets_escape_what_members_wrote(client, open_chapter):
+    StoryFactory(
+        chapter=open_chapter,
+        title="Een <script> in de titel",
+        body="Tekst met `<img src=x onerror=alert(1)>` en het woord bankje &amp; meer.",
+    )
+    html = _find(client, "bankje")
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "Een &lt;script&gt; in de titel" in html
+
+
+def test_a_query_cannot_smuggle_markup_into_the_snippet(client, open_chapter):
+    StoryFactory(chapter=open_chapter, body="Het <b> woord mark en bankje.")
+    html = _find(client, '"<mark>" bankje')
+    assert "<mark><mark>" not in html
+    assert "&lt;mark&gt;" in html  # the query, echoed in the form and the count, is escaped
+
+
+def test_snippet_markers_in_the_text_are_ignored(open_chapter):
+    StoryFactory(chapter=open_chapter, body="Een \ue000vals\ue001 begin en een bankje.")
+    results = search(query="bankje", user=UserFactory())
+    snippets_add("bankje", results)
+    (result,) = results
+    assert "<mark>vals</mark>" not in result.snippet
+    assert "<mark>bankje</mark>" in result.snippet
+
+
+def test_web_search_syntax_is_not_taken_as_words():
+    assert terms_of('"samen maken" -subsidie or buurt') == ["samen", "maken", "subsidie", "buurt"]
+
+
+# ---- PostgreSQL: full-text search in Dutch -----------------------------------------
+
+
+@on_postgresql
+def test_dutch_stemming_finds_other_forms(client, open_chapter):
+    StoryFactory(chapter=open_chapter, title="Aan tafel", body="Een gesprek met de gemeente.")
+    html = _find(client, "gemeenten")
+    assert "Aan tafel" in html
+    assert "<mark>gemeente</mark>" in html
+
+
+@on_postgresql
+def test_title_matches_rank_above_body_matches(open_chapter):
+    StoryFactory(chapter=open_chapter, title="Over iets anders", body="Een moestuin.")
+    StoryFactory(chapter=open_chapter, title="De moestuin", body="Over iets anders.")
+    results = search(query="moestuin", user=UserFactory())
+    assert [r.title for r in results] == ["De moestuin", "Over iets anders"]
+
+
+@on_postgresql
+def test_web_search_syntax_works(client, open_chapter):
+    StoryFactory(chapter=open_chapter, title="Moestuin met subsidie", body="Geld.")
+    StoryFactory(chapter=open_chapter, title="Moestuin zonder geld", body="Zelf doen.")
+    html = _find(client, "moestuin -subsidie")
+    assert "Moestuin zonder geld" in html and "Moestuin met subsidie" not in html
+
+
+@on_postgresql
+def test_dutch_stop_words_alone_find_nothing(client, open_chapter):
+    StoryFactory(chapter=open_chapter, title="De en het", body="de het een")
+    assert "Niets gevonden" in _find(client, "de het")
+
+
+# ---- Elsewhere: every word somewhere, title matches first --------------------------
+
+
+@elsewhere
+def test_every_word_must_occur(client, open_chapter):
+    StoryFactory(chapter=open_chapter, title="Tuin met geld", body="Moestuin met subsidie.")
+    StoryFactory(chapter=open_chapter, title="Tuin zonder geld", body="Moestuin, zelf gedaan.")
+    html = _find(client, "moestuin subsidie")
+    assert "Tuin met geld" in html and "Tuin zonder geld" not in html
+
+
+@elsewhere
+def test_title_matches_first_then_newest(open_chapter):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    StoryFactory(
+        chapter=open_chapter, title="Oud", body="moestuin", published_at=now - timedelta(2)
+    )
+    StoryFactory(chapter=open_chapter, title="Nieuw", body="moestuin", published_at=now)
+    StoryFactory(
+        chapter=open_chapter, title="De moestuin", body="iets", published_at=now - timedelta(9)
+    )
+    results = search(query="Moestuin", user=UserFactory())
+    assert [r.title for r in results] == ["De moestuin", "Nieuw", "Oud"]
+
+
+@elsewhere
+def test_matching_ignores_case(client, open_chapter):
+    StoryFactory(chapter=open_chapter, title="BUURTKAMER", body="x")
+    assert "BUURTKAMER" in _find(client, "buurtkamer")
+
+
+def test_members_of_another_book_are_not_searched(client, open_chapter):
+    other = ChapterFactory(title="Ander boek, zelfde woord", body="participatieraad")
+    MembershipFactory()
+    assert other.title not in _find(client, "participatieraad")
