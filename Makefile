@@ -75,6 +75,14 @@ test-postgres: messages | chromium
 	bash .ci/services.sh
 	DATABASE_URL=$(PG_URL) REDIS_URL=redis://127.0.0.1:6379/1 $(PY) -m pytest $(PYTEST_ARGS)
 
+# A minute of mixed traffic on gunicorn (production settings, PostgreSQL + Redis started
+# by .ci/services.sh), one worker killed halfway, then the rows checked against what the
+# clients were told: prints LOAD: PASS or FAIL. `make load LOAD_ARGS="--seconds 10"`;
+# all options: `$(PY) bench/load_faults.py --help`.
+.PHONY: load
+load: messages
+	$(PY) bench/load_faults.py --database-url $(PG_URL) $(LOAD_ARGS)
+
 # Refresh the README's screenshots (docs/screenshots) from the browser journeys.
 screenshots: messages | chromium
 	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
