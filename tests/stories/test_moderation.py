@@ -601,3 +601,19 @@ def test_payloads_are_inert_in_the_log(curator_client, curator, chapter, payload
     )
     if "<" in payload:
         assert f"T {payload}" not in html and f"R {payload}" not in html
+
+
+# ---- In English too -------------------------------------------------------------
+
+
+def test_queue_and_log_have_english_urls_and_words(curator_client, chapter):
+    from django.utils import translation
+
+    assert reverse(QUEUE) == "/redactie/moderatie/"
+    with translation.override("en"):
+        assert reverse(QUEUE) == "/en/curation/moderation/"
+        assert reverse(LOG) == "/en/curation/log/"
+    StoryFactory(chapter=chapter, status=Status.PENDING)
+    html = curator_client.get("/en/curation/moderation/").content.decode()
+    assert "Moderation" in html and "Approve" in html and "Reason for hiding" in html
+    assert "Moderation log" in curator_client.get("/en/curation/log/").content.decode()

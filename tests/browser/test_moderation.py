@@ -1,0 +1,97 @@
+"""A curator's moderation round: log in through the real login form, open the queue
+from the header, approve one story and hide another with a reason, and find both
+decisions in the log."""
+
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.db.models import Max
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from community.services import curators_group_sync
+from members.models import Membership
+from stories.models import ModerationAction, Status, Story
+from tests.factories import MembershipFactory, StoryFactory, UserFactory
+
+PASSWORD = "een lang wachtwoord 2026"
+
+
+def next_number() -> int:
+    return (Membership.objects.aggregate(highest=Max("number"))["highest"] or 0) + 1
+
+
+@pytest.fixture
+def curator_account(live_server):
+    user = UserFactory(email="moderator@example.org", password=PASSWORD, is_staff=True)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user.groups.add(curators_group_sync())
+    MembershipFactory(user=user, number=next_number())
+    return user
+
+
+def _waiting_story(chapter, title, days_ago):
+    """A story waiting for a curator since long ago, so it is on the queue's first page
+    whatever the demo data holds."""
+    return StoryFactory(
+        chapter=chapter,
+        author=MembershipFactory(number=next_number()),
+        title=title,
+        status=Status.PENDING,
+        published_at=None,
+        created_at=timezone.now() - timedelta(days=days_ago),
+    )
+
+
+def test_curator_approves_and_hides_in_the_queue_and_finds_both_in_the_log(
+    page, demo_book, curator_account, axe_check, screenshot
+):
+    garden = _waiting_story(demo_book[0], "Een moestuin op het plein", 60)
+    advert = _waiting_story(demo_book[1], "Koop nu bij ons", 59)
+
+    page.goto("/accounts/login/")
+    page.locator('input[name="login"]').fill(curator_account.email)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.locator('main form button[type="submit"]').click()
+    header = page.get_by_role("navigation", name="Hoofdmenu")
+    expect(header).to_contain_text("Uitloggen")
+
+    header.get_by_role("link", name="Redactie").click()
+    page.get_by_role("link", name="Moderatie: wat op een curator wacht").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Moderatie")
+    garden_card = page.get_by_role("article", name=garden.title)
+    expect(garden_card).to_contain_text(demo_book[0].title)
+    expect(garden_card).to_contain_text(f"Lid nr. {garden.author.number}")
+    axe_check(page)
+    screenshot(page, "moderation")
+
+    garden_card.get_by_role("button", name="Goedkeuren").click()
+    expect(page.get_by_role("status")).to_contain_text("Goedgekeurd: Een moestuin op het plein")
+    expect(page.get_by_role("article", name=garden.title)).to_have_count(0)
+
+    advert_card = page.get_by_role("article", name=advert.title)
+    advert_card.get_by_label("Reden om te verbergen").fill("Reclame voor een winkel")
+    advert_card.get_by_role("button", name="Verbergen").click()
+    expect(page.get_by_role("status")).to_contain_text("Verborgen: Koop nu bij ons")
+
+    assert Story.objects.get(pk=garden.pk).status == Status.PUBLISHED
+    hidden = Story.objects.get(pk=advert.pk)
+    assert (hidden.status, hidden.hidden_reason) == (Status.HIDDEN, "Reclame voor een winkel")
+
+    page.get_by_role("navigation", name="Moderatie").get_by_role("link", name="Logboek").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logboek van de moderatie")
+    log = page.get_by_role("table")
+    approved_row = log.get_by_role("row").filter(has_text="Een moestuin op het plein")
+    expect(approved_row).to_contain_text("Goedgekeurd")
+    expect(approved_row).to_contain_text(curator_account.email)
+    hidden_row = log.get_by_role("row").filter(has_text="Koop nu bij ons")
+    expect(hidden_row).to_contain_text("Verborgen")
+    expect(hidden_row).to_contain_text("Reclame voor een winkel")
+    axe_check(page)
+
+    page.get_by_label("Handeling").select_option("hide")
+    page.get_by_role("button", name="Toon").click()
+    expect(log.get_by_role("row").filter(has_text="Koop nu bij ons")).to_have_count(1)
+    expect(log.get_by_role("row").filter(has_text="Een moestuin op het plein")).to_have_count(0)
+    assert ModerationAction.objects.filter(curator=curator_account).count() == 2
