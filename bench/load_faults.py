@@ -637,18 +637,16 @@ def claim_code_post(connection, visitor, code, obs, lock) -> None:
 
 def _contest(site, clock, code, holders, obs, lock, records) -> None:
     """The holders of one code open its page, then all press the button at once."""
-    connections = [Connection(site.port, clock, records) for _ in holders]
-    pages = [
-        connection.send("code page", visitor, "GET", f"/exemplaar/code/{code}/")
-        for connection, visitor in zip(connections, holders, strict=True)
-    ]
     barrier = threading.Barrier(len(holders))
+    path = f"/exemplaar/code/{code}/"
 
     def press(index):
-        barrier.wait(timeout=30)
-        if pages[index] is not None and pages[index].status == 200:
-            claim_code_post(connections[index], holders[index], code, obs, lock)
-        connections[index].close()
+        connection = Connection(site.port, clock, records)
+        page = connection.send("code page", holders[index], "GET", path)
+        barrier.wait(timeout=60)
+        if page is not None and page.status == 200:  # else: never saw the button
+            claim_code_post(connection, holders[index], code, obs, lock)
+        connection.close()
 
     with ThreadPoolExecutor(max_workers=len(holders)) as pool:
         list(pool.map(press, range(len(holders))))
@@ -757,12 +755,14 @@ def run_load(
 
     contest_records: list[Record] = []
 
-    def run_contests():
-        for at, code, group in contests:
-            time.sleep(max(0.0, at - (time.monotonic() - clock)))
-            _contest(site, clock, code, group, obs, lock, contest_records)
+    def contest(at, code, group):
+        time.sleep(max(0.0, at - (time.monotonic() - clock)))
+        _contest(site, clock, code, group, obs, lock, contest_records)
 
-    background = [threading.Thread(target=run_contests, name="contests")]
+    background = [
+        threading.Thread(target=contest, args=arguments, name=f"contest-{index}")
+        for index, arguments in enumerate(contests)
+    ]
     if config.kill_at is not None:
         background.append(
             threading.Thread(
@@ -790,7 +790,47 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def endpoint_table(obs: Observations) -> list[dict]:
+# The endpoint of a line of gunicorn's access log: (method, path pattern, endpoint).
+_ROUTES = [
+    ("GET", r"/", "home"),
+    ("GET", r"/hoofdstuk/[\w-]+/", "chapter"),
+    ("GET", r"/verhalen/\d+-[\w-]+/", "story"),
+    ("GET", r"/verhalen/", "latest"),
+    ("GET", r"/verhalen/mijn/", "my stories"),
+    ("GET", r"/accounts/login/", "login form"),
+    ("POST", r"/accounts/login/", "login"),
+    ("GET", r"/verhalen/schrijven/[\w-]+/", "story form"),
+    ("POST", r"/verhalen/schrijven/[\w-]+/", "story post"),
+    ("POST", r"/verhalen/\d+/waardering/", "react"),
+    ("POST", r"/verhalen/\d+/reageren/", "reply"),
+    ("GET", r"/exemplaar/", "claim form"),
+    ("POST", r"/exemplaar/", "claim"),
+    ("GET", r"/exemplaar/code/[\w-]+/", "code page"),
+    ("POST", r"/exemplaar/code/[\w-]+/", "code claim"),
+]
+
+
+def server_durations(access_log: str) -> dict[str, list[float]]:
+    """How long the workers took per endpoint (gunicorn's duration_ms): the client's
+    latency minus this is the time a request waited for a free worker."""
+    durations = defaultdict(list)
+    routes = [(method, re.compile(pattern + "$"), name) for method, pattern, name in _ROUTES]
+    for line in access_log.splitlines():
+        if '"duration_ms"' not in line:
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        for method, pattern, name in routes:
+            if entry["method"] == method and pattern.match(entry["path"]):
+                durations[name].append(float(entry["duration_ms"]))
+                break
+    return durations
+
+
+def endpoint_table(obs: Observations, served: dict[str, list[float]] | None = None) -> list[dict]:
+    served = served or {}
     grouped = defaultdict(list)
     for record in obs.records:
         grouped[record.endpoint].append(record)
@@ -807,6 +847,9 @@ def endpoint_table(obs: Observations) -> list[dict]:
                 "p99_ms": _percentile(durations, 0.99) if durations else 0,
                 "max_ms": max(durations) if durations else 0,
                 "outcomes": dict(Counter(str(r.outcome) for r in records)),
+                "server_p50_ms": (
+                    _percentile(served[endpoint], 0.5) if served.get(endpoint) else None
+                ),
             }
         )
     return rows
@@ -829,6 +872,7 @@ def judge(
     config: Config,
     tag: str,
     connections_per_worker: int = 1,
+    access_log: str = "",
 ) -> Verdict:
     failures: list[str] = []
     records = obs.records
@@ -1024,7 +1068,15 @@ def judge(
         "codes_redeemed": redeemed,
         "code_claims_lost": sum(1 for _c, o in obs.code_claims.values() if o == "lost"),
         "memberships": len(memberships),
-        "endpoints": endpoint_table(obs),
+        "endpoints": endpoint_table(obs, server_durations(access_log)),
+        "broken_writes_committed": {
+            "stories": broken_stored,
+            "replies": sum(
+                1
+                for token, (outcome, _) in obs.replies.items()
+                if outcome == "broken" and token in replies_by_token
+            ),
+        },
         # Answers per second of the load: the dip the kill makes, or does not.
         "timeline": [answered.get(second, 0) for second in range(int(obs.seconds) + 1)],
     }
@@ -1038,14 +1090,15 @@ def report(verdict: Verdict) -> str:
         f"{f['clients']} clients, {f['workers']} gunicorn workers",
         "",
         f"{'endpoint':<12} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p90 ms':>7} "
-        f"{'p99 ms':>7} {'max ms':>7}  outcomes",
+        f"{'p99 ms':>7} {'max ms':>7} {'served':>7}  outcomes",
     ]
     for row in f["endpoints"]:
         outcomes = " ".join(f"{k}:{v}" for k, v in sorted(row["outcomes"].items()))
+        served = "" if row["server_p50_ms"] is None else f"{row['server_p50_ms']:.0f}"
         lines.append(
             f"{row['endpoint']:<12} {row['requests']:>8} {row['per_second']:>7.1f} "
             f"{row['p50_ms']:>7.0f} {row['p90_ms']:>7.0f} {row['p99_ms']:>7.0f} "
-            f"{row['max_ms']:>7.0f}  {outcomes}"
+            f"{row['max_ms']:>7.0f} {served:>7}  {outcomes}"
         )
     kill = f["kill"]
     lines += [
@@ -1057,13 +1110,18 @@ def report(verdict: Verdict) -> str:
         lines.append(
             f"killed worker {kill.get('pid')} at {kill.get('at', 0):.1f} s; replaced by "
             f"{kill.get('replaced_by')} after {kill.get('replaced_after')} s; broken there: "
-            f"{f['errors_at_kill_detail'] or 'nothing'}"
+            f"{f['errors_at_kill_detail'] or 'nothing'}; of those writes, committed "
+            f"before the kill: {f['broken_writes_committed']}"
         )
     lines.append(
         f"stories {f['stories_posted']}, replies {f['replies_posted']}, reaction toggles "
         f"{f['reactions_toggled']}, digital claims {f['digital_claims']}, codes redeemed "
         f"{f['codes_redeemed']} (claims told 'already claimed': {f['code_claims_lost']}), "
         f"memberships {f['memberships']}"
+    )
+    lines.append(
+        "latencies as the clients saw them; served: p50 of the worker's own time (gunicorn's "
+        "access log), the rest is waiting for a free worker"
     )
     lines.append(f"answers per second: {' '.join(str(n) for n in f['timeline'])}")
     if "preparation_s" in f:
@@ -1144,7 +1202,15 @@ def run(
         server.stop()
         db = _django_call("inspect", {"tag": tag, "batch": seed["batch"]}, env)
         threads = int(env.get("GUNICORN_THREADS", "1"))
-        verdict = judge(obs, db, seed, config, tag, connections_per_worker=threads)
+        verdict = judge(
+            obs,
+            db,
+            seed,
+            config,
+            tag,
+            connections_per_worker=threads,
+            access_log=server.log_text(),
+        )
         server_errors = [
             line
             for line in server.log_text().splitlines()
