@@ -10,7 +10,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db.models import Max
-from PIL import Image
+from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from community.services import curators_group_sync
@@ -50,8 +50,16 @@ def log_in(browser, base_url, user):
 
 
 def jpeg() -> dict:
+    """A small drawn photo: a bench on the grass under a pale sky."""
+    image = Image.new("RGB", (640, 480), (214, 228, 236))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 300, 640, 480), fill=(111, 150, 96))
+    draw.rectangle((170, 230, 470, 250), fill=(122, 84, 52))  # seat
+    draw.rectangle((170, 180, 470, 200), fill=(122, 84, 52))  # back
+    for x in (190, 440):
+        draw.rectangle((x, 180, x + 12, 320), fill=(64, 64, 64))  # legs
     buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), (74, 124, 89)).save(buffer, "JPEG")
+    image.save(buffer, "JPEG")
     return {"name": "bankje.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
 
 
@@ -127,6 +135,7 @@ def test_a_story_is_written_approved_recognised_and_answered(
     replies = reader_page.get_by_role("region", name="Reacties")
     expect(replies).to_contain_text("Bij ons duurde het een jaar.")
     axe_check(reader_page)
+    reader_page.goto(story.get_absolute_url())  # the top of the page, for the picture
     screenshot(reader_page, "story")
 
     to_author = [m for m in mail.outbox if m.to == [author.email]]
