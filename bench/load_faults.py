@@ -25,7 +25,11 @@ The load: --clients threads, each with one http.client connection and users of i
 hold), doing what people do: read the home page, chapters, stories and the newest
 stories, write a story (GET the form for the CSRF token and submission key, POST), react,
 reply, claim a digital copy, claim a printed copy; the contested codes are claimed by
-their holders at the same moment (a barrier). Every response is recorded.
+their holders at the same moment (a barrier). Logins and claims fall due through the run,
+as people come. Every response is recorded; the report gives per endpoint the requests,
+req/s, the latency the clients saw (p50/p90/p99/max) and the p50 of the worker's own time
+from gunicorn's access log (the difference is the wait for a free worker); --json writes
+all figures to a file.
 
 The fault (--kill-worker, on by default): at --kill-at seconds, SIGKILL to one gunicorn
 worker (a child of the master). The master must start a new one. A sync worker serves
@@ -36,7 +40,8 @@ all when PostgreSQL saw the connection drop.
 
 PASS requires:
   - no 5xx, no unexpected status, no connection error except those of the kill (at most
-    the connections the killed worker held, in flight at that moment);
+    the connections the killed worker held, in flight at that moment); no story, reply
+    or claim refused;
   - a new worker in the killed one's place, the master still running;
   - every story POST answered with a redirect made exactly one story (its title carries
     the client's token; the redirect names its id); no other load story exists, except
