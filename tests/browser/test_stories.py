@@ -138,6 +138,16 @@ def test_a_story_is_written_approved_recognised_and_answered(
     reader_page.goto(story.get_absolute_url())  # the top of the page, for the picture
     screenshot(reader_page, "story")
 
+    # The search box in the header finds it too, with the word marked.
+    reader_page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Zoeken"
+    ).click()
+    reader_page.get_by_label("Zoek in het boek en de verhalen").fill("bankje")
+    reader_page.get_by_role("search").get_by_role("button", name="Zoeken").click()
+    result = reader_page.get_by_role("listitem").filter(has_text=TITLE)
+    expect(result.locator("mark").first).to_have_text("bankje")
+    axe_check(reader_page)
+
     to_author = [m for m in mail.outbox if m.to == [author.email]]
     assert len(to_author) == 2
     assert "Nieuwe reactie" in to_author[1].subject
