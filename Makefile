@@ -87,5 +87,12 @@ load: messages
 screenshots: messages | chromium
 	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
 
+# Load, page weight and photo size on 10,000 members and 100,000 stories (BENCHMARKS.md):
+# a report, not a test, and never part of `make test`. Quick run: BENCH_DURATION=3.
+.PHONY: bench
+bench: messages
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(PY) -m bench.run
+
 clean:
 	rm -rf staticfiles .test-static .test-media

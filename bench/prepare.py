@@ -1,0 +1,75 @@
+"""What the benchmark asks for, as JSON on stdout: the URLs of the pages and a session
+cookie for a member. Run by bench/run.py with the bench settings, after seed_load."""
+
+import json
+import sys
+from importlib import import_module
+
+import django
+
+
+def main() -> dict:
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.db.models import Count, Q
+    from django.urls import Resolver404, resolve, reverse
+
+    from book.models import Access, Chapter
+    from members.models import Membership
+    from stories.models import Reaction, Reply, Story, published_story_count
+
+    # The open chapter with about a thousand stories (seed_load makes one).
+    chapters = (
+        Chapter.objects.published()
+        .filter(access=Access.OPEN)
+        .annotate(n=published_story_count())
+        .order_by("number")
+    )
+    chapter = min(chapters, key=lambda c: abs(c.n - 1000))
+    story = (
+        Story.objects.published()
+        .filter(chapter=chapter)
+        .annotate(shown_replies=Count("replies", filter=Q(replies__is_hidden=False)))
+        .order_by("-shown_replies", "pk")
+        .first()
+    )
+    membership = (
+        Membership.objects.current().select_related("user").filter(user__is_staff=False).last()
+    )
+    user = membership.user
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+
+    try:
+        resolve("/zoeken/")
+        search = "/zoeken/?q=bankje"
+    except Resolver404:
+        search = None
+    return {
+        "baseline": "/bench/baseline/",
+        "home": reverse("home"),
+        "chapter": chapter.get_absolute_url(),
+        "chapter_stories": chapter.n,
+        "story": story.get_absolute_url(),
+        "story_replies": story.shown_replies,
+        "latest": reverse("stories:latest"),
+        "search": search,
+        "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+        "member_number": membership.number,
+        "member_user": user.pk,
+        "counts": {
+            "members": Membership.objects.count(),
+            "stories": Story.objects.count(),
+            "published": Story.objects.published().count(),
+            "reactions": Reaction.objects.count(),
+            "replies": Reply.objects.count(),
+        },
+    }
+
+
+if __name__ == "__main__":
+    json.dump(main(), sys.stdout)

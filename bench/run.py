@@ -1,0 +1,493 @@
+"""`make bench`: the site under load on a large data set, and what a page weighs.
+
+A fresh SQLite database under /tmp (or DATABASE_URL, which must point at an empty
+database), migrated, with the demo book and `seed_load` (10,000 members, 100,000
+stories); gunicorn with deploy/gunicorn.conf.py, two workers and the production
+settings (bench.settings adds the baseline view); wrk drives each page. It prints a
+table and ends with a one-line summary. A report, not a test: it exits 0 whatever the
+figures, and non-zero only when it could not measure.
+
+Environment (defaults in brackets): BENCH_DURATION seconds per page [20],
+BENCH_CONNECTIONS [16], BENCH_THREADS wrk threads [2], BENCH_WARMUP seconds per page
+[2], BENCH_MEMBERS [10000], BENCH_STORIES [100000], BENCH_WORKERS gunicorn workers [2],
+BENCH_KEEP=1 keeps the folder under /tmp with the database and the logs; with
+DATABASE_URL set, BENCH_REUSE=1 measures the data already there (a kept database)
+instead of loading the demo and seeding."""
+
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+GUNICORN = str(Path(PY).with_name("gunicorn"))
+
+DURATION = int(os.environ.get("BENCH_DURATION", "20"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
+MEMBERS = int(os.environ.get("BENCH_MEMBERS", "10000"))
+STORIES = int(os.environ.get("BENCH_STORIES", "100000"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+KEEP = os.environ.get("BENCH_KEEP", "") not in ("", "0", "false")
+REUSE = os.environ.get("BENCH_REUSE", "") not in ("", "0", "false")
+
+# Targets (BENCHMARKS.md): throughput as a share of the baseline view, latency, errors.
+P99_MS = 100
+RSS_GROWTH_MB = 20
+PAGE_WEIGHT_KB = 60
+PHOTO_KB = 400
+# nginx's `gzip_comp_level` for pages when gzip is on; the static files are served
+# precompressed (whitenoise's .gz files, nginx gzip_static).
+HTML_GZIP_LEVEL = 6
+
+
+class BenchError(Exception):
+    pass
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])
+    import django
+
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[1]
+        if shutil.which("wrk")
+        else None,
+        "load": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env: dict, *args: str, capture: bool = False) -> str:
+    started = time.monotonic()
+    result = subprocess.run(
+        [PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise BenchError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    log(f"  manage.py {' '.join(args)}: {time.monotonic() - started:.1f} s")
+    return result.stdout
+
+
+def module(env: dict, name: str, *args: str):
+    result = subprocess.run(
+        [PY, "-m", name, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise BenchError(f"python -m {name} failed:\n{result.stdout}{result.stderr}")
+    return json.loads(result.stdout)
+
+
+def fetch(url: str, *, cookie: str = "", gzip_ok: bool = False, timeout: float = 30):
+    request = urllib.request.Request(url)
+    if cookie:
+        request.add_header("Cookie", cookie)
+    if gzip_ok:
+        request.add_header("Accept-Encoding", "gzip")
+    opener = urllib.request.build_opener(NoRedirect)
+    with opener.open(request, timeout=timeout) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return sorted(int(pid) for pid in children)
+
+
+def rss_mb(pid: int) -> float:
+    match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return int(match[1]) / 1024
+
+
+def wrk(url: str, *, seconds: int, cookie: str = "") -> dict:
+    command = [
+        "wrk",
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "report.lua"),
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    result = subprocess.run([*command, url], capture_output=True, text=True)
+    line = next((x for x in result.stdout.splitlines() if x.startswith("WRK-JSON ")), None)
+    if result.returncode != 0 or line is None:
+        raise BenchError(f"wrk failed on {url}:\n{result.stdout}{result.stderr}")
+    data = json.loads(line.removeprefix("WRK-JSON "))
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    data["errors"] = sum(data[key] for key in ("connect", "read", "write", "status", "timeout"))
+    return data
+
+
+class Assets(HTMLParser):
+    """The CSS and JavaScript a page links (stylesheets for every medium, scripts),
+    and, apart, the fonts it preloads."""
+
+    def __init__(self):
+        super().__init__()
+        self.css_js, self.fonts = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        rel = (attrs.get("rel") or "").split()
+        if tag == "link" and "stylesheet" in rel:
+            self.css_js.append(attrs["href"])
+        elif tag == "link" and "preload" in rel and attrs.get("as") == "font":
+            self.fonts.append(attrs["href"])
+        elif tag == "script" and attrs.get("src"):
+            self.css_js.append(attrs["src"])
+
+
+def page_weight(base: str, path: str) -> dict:
+    """The chapter page as a reader's browser fetches it: the HTML gzipped as nginx
+    would, each linked CSS and JS file as whitenoise serves it compressed."""
+    status, _headers, html = fetch(base + path)
+    if status != 200:
+        raise BenchError(f"{path} answered {status}")
+    parser = Assets()
+    parser.feed(html.decode())
+    files = []
+    for href in dict.fromkeys(parser.css_js):
+        status, headers, body = fetch(base + href, gzip_ok=True)
+        if status != 200:
+            raise BenchError(f"{href} answered {status}")
+        files.append((href, len(body), headers.get("Content-Encoding", "identity")))
+    fonts = 0
+    for href in dict.fromkeys(parser.fonts):
+        fonts += len(fetch(base + href)[2])
+    html_gz = len(gzip.compress(html, HTML_GZIP_LEVEL))
+    return {
+        "html_bytes": len(html),
+        "html_gzip_bytes": html_gz,
+        "files": files,
+        "total_bytes": html_gz + sum(size for _href, size, _enc in files),
+        "font_bytes": fonts,
+    }
+
+
+def env_for(folder: Path, port: int) -> dict:
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", f"sqlite:///{folder / 'db.sqlite3'}")
+    env.setdefault("DJANGO_MEDIA_ROOT", str(folder / "media"))
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_SECRET_KEY="bench-only-not-secret-never-deploy-this-key",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        EMAIL_URL="console://",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_HSTS_SECONDS="0",
+        DJANGO_STATIC_ROOT=str(folder / "static"),
+        DJANGO_LOG_FORMAT="json",
+        WEB_CONCURRENCY=str(WORKERS),
+        BIND_HOST="127.0.0.1",
+        PORT=str(port),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def start_gunicorn(env: dict, folder: Path, base: str) -> subprocess.Popen:
+    # --max-requests 0: production replaces a worker after about 1000 requests, which
+    # would hide a leak from the RSS figures and put restarts in the timings.
+    server = subprocess.Popen(
+        [GUNICORN, "-c", "deploy/gunicorn.conf.py", "--max-requests", "0", "community.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=open(folder / "gunicorn.log", "w"),  # noqa: SIM115 - lives as long as the server
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BenchError(f"gunicorn stopped; see {folder / 'gunicorn.log'}")
+        try:
+            if fetch(base + "/healthz")[0] == 200 and len(worker_pids(server.pid)) == WORKERS:
+                return server
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.3)
+    raise BenchError("gunicorn did not answer /healthz within 60 s")
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def settle(base: str) -> float:
+    """Wait until the server has worked off what the last run left queued. wrk stops
+    sending after its duration, but the sync workers still answer every request already
+    in the listen backlog, which on a slow page takes seconds: the next page's run would
+    start against a busy server. A probe queues behind that backlog, so it comes back
+    only when the backlog is done; a second, quick answer says the server is idle."""
+    started = time.monotonic()
+    while time.monotonic() - started < 180:
+        probe_started = time.monotonic()
+        fetch(base + "/bench/baseline/", timeout=120)
+        if time.monotonic() - probe_started < 0.2:
+            break
+    return time.monotonic() - started
+
+
+def check_pages(base: str, pages: list[dict]) -> None:
+    """Every page answers 200 before it is measured; the member's pages show them
+    logged in (a failed session would measure a redirect to the login page)."""
+    for page in pages:
+        status, _headers, body = fetch(base + page["path"], cookie=page.get("cookie", ""))
+        if status != 200:
+            raise BenchError(f"{page['name']}: {page['path']} answered {status}, not 200")
+        if page.get("cookie") and b"/accounts/logout/" not in body:
+            raise BenchError(f"{page['name']}: the member is not logged in")
+
+
+def verdict(page: dict, result: dict) -> tuple[str, list[str]]:
+    misses = []
+    if page.get("ratio") is not None and result["ratio"] < page["ratio"]:
+        misses.append(f"ratio {result['ratio']:.2f} < {page['ratio']}")
+    if result["p99"] / 1000 >= P99_MS:
+        misses.append(f"p99 {result['p99'] / 1000:.0f} ms >= {P99_MS} ms")
+    if result["errors"]:
+        misses.append(f"{result['errors']} errors")
+    return ("PASS" if not misses else "MISS"), misses
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        raise BenchError("wrk is not installed (apt-get install wrk; `make bench` does it)")
+    info = machine()
+    started = time.monotonic()
+    log(
+        f"bench: {info['cpus']} x {info['cpu']}, {info['memory_gb']} GB, Python "
+        f"{info['python']}, Django {info['django']}, wrk {info['wrk']}; "
+        f"load average at start {info['load']}"
+    )
+    folder = Path(tempfile.mkdtemp(prefix="bench-", dir="/tmp"))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = env_for(folder, port)
+    server = None
+    try:
+        log(f"Data set in {folder} ({env['DATABASE_URL'].split(':', 1)[0]}):")
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "collectstatic", "--noinput", "-v", "0")
+        if REUSE:
+            log("  BENCH_REUSE: measuring the data already in DATABASE_URL")
+        else:
+            manage(env, "load_demo")
+            seeded = manage(
+                env,
+                "seed_load",
+                "--members",
+                str(MEMBERS),
+                "--stories",
+                str(STORIES),
+                "--seed",
+                "1",
+            )
+            log("  " + seeded.strip().splitlines()[0])
+        targets = module(env, "bench.prepare")
+        photo = module(env, "bench.photo")
+
+        pages = [
+            {"name": "baseline (minimal view)", "path": targets["baseline"]},
+            {"name": "home", "path": targets["home"]},
+            {
+                "name": f"chapter, anonymous ({targets['chapter_stories']} stories)",
+                "path": targets["chapter"],
+                "ratio": 0.5,
+            },
+            {
+                "name": "chapter, member",
+                "path": targets["chapter"],
+                "cookie": targets["cookie"],
+                "ratio": 0.25,
+            },
+            {"name": f"story ({targets['story_replies']} replies)", "path": targets["story"]},
+            {"name": "latest stories", "path": targets["latest"]},
+        ]
+        if targets["search"]:
+            pages.append({"name": "search", "path": targets["search"]})
+        else:
+            log("search: not available (no /zoeken/)")
+
+        anatomy = module(
+            env,
+            "bench.anatomy",
+            json.dumps(
+                [
+                    {"name": p["name"], "path": p["path"], "member": targets["member_user"]}
+                    if p.get("cookie")
+                    else {"name": p["name"], "path": p["path"]}
+                    for p in pages
+                ]
+            ),
+        )
+
+        server = start_gunicorn(env, folder, base)
+        check_pages(base, pages)
+        log(f"gunicorn: {WORKERS} workers on {base}; warming up {WARMUP} s per page")
+        for page in pages:
+            wrk(base + page["path"], seconds=WARMUP, cookie=page.get("cookie", ""))
+            settle(base)
+        workers = worker_pids(server.pid)
+        rss_before = {pid: rss_mb(pid) for pid in workers}
+
+        log(f"wrk: {DURATION} s per page, {CONNECTIONS} connections, {THREADS} threads")
+        results = []
+        for page in pages:
+            result = wrk(base + page["path"], seconds=DURATION, cookie=page.get("cookie", ""))
+            results.append(result)
+            drained = settle(base)
+            log(
+                f"  {page['name']}: {result['rps']:.0f} req/s, p99 "
+                f"{result['p99'] / 1000:.1f} ms, {result['errors']} errors "
+                f"(queue drained in {drained:.1f} s)"
+            )
+        after = worker_pids(server.pid)
+        if after != workers:
+            raise BenchError(f"workers were replaced during the run: {workers} -> {after}")
+        rss_after = {pid: rss_mb(pid) for pid in workers}
+        weight = page_weight(base, targets["chapter"])
+    finally:
+        if server is not None:
+            stop(server)
+        if not KEEP:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    baseline = results[0]["rps"] or float("nan")
+    rows, passed = [], 0
+    for page, result in zip(pages, results, strict=True):
+        result["ratio"] = result["rps"] / baseline
+        status, misses = verdict(page, result)
+        passed += status == "PASS"
+        target = f">= {page['ratio']}" if page.get("ratio") is not None else "-"
+        rows.append(
+            f"| {page['name']} | {result['rps']:.0f} | {result['p50'] / 1000:.1f} | "
+            f"{result['p99'] / 1000:.1f} | {result['errors']} | {result['ratio']:.2f} | "
+            f"{target} | {status}{': ' + '; '.join(misses) if misses else ''} |"
+        )
+    growth = max(rss_after[pid] - rss_before[pid] for pid in workers)
+    photo_kb = (photo["stored_bytes"] + photo["thumbnail_bytes"]) / 1024
+    weight_kb = weight["total_bytes"] / 1024
+
+    log("")
+    log(
+        f"Data: {targets['counts']['members']} members, {targets['counts']['stories']} stories "
+        f"({targets['counts']['published']} published), {targets['counts']['reactions']} "
+        f"reactions, {targets['counts']['replies']} replies. Member: no. "
+        f"{targets['member_number']}. Load average now {machine()['load']}."
+    )
+    log(
+        f"wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}s --latency against gunicorn "
+        f"({WORKERS} sync workers), SQLite: p99 target < {P99_MS} ms, 0 errors."
+    )
+    log("")
+    log("| page | req/s | p50 ms | p99 ms | errors | x baseline | target | result |")
+    log("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+    for row in rows:
+        log(row)
+    log("")
+    log("One request at a time, in process (median of 5; no server, no concurrency):")
+    log("")
+    log("| page | ms | SQL ms | queries | HTML KB |")
+    log("| --- | ---: | ---: | ---: | ---: |")
+    for row in anatomy:
+        log(
+            f"| {row['name']} | {row['ms']} | {row['sql_ms']} | {row['queries']} | "
+            f"{row['html_kb']} |"
+        )
+    log("")
+    for pid in workers:
+        log(
+            f"worker {pid}: RSS {rss_before[pid]:.1f} MB after warm-up, "
+            f"{rss_after[pid]:.1f} MB after the runs ({rss_after[pid] - rss_before[pid]:+.1f} MB)"
+        )
+    log(
+        f"RSS growth: {growth:+.1f} MB (target < {RSS_GROWTH_MB} MB): "
+        f"{'PASS' if growth < RSS_GROWTH_MB else 'MISS'}"
+    )
+    log(
+        f"Page weight of the chapter page: {weight_kb:.1f} KB compressed (target < "
+        f"{PAGE_WEIGHT_KB} KB): {'PASS' if weight_kb < PAGE_WEIGHT_KB else 'MISS'}"
+    )
+    log(
+        f"  HTML {weight['html_bytes'] / 1024:.1f} KB, gzip -{HTML_GZIP_LEVEL} "
+        f"{weight['html_gzip_bytes'] / 1024:.1f} KB (Django does not compress pages: nginx "
+        "must, with gzip on for text/html)"
+    )
+    for href, size, encoding in weight["files"]:
+        log(f"  {href}: {size / 1024:.1f} KB ({encoding})")
+    log(f"  not counted: preloaded fonts {weight['font_bytes'] / 1024:.1f} KB (woff2), images")
+    log(
+        f"20-megapixel photo: {photo['upload_bytes'] / 1024 / 1024:.1f} MB upload "
+        f"({photo['seconds']} s) -> {photo['stored_bytes'] / 1024:.0f} KB photo "
+        f"{photo['width']}x{photo['height']} + {photo['thumbnail_bytes'] / 1024:.0f} KB "
+        f"thumbnail stored = {photo_kb:.0f} KB (target < {PHOTO_KB} KB): "
+        f"{'PASS' if photo_kb < PHOTO_KB else 'MISS'}"
+    )
+    extra_pass = (growth < RSS_GROWTH_MB) + (weight_kb < PAGE_WEIGHT_KB) + (photo_kb < PHOTO_KB)
+    log(
+        f"bench summary {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: pages {passed}/{len(pages)} "
+        f"PASS, other targets {extra_pass}/3 PASS; baseline {baseline:.0f} req/s, anonymous "
+        f"chapter {results[2]['rps']:.0f} ({results[2]['ratio']:.2f}), member chapter "
+        f"{results[3]['rps']:.0f} ({results[3]['ratio']:.2f}); RSS {growth:+.1f} MB; page "
+        f"{weight_kb:.0f} KB; photo {photo_kb:.0f} KB; {time.monotonic() - started:.0f} s "
+        f"in all, load {info['load']} at start"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        sys.exit(1)
