@@ -32,7 +32,9 @@ from gunicorn's access log (the difference is the wait for a free worker); --jso
 all figures to a file.
 
 The fault (--kill-worker, on by default): at --kill-at seconds, SIGKILL to one gunicorn
-worker (a child of the master). The master must start a new one. A sync worker serves
+worker (a child of the master): one caught inside a writing transaction (found through
+pg_stat_activity and the worker's socket ports) when there is one within 3 s, any
+otherwise. The master must start a new one. A sync worker serves
 one connection at a time, so the kill may break at most that one request (GUNICORN_THREADS
 with threads); its client sees a reset or an empty reply. Whatever that request was doing
 in the database was one transaction: it committed entirely before the kill, or not at
@@ -676,14 +678,86 @@ def worker_pids(master: int) -> set[int]:
     return children
 
 
-def kill_a_worker(server: Server, workers: int, clock: float, at: float, obs: Observations):
+def _ports_of(pids: set[int]) -> dict[int, int]:
+    """Local TCP port -> pid, for the sockets these processes hold (/proc)."""
+    inodes = {}
+    for pid in pids:
+        try:
+            descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
+        except OSError:
+            continue
+        for descriptor in descriptors:
+            try:
+                target = os.readlink(descriptor)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes[int(target[8:-1])] = pid
+    ports = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[9]) in inodes:
+                ports[int(fields[1].rsplit(":", 1)[1], 16)] = inodes[int(fields[9])]
+    return ports
+
+
+# A worker whose database connection is inside a transaction that writes (or locks to
+# write): killing it there is the case worth testing.
+_WRITING = """
+    SELECT client_port, state, left(query, 100) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND xact_start IS NOT NULL
+      AND (query ~* '^\\s*(INSERT|UPDATE|DELETE)' OR query ~* 'FOR UPDATE')
+"""
+
+
+def _worker_in_a_write(database_url: str, workers: set[int], seconds: float):
+    """(pid, what its transaction was doing) for a worker caught writing within
+    `seconds`, else None."""
+    import psycopg
+
+    deadline = time.monotonic() + seconds
+    # Each worker keeps its database connection (DJANGO_CONN_MAX_AGE): its port is
+    # looked up again only when a writer's port is unknown, so that the kill follows the
+    # sighting by microseconds, before the transaction can end.
+    ports = _ports_of(workers)
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        while time.monotonic() < deadline:
+            rows = connection.execute(_WRITING).fetchall()
+            for port, state, query in rows:
+                if port in ports:
+                    return ports[port], f"{state}: {query}"
+            if rows:
+                ports = _ports_of(workers)
+            time.sleep(0.002)
+    return None
+
+
+def kill_a_worker(
+    server: Server,
+    workers: int,
+    clock: float,
+    at: float,
+    obs: Observations,
+    database_url: str | None = None,
+):
+    """At `at`, SIGKILL a worker: one caught inside a writing transaction if one is
+    within 3 s (so that the kill tests atomicity), else any. Then wait for the master
+    to replace it."""
     time.sleep(max(0.0, at - (time.monotonic() - clock)))
     master = server.process.pid
     before = worker_pids(master)
-    victim = random.Random(at).choice(sorted(before))
+    caught = _worker_in_a_write(database_url, before, 3.0) if database_url else None
+    victim, doing = caught or (random.Random(at).choice(sorted(before)), "")
     killed_at = time.monotonic() - clock
     os.kill(victim, signal.SIGKILL)
-    obs.kill = {"pid": victim, "at": killed_at, "workers_before": sorted(before)}
+    obs.kill = {
+        "pid": victim,
+        "at": killed_at,
+        "workers_before": sorted(before),
+        "in_transaction": doing,
+    }
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         now = worker_pids(master)
@@ -702,7 +776,12 @@ def kill_a_worker(server: Server, workers: int, clock: float, at: float, obs: Ob
 
 
 def run_load(
-    server: Server, seed: dict, config: Config, tag: str, workers: int | None = None
+    server: Server,
+    seed: dict,
+    config: Config,
+    tag: str,
+    workers: int | None = None,
+    database_url: str | None = None,
 ) -> Observations:
     site = Site(seed, server.port)
     obs, lock = Observations(), threading.Lock()
@@ -772,7 +851,14 @@ def run_load(
         background.append(
             threading.Thread(
                 target=kill_a_worker,
-                args=(server, workers or config.workers, clock, config.kill_at, obs),
+                args=(
+                    server,
+                    workers or config.workers,
+                    clock,
+                    config.kill_at,
+                    obs,
+                    database_url,
+                ),
                 name="fault",
             )
         )
@@ -1113,7 +1199,8 @@ def report(verdict: Verdict) -> str:
     ]
     if kill:
         lines.append(
-            f"killed worker {kill.get('pid')} at {kill.get('at', 0):.1f} s; replaced by "
+            f"killed worker {kill.get('pid')} at {kill.get('at', 0):.1f} s "
+            f"({kill.get('in_transaction') or 'not caught in a transaction'}); replaced by "
             f"{kill.get('replaced_by')} after {kill.get('replaced_after')} s; broken there: "
             f"{f['errors_at_kill_detail'] or 'nothing'}; of those writes, committed "
             f"before the kill: {f['broken_writes_committed']}"
@@ -1203,7 +1290,7 @@ def run(
         timings["start"] = time.monotonic() - started - sum(timings.values())
         kill = f", a worker killed at {config.kill_at:g} s" if config.kill_at is not None else ""
         log(f"load: {config.seconds:g} s, {config.clients} clients{kill} ...")
-        obs = run_load(server, seed, config, tag)
+        obs = run_load(server, seed, config, tag, database_url=database_url)
         server.stop()
         db = _django_call("inspect", {"tag": tag, "batch": seed["batch"]}, env)
         threads = int(env.get("GUNICORN_THREADS", "1"))
