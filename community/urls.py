@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from book import views as book_views
@@ -20,10 +21,10 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path("", include("stories.urls")),
     path("accounts/", include("allauth.urls")),
-    path("redactie/", curation_views.index, name="curation"),
-    path("redactie/statistieken/", curation_views.statistics_page, name="statistics"),
+    path(_("redactie/"), curation_views.index, name="curation"),
+    path(_("redactie/statistieken/"), curation_views.statistics_page, name="statistics"),
     path(
-        "redactie/statistieken/<slug:table>.csv",
+        _("redactie/statistieken/<slug:table>.csv"),
         curation_views.statistics_csv,
         name="statistics_csv",
     ),

@@ -76,7 +76,7 @@ def test_sign_up_verify_claim_a_digital_copy_see_the_card_and_read_on(
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
         "link", name="Mijn exemplaar"
     ).click()
-    page.get_by_role("link", name="Wie zijn er lid?").click()
+    page.get_by_role("contentinfo").get_by_role("link", name="Wie zijn er lid?").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Wie zijn er lid?")
     expect(page.get_by_text(re.compile(r"De gemeenschap telt \d+ leden\."))).to_be_visible()
     expect(page.get_by_text("Anouk Verbeek")).to_be_visible()

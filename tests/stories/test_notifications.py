@@ -40,7 +40,9 @@ def pending(membership, chapters):
 
 
 def _unsubscribe_link(message) -> str:
-    (link,) = re.findall(r"https?://\S+/verhalen/afmelden/\S+/", message.body)
+    (link,) = re.findall(
+        r"https?://\S+/(?:verhalen/afmelden|stories/unsubscribe)/\S+/", message.body
+    )
     return link
 
 
