@@ -345,49 +345,6 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _stories_export(membership: Membership | None) -> dict:
-    from stories.models import Reaction, Reply, Report, Story
-
-    if membership is None:
-        return {"stories": [], "replies": [], "reactions": [], "reports": []}
-    stories = (
-        Story.objects.filter(author=membership)
-        .select_related("chapter")
-        .prefetch_related("themes")
-        .order_by("created_at", "pk")
-    )
-    replies = Reply.objects.filter(author=membership).select_related("story")
-    reactions = Reaction.objects.filter(member=membership).select_related("story")
-    reports = Report.objects.filter(reporter=membership).order_by("created_at", "pk")
-    return {
-        "stories": [
-            {
-                "title": story.title,
-                "body": story.body,
-                "chapter": story.chapter.title,
-                "themes": [theme.name for theme in story.themes.all()],
-                "municipality": story.municipality,
-                "status": story.status,
-                "photo": story.photo.name or None,
-                "photo_description": story.photo_alt,
-                "created_at": _iso(story.created_at),
-                "published_at": _iso(story.published_at),
-            }
-            for story in stories
-        ],
-        "replies": [
-            {"story": reply.story.title, "body": reply.body, "created_at": _iso(reply.created_at)}
-            for reply in replies
-        ],
-        "reactions": [
-            {"story": reaction.story.title, "kind": reaction.kind} for reaction in reactions
-        ],
-        "reports": [
-            {"reason": report.reason, "created_at": _iso(report.created_at)} for report in reports
-        ],
-    }
-
-
 def account_export(*, user) -> dict:
     """Everything the site holds about `user`, as plain JSON-ready data: the answer to
     "what do you know about me" (AVG article 15) and a copy to take along (article 20).
@@ -457,31 +414,10 @@ def account_export(*, user) -> dict:
             "updated_at": _iso(profile.updated_at),
         }
     if stories_installed():
-        data |= _stories_export(membership)
+        from stories.services import stories_export_for
+
+        data |= stories_export_for(membership=membership)
     return data
-
-
-def _stories_leave(*, membership: Membership, user, stories: str) -> None:
-    """What happens to what the member wrote. Runs inside account_delete's transaction,
-    while the membership still points at `user` (the stories services check that).
-
-    Their reactions go: they are only a count. Their reports stay with the retired
-    number, which says nothing about anyone: curators still need them. Drafts are never
-    kept, as nobody could finish or publish them any more."""
-    from stories import services as stories_services
-    from stories.models import Reaction, Reply, Status, Story
-
-    Reaction.objects.filter(member=membership).delete()
-    if stories == STORIES_DELETE:
-        for story in Story.objects.filter(author=membership):
-            stories_services.story_delete(story=story, member=user)
-        for reply in Reply.objects.filter(author=membership):
-            stories_services.reply_delete(reply=reply, member=user)
-        return
-    for story in Story.objects.filter(author=membership, status=Status.DRAFT):
-        stories_services.story_delete(story=story, member=user)
-    Story.objects.filter(author=membership).update(author=None)
-    Reply.objects.filter(author=membership).update(author=None)
 
 
 def _sessions_end(user) -> None:
@@ -522,7 +458,11 @@ def account_delete(*, user, stories: str = STORIES_KEEP) -> int | None:
                 _files_delete_on_commit([profile.photo.name, profile.thumbnail.name])
                 profile.delete()
             if stories_installed():
-                _stories_leave(membership=membership, user=user, stories=stories)
+                from stories.services import stories_on_account_delete
+
+                stories_on_account_delete(
+                    membership=membership, keep_stories=stories == STORIES_KEEP
+                )
             membership.invitations.filter(accepted_at__isnull=True).delete()
             membership.invitations.update(name="")
             membership.user = None

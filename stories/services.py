@@ -868,10 +868,14 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def stories_export_for(*, membership: Membership) -> dict:
+def stories_export_for(*, membership: Membership | None) -> dict:
     """Everything the stories app holds about a member, as JSON-ready data, for their
     data download: their stories (any status), replies, reactions, the reports they
-    made, the chapters they follow and their e-mail settings."""
+    made, the chapters they follow and their e-mail settings. An account without a copy
+    has none of these (and must not match the stories kept from former members)."""
+    if membership is None:
+        empty = ("stories", "replies", "reactions", "reports", "follows")
+        return dict.fromkeys(empty, []) | {"notification_settings": None}
     stories = (
         Story.objects.by(membership)
         .select_related("chapter")
@@ -989,10 +993,14 @@ def stories_on_account_delete(*, membership: Membership, keep_stories: bool) -> 
         if keep_stories:
             going = going.filter(status=Status.DRAFT)
         files = [name for story in going for name in (story.photo.name, story.thumbnail.name)]
+        # The audit log outlives what it speaks of, but not the words of someone who
+        # asked to be forgotten: the titles it kept of their deleted writing are blanked.
+        ModerationAction.objects.filter(story__in=going).update(target_title="")
         going.delete()
         _delete_files_on_commit(files)
         replies = Reply.objects.filter(author=membership)
         if not keep_stories:
+            ModerationAction.objects.filter(reply__in=replies).update(target_title="")
             replies.delete()
             return
         kept = Story.objects.by(membership)

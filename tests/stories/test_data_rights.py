@@ -11,6 +11,7 @@ from members.models import Membership
 from stories import services
 from stories.models import (
     ChapterFollow,
+    ModerationAction,
     NotificationSettings,
     Reaction,
     Reply,
@@ -180,3 +181,22 @@ def test_a_leaver_gets_no_more_digests(
     _leave(membership, keep=True)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.digests_send() == 0
+
+
+def test_deleted_writing_leaves_no_title_in_the_audit_log(membership, chapter, curator):
+    story = StoryFactory(
+        chapter=chapter, author=membership, status=Status.PENDING, title="Mijn straat"
+    )
+    other = StoryFactory(chapter=chapter, status=Status.PENDING, title="Van een ander")
+    services.story_moderate(story=story, curator=curator, action="approve")
+    services.story_moderate(story=other, curator=curator, action="approve")
+    services.stories_on_account_delete(membership=membership, keep_stories=False)
+    titles = dict(ModerationAction.objects.values_list("target_id", "target_title"))
+    assert titles == {story.pk: "", other.pk: "Van een ander"}
+
+
+def test_an_account_without_a_copy_exports_empty_story_data(membership, chapter):
+    Story.objects.filter(pk=StoryFactory(chapter=chapter, author=membership).pk).update(author=None)
+    data = services.stories_export_for(membership=None)
+    assert data["stories"] == [] and data["follows"] == []
+    assert data["notification_settings"] is None
