@@ -240,3 +240,9 @@ def test_load_demo_is_idempotent():
     assert all(c.access == Access.MEMBERS for c in chapters[2:])
     assert all(c.word_count >= 400 for c in chapters)
     assert any(c.illustration for c in chapters)
+    from stories.models import Story
+
+    stories = Story.objects.count()
+    assert stories >= 5
+    call_command("load_demo", stdout=io.StringIO())
+    assert Story.objects.count() == stories

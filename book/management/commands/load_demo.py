@@ -9,7 +9,10 @@ DEMO_BOOK = Path(__file__).resolve().parent.parent.parent / "demo"
 
 
 class Command(BaseCommand):
-    help = "Load the demo book and demo members (idempotent: running it again changes nothing)."
+    help = (
+        "Load the demo book, demo members and their learning stories "
+        "(idempotent: running it again changes nothing)."
+    )
 
     def handle(self, *args, **options):
         result = book_import(folder=DEMO_BOOK)
@@ -20,3 +23,5 @@ class Command(BaseCommand):
         # The demo members too (the writing group as no. 1, a curator, profiles, demo
         # codes): it prints how to log in as the curator and a code to claim a copy with.
         call_command("load_demo_members", stdout=self.stdout, stderr=self.stderr)
+        # Stories, replies and reactions beneath several chapters: a living book.
+        call_command("load_demo_stories", stdout=self.stdout, stderr=self.stderr)
