@@ -1,2 +1,3 @@
-"""`make bench`: load and page-weight figures on a large data set (BENCHMARKS.md).
-Never part of `make test`; tests/bench checks only the data set it builds."""
+"""Measurements that are never part of `make test`: `make bench` (bench/run.py: load,
+page weight and photo size on a large data set, BENCHMARKS.md) and `make load`
+(bench/load_faults.py). tests/bench checks only the data set `make bench` builds."""
