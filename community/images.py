@@ -8,10 +8,13 @@ JPEG. Only pixels survive, so a polyglot file or a script hidden in metadata doe
 import io
 import uuid
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -113,3 +116,18 @@ class PhotoField(forms.FileField):
         if not upload or upload is initial:
             return upload
         return process_photo(upload)
+
+
+def files_delete_on_commit(names: Iterable[str], *, storage=default_storage) -> None:
+    """Delete stored files (a replaced or removed photo and its thumbnail) once the
+    transaction that stopped using them has committed: a rollback must not leave a row
+    pointing at a deleted file. Empty names (no photo) are skipped."""
+    names = [name for name in names if name]
+    if not names:
+        return
+
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)

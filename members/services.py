@@ -8,7 +8,6 @@ handed out again, and the counter remembers numbers whose rows are gone. The uni
 constraint on Membership.number is the last line of defence."""
 
 import secrets
-from collections.abc import Iterable
 from importlib import import_module
 
 from allauth.account.models import EmailAddress
@@ -20,7 +19,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.images import ProcessedPhoto
+from community.images import ProcessedPhoto, files_delete_on_commit
 
 from .codes import MalformedCode, generate_code, normalise_code
 from .models import (
@@ -271,21 +270,6 @@ def profile_ensure(*, membership: Membership) -> Profile:
         return profile
 
 
-def _files_delete_on_commit(names: Iterable[str]) -> None:
-    """Delete stored files once the transaction that stopped using them has committed:
-    a rollback must not leave a row pointing at a deleted file."""
-    names = [name for name in names if name]
-    if not names:
-        return
-    storage = Profile._meta.get_field("photo").storage
-
-    def delete():
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete)
-
-
 def profile_update(
     *,
     membership: Membership,
@@ -316,7 +300,7 @@ def profile_update(
             profile.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
         profile.full_clean()
         profile.save()
-        _files_delete_on_commit(stale)
+        files_delete_on_commit(stale)
         return profile
 
 
@@ -455,7 +439,7 @@ def account_delete(*, user, stories: str = STORIES_KEEP) -> int | None:
             number = membership.number
             profile = Profile.objects.filter(membership=membership).first()
             if profile is not None:
-                _files_delete_on_commit([profile.photo.name, profile.thumbnail.name])
+                files_delete_on_commit([profile.photo.name, profile.thumbnail.name])
                 profile.delete()
             if stories_installed():
                 from stories.services import stories_on_account_delete

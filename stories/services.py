@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from book.models import Chapter
-from community.images import ProcessedPhoto
+from community.images import ProcessedPhoto, files_delete_on_commit
 from community.markdown import render_markdown
 from members.models import Membership
 
@@ -168,19 +168,6 @@ def _set_photo(story: Story, photo: ProcessedPhoto | None, remove: bool) -> list
     return []
 
 
-def _delete_files_on_commit(names: Iterable[str]) -> None:
-    names = [name for name in names if name]
-    if not names:
-        return
-
-    def delete():
-        storage = Story._meta.get_field("photo").storage
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete)
-
-
 def _log(
     *,
     curator,
@@ -295,7 +282,7 @@ def story_submit(
                 story.save()
         except IntegrityError:
             # Another request with the same key got there first: that story is the one.
-            _delete_files_on_commit([story.photo.name, story.thumbnail.name])
+            files_delete_on_commit([story.photo.name, story.thumbnail.name])
             return Story.objects.get(author=author, submission_key=submission_key)
         story.themes.set(themes)
         return story
@@ -348,7 +335,7 @@ def story_update(
         story.save()
         if themes is not None:
             story.themes.set(themes)
-        _delete_files_on_commit(stale)
+        files_delete_on_commit(stale)
         return story
 
 
@@ -363,7 +350,7 @@ def story_delete(*, story: Story, member) -> None:
             raise NotAllowed
         files = [story.photo.name, story.thumbnail.name]
         story.delete()
-        _delete_files_on_commit(files)
+        files_delete_on_commit(files)
 
 
 MODERATION_ACTIONS = {
@@ -997,7 +984,7 @@ def stories_on_account_delete(*, membership: Membership, keep_stories: bool) -> 
         # asked to be forgotten: the titles it kept of their deleted writing are blanked.
         ModerationAction.objects.filter(story__in=going).update(target_title="")
         going.delete()
-        _delete_files_on_commit(files)
+        files_delete_on_commit(files)
         replies = Reply.objects.filter(author=membership)
         if not keep_stories:
             ModerationAction.objects.filter(reply__in=replies).update(target_title="")
