@@ -193,7 +193,7 @@ class Command(BaseCommand):
         self.timings = []
         with transaction.atomic():
             first = self._seed_members(members)
-            self._seed_stories(stories, first_number=first)
+            self._seed_stories(stories)
         seconds = time.monotonic() - started
         self.stdout.write(
             f"seed_load: {members} members (nos. {first}-{first + members - 1}), "
@@ -401,7 +401,7 @@ class Command(BaseCommand):
             bodies.append((body, render_markdown(body).html))
         return bodies
 
-    def _seed_stories(self, count: int, *, first_number: int) -> None:
+    def _seed_stories(self, count: int) -> None:
         rng, tick = self.rng, time.monotonic()
         self.counts = {"reactions": 0, "replies": 0, "hot": 0}
         self.hot_chapter = None
