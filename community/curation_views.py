@@ -3,17 +3,17 @@ and the statistics. Every page asks for a permission the Curators group holds (s
 community.services.CURATOR_PERMISSIONS): anonymous visitors go to the login page,
 logged-in people without it get 403."""
 
-import csv
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from . import statistics
 from .charts import bar_chart, line_chart
+from .exports import csv_response
 
 
 def curator_required(permission: str):
@@ -57,16 +57,6 @@ def statistics_page(request):
     return render(request, "curation/statistics.html", {"tables": tables})
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 @require_safe
 @curator_required("members.view_membership")
 def statistics_csv(request, table):
@@ -74,9 +64,4 @@ def statistics_csv(request, table):
     if make is None:
         raise Http404("No such table")
     data = make()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{data.slug}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(data.columns)
-    writer.writerows([_cell(value) for value in row] for row in data.rows)
-    return response
+    return csv_response(filename=f"{data.slug}.csv", header=data.columns, rows=data.rows)

@@ -1,10 +1,7 @@
-import csv
-
 import segno
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from community.exports import csv_response
 
 from . import services
 from .codes import MalformedCode, normalise_code
@@ -211,13 +210,14 @@ class CodeBatchAdmin(ServiceAddMixin, admin.ModelAdmin):
 
     def export_csv(self, request, pk):
         batch = self._batch_for_export(request, pk)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="codes-{batch.pk}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["code", "url", "status"])
-        for claim_code in batch.codes.order_by("pk"):
-            writer.writerow([claim_code.display, claim_url(request, claim_code), claim_code.status])
-        return response
+        return csv_response(
+            filename=f"codes-{batch.pk}.csv",
+            header=["code", "url", "status"],
+            rows=(
+                [claim_code.display, claim_url(request, claim_code), claim_code.status]
+                for claim_code in batch.codes.order_by("pk")
+            ),
+        )
 
     def export_labels(self, request, pk):
         """A printable A4 sheet of labels: QR code, code and address. The SVG carries no
