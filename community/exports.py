@@ -25,3 +25,8 @@ def csv_response(*, filename: str, header: Sequence, rows: Iterable[Sequence]) -
     writer.writerow(header)
     writer.writerows([_cell(value) for value in row] for row in rows)
     return response
+
+
+def iso_or_none(value) -> str | None:
+    """A date or time for JSON data: ISO 8601, or None where there is none."""
+    return value.isoformat() if value is not None else None

@@ -19,6 +19,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community.exports import iso_or_none
 from community.images import ProcessedPhoto, files_delete_on_commit
 
 from .codes import MalformedCode, generate_code, normalise_code
@@ -325,10 +326,6 @@ def stories_installed() -> bool:
     return apps.is_installed("stories")
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def account_export(*, user) -> dict:
     """Everything the site holds about `user`, as plain JSON-ready data: the answer to
     "what do you know about me" (AVG article 15) and a copy to take along (article 20).
@@ -339,15 +336,15 @@ def account_export(*, user) -> dict:
     profile = Profile.objects.filter(membership=membership).first() if membership else None
     position = getattr(user, "reading_position", None)
     data = {
-        "exported_at": _iso(timezone.now()),
+        "exported_at": iso_or_none(timezone.now()),
         "site": settings.SITE_NAME,
         "account": {
             "username": user.get_username(),
             "email": user.email,
             "first_name": user.first_name,
             "last_name": user.last_name,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
+            "date_joined": iso_or_none(user.date_joined),
+            "last_login": iso_or_none(user.last_login),
             "email_addresses": [
                 {"email": address.email, "verified": address.verified, "primary": address.primary}
                 for address in EmailAddress.objects.filter(user=user).order_by("pk")
@@ -360,7 +357,7 @@ def account_export(*, user) -> dict:
                 "chapter": position.chapter.title,
                 "chapter_number": position.chapter.number,
                 "section": position.section,
-                "updated_at": _iso(position.updated_at),
+                "updated_at": iso_or_none(position.updated_at),
             }
             if position is not None
             else None
@@ -369,15 +366,15 @@ def account_export(*, user) -> dict:
     if membership is not None:
         data["membership"] = {
             "number": membership.number,
-            "claimed_at": _iso(membership.claimed_at),
+            "claimed_at": iso_or_none(membership.claimed_at),
             "how": membership.how,
             "code": membership.code.display if membership.code else None,
             "invited_by_number": membership.invited_by.number if membership.invited_by else None,
             "invitations": [
                 {
                     "name": invitation.name,
-                    "created_at": _iso(invitation.created_at),
-                    "accepted_at": _iso(invitation.accepted_at),
+                    "created_at": iso_or_none(invitation.created_at),
+                    "accepted_at": iso_or_none(invitation.accepted_at),
                     "accepted_by_number": getattr(
                         getattr(invitation, "accepted_by", None), "number", None
                     ),
@@ -395,7 +392,7 @@ def account_export(*, user) -> dict:
             "bio": profile.bio,
             "visibility": profile.visibility,
             "photo": profile.photo.name or None,
-            "updated_at": _iso(profile.updated_at),
+            "updated_at": iso_or_none(profile.updated_at),
         }
     if stories_installed():
         from stories.services import stories_export_for

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from book.models import Chapter
+from community.exports import iso_or_none
 from community.images import ProcessedPhoto, files_delete_on_commit
 from community.markdown import render_markdown
 from members.models import Membership
@@ -851,10 +852,6 @@ def digests_send(*, now: datetime | None = None) -> int:
 MUNICIPALITY_KEPT_WITH_OTHER_AUTHORS = 3
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def stories_export_for(*, membership: Membership | None) -> dict:
     """Everything the stories app holds about a member, as JSON-ready data, for their
     data download: their stories (any status), replies, reactions, the reports they
@@ -890,9 +887,9 @@ def stories_export_for(*, membership: Membership | None) -> dict:
                 "hidden_reason": story.hidden_reason,
                 "photo": story.photo.name or None,
                 "photo_description": story.photo_alt,
-                "created_at": _iso(story.created_at),
-                "updated_at": _iso(story.updated_at),
-                "published_at": _iso(story.published_at),
+                "created_at": iso_or_none(story.created_at),
+                "updated_at": iso_or_none(story.updated_at),
+                "published_at": iso_or_none(story.published_at),
             }
             for story in stories
         ],
@@ -901,8 +898,8 @@ def stories_export_for(*, membership: Membership | None) -> dict:
                 "story": reply.story.title,
                 "body": reply.body,
                 "hidden": reply.is_hidden,
-                "created_at": _iso(reply.created_at),
-                "updated_at": _iso(reply.updated_at),
+                "created_at": iso_or_none(reply.created_at),
+                "updated_at": iso_or_none(reply.updated_at),
             }
             for reply in replies
         ],
@@ -910,7 +907,7 @@ def stories_export_for(*, membership: Membership | None) -> dict:
             {
                 "story": reaction.story.title,
                 "kind": reaction.kind,
-                "created_at": _iso(reaction.created_at),
+                "created_at": iso_or_none(reaction.created_at),
             }
             for reaction in reactions
         ],
@@ -919,13 +916,13 @@ def stories_export_for(*, membership: Membership | None) -> dict:
                 "story": (report.story or report.reply.story).title,
                 "about": "story" if report.story_id else "reply",
                 "reason": report.reason,
-                "created_at": _iso(report.created_at),
-                "resolved_at": _iso(report.resolved_at),
+                "created_at": iso_or_none(report.created_at),
+                "resolved_at": iso_or_none(report.resolved_at),
             }
             for report in reports
         ],
         "follows": [
-            {"chapter": follow.chapter.title, "since": _iso(follow.created_at)}
+            {"chapter": follow.chapter.title, "since": iso_or_none(follow.created_at)}
             for follow in follows
         ],
         "notification_settings": (
@@ -934,7 +931,7 @@ def stories_export_for(*, membership: Membership | None) -> dict:
                 "replies": preferences.replies,
                 "digest": preferences.digest,
                 "language": preferences.language,
-                "last_digest_at": _iso(preferences.last_digest_at),
+                "last_digest_at": iso_or_none(preferences.last_digest_at),
             }
             if preferences is not None
             else None
