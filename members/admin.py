@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from community.admin import ReadOnlyAdminMixin
 from community.exports import csv_response
 
 from . import services
@@ -237,7 +238,7 @@ class CodeBatchAdmin(ServiceAddMixin, admin.ModelAdmin):
 
 
 @admin.register(ClaimCode)
-class ClaimCodeAdmin(admin.ModelAdmin):
+class ClaimCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Codes are made in batches and change only through the actions (revoke) and
     claims: the admin shows them, read-only."""
 
@@ -261,15 +262,6 @@ class ClaimCodeAdmin(admin.ModelAdmin):
             pass
         return super().get_search_results(request, queryset, search_term)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_revoke_permission(self, request):
         return request.user.has_perm("members.change_claimcode")
 
@@ -285,21 +277,12 @@ class ClaimCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_by", "name", "created_at", "accepted_at", "accepted_by")
     list_select_related = ("created_by", "accepted_by")
     search_fields = ("=created_by__number", "name")
     fields = ("created_by", "name", "created_at", "accepted_at", "accepted_by")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Profile)

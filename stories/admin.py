@@ -11,6 +11,8 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from community.admin import ReadOnlyAdminMixin
+
 from . import services
 from .models import ModerationAction, Reply, Report, Story, Theme
 
@@ -230,9 +232,9 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log, to read: nobody adds, changes or deletes an entry here, superusers
-    included (the has_*_permission methods say no whatever the account's permissions)."""
+    included (ReadOnlyAdminMixin says no whatever the account's permissions)."""
 
     list_display = ["created_at", "action", "target_type", "target_id", "target_title", "curator"]
     list_filter = ["action", "target_type"]
@@ -252,12 +254,3 @@ class ModerationActionAdmin(admin.ModelAdmin):
         "reason",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
