@@ -7,7 +7,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from members.models import Membership
 from stories import services
 from stories.models import (
     ChapterFollow,
@@ -22,16 +21,6 @@ from stories.models import (
 from tests.factories import MembershipFactory, ReplyFactory, StoryFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def membership(member):
-    return Membership.objects.get(user=member)
-
-
-@pytest.fixture
-def chapter(chapters):
-    return chapters[0]
 
 
 @pytest.fixture

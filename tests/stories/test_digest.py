@@ -3,7 +3,6 @@ giving stories and follows their dates and the digest its `now`: nothing sleeps.
 
 import io
 from datetime import datetime, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +11,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Membership
 from stories import services
 from stories.models import ChapterFollow, NotificationSettings, Status
 from stories.tasks import send_digests
@@ -22,21 +20,6 @@ pytestmark = pytest.mark.django_db
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MONDAY_7 = datetime(2026, 3, 2, 7, 0, tzinfo=AMSTERDAM)
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    return partial(django_capture_on_commit_callbacks, execute=True)
-
-
-@pytest.fixture
-def membership(member):
-    return Membership.objects.get(user=member)
-
-
-@pytest.fixture
-def chapter(chapters):
-    return chapters[0]
 
 
 @pytest.fixture

@@ -26,11 +26,6 @@ LOG = "stories:moderation_log"
 
 
 @pytest.fixture
-def chapter(chapters):
-    return chapters[0]
-
-
-@pytest.fixture
 def curator_client(client, curator):
     client.force_login(curator)
     return client

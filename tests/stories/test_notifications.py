@@ -2,7 +2,6 @@
 switches them off, and the one-click unsubscribe links every e-mail carries."""
 
 import re
-from functools import partial
 
 import pytest
 from django.core import mail, signing
@@ -10,7 +9,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from members.models import Membership
 from stories import notifications, services
 from stories.models import NotificationKind, NotificationSettings, Status
 from tests.factories import MembershipFactory, StoryFactory
@@ -18,18 +16,6 @@ from tests.factories import MembershipFactory, StoryFactory
 pytestmark = pytest.mark.django_db
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Mail is queued when the transaction commits; inside a test it never does, so
-    `with commit():` runs what waited for it at the end of the block."""
-    return partial(django_capture_on_commit_callbacks, execute=True)
-
-
-@pytest.fixture
-def membership(member):
-    return Membership.objects.get(user=member)
 
 
 @pytest.fixture

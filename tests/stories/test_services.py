@@ -20,16 +20,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def membership(member):
-    return Membership.objects.get(user=member)
-
-
-@pytest.fixture
-def chapter(chapters):
-    return chapters[0]
-
-
 def _submit(membership, chapter, **kwargs):
     defaults = {"title": "Een bankje", "body": "We zetten een *bankje* neer."}
     return services.story_submit(author=membership, chapter=chapter, **{**defaults, **kwargs})

@@ -23,11 +23,6 @@ FETCH = {"x-requested-with": "fetch"}
 
 
 @pytest.fixture
-def membership(member):
-    return Membership.objects.get(user=member)
-
-
-@pytest.fixture
 def open_chapter(chapters):
     return chapters[0]
 
