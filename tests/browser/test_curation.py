@@ -5,40 +5,20 @@ the printed edition as a PDF."""
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.db.models import Max
 from playwright.sync_api import expect
 
 from book.models import Edition
 from book.services import edition_create, edition_publish
-from community.services import curators_group_sync
-from members.models import Membership
 from stories.models import Status
-from tests.factories import MembershipFactory, StoryFactory, UserFactory
+from tests.browser.accounts import log_in, next_number, verified_account
+from tests.factories import MembershipFactory, StoryFactory
 
-PASSWORD = "een lang wachtwoord 2026"
 PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
-
-
-def next_number() -> int:
-    return (Membership.objects.aggregate(highest=Max("number"))["highest"] or 0) + 1
 
 
 @pytest.fixture
 def curator_account(live_server):
-    user = UserFactory(email="curator.journey@example.org", password=PASSWORD, is_staff=True)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    user.groups.add(curators_group_sync())
-    MembershipFactory(user=user, number=next_number())
-    return user
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.locator('input[name="login"]').fill(user.email)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator('main form button[type="submit"]').click()
-    expect(page.get_by_role("navigation", name="Hoofdmenu")).to_contain_text("Uitloggen")
+    return verified_account("curator.journey@example.org", curator=True)
 
 
 def test_curator_reads_statistics_publishes_an_edition_and_a_reader_opens_it(

@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 from book.models import Access
 from members.models import ClaimCode, How, Membership
 
+from .accounts import PASSWORD
 from .test_reading import first_paragraph
 
-PASSWORD = "een lang wachtwoord 2026"
 CONFIRM_LINK = re.compile(r"https?://\S+/confirm-email/\S+/")
 
 

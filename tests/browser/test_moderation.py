@@ -5,30 +5,17 @@ decisions in the log."""
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.db.models import Max
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from community.services import curators_group_sync
-from members.models import Membership
 from stories.models import ModerationAction, Status, Story
-from tests.factories import MembershipFactory, StoryFactory, UserFactory
-
-PASSWORD = "een lang wachtwoord 2026"
-
-
-def next_number() -> int:
-    return (Membership.objects.aggregate(highest=Max("number"))["highest"] or 0) + 1
+from tests.browser.accounts import log_in, next_number, verified_account
+from tests.factories import MembershipFactory, StoryFactory
 
 
 @pytest.fixture
 def curator_account(live_server):
-    user = UserFactory(email="moderator@example.org", password=PASSWORD, is_staff=True)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    user.groups.add(curators_group_sync())
-    MembershipFactory(user=user, number=next_number())
-    return user
+    return verified_account("moderator@example.org", curator=True)
 
 
 def _waiting_story(chapter, title, days_ago):
@@ -50,12 +37,8 @@ def test_curator_approves_and_hides_in_the_queue_and_finds_both_in_the_log(
     garden = _waiting_story(demo_book[0], "Een moestuin op het plein", 60)
     advert = _waiting_story(demo_book[1], "Koop nu bij ons", 59)
 
-    page.goto("/accounts/login/")
-    page.locator('input[name="login"]').fill(curator_account.email)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator('main form button[type="submit"]').click()
+    log_in(page, curator_account)
     header = page.get_by_role("navigation", name="Hoofdmenu")
-    expect(header).to_contain_text("Uitloggen")
 
     header.get_by_role("link", name="Redactie").click()
     page.get_by_role("link", name="Moderatie: wat op een curator wacht").click()

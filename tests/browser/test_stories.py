@@ -7,18 +7,13 @@ import io
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
-from django.db.models import Max
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from community.services import curators_group_sync
-from members.models import Membership
 from stories.models import Status, Story
-from tests.factories import MembershipFactory, UserFactory
+from tests.browser.accounts import log_in, verified_account
 
-PASSWORD = "een lang wachtwoord 2026"
 TITLE = "Een bankje bij de bibliotheek"
 
 
@@ -27,25 +22,10 @@ def empty_outbox():
     mail.outbox.clear()
 
 
-def account(email, *, staff=False):
-    """A verified account with a copy of the book (the next free number)."""
-    user = UserFactory(email=email, password=PASSWORD, is_staff=staff)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    if staff:
-        user.groups.add(curators_group_sync())
-    number = (Membership.objects.aggregate(highest=Max("number"))["highest"] or 0) + 1
-    MembershipFactory(user=user, number=number)
-    return user
-
-
-def log_in(browser, base_url, user):
+def logged_in_page(browser, base_url, user):
     context = browser.new_context(base_url=base_url, locale="nl-NL")
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.locator('input[name="login"]').fill(user.email)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator('main form button[type="submit"]').click()
-    expect(page.get_by_role("navigation", name="Hoofdmenu")).to_contain_text("Uitloggen")
+    log_in(page, user)
     return page
 
 
@@ -67,12 +47,12 @@ def test_a_story_is_written_approved_recognised_and_answered(
     browser, live_server, demo_book, axe_check, screenshot
 ):
     chapter = demo_book[0]
-    author = account("schrijver@example.org")
-    reader = account("lezer@example.org")
-    curator = account("curator.verhalen@example.org", staff=True)
+    author = verified_account("schrijver@example.org")
+    reader = verified_account("lezer@example.org")
+    curator = verified_account("curator.verhalen@example.org", curator=True)
 
     # The author writes, with a photo, and looks at the preview first.
-    page = log_in(browser, live_server.url, author)
+    page = logged_in_page(browser, live_server.url, author)
     page.goto(f"{chapter.get_absolute_url()}#verhalen")
     page.get_by_role("link", name="Schrijf je leerverhaal").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Schrijf je leerverhaal")
@@ -97,7 +77,7 @@ def test_a_story_is_written_approved_recognised_and_answered(
     assert story.status == Status.PENDING and story.photo
 
     # A curator approves it with the admin action.
-    curator_page = log_in(browser, live_server.url, curator)
+    curator_page = logged_in_page(browser, live_server.url, curator)
     curator_page.goto("/admin/stories/story/?status__exact=pending")
     curator_page.locator(f'input[name="_selected_action"][value="{story.pk}"]').check()
     curator_page.locator('select[name="action"]').select_option("approve")
@@ -110,7 +90,7 @@ def test_a_story_is_written_approved_recognised_and_answered(
     assert approved.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     # Another member finds it among the latest stories, recognises it and replies.
-    reader_page = log_in(browser, live_server.url, reader)
+    reader_page = logged_in_page(browser, live_server.url, reader)
     reader_page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
         "link", name="Verhalen"
     ).click()
