@@ -6,29 +6,15 @@ seconds; then the database rows are compared with what every client was told. Ru
 `make test-postgres` (DATABASE_URL on PostgreSQL and REDIS_URL set), like the scale-out
 test."""
 
-import os
 import urllib.parse
 
-import pytest
 from django.conf import settings
 
 from bench.load_faults import Config, report, run
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-REDIS_URL = os.environ.get("REDIS_URL", "")
+from .shared_services import DATABASE_URL, REDIS_URL, SHARED_SERVICES, shared_services_marks
 
-SHARED_SERVICES = DATABASE_URL.startswith(("postgres://", "postgresql://")) and bool(REDIS_URL)
-# CI sets SCALEOUT_REQUIRED in the PostgreSQL pass: there a skip would hide a failure.
-REQUIRED = os.environ.get("SCALEOUT_REQUIRED") == "1"
-
-pytestmark = [
-    pytest.mark.scaleout,
-    pytest.mark.skipif(
-        not (SHARED_SERVICES or REQUIRED),
-        reason="gunicorn under load needs PostgreSQL and Redis: runs in `make "
-        "test-postgres` (DATABASE_URL on PostgreSQL, REDIS_URL set)",
-    ),
-]
+pytestmark = shared_services_marks("gunicorn under load needs PostgreSQL and Redis")
 
 CONFIG = Config(
     seconds=8,

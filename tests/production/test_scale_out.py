@@ -7,7 +7,6 @@ One server keeps a persistent connection per worker (DJANGO_CONN_MAX_AGE), the o
 psycopg pool (DJANGO_DB_POOL=true): both ways of reusing connections are under load."""
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -27,22 +26,9 @@ from members.models import CodeStatus
 from members.ratelimit import CODE_FAILURES
 
 from .servers import ROOT, Server, Visitor, manage, production_env, start_gunicorn, wait_healthy
+from .shared_services import DATABASE_URL, REDIS_URL, SHARED_SERVICES, shared_services_marks
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-REDIS_URL = os.environ.get("REDIS_URL", "")
-
-SHARED_SERVICES = DATABASE_URL.startswith(("postgres://", "postgresql://")) and bool(REDIS_URL)
-# CI sets SCALEOUT_REQUIRED in the PostgreSQL pass: there a skip would hide a failure.
-REQUIRED = os.environ.get("SCALEOUT_REQUIRED") == "1"
-
-pytestmark = [
-    pytest.mark.scaleout,
-    pytest.mark.skipif(
-        not (SHARED_SERVICES or REQUIRED),
-        reason="two app servers need a shared PostgreSQL and Redis: runs in `make "
-        "test-postgres` (DATABASE_URL on PostgreSQL, REDIS_URL set)",
-    ),
-]
+pytestmark = shared_services_marks("two app servers need a shared PostgreSQL and Redis")
 
 DATABASE = "community_scaleout"
 CLAIMERS = 40
