@@ -35,6 +35,12 @@ def _to_signup(request):
     return redirect(f"{reverse('account_signup')}?{_next_query(request)}")
 
 
+def _to_own_copy(request, refusal: services.AlreadyMember):
+    """Someone who already has a copy tried to claim another: say so on their own."""
+    messages.info(request, refusal.message)
+    return redirect("members:mine")
+
+
 def _page(request, template, context, status=200):
     context = {"next_query": _next_query(request), **context}
     return render(request, template, context, status=status)
@@ -49,8 +55,7 @@ def claim(request):
         try:
             services.membership_claim_digital(user=request.user)
         except services.AlreadyMember as refusal:
-            messages.info(request, refusal.message)
-            return redirect("members:mine")
+            return _to_own_copy(request, refusal)
         return redirect("members:welcome")
     membership = Membership.objects.for_user(request.user)
     return _page(request, "members/membership_claim.html", {"membership": membership})
@@ -98,8 +103,7 @@ def code_enter(request):
                     return redirect("members:code_claim", code=format_code(normalise_code(code)))
                 services.claim_code_redeem(code=code, user=request.user)
             except services.AlreadyMember as refusal:
-                messages.info(request, refusal.message)
-                return redirect("members:mine")
+                return _to_own_copy(request, refusal)
             except services.ClaimError as refusal:
                 record_failure(limit=CODE_FAILURES, keys=keys)
                 form.add_error("code", refusal.message)
@@ -122,8 +126,7 @@ def code_claim(request, code):
         try:
             services.claim_code_redeem(code=code, user=request.user)
         except services.AlreadyMember as refusal:
-            messages.info(request, refusal.message)
-            return redirect("members:mine")
+            return _to_own_copy(request, refusal)
         except services.ClaimError as refusal:
             record_failure(limit=CODE_FAILURES, keys=keys)
             return _page(request, template, {**context, "error": refusal.message})
@@ -189,8 +192,7 @@ def invitation_accept(request, token):
         try:
             services.invitation_accept(token=token, user=request.user)
         except services.AlreadyMember as refusal:
-            messages.info(request, refusal.message)
-            return redirect("members:mine")
+            return _to_own_copy(request, refusal)
         except services.ClaimError as refusal:
             return _page(request, template, {"error": refusal.message})
         return redirect("members:welcome")
