@@ -95,7 +95,6 @@ def test_story_and_reply_bodies_render_every_payload_inert(cast, chapters, paylo
     pages = {
         "story": cast.anonymous.get(story.get_absolute_url()),
         "chapter": cast.anonymous.get(chapter.get_absolute_url()),
-        "latest": cast.anonymous.get(reverse("stories:latest")),
         "search": cast.anonymous.get(reverse("stories:search"), {"q": "alert"}),
         "mine": cast.author.get(reverse("stories:mine")),
         "edit": cast.author.get(reverse("stories:edit", args=[story.pk])),
@@ -233,22 +232,17 @@ def test_every_text_field_is_escaped_on_every_page(cast, chapters, payload):
         (cast.anonymous, story.get_absolute_url()),
         (cast.anonymous, chapter.get_absolute_url()),
         (cast.anonymous, reverse("stories:latest")),
-        (cast.anonymous, reverse("stories:latest") + f"?gemeente={quote(values['municipality'])}"),
         (cast.anonymous, reverse("stories:search") + "?q=" + quote(payload)),
-        (cast.anonymous, reverse("stories:search") + "?q=" + quote(values["title"][:40])),
         (cast.anonymous, reverse("members:card_shared", args=[author_profile.card_token])),
         (cast.anonymous, edition.get_absolute_url()),
         (cast.anonymous, edition_chapter.get_absolute_url()),
         (cast.anonymous, reverse("book:edition_print", args=[edition.slug])),
-        (cast.anonymous, reverse("book:edition_index")),
-        (cast.anonymous, reverse("home")),
         # The author
         (cast.author, reverse("stories:mine")),
         (cast.author, reverse("stories:edit", args=[story.pk])),
         (cast.author, reverse("members:profile")),
         (cast.author, reverse("members:card")),
         (cast.author, reverse("members:mine")),
-        (cast.author, story.get_absolute_url()),
         # Another member
         (cast.other, reverse("members:directory")),
         (
@@ -262,7 +256,6 @@ def test_every_text_field_is_escaped_on_every_page(cast, chapters, payload):
         (cast.curator, reverse("stories:moderation_log")),
         (cast.curator, reverse("statistics")),
         (cast.curator, reverse("book:edition_list")),
-        (cast.curator, reverse("curation")),
         # The admin
         (cast.admin, reverse("admin:stories_story_changelist")),
         (cast.admin, reverse("admin:stories_story_change", args=[story.pk])),
@@ -278,7 +271,6 @@ def test_every_text_field_is_escaped_on_every_page(cast, chapters, payload):
         (cast.admin, reverse("admin:members_codebatch_labels", args=[codebatch.pk])),
         (cast.admin, reverse("admin:book_edition_changelist")),
         (cast.admin, reverse("admin:book_edition_change", args=[edition.pk])),
-        (cast.admin, reverse("admin:index")),
     ]
     seen = ""
     for client, url in pages:
