@@ -76,7 +76,17 @@ class Chapter(models.Model):
     body_html = models.TextField(editable=False, blank=True)
     sections = models.JSONField(editable=False, default=list, blank=True)
     word_count = models.PositiveIntegerField(editable=False, default=0)
-    illustration = models.ImageField(_("illustratie"), upload_to="chapters/", blank=True)
+    # The size is stored with the file: the page's <img> needs it, and reading it from
+    # the file would open (on S3: fetch) the image on every page view.
+    illustration = models.ImageField(
+        _("illustratie"),
+        upload_to="chapters/",
+        blank=True,
+        width_field="illustration_width",
+        height_field="illustration_height",
+    )
+    illustration_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    illustration_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     illustration_alt = models.CharField(
         _("beschrijving van de illustratie"), max_length=300, blank=True
     )
@@ -86,6 +96,11 @@ class Chapter(models.Model):
     is_published = models.BooleanField(_("gepubliceerd"), default=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+    #: Goes up by one whenever something shown beneath the chapter changes (a story,
+    #: its reactions and replies, an author's name): the cached story fragments and
+    #: story counts are keyed by it. In the database, not the cache, so that every
+    #: worker process sees a change at once (book.services.chapter_stories_changed).
+    stories_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ChapterQuerySet.as_manager()
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -227,6 +228,8 @@ def _apply(instance, fields: dict, image_field: str, image: tuple[str, bytes] | 
         changed = True
     elif image is not None and not _same_file(current, image[1]):
         current.save(image[0], ContentFile(image[1]), save=False)
+        # FieldFile.save does not fill an ImageField's width and height fields.
+        instance._meta.get_field(image_field).update_dimension_fields(instance, force=True)
         changed = True
     return changed
 
@@ -358,18 +361,43 @@ def reading_position_record(
     """Remember where `user` is reading. `section=None` (opening the chapter page) keeps a
     section already stored for the same chapter; an unknown section (not a heading of this
     chapter) is dropped rather than stored, so the way back never points nowhere."""
+    # Most page views reopen the chapter the reader is already in: a plain read decides
+    # that, so they take no write lock (on SQLite a write transaction serialises every
+    # worker). Only a change takes the lock, and then reads the row again under it.
+    current = ReadingPosition.objects.filter(user=user).first()
+    wanted = _position_section(chapter, section, current)
+    if current is not None and (current.chapter_id, current.section) == (chapter.pk, wanted):
+        current.chapter = chapter
+        return current
     with transaction.atomic():
         position = ReadingPosition.objects.select_for_update().filter(user=user).first()
-        if section is None:
-            section = position.section if position and position.chapter_id == chapter.pk else ""
-        if section not in {s["id"] for s in chapter.sections}:
-            section = ""
+        section = _position_section(chapter, section, position)
         if position is None:
             return ReadingPosition.objects.create(user=user, chapter=chapter, section=section)
         if (position.chapter_id, position.section) != (chapter.pk, section):
             position.chapter, position.section = chapter, section
             position.save(update_fields=["chapter", "section", "updated_at"])
         return position
+
+
+def _position_section(chapter: Chapter, section: str | None, position) -> str:
+    if section is None:
+        section = position.section if position and position.chapter_id == chapter.pk else ""
+    return section if section in {s["id"] for s in chapter.sections} else ""
+
+
+def chapter_stories_changed(*, chapters=None) -> None:
+    """Something shown beneath `chapters` (chapter objects or pks; None: every chapter)
+    changed: a story, its reactions or replies, an author's name. Raises their
+    `stories_version`, which the cached story fragments and counts are keyed by. Call it
+    in the transaction that makes the change, so the two are seen together."""
+    queryset = Chapter.objects.all()
+    if chapters is not None:
+        pks = {getattr(chapter, "pk", chapter) for chapter in chapters}
+        if not pks:
+            return
+        queryset = queryset.filter(pk__in=pks)
+    queryset.update(stories_version=F("stories_version") + 1)
 
 
 # Editions -------------------------------------------------------------------------------

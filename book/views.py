@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 from community.curation_views import curator_required
 from community.statistics import public_counts
 from members.models import user_is_member
-from stories.models import Status, Story, published_story_count
+from stories.models import Status, Story, published_story_counts
 from stories.views import chapter_stories
 
 from .epub import build_edition_epub
@@ -49,13 +49,11 @@ def _continue_reading(user, is_member):
 def home(request):
     book = Book.objects.current()
     chapters = (
-        Chapter.objects.visible_to(request.user)
-        .filter(book=book)
-        .in_order()
-        .annotate(story_count=published_story_count())
-        if book
-        else []
+        list(Chapter.objects.visible_to(request.user).filter(book=book).in_order()) if book else []
     )
+    counts = published_story_counts(chapters)
+    for chapter in chapters:
+        chapter.story_count = counts[chapter.pk]
     is_member = user_is_member(request.user)
     return render(
         request,

@@ -19,6 +19,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from book.services import chapter_stories_changed
 from community.exports import iso_or_none
 from community.images import ProcessedPhoto, files_delete_on_commit
 
@@ -287,6 +288,9 @@ def profile_update(
     files are deleted. `remove_photo` removes the photo without a new one."""
     with transaction.atomic():
         profile, _created = Profile.objects.select_for_update().get_or_create(membership=membership)
+        if profile.display_name != display_name.strip():
+            # Stories show their author's name: the cached story lists must change too.
+            chapter_stories_changed()
         profile.display_name = display_name.strip()
         profile.municipality = municipality.strip()
         profile.role = role

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from book.services import chapter_stories_changed
 from community.admin import ReadOnlyAdminMixin
 
 from . import services
@@ -68,6 +69,20 @@ def _moderate_stories(modeladmin, request, queryset, action):
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # Story cards show their themes: a renamed or removed theme changes the cached
+    # story lists beneath every chapter.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        chapter_stories_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        chapter_stories_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        chapter_stories_changed()
 
 
 class ModerationInline(admin.TabularInline):

@@ -3,6 +3,7 @@ reactions and replies they give each other, and the reports that bring a story o
 reply to a curator. Every change of state goes through stories.services."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -163,6 +164,32 @@ class StoryQuerySet(models.QuerySet):
             )
         return queryset
 
+    def page_for_display(self, start: int, stop: int, user=None):
+        """Rows `start:stop` of this (ordered) queryset, `for_display`. The page's ids
+        are chosen first, by the filters and the order alone (on the indexes); the
+        counts and joins are then worked out for those rows only, not for every story
+        that matches. Still one query: the ids are a subquery."""
+        page_ids = self.values("pk")[start:stop]
+        return self.filter(pk__in=page_ids).for_display(user)
+
+    def newest_page_for_display(self, start: int, stop: int, user=None):
+        """Rows `start:stop` of these public stories, newest first, `for_display`.
+        The newest `stop` of each public status are read on the (status, published_at)
+        index, newest first and stopped there, and merged here: given
+        `status IN (published, featured)`, SQLite would read and sort every public
+        story to find the newest few. One query per public status, and one for the page."""
+        newest = []
+        for status in PUBLIC_STATUSES:
+            newest += (
+                self.filter(status=status)
+                .order_by("-published_at", "-pk")
+                .values_list("published_at", "pk")[:stop]
+            )
+        # As the database sorts them: newest first, then the higher pk; no date last.
+        newest.sort(key=lambda row: (row[0] is not None, row[0] or 0, row[1]), reverse=True)
+        page_ids = [pk for _published_at, pk in newest[start:stop]]
+        return self.filter(pk__in=page_ids).for_display(user).order_by("-published_at", "-pk")
+
 
 class Story(models.Model):
     chapter = models.ForeignKey(
@@ -211,7 +238,12 @@ class Story(models.Model):
                 fields=["author", "submission_key"], name="story_unique_submission"
             )
         ]
-        indexes = [models.Index(fields=["chapter", "status", "published_at"])]
+        indexes = [
+            models.Index(fields=["chapter", "status", "published_at"]),
+            # Nieuwste verhalen: the newest stories of a status, read newest first and
+            # stopped after a page (StoryQuerySet.newest_page_for_display).
+            models.Index(fields=["status", "published_at"]),
+        ]
 
     def __str__(self):
         return self.title
@@ -525,6 +557,45 @@ class ChapterFollow(models.Model):
         return f"{self.membership} · {self.chapter}"
 
 
+#: How long a chapter's story count may stay cached; a change raises the chapter's
+#: stories_version and so takes a new key at once (see published_story_counts).
+STORY_COUNT_SECONDS = 600
+
+
+def published_story_counts(chapters) -> dict[int, int]:
+    """How many published stories each of `chapters` holds, by chapter pk. Cached per
+    chapter under its `stories_version`, which every change to its stories raises (in
+    the same transaction): only a chapter whose stories changed is counted again."""
+    keys = {
+        f"stories:published-count:{chapter.pk}:{chapter.stories_version}": chapter.pk
+        for chapter in chapters
+    }
+    found = cache.get_many(list(keys))
+    counts = {keys[key]: count for key, count in found.items()}
+    missing = [pk for key, pk in keys.items() if key not in found]
+    if missing:
+        fresh = dict(
+            Chapter.objects.filter(pk__in=missing)
+            .annotate(n=published_story_count())
+            .values_list("pk", "n")
+        )
+        cache.set_many(
+            {key: fresh.get(pk, 0) for key, pk in keys.items() if key not in found},
+            STORY_COUNT_SECONDS,
+        )
+        counts |= {pk: fresh.get(pk, 0) for pk in missing}
+    return counts
+
+
 def published_story_count():
-    """An annotation for chapters: how many published stories each holds."""
-    return Count("stories", filter=Q(stories__status__in=PUBLIC_STATUSES), distinct=True)
+    """An annotation for chapters: how many published stories each holds. A subquery
+    per chapter, counted on the (chapter, status, published_at) index; a join with
+    COUNT(DISTINCT) read every story and sorted them for the DISTINCT."""
+    counts = (
+        Story.objects.filter(chapter=OuterRef("pk"), status__in=PUBLIC_STATUSES)
+        .order_by()
+        .values("chapter")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))

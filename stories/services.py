@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from book.models import Chapter
+from book.services import chapter_stories_changed
 from community.exports import iso_or_none
 from community.images import ProcessedPhoto, files_delete_on_commit
 from community.markdown import render_markdown
@@ -286,6 +287,8 @@ def story_submit(
             files_delete_on_commit([story.photo.name, story.thumbnail.name])
             return Story.objects.get(author=author, submission_key=submission_key)
         story.themes.set(themes)
+        if story.is_public:
+            chapter_stories_changed(chapters=[story.chapter_id])
         return story
 
 
@@ -336,6 +339,7 @@ def story_update(
         story.save()
         if themes is not None:
             story.themes.set(themes)
+        chapter_stories_changed(chapters=[story.chapter_id])
         files_delete_on_commit(stale)
         return story
 
@@ -350,6 +354,7 @@ def story_delete(*, story: Story, member) -> None:
         if not story.is_by(member):
             raise NotAllowed
         files = [story.photo.name, story.thumbnail.name]
+        chapter_stories_changed(chapters=[story.chapter_id])
         story.delete()
         files_delete_on_commit(files)
 
@@ -397,6 +402,7 @@ def story_moderate(*, story: Story, curator, action: str, reason: str = "") -> S
         else:
             _publish(story, result)
         story.save(update_fields=["status", "hidden_reason", "published_at", "updated_at"])
+        chapter_stories_changed(chapters=[story.chapter_id])
         if curator is not None:
             _resolve_open_reports(story, curator)
         _log(
@@ -421,6 +427,8 @@ def reaction_toggle(*, story: Story, member: Membership, kind: str) -> bool:
     if not story.is_public:
         raise NotAllowed
     with transaction.atomic():
+        # The counts on the story's card change either way.
+        chapter_stories_changed(chapters=[story.chapter_id])
         deleted, _detail = Reaction.objects.filter(story=story, member=member, kind=kind).delete()
         if deleted:
             return False
@@ -460,6 +468,7 @@ def reply_create(*, story: Story, author: Membership, body: str) -> Reply:
         reply = Reply.objects.create(
             story=story, author=author, body=body, body_html=render_markdown(body).html
         )
+        chapter_stories_changed(chapters=[story.chapter_id])
         _notify_reply(reply=reply)
         return reply
 
@@ -486,6 +495,7 @@ def reply_delete(*, reply: Reply, member) -> None:
         )
         if not reply.is_by(member):
             raise NotAllowed
+        chapter_stories_changed(chapters=[reply.story.chapter_id])
         reply.delete()
 
 
@@ -504,6 +514,7 @@ def reply_moderate(*, reply: Reply, curator, action: str, reason: str = "") -> R
         reply.is_hidden = action == "hide"
         reply.hidden_reason = reason[:300] if reply.is_hidden else ""
         reply.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+        chapter_stories_changed(chapters=[reply.story.chapter_id])
         if curator is not None:
             _resolve_open_reports(reply, curator)
         _log(curator=curator, action=_logged_action(action, curator), reason=reason, reply=reply)
@@ -970,6 +981,8 @@ def stories_on_account_delete(*, membership: Membership, keep_stories: bool) -> 
     story. Reports they made stay, with the retired member number, which names nobody:
     curators still need them."""
     with transaction.atomic():
+        # Reactions, stories and replies go or lose their author's name, anywhere.
+        chapter_stories_changed()
         Reaction.objects.filter(member=membership).delete()
         ChapterFollow.objects.filter(membership=membership).delete()
         NotificationSettings.objects.filter(membership=membership).delete()

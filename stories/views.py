@@ -6,13 +6,18 @@ not theirs to change is a 403; a visitor who is not logged in goes to the login 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -31,7 +36,7 @@ from .forms import (
     StoryFilterForm,
     StoryForm,
 )
-from .models import ChapterFollow, NotificationKind, ReactionKind, Reply, Status, Story
+from .models import ChapterFollow, NotificationKind, Reaction, ReactionKind, Reply, Status, Story
 from .profiles import profile_lookup
 
 STORIES_PER_PAGE = 20
@@ -51,22 +56,24 @@ def _membership_or_403(request) -> Membership:
 
 
 class _Page:
-    """One page of stories, `?<param>=<number>`. It reads one row more than it shows
-    to know whether a next page exists, instead of counting every story: a page costs
-    the same queries whether a chapter has ten stories or two hundred."""
+    """One page of stories, `?<param>=<number>` in `query` (the request's GET), shown
+    `for_display` to `user` (`newest`: the newest published first). It reads one row more than it shows to
+    know whether a next page exists, instead of counting every story: a page costs the
+    same queries whether a chapter has ten stories or two hundred."""
 
-    def __init__(self, request, queryset, param: str):
+    def __init__(self, query, queryset, param: str, *, user=None, newest: bool = False):
         try:
-            self.number = max(1, int(request.GET.get(param, 1)))
+            self.number = max(1, int(query.get(param, 1)))
         except ValueError:
             self.number = 1
         start = (self.number - 1) * STORIES_PER_PAGE
-        rows = list(queryset[start : start + STORIES_PER_PAGE + 1])
+        page = queryset.newest_page_for_display if newest else queryset.page_for_display
+        rows = list(page(start, start + STORIES_PER_PAGE + 1, user))
         self.object_list = rows[:STORIES_PER_PAGE]
         self.has_previous = self.number > 1
         self.has_next = len(rows) > STORIES_PER_PAGE
         self.has_other_pages = self.has_previous or self.has_next
-        query = request.GET.copy()
+        query = query.copy()
 
         def url(number):
             query[param] = number
@@ -121,20 +128,82 @@ def _wants_json(request) -> bool:
 # ---- Beneath a chapter --------------------------------------------------------------
 
 
+#: Stand-ins in the shared, cached story list for what belongs to one visitor: their
+#: CSRF token, and the reactions they gave (`data-given` marks each button).
+CSRF_STAND_IN = "csrf-token-of-the-visitor"
+GIVEN_FALSE = 'data-given="{pk} {kind}" aria-pressed="false"'
+GIVEN_TRUE = 'data-given="{pk} {kind}" aria-pressed="true"'
+#: How long a cached story list may live at most. Every change to what it shows raises
+#: the chapter's `stories_version` and so takes a new key at once; this only bounds
+#: how long a change made outside the services (a theme renamed in the admin) waits.
+CHAPTER_STORIES_SECONDS = 600
+
+
+def _chapter_story_list(request, *, chapter, has_membership: bool) -> str:
+    """The cards and the pager beneath a chapter, as HTML. The same for every visitor
+    who sees the same page of the same chapter in the same language, either with the
+    reaction forms (members) or with the counts only (everyone else); so it is cached
+    per (chapter, its stories_version, page, forms or not, language), and what belongs
+    to one visitor is filled in afterwards: their CSRF token in the forms and which
+    reactions they gave. Links keep only the page parameter, so no visitor's query
+    string ends up in another visitor's page."""
+    try:
+        number = max(1, int(request.GET.get(CHAPTER_PAGE_PARAM, 1)))
+    except ValueError:
+        number = 1
+    key = ":".join(
+        (
+            "stories:chapter-list",
+            str(chapter.pk),
+            str(chapter.stories_version),
+            str(chapter.updated_at.timestamp()),
+            str(number),
+            "forms" if has_membership else "counts",
+            get_language() or "",
+        )
+    )
+    cached = cache.get(key)
+    if cached is None:
+        # Who may read this chapter sees all its public stories: the list is the same
+        # for all of them (Story.objects.visible_to, under a chapter they may read).
+        stories = Story.objects.published().filter(chapter=chapter).in_reading_order()
+        query = QueryDict(mutable=True)
+        query[CHAPTER_PAGE_PARAM] = number
+        page = _Page(query, stories, CHAPTER_PAGE_PARAM)
+        html = render_to_string(
+            "stories/_chapter_story_list.html",
+            {
+                "page": page,
+                "membership": has_membership,
+                "shared": True,
+                "csrf_token": CSRF_STAND_IN,
+                "next_url": f"{chapter.get_absolute_url()}?{query.urlencode()}",
+            },
+        )
+        cached = (html, [story.pk for story in page.object_list])
+        cache.set(key, cached, CHAPTER_STORIES_SECONDS)
+    html, story_pks = cached
+    if has_membership:
+        html = html.replace(f'value="{CSRF_STAND_IN}"', f'value="{get_token(request)}"')
+        given = Reaction.objects.filter(member__user=request.user, story__in=story_pks).values_list(
+            "story", "kind"
+        )
+        for pk, kind in given:
+            html = html.replace(
+                GIVEN_FALSE.format(pk=pk, kind=kind), GIVEN_TRUE.format(pk=pk, kind=kind)
+            )
+    # Rendered by the template engine (escaped there); only our own stand-ins replaced.
+    return mark_safe(html)
+
+
 def chapter_stories(request, *, chapter, can_read: bool, is_member: bool) -> dict:
     """What templates/stories/chapter_stories.html needs beneath a chapter: nothing but
     `can_read` for a reader who may not read the chapter; otherwise a page of its
     stories (featured first, then newest) and whether the reader can add one. The same
-    number of queries whether the chapter has ten stories or two hundred."""
+    number of queries whether the chapter has ten stories or two hundred, and none for
+    the stories themselves when the page is in the cache (_chapter_story_list)."""
     if not can_read:
         return {"can_read": False}
-    stories = (
-        Story.objects.visible_to(request.user, is_member=is_member)
-        .published()
-        .filter(chapter=chapter)
-        .for_display(request.user)
-        .in_reading_order()
-    )
     # Everyone but staff is a member exactly when they hold a membership, which the
     # caller has checked already; only staff need asking whether they hold one too.
     has_membership = is_member
@@ -143,7 +212,7 @@ def chapter_stories(request, *, chapter, can_read: bool, is_member: bool) -> dic
     can_follow = has_membership and chapter.is_published
     return {
         "can_read": True,
-        "page": _Page(request, stories, CHAPTER_PAGE_PARAM),
+        "list_html": _chapter_story_list(request, chapter=chapter, has_membership=has_membership),
         "membership": has_membership,
         "can_write": has_membership and chapter.is_published,
         "can_follow": can_follow,
@@ -211,13 +280,12 @@ def story_latest(request):
             stories = stories.filter(municipality__iexact=data["gemeente"].strip())
         if role_path and data.get("rol"):
             stories = stories.filter(**{role_path: data["rol"]})
-    stories = stories.for_display(request.user).order_by("-published_at", "-pk")
     return render(
         request,
         "stories/story_latest.html",
         {
             "form": form,
-            "page": _Page(request, stories, PAGE_PARAM),
+            "page": _Page(request.GET, stories, PAGE_PARAM, user=request.user, newest=True),
             "membership": Membership.objects.for_user(request.user),
         },
     )

@@ -1,0 +1,193 @@
+"""The story list beneath a chapter and the story counts on the home page are cached;
+every change through the services shows at once, and nothing of one visitor (their
+name, their CSRF token, the reactions they gave) reaches another."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from book.models import Chapter
+from members.services import profile_update
+from stories import services
+from stories.models import Reaction, ReactionKind, Status
+from tests.factories import MembershipFactory, StoryFactory
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _page(client, chapter) -> str:
+    response = client.get(chapter.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def open_chapter(chapters):
+    return chapters[0]
+
+
+@pytest.fixture
+def story(open_chapter):
+    return StoryFactory(chapter=open_chapter, title="Het bankje in het park")
+
+
+def test_story_published_by_a_curator_shows_at_once(client, curator, open_chapter, story):
+    pending = StoryFactory(chapter=open_chapter, status=Status.PENDING, title="Nog even wachten")
+    assert "Nog even wachten" not in _page(client, open_chapter)
+    services.story_moderate(story=pending, curator=curator, action="approve")
+    assert "Nog even wachten" in _page(client, open_chapter)
+
+
+def test_story_submitted_in_post_moderation_shows_at_once(client, member, open_chapter, settings):
+    settings.STORIES_MODERATION = "post"
+    assert "Net geschreven" not in _page(client, open_chapter)
+    services.story_submit(
+        author=member.membership, chapter=open_chapter, title="Net geschreven", body="Tekst."
+    )
+    assert "Net geschreven" in _page(client, open_chapter)
+
+
+def test_hidden_story_disappears_at_once(client, curator, open_chapter, story):
+    assert "Het bankje in het park" in _page(client, open_chapter)
+    services.story_moderate(story=story, curator=curator, action="hide", reason="Klopt niet")
+    assert "Het bankje in het park" not in _page(client, open_chapter)
+
+
+def test_deleted_and_edited_stories_show_at_once(client, open_chapter, story):
+    author = story.author.user
+    assert "Het bankje in het park" in _page(client, open_chapter)
+    services.story_update(story=story, editor=author, title="Het bankje bij de vijver", body="x")
+    html = _page(client, open_chapter)
+    assert "Het bankje bij de vijver" in html and "Het bankje in het park" not in html
+    services.story_delete(story=story, member=author)
+    assert "Het bankje bij de vijver" not in _page(client, open_chapter)
+
+
+def test_reaction_counts_change_at_once(client, member, open_chapter, story):
+    assert "Herkenbaar: 0" in _page(client, open_chapter)
+    services.reaction_toggle(story=story, member=member.membership, kind=ReactionKind.RECOGNISABLE)
+    assert "Herkenbaar: 1" in _page(client, open_chapter)
+    services.reaction_toggle(story=story, member=member.membership, kind=ReactionKind.RECOGNISABLE)
+    assert "Herkenbaar: 0" in _page(client, open_chapter)
+
+
+def test_reply_counts_change_at_once(client, member, curator, open_chapter, story):
+    assert "0 reacties" in _page(client, open_chapter)
+    reply = services.reply_create(story=story, author=member.membership, body="Mooi verhaal.")
+    assert "1 reactie<" in _page(client, open_chapter)
+    services.reply_moderate(reply=reply, curator=curator, action="hide", reason="Niet aardig")
+    assert "0 reacties" in _page(client, open_chapter)
+
+
+def test_author_name_change_shows_at_once(client, open_chapter, story):
+    profile_update(
+        membership=story.author,
+        display_name="Anna",
+        municipality="",
+        role="",
+        bio="",
+        visibility="name",
+    )
+    assert "Anna" in _page(client, open_chapter)
+    profile_update(
+        membership=story.author,
+        display_name="Anna de Vries",
+        municipality="",
+        role="",
+        bio="",
+        visibility="name",
+    )
+    assert "Anna de Vries" in _page(client, open_chapter)
+
+
+def test_home_count_changes_at_once(client, curator, open_chapter, story):
+    assert "· 1 verhaal<" in client.get("/").content.decode()
+    StoryFactory(chapter=open_chapter, status=Status.PENDING)
+    pending = open_chapter.stories.get(status=Status.PENDING)
+    services.story_moderate(story=pending, curator=curator, action="approve")
+    assert "· 2 verhalen" in client.get("/").content.decode()
+    services.story_moderate(story=story, curator=curator, action="hide", reason="Klopt niet")
+    assert "· 1 verhaal<" in client.get("/").content.decode()
+
+
+def test_anonymous_reader_never_gets_the_members_forms(client, member, open_chapter, story):
+    """A member's visit fills the cache first; the anonymous reader still gets counts,
+    not forms, and no token."""
+    assert "stories:react" not in _page(_logged_in(member), open_chapter)
+    html = _page(client, open_chapter)
+    assert reverse("stories:react", args=[story.pk]) not in html
+    assert "Herkenbaar: 0" in html
+    assert "csrfmiddlewaretoken" not in html.split('id="verhalen"')[1]
+
+
+def test_member_never_gets_the_anonymous_list(client, member, open_chapter, story):
+    _page(client, open_chapter)
+    html = _page(_logged_in(member), open_chapter)
+    assert reverse("stories:react", args=[story.pk]) in html
+
+
+def test_second_member_never_sees_the_first_members_token_or_reactions(open_chapter, story):
+    first, second = MembershipFactory(), MembershipFactory()
+    Reaction.objects.create(story=story, member=first, kind=ReactionKind.THANKS)
+    Chapter.objects.filter(pk=open_chapter.pk).update(stories_version=99)  # a fresh list
+    first_client, second_client = _logged_in(first.user), _logged_in(second.user)
+    first_html = _page(first_client, open_chapter)
+    second_html = _page(second_client, open_chapter)
+    first_secret = first_client.cookies["csrftoken"].value
+    second_secret = second_client.cookies["csrftoken"].value
+    assert first_secret != second_secret
+
+    def secrets(html):
+        from django.middleware.csrf import _unmask_cipher_token
+
+        return {_unmask_cipher_token(token) for token in CSRF_INPUT.findall(html)}
+
+    assert secrets(first_html) == {first_secret}
+    assert secrets(second_html) == {second_secret}
+    # The first member gave "Dank je wel"; the second did not.
+    assert f'data-given="{story.pk} dank" aria-pressed="true"' in first_html
+    assert f'data-given="{story.pk} dank" aria-pressed="false"' in second_html
+    assert 'aria-pressed="true"' not in second_html
+
+
+def test_cached_list_takes_no_visitor_query_string(client, open_chapter):
+    StoryFactory.create_batch(21, chapter=open_chapter)
+
+    def stories_section(html):
+        return html.split('id="verhalen"')[1].split("</section>")[0]
+
+    url = open_chapter.get_absolute_url()
+    first = client.get(f"{url}?verhalen=1&spoor=kwaad").content.decode()
+    assert "spoor=kwaad" not in stories_section(first)
+    html = _page(client, open_chapter)
+    assert "spoor=kwaad" not in html
+    assert "?verhalen=2#verhalen" in stories_section(html)
+
+
+def test_reaction_form_from_the_cached_list_is_accepted(member, open_chapter, story):
+    """The token filled into the shared list is the visitor's own: the form goes
+    through the CSRF check, and comes back to the page it was on."""
+    StoryFactory.create_batch(20, chapter=open_chapter)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    html = client.get(open_chapter.get_absolute_url() + "?verhalen=2").content.decode()
+    assert f'value="{open_chapter.get_absolute_url()}?verhalen=2"' in html
+    token = CSRF_INPUT.search(html)[1]
+    response = client.post(
+        reverse("stories:react", args=[story.pk]),
+        {
+            "csrfmiddlewaretoken": token,
+            "kind": "dank",
+            "next": f"{open_chapter.get_absolute_url()}?verhalen=2",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?verhalen=2#{story.anchor}")
