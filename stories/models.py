@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from book.models import Access, Chapter
-from members.models import Membership, user_is_member
+from members.models import Membership, membership_display_name, user_is_member
 
 from .profiles import profile_lookup
 
@@ -87,8 +87,7 @@ def author_name(membership: Membership | None) -> str:
     author who has left, "Een oud-lid"."""
     if membership is None:
         return str(_("Een oud-lid"))
-    profile = getattr(membership, "profile", None)
-    return getattr(profile, "display_name", "") or str(membership)
+    return membership_display_name(membership)
 
 
 class StoryQuerySet(models.QuerySet):
