@@ -74,6 +74,30 @@ def test_concurrent_redemptions_of_one_code_have_one_winner():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_hundred_attempts_at_one_code_have_one_winner():
+    """100 people try the same printed code at once: 25 threads (PostgreSQL allows 100
+    connections in all), each making four attempts back to back."""
+    claim_code = ClaimCodeFactory()
+    users = UserFactory.create_batch(100)
+    groups = [users[start : start + 4] for start in range(0, 100, 4)]
+
+    def attempts(group):
+        results = []
+        for user in group:
+            try:
+                results.append(claim_code_redeem(code=claim_code.display, user=user))
+            except CodeAlreadyClaimed as error:
+                results.append(error)
+        return results
+
+    outcomes = [result for group in race(attempts, groups) for result in group]
+    assert len(outcomes) == 100
+    assert sum(isinstance(outcome, Membership) for outcome in outcomes) == 1, outcomes
+    assert sum(isinstance(outcome, CodeAlreadyClaimed) for outcome in outcomes) == 99
+    assert Membership.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_acceptances_of_one_invitation_have_one_winner():
     invitation = InvitationFactory()
     users = UserFactory.create_batch(THREADS)
