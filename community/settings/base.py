@@ -144,8 +144,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite keeps its connection for DJANGO_CONN_MAX_AGE seconds too, like PostgreSQL: each
+# worker thread has its own (Django's connections are per thread), health-checked before
+# reuse, and the init_command PRAGMAs then run once per connection instead of per request.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 # PostgreSQL: each web process keeps its connection for DJANGO_CONN_MAX_AGE seconds, or,
 # with DJANGO_DB_POOL=true, holds a psycopg pool of them. Django refuses a pool together

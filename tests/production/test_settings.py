@@ -100,3 +100,9 @@ def test_static_root_and_trusted_proxies_from_the_environment(tmp_path):
     found = _settings(DJANGO_STATIC_ROOT=str(tmp_path), DJANGO_TRUSTED_PROXY_COUNT="1")
     assert found["static_root"] == str(tmp_path)
     assert found["trusted_proxies"] == 1
+
+
+@pytest.mark.parametrize(("env", "conn_max_age"), [({}, 60), ({"DJANGO_CONN_MAX_AGE": "0"}, 0)])
+def test_sqlite_connections_persist_like_postgresql(env, conn_max_age):
+    found = _settings(**env)
+    assert found["conn_max_age"] == conn_max_age
