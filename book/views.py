@@ -1,8 +1,12 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -10,7 +14,7 @@ from community.curation_views import curator_required
 from community.statistics import public_counts
 from members.models import user_is_member
 from stories.models import Status, Story, published_story_counts
-from stories.views import chapter_stories
+from stories.views import CHAPTER_PAGE_PARAM, chapter_stories
 
 from .epub import build_edition_epub
 from .forms import EditionForm, EditionStoriesForm, ReadingPositionForm
@@ -69,8 +73,89 @@ def home(request):
     )
 
 
+# Whole chapter pages for anonymous readers --------------------------------------------
+
+CHAPTER_PAGE_SECONDS = 600
+
+
+def _anonymous_page_key(request, slug) -> str | None:
+    """The cache key of this chapter page as every anonymous reader sees it, or None when
+    the request may not share one: a session (a member, or messages waiting) or a
+    messages cookie, or a query string other than the stories' page number.
+
+    One query gives what the page depends on: the book and its updated_at, the published
+    chapters (their count and latest updated_at: the pager and titles) and this chapter's
+    stories_version (bumped by every story change). Not kept in the cache itself: with the
+    local-memory cache each worker has its own, and a story published through one worker
+    must show at once in the others."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in (
+        request.COOKIES
+    ):
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    if query:
+        name, _sep, number = query.partition("=")
+        if name != CHAPTER_PAGE_PARAM or not number.isdigit() or str(int(number)) != number:
+            return None
+    if request.user.is_authenticated:  # no session cookie: answered without a query
+        return None
+    first_book = Book.objects.order_by("pk").values("pk")[:1]
+    found = (
+        Chapter.objects.published()
+        .filter(book=Subquery(first_book))
+        .aggregate(
+            book_pk=Max("book_id"),
+            book_updated=Max("book__updated_at"),
+            chapters_updated=Max("updated_at"),
+            chapter_count=Count("pk"),
+            stories_version=Max("stories_version", filter=Q(slug=slug)),
+            found_here=Count("pk", filter=Q(slug=slug)),
+        )
+    )
+    if not found["found_here"]:
+        return None  # not a published chapter: the view answers (404)
+    return ":".join(
+        str(part)
+        for part in (
+            "book:chapter-page",
+            found["book_pk"],
+            found["book_updated"].timestamp(),
+            found["chapters_updated"].timestamp(),
+            found["chapter_count"],
+            slug,
+            found["stories_version"],
+            get_language(),
+            query,
+        )
+    )
+
+
+def _shareable(request, response) -> bool:
+    """Only a plain 200 page that set no cookie and holds no CSRF token may be cached."""
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and b"csrfmiddlewaretoken" not in response.content
+    )
+
+
 @require_safe
 def chapter_detail(request, slug):
+    key = _anonymous_page_key(request, slug)
+    if key is not None:
+        content = cache.get(key)
+        if content is not None:
+            return HttpResponse(content)
+    response = _chapter_detail(request, slug)
+    if key is not None and _shareable(request, response):
+        cache.set(key, response.content, CHAPTER_PAGE_SECONDS)
+    return response
+
+
+def _chapter_detail(request, slug):
     book = _book_or_404()
     chapters = list(
         Chapter.objects.visible_to(request.user)
