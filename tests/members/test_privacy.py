@@ -245,6 +245,7 @@ def test_delete_keeping_stories_anonymised(client, rich_member, django_capture_o
     storage = profile.photo.storage
     files = [profile.photo.name, profile.thumbnail.name]
     other_session = _second_session(user)
+    assert _logs_in(other_session)
     client.force_login(user)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -262,6 +263,7 @@ def test_delete_keeping_stories_anonymised(client, rich_member, django_capture_o
     assert not Profile.objects.filter(pk=profile.pk).exists()
     assert not any(storage.exists(name) for name in files)
     assert not ReadingPosition.objects.exists()
+    assert not _logs_in(other_session)
     assert not Session.objects.filter(session_key=other_session).exists()
     assert not Reaction.objects.filter(member=membership).exists()
     assert list(
@@ -338,12 +340,25 @@ def test_delete_works_when_the_stories_app_is_not_installed(rich_member, monkeyp
     assert membership.user is None
 
 
+def _logs_in(session_key: str) -> bool:
+    """Whether another browser holding this session cookie is logged in."""
+    from django.conf import settings
+    from django.test import Client
+
+    browser = Client()
+    browser.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    return browser.get("/mijn-exemplaar/").status_code == 200
+
+
 def _second_session(user) -> str:
     """A session of `user` in another browser."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
 
-    store = SessionStore()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    # The configured store: the database here, Redis in the PostgreSQL + Redis pass.
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
