@@ -30,12 +30,11 @@ def claim_url(request, claim_code: ClaimCode) -> str:
 
 class ServiceAddMixin:
     """The admin's "add" page replaced by a plain form whose valid data goes to a
-    service: the rules of numbering and code making live in one place."""
+    service: the rules of numbering and code making live in one place. A subclass sets
+    `add_form_class` and defines `add_via_service(request, form)`, which returns the new
+    object."""
 
     add_form_class = None
-
-    def add_via_service(self, request, form):
-        raise NotImplementedError
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
