@@ -164,6 +164,7 @@ def _django_seed(spec: dict) -> dict:
     timings["load_demo"] = time.monotonic() - started - timings["migrate"]
 
     from allauth.account.models import EmailAddress
+    from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
         HASH_SESSION_KEY,
@@ -213,7 +214,7 @@ def _django_seed(spec: dict) -> dict:
         if not (kind == "member" and index < spec["login_by_form"]):
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.save()
             session_key = session.session_key

@@ -180,10 +180,13 @@ else:
             "LOCATION": "community",
         }
     }
+    # In the database: each worker process has its own local-memory cache, so sessions
+    # kept there would outlive a logout made through another worker.
+    SESSION_ENGINE = "community.sessions"
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "members.backends.ModelBackend",
+    "members.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

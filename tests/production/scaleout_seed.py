@@ -15,6 +15,7 @@ def main(spec: dict) -> dict:
     django.setup()
 
     from allauth.account.models import EmailAddress
+    from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
         HASH_SESSION_KEY,
@@ -42,7 +43,7 @@ def main(spec: dict) -> dict:
         if index >= spec["login_by_form"]:
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.save()
             session_key = session.session_key

@@ -1,0 +1,85 @@
+"""community.prepared: an ORM query compiled once, run with new values; and the stores
+built on it (sessions, the authentication backends' user with membership)."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user
+from django.contrib.sessions.models import Session
+from django.http import HttpRequest
+from django.utils import timezone
+
+from community.prepared import Prepared
+from community.sessions import SessionStore
+from stories.models import Status, Story
+from tests.factories import MembershipFactory, StoryFactory, UserFactory
+
+
+@pytest.mark.django_db
+def test_rows_are_those_of_the_orm_query_for_each_set_of_values(chapters):
+    calls = []
+
+    def build(chapter, title):
+        calls.append((chapter, title))
+        return (
+            Story.objects.filter(chapter_id=chapter, status=Status.PUBLISHED)
+            .exclude(title=title)
+            .order_by("pk")
+            .values_list("pk", "title")
+        )
+
+    stories = Prepared(build)
+    for chapter in chapters[:2]:
+        StoryFactory.create_batch(2, chapter=chapter)
+        StoryFactory(chapter=chapter, status=Status.PENDING)
+    skip = Story.objects.filter(chapter=chapters[1], status=Status.PUBLISHED).first().title
+    for chapter, title in ((chapters[0], "geen"), (chapters[1], skip), (chapters[2], "geen")):
+        expected = list(
+            Story.objects.filter(chapter=chapter, status=Status.PUBLISHED)
+            .exclude(title=title)
+            .order_by("pk")
+            .values_list("pk", "title")
+        )
+        assert stories.rows(chapter=chapter.pk, title=title) == expected
+    assert len(stories.rows(chapter=chapters[0].pk, title="geen")) == 2
+    assert len(stories.rows(chapter=chapters[1].pk, title=skip)) == 1
+    assert len(calls) == 1  # compiled once; the constant (the status) kept as it was
+    assert stories.first(chapter=chapters[3].pk, title="geen") is None
+
+
+@pytest.mark.django_db
+def test_a_value_that_does_not_reach_the_sql_as_it_is_is_refused():
+    # `icontains` wraps the value in wildcards: the SQL holds "%...%", not the value.
+    containing = Prepared(
+        lambda word: Story.objects.filter(title__icontains=word).values_list("pk")
+    )
+    with pytest.raises(ValueError, match="word"):
+        containing.rows(word="bankje")
+
+
+@pytest.mark.django_db
+def test_session_store_reads_live_sessions_only():
+    store = SessionStore()
+    store["kleur"] = "blauw"
+    store.create()
+    assert SessionStore(store.session_key).load() == {"kleur": "blauw"}
+    Session.objects.filter(pk=store.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    expired = SessionStore(store.session_key)
+    assert expired.load() == {}
+    assert expired.session_key is None  # a new key when it is saved, never the old one
+    assert SessionStore("bestaat-niet-maar-lang-genoeg").load() == {}
+
+
+@pytest.mark.django_db
+def test_signed_in_user_comes_with_membership_in_one_query(client, django_assert_num_queries):
+    member = MembershipFactory().user
+    for user, holds_copy in ((member, True), (UserFactory(), False)):
+        client.force_login(user)
+        request = HttpRequest()
+        request.session = SessionStore(client.cookies["sessionid"].value)
+        with django_assert_num_queries(2):  # the session, the user with the membership
+            loaded = get_user(request)
+            assert loaded == user
+            assert (getattr(loaded, "membership", None) is not None) is holds_copy
