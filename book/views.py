@@ -1,15 +1,8 @@
-import functools
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -17,8 +10,9 @@ from community.curation_views import curator_required
 from community.statistics import public_counts
 from members.models import user_is_member
 from stories.models import Status, Story, published_story_counts
-from stories.views import CHAPTER_PAGE_PARAM, chapter_stories
+from stories.views import CSRF_STAND_IN, chapter_stories
 
+from . import pages
 from .epub import build_edition_epub
 from .forms import EditionForm, EditionStoriesForm, ReadingPositionForm
 from .models import Book, Chapter, Edition, ReadingPosition
@@ -27,6 +21,7 @@ from .services import (
     edition_create,
     edition_publish,
     edition_stories_choose,
+    reading_position_opened,
     reading_position_record,
 )
 
@@ -76,107 +71,20 @@ def home(request):
     )
 
 
-# Whole chapter pages for anonymous readers --------------------------------------------
-
-CHAPTER_PAGE_SECONDS = 600
-
-
-def _anonymous_page_key(request, slug) -> str | None:
-    """The cache key of this chapter page as every anonymous reader sees it, or None when
-    the request may not share one: a session (a member, or messages waiting) or a
-    messages cookie, or a query string other than the stories' page number.
-
-    One query gives what the page depends on: the book and its updated_at, the published
-    chapters (their count and latest updated_at: the pager and titles) and this chapter's
-    stories_version (bumped by every story change). Not kept in the cache itself: with the
-    local-memory cache each worker has its own, and a story published through one worker
-    must show at once in the others."""
-    if request.method not in ("GET", "HEAD"):
-        return None
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in (
-        request.COOKIES
-    ):
-        return None
-    query = request.META.get("QUERY_STRING", "")
-    if query:
-        name, _sep, number = query.partition("=")
-        if name != CHAPTER_PAGE_PARAM or not number.isdigit() or str(int(number)) != number:
-            return None
-    if request.user.is_authenticated:  # no session cookie: answered without a query
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(_page_key_sql(), [slug, slug])
-        book_pk, book_updated, chapters_updated, chapter_count, version, found_here = (
-            cursor.fetchone()
-        )
-    if not found_here:
-        return None  # not a published chapter: the view answers (404)
-    return ":".join(
-        str(part)
-        for part in (
-            "book:chapter-page",
-            book_pk,
-            book_updated,
-            chapters_updated,
-            chapter_count,
-            slug,
-            version,
-            get_language(),
-            query,
-        )
-    )
-
-
-@functools.cache
-def _page_key_sql() -> str:
-    """The key query, written once: built through the ORM it cost more than the page
-    (1 ms of Python per request for an aggregate the database answers in 0.1 ms).
-    Timestamps are read as the database gives them (text on SQLite): they only need to
-    change when the row does."""
-    quote = connection.ops.quote_name
-    chapter, book = Chapter._meta, Book._meta
-
-    def column(model, name):
-        return quote(model.get_field(name).column)
-
-    c_book, c_slug = column(chapter, "book"), column(chapter, "slug")
-    return (
-        f"SELECT MAX(c.{c_book}), MAX(b.{column(book, 'updated_at')}),"
-        f" MAX(c.{column(chapter, 'updated_at')}), COUNT(*),"
-        f" MAX(CASE WHEN c.{c_slug} = %s THEN c.{column(chapter, 'stories_version')} END),"
-        f" SUM(CASE WHEN c.{c_slug} = %s THEN 1 ELSE 0 END)"
-        f" FROM {quote(chapter.db_table)} c JOIN {quote(book.db_table)} b"
-        f" ON b.{quote(book.pk.column)} = c.{c_book}"
-        f" WHERE c.{column(chapter, 'is_published')}"
-        f" AND c.{c_book} = (SELECT {quote(book.pk.column)} FROM {quote(book.db_table)}"
-        f" ORDER BY {quote(book.pk.column)} LIMIT 1)"
-    )
-
-
-def _shareable(request, response) -> bool:
-    """Only a plain 200 page that set no cookie and holds no CSRF token may be cached."""
-    return (
-        response.status_code == 200
-        and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and b"csrfmiddlewaretoken" not in response.content
-    )
-
-
 @require_safe
 def chapter_detail(request, slug):
-    key = _anonymous_page_key(request, slug)
-    if key is not None:
-        content = cache.get(key)
-        if content is not None:
-            return HttpResponse(content)
-    response = _chapter_detail(request, slug)
-    if key is not None and _shareable(request, response):
-        cache.set(key, response.content, CHAPTER_PAGE_SECONDS)
+    """A chapter and the stories beneath it. Anonymous readers and members share cached
+    pages (book.pages); everyone else gets theirs rendered."""
+    shared = pages.shared_page(request, slug)
+    if shared is None:
+        return _chapter_detail(request, slug)
+    response = shared.get(request)
+    if response is None:
+        response = _chapter_detail(request, slug, shared=shared)
     return response
 
 
-def _chapter_detail(request, slug):
+def _chapter_detail(request, slug, *, shared=None):
     book = _book_or_404()
     chapters = list(
         Chapter.objects.visible_to(request.user)
@@ -191,24 +99,33 @@ def _chapter_detail(request, slug):
     is_member = user_is_member(request.user)
     can_read = chapter.is_open or is_member
     if can_read and request.user.is_authenticated:
-        reading_position_record(user=request.user, chapter=chapter)
-    return render(
+        reading_position_opened(user=request.user, chapter=chapter)
+    stories = chapter_stories(
         request,
-        "book/chapter_detail.html",
-        {
-            "book": book,
-            "chapter": chapter,
-            "chapters": chapters,
-            "previous": chapters[position - 1] if position > 0 else None,
-            "next": chapters[position + 1] if position + 1 < len(chapters) else None,
-            "can_read": can_read,
-            "is_member": is_member,
-            "track_position": can_read and request.user.is_authenticated,
-            "stories": chapter_stories(
-                request, chapter=chapter, can_read=can_read, is_member=is_member
-            ),
-        },
+        chapter=chapter,
+        can_read=can_read,
+        is_member=is_member,
+        personal=shared is None,
+        following=shared.following if shared else None,
     )
+    context = {
+        "book": book,
+        "chapter": chapter,
+        "chapters": chapters,
+        "previous": chapters[position - 1] if position > 0 else None,
+        "next": chapters[position + 1] if position + 1 < len(chapters) else None,
+        "can_read": can_read,
+        "is_member": is_member,
+        "track_position": can_read and request.user.is_authenticated,
+        "stories": stories,
+    }
+    if shared is None:
+        return render(request, "book/chapter_detail.html", context)
+    # A page for everyone in its audience: forms carry the stand-in, not this reader's
+    # token (shared.store fills it in, with the reactions they gave).
+    context["csrf_token"] = CSRF_STAND_IN
+    response = render(request, "book/chapter_detail.html", context)
+    return shared.store(request, response, sections=chapter.sections)
 
 
 @require_POST

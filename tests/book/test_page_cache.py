@@ -1,5 +1,8 @@
-"""The chapter page as anonymous readers see it is cached whole: the same for all of
-them (no CSRF token: the language switcher is a list of links), keyed by what it shows."""
+"""The chapter page is cached whole for anonymous readers (the same for all of them: no
+CSRF token, the language switcher is a list of links) and for members (with stand-ins for
+their own parts), keyed by what it shows (book.pages)."""
+
+import re
 
 import pytest
 from django.contrib.messages import constants
@@ -7,11 +10,15 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
 from django.http import HttpRequest
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 
+from book.models import ReadingPosition
 from book.services import chapter_stories_changed
-from tests.factories import StoryFactory
+from stories.models import ChapterFollow, Reaction, ReactionKind
+from stories.views import CSRF_STAND_IN
+from tests.factories import MembershipFactory, StoryFactory
 
 
 @pytest.mark.django_db
@@ -101,3 +108,127 @@ def test_other_query_strings_are_not_cached(client, chapters):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     assert len(queries) > 1  # rendered again, not from the cache
+
+
+# Members share a page too: the same HTML with their own CSRF token, reactions and
+# follow state filled in (book.pages, stories.views.personalise).
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+
+
+@pytest.mark.django_db
+def test_member_page_comes_from_the_cache_with_six_queries(
+    client, chapters, member, django_assert_num_queries
+):
+    url = chapters[2].get_absolute_url()  # members only
+    StoryFactory.create_batch(3, chapter=chapters[2])
+    client.force_login(member)
+    first = client.get(url).content.decode()
+    # The session, the user with their membership, the page's versions, whether they
+    # follow the chapter, their reading position and the reactions they gave.
+    with django_assert_num_queries(6):
+        second = client.get(url)
+    assert second.status_code == 200
+    assert "Cookie" in second["Vary"]
+    html = second.content.decode()
+    assert html.count('<article class="story-card') == 3
+    assert CSRF_STAND_IN not in html and CSRF_STAND_IN not in first
+    assert _token(html) and "Uitloggen" in html
+
+
+@pytest.mark.django_db
+def test_no_token_reaction_or_follow_state_crosses_from_one_member_to_another(chapters):
+    chapter = chapters[2]
+    story = StoryFactory(chapter=chapter)
+    alice, bob = MembershipFactory(), MembershipFactory()
+    Reaction.objects.create(story=story, member=alice, kind=ReactionKind.THANKS)
+    ChapterFollow.objects.create(membership=alice, chapter=chapter)
+    pages = {}
+    for membership in (alice, bob, alice, bob):  # each one's page, then from the cache
+        browser = Client()
+        browser.force_login(membership.user)
+        pages.setdefault(membership.pk, []).append(
+            browser.get(chapter.get_absolute_url()).content.decode()
+        )
+    given = f'data-given="{story.pk} {ReactionKind.THANKS}" aria-pressed="true"'
+    for alice_page in pages[alice.pk]:
+        assert given in alice_page
+        assert "Niet meer volgen" in alice_page
+    for bob_page in pages[bob.pk]:
+        assert given not in bob_page
+        assert "Volg dit hoofdstuk" in bob_page and "Niet meer volgen" not in bob_page
+    tokens = {_token(page) for page in pages[alice.pk]} & {_token(page) for page in pages[bob.pk]}
+    assert not tokens
+
+
+@pytest.mark.django_db
+def test_the_token_in_a_cached_member_page_is_accepted(chapters, member):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(member)
+    url = chapters[2].get_absolute_url()
+    browser.get(url)
+    html = browser.get(url).content.decode()  # from the cache
+    response = browser.post(
+        reverse("stories:follow", args=[chapters[2].slug]),
+        {"csrfmiddlewaretoken": _token(html), "action": "follow"},
+    )
+    assert response.status_code == 302
+    assert ChapterFollow.objects.filter(membership=member.membership, chapter=chapters[2]).exists()
+    assert "Niet meer volgen" in browser.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_cached_member_page_remembers_where_the_member_reads(client, chapters, member):
+    other = MembershipFactory().user
+    client.force_login(other)
+    client.get(chapters[3].get_absolute_url())  # now in the cache
+    client.force_login(member)
+    client.get(chapters[2].get_absolute_url())
+    with CaptureQueriesContext(connection):
+        client.get(chapters[3].get_absolute_url())
+    assert ReadingPosition.objects.get(user=member).chapter == chapters[3]
+
+
+@pytest.mark.django_db
+def test_a_new_story_and_a_reaction_show_at_once_to_members(client, chapters, member):
+    chapter = chapters[2]
+    client.force_login(member)
+    client.get(chapter.get_absolute_url())
+    story = StoryFactory(chapter=chapter, title="Nieuw voor leden")
+    chapter_stories_changed(chapters=[chapter.pk])
+    assert "Nieuw voor leden" in client.get(chapter.get_absolute_url()).content.decode()
+    client.post(
+        reverse("stories:react", args=[story.pk]),
+        {"kind": ReactionKind.THANKS, "next": chapter.get_absolute_url()},
+    )
+    given = f'data-given="{story.pk} {ReactionKind.THANKS}" aria-pressed="true"'
+    assert given in client.get(chapter.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_members_messages_show_and_are_not_shared(client, chapters, member):
+    url = chapters[2].get_absolute_url()
+    client.force_login(member)
+    client.get(url)
+    client.cookies[CookieStorage.cookie_name] = CookieStorage(HttpRequest())._encode(
+        [Message(constants.SUCCESS, "Je verhaal is geplaatst.")]
+    )
+    assert "Je verhaal is geplaatst." in client.get(url).content.decode()
+    assert "Je verhaal is geplaatst." not in client.get(url).content.decode()
+    other = Client()
+    other.force_login(MembershipFactory().user)
+    assert "Je verhaal is geplaatst." not in other.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_pages_are_rendered_not_shared(client, chapters, member, curator):
+    url = chapters[3].get_absolute_url()
+    client.force_login(member)
+    member_page = client.get(url).content.decode()
+    client.force_login(curator)
+    html = client.get(url).content.decode()
+    assert "Nog niet klaar" not in member_page
+    assert "Nog niet klaar" in html  # the draft chapter after this one, for the curator
+    assert "Redactie" in html

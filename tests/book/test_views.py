@@ -1,7 +1,8 @@
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
-from book.models import Access
+from book.models import Access, ReadingPosition
 from tests.book.test_markdown import XSS_PAYLOADS
 from tests.factories import ChapterFactory
 from tests.inert import assert_inert
@@ -92,10 +93,12 @@ def test_chapter_page_query_count_does_not_grow_with_chapters(
     client.force_login(member)
     few = [ChapterFactory(book=book, number=n) for n in range(1, 4)]
     client.get(few[1].get_absolute_url())  # the reading position now exists
+    cache.clear()  # the page rendered, not the shared copy (tests/book/test_page_cache.py)
     with django_assert_max_num_queries(12) as small:
         client.get(few[1].get_absolute_url())
     for n in range(4, 40):
         ChapterFactory(book=book, number=n)
+    cache.clear()
     with django_assert_max_num_queries(12) as large:
         client.get(few[1].get_absolute_url())
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -230,3 +233,22 @@ def test_anonymous_position_post_goes_to_login(client, chapters):
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
     assert "Verder lezen" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_reopening_a_chapter_drops_a_section_its_new_text_no_longer_has(member_client, chapters):
+    chapter = chapters[2]
+    chapter.body = "## Verder\n\nTekst.\n\n## Slot\n\nMeer tekst."
+    chapter.save()
+    section = chapter.sections[1]["id"]
+    member_client.post(
+        reverse("book:reading_position"),
+        {"chapter": chapter.pk, "section": section},
+        headers={"x-requested-with": "fetch"},
+    )
+    member_client.get(chapter.get_absolute_url())  # unchanged: kept
+    assert ReadingPosition.objects.get(chapter=chapter).section == section
+    chapter.body = "## Verder\n\nTekst zonder slot."
+    chapter.save()
+    member_client.get(chapter.get_absolute_url())
+    assert ReadingPosition.objects.get(chapter=chapter).section == ""
