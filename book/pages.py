@@ -1,6 +1,6 @@
 """Whole chapter pages, cached and shared between readers who see the same page.
 
-Two audiences share a page: anonymous readers (no session, no messages) and members
+Two audiences share a chapter page: anonymous readers (no session, no messages) and members
 (not staff, no messages waiting). A member's page is stored with stand-ins for what is
 theirs (their CSRF token in every form, the reactions they gave; stories.views.personalise
 fills those in) and keyed by whether they follow the chapter, the one other thing of
@@ -12,7 +12,8 @@ request (`_versions`): the book and its updated_at, the published chapters (thei
 and latest updated_at: pager, titles, table of contents) and this chapter's
 stories_version (raised by every change beneath it). It is not kept in the cache itself:
 with the local-memory cache each worker has its own, and a story published through one
-worker must show at once in the others."""
+worker must show at once in the others. The home page is shared by anonymous readers
+the same way (`home_page`)."""
 
 from dataclasses import dataclass
 
@@ -20,17 +21,18 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Subquery
+from django.db.models import Count, Max, Q, Subquery, Sum
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from community.prepared import Prepared
+from community.statistics import PUBLIC_COUNTS_SECONDS
 from members.models import user_is_member
 from stories.models import ChapterFollow
 from stories.views import CHAPTER_PAGE_PARAM, personalise
 
-from .models import Book, Chapter
+from .models import Book, Chapter, Edition
 from .services import reading_position_opened
 
 #: How long a page may live in the cache at most; a change takes a new key at once.
@@ -40,10 +42,11 @@ CHAPTER_PAGE_SECONDS = 600
 @dataclass(frozen=True)
 class SharedPage:
     key: str
-    chapter_pk: int
-    member: bool
+    chapter_pk: int | None = None
+    member: bool = False
     #: A member's page: whether they follow the chapter (asked for the key already).
     following: bool | None = None
+    seconds: int = CHAPTER_PAGE_SECONDS
 
     def get(self, request) -> HttpResponse | None:
         """The page from the cache, made this reader's; None when it is not there."""
@@ -62,7 +65,7 @@ class SharedPage:
         patch_vary_headers(response, ["Cookie"])
         return response
 
-    def store(self, request, response, *, sections) -> HttpResponse:
+    def store(self, request, response, *, sections=None) -> HttpResponse:
         """Keep a page the view rendered for this audience, if it may be shared, and
         answer with it made this reader's."""
         patch_vary_headers(response, ["Cookie"])
@@ -75,7 +78,7 @@ class SharedPage:
         html = response.content.decode(response.charset)
         if not self.member and "csrfmiddlewaretoken" in html:
             return response
-        cache.set(self.key, (html, sections), CHAPTER_PAGE_SECONDS)
+        cache.set(self.key, (html, sections), self.seconds)
         if self.member:
             response.content = personalise(request, html, chapter_pk=self.chapter_pk)
         return response
@@ -90,11 +93,10 @@ def shared_page(request, slug) -> SharedPage | None:
         name, _sep, number = query.partition("=")
         if name != CHAPTER_PAGE_PARAM or not number.isdigit() or str(int(number)) != number:
             return None
-    has_cookie = settings.SESSION_COOKIE_NAME in request.COOKIES
     if CookieStorage.cookie_name in request.COOKIES:
         return None
-    if not has_cookie:
-        member = False  # anonymous, answered without a query
+    if _anonymous(request):
+        member = False
     elif not request.user.is_authenticated or request.user.is_staff:
         return None
     elif not user_is_member(request.user) or len(get_messages(request)):
@@ -110,9 +112,36 @@ def shared_page(request, slug) -> SharedPage | None:
     if member:
         following = bool(_follow.rows(membership=request.user.membership.pk, chapter=chapter_pk))
         parts += ["member", "following" if following else "not-following"]
+    return SharedPage(key=_key(parts), chapter_pk=chapter_pk, member=member, following=following)
+
+
+def home_page(request) -> SharedPage | None:
+    """The home page as every anonymous reader sees it (members see where they were
+    reading). It shows the public counts, themselves cached for a minute
+    (community.statistics.public_counts); the page is kept a minute too, so the counts
+    it shows are at most two minutes old. Everything else on it shows at once."""
+    if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+        return None
+    if CookieStorage.cookie_name in request.COOKIES or not _anonymous(request):
+        return None
+    versions = _home_versions.first()
+    if versions is None:
+        return None  # no book or no published chapter yet: rendered
+    editions = _editions.rows()
+    return SharedPage(
+        key=_key(["book:home:v1", *versions, editions, get_language()]),
+        seconds=PUBLIC_COUNTS_SECONDS,
+    )
+
+
+def _anonymous(request) -> bool:
+    """Without a session cookie: no account, no messages; answered without a query."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _key(parts) -> str:
     # No spaces (timestamps as text have one): memcached refuses them.
-    key = ":".join(str(part).replace(" ", "T") for part in parts)
-    return SharedPage(key=key, chapter_pk=chapter_pk, member=member, following=following)
+    return ":".join(str(part).replace(" ", "") for part in parts)
 
 
 #: What a chapter page depends on, besides the chapter's text (its updated_at is among the
@@ -139,6 +168,33 @@ _versions = Prepared(
             "stories_version",
         )
     )
+)
+
+#: What the home page depends on, besides the editions and the counts: the book, its
+#: published chapters and the stories beneath them (each chapter's stories_version only
+#: ever goes up, so their sum changes with any of them).
+_home_versions = Prepared(
+    lambda: (
+        Chapter.objects.published()
+        .filter(book=Subquery(Book.objects.order_by("pk").values("pk")[:1]))
+        .order_by()
+        .values("book")
+        .annotate(
+            book_updated=Max("book__updated_at"),
+            chapters_updated=Max("updated_at"),
+            chapter_count=Count("pk"),
+            stories_versions=Sum("stories_version"),
+        )
+        .values_list(
+            "book", "book_updated", "chapters_updated", "chapter_count", "stories_versions"
+        )
+    )
+)
+
+#: Published editions are fixed (book.services.edition_publish): which ones there are
+#: is all the home page needs to know of them.
+_editions = Prepared(
+    lambda: Edition.objects.published().order_by("pk").values_list("pk", "published_at")
 )
 
 _follow = Prepared(

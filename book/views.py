@@ -49,6 +49,13 @@ def _continue_reading(user, is_member):
 
 @require_safe
 def home(request):
+    shared = pages.home_page(request)
+    if shared is None:
+        return _home(request)
+    return shared.get(request) or shared.store(request, _home(request))
+
+
+def _home(request):
     book = Book.objects.current()
     chapters = (
         list(Chapter.objects.visible_to(request.user).filter(book=book).in_order()) if book else []

@@ -15,10 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, translate_url
 
 from book.models import ReadingPosition
-from book.services import chapter_stories_changed
+from book.services import chapter_stories_changed, edition_publish
 from stories.models import ChapterFollow, Reaction, ReactionKind
 from stories.views import CSRF_STAND_IN
-from tests.factories import MembershipFactory, StoryFactory
+from tests.factories import EditionFactory, MembershipFactory, StoryFactory
 
 
 @pytest.mark.django_db
@@ -232,3 +232,47 @@ def test_staff_pages_are_rendered_not_shared(client, chapters, member, curator):
     assert "Nog niet klaar" not in member_page
     assert "Nog niet klaar" in html  # the draft chapter after this one, for the curator
     assert "Redactie" in html
+
+
+# The home page, shared by anonymous readers.
+
+
+@pytest.mark.django_db
+def test_home_comes_from_the_cache_with_two_queries(client, chapters, django_assert_num_queries):
+    first = client.get("/")
+    # The book, chapters and stories' versions; the published editions.
+    with django_assert_num_queries(2):
+        second = client.get("/")
+    assert second.content == first.content
+    assert "Cookie" in second["Vary"]
+
+
+@pytest.mark.django_db
+def test_home_shows_a_new_story_count_a_chapter_edit_and_an_edition_at_once(
+    client, chapters, curator
+):
+    client.get("/")
+    StoryFactory.create_batch(3, chapter=chapters[0])
+    chapter_stories_changed(chapters=[chapters[0].pk])  # as the services do
+    assert "· 3 verhalen" in client.get("/").content.decode()
+    chapters[1].title = "Een titel van vandaag"
+    chapters[1].save()
+    assert "Een titel van vandaag" in client.get("/").content.decode()
+    edition = EditionFactory(book=chapters[0].book, label="Editie van de proef")
+    edition_publish(edition=edition, curator=curator)
+    assert "Editie van de proef" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_members_and_messages_get_their_own_home(client, chapters, member):
+    anonymous = client.get("/").content.decode()
+    client.cookies[CookieStorage.cookie_name] = CookieStorage(HttpRequest())._encode(
+        [Message(constants.SUCCESS, "Tot ziens.")]
+    )
+    assert "Tot ziens." in client.get("/").content.decode()
+    client.cookies.pop(CookieStorage.cookie_name)
+    assert "Tot ziens." not in client.get("/").content.decode()
+    client.force_login(member)
+    client.get(chapters[2].get_absolute_url())
+    html = client.get("/").content.decode()
+    assert "Verder lezen" in html and "Verder lezen" not in anonymous
