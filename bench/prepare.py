@@ -14,6 +14,7 @@ def main() -> dict:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.db.models import Count, Q
     from django.urls import Resolver404, resolve, reverse
+    from django.utils.crypto import get_random_string
 
     from book.models import Access, Chapter
     from members.models import Membership
@@ -58,7 +59,12 @@ def main() -> dict:
         "story_replies": story.shown_replies,
         "latest": reverse("stories:latest"),
         "search": search,
-        "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+        # As a member's browser sends them: the session, and the CSRF cookie it got
+        # with the first page (without it every page would mint a new one).
+        "cookie": (
+            f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+            f"{settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
+        ),
         "member_number": membership.number,
         "member_user": user.pk,
         "counts": {
