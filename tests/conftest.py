@@ -96,3 +96,10 @@ def chapters(book):
     ]
     ChapterFactory(book=book, number=5, is_published=False, title="Nog niet klaar")
     return made
+
+
+@pytest.fixture
+def session_queries(settings) -> int:
+    """Queries a signed-in request spends reading its session: one with the sessions in
+    the database (the default), none with them in Redis (the PostgreSQL + Redis pass)."""
+    return 0 if settings.SESSION_ENGINE.endswith(".cache") else 1

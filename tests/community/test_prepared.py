@@ -2,6 +2,7 @@
 built on it (sessions, the authentication backends' user with membership)."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 from django.contrib.auth import get_user
@@ -73,13 +74,16 @@ def test_session_store_reads_live_sessions_only():
 
 
 @pytest.mark.django_db
-def test_signed_in_user_comes_with_membership_in_one_query(client, django_assert_num_queries):
+def test_signed_in_user_comes_with_membership_in_one_query(
+    client, settings, session_queries, django_assert_num_queries
+):
     member = MembershipFactory().user
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for user, holds_copy in ((member, True), (UserFactory(), False)):
         client.force_login(user)
         request = HttpRequest()
-        request.session = SessionStore(client.cookies["sessionid"].value)
-        with django_assert_num_queries(2):  # the session, the user with the membership
+        request.session = store(client.cookies[settings.SESSION_COOKIE_NAME].value)
+        with django_assert_num_queries(1 + session_queries):  # the user with the membership
             loaded = get_user(request)
             assert loaded == user
             assert (getattr(loaded, "membership", None) is not None) is holds_copy
