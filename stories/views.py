@@ -4,8 +4,11 @@ change it is decided in stories.services; these views parse, call and render.
 Refusals: a story or reply the visitor may not see is a 404; one they may see but is
 not theirs to change is a 403; a visitor who is not logged in goes to the login page."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -24,9 +28,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from book.models import Book, Chapter
 from community.markdown import render_markdown
+from community.page_cache import cached_page, sessionless_anonymous
 from members.models import Membership, user_is_member
 
-from . import notifications, services
+from . import notifications, page_sql, services
 from . import search as search_module
 from .forms import (
     NotificationSettingsForm,
@@ -233,6 +238,8 @@ def _story_page(request, story, membership, reply_form) -> dict:
             shown |= Q(author=membership)
         replies = replies.filter(shown)
     return {
+        "title": story.title,
+        "description": Truncator(story.body).chars(200),
         "story": story,
         "replies": replies,
         "membership": membership,
@@ -241,14 +248,144 @@ def _story_page(request, story, membership, reply_form) -> dict:
     }
 
 
+#: How long a shared story page, or its shared content, may live at most. Every change to what it shows takes a new key at once
+#: (stories.page_sql); this only bounds how long a change made outside the services
+#: waits, as CHAPTER_STORIES_SECONDS does.
+STORY_PAGE_SECONDS = 600
+
+
+def _with_visitor(request, html: str, *, membership, story_pks) -> str:
+    """`html`, shared by every member, with what belongs to this one filled in: their
+    CSRF token in the forms and the reactions they gave to `story_pks` (marked through
+    the stand-ins CSRF_STAND_IN and GIVEN_FALSE when the shared HTML was rendered)."""
+    html = html.replace(f'value="{CSRF_STAND_IN}"', f'value="{get_token(request)}"')
+    for pk, kind in page_sql.given_reactions(membership.pk, story_pks):
+        html = html.replace(
+            GIVEN_FALSE.format(pk=pk, kind=kind), GIVEN_TRUE.format(pk=pk, kind=kind)
+        )
+    # Rendered by the template engine (escaped there); only our own stand-ins replaced.
+    return mark_safe(html)
+
+
+@dataclass(frozen=True)
+class _SharedStory:
+    """A public story's page as everyone but its author, curators and who replied
+    beneath it sees it: the content (HTML), what the page's head shows, and the
+    memberships that wrote a reply beneath the story (hidden ones too), who see their own
+    replies differently."""
+
+    html: str
+    title: str
+    description: str
+    slug: str
+    url: str
+    repliers: frozenset
+
+
+def _shared_story(pk, state: page_sql.StoryState, *, forms: bool) -> _SharedStory:
+    """The shared page of public story `pk`: with the reaction and reply forms (`forms`:
+    members, who fill in their CSRF token and reactions afterwards, _with_visitor) or
+    with the counts and the login link (anonymous readers). Cached per story, the
+    version of what it shows (`state`: the story, its chapter and the chapter's
+    stories_version), forms or not and language."""
+    key = ":".join(
+        (
+            "stories:story",
+            str(pk),
+            state.version,
+            "forms" if forms else "counts",
+            get_language() or "",
+        )
+    )
+    shared = cache.get(key)
+    if shared is None:
+        story = get_object_or_404(Story.objects.published().for_display(), pk=pk)
+        replies = list(story.replies.for_display())
+        html = render_to_string(
+            "stories/_story.html",
+            {
+                "story": story,
+                "replies": [reply for reply in replies if not reply.is_hidden],
+                "membership": forms,
+                "is_author": False,
+                "reply_form": ReplyForm() if forms else None,
+                "user": AnonymousUser(),  # who gets the counts: the login link
+                "shared": True,
+                "csrf_token": CSRF_STAND_IN,
+                "next_url": story.get_absolute_url(),
+            },
+        )
+        shared = _SharedStory(
+            html=html,
+            title=story.title,
+            description=Truncator(story.body).chars(200),
+            slug=story.slug,
+            url=story.get_absolute_url(),
+            repliers=frozenset(reply.author_id for reply in replies if reply.author_id),
+        )
+        cache.set(key, shared, STORY_PAGE_SECONDS)
+    return shared
+
+
+def _anonymous_story_page_key(request, state: page_sql.StoryState | None) -> str | None:
+    """The cache key of this story page as every anonymous reader sees it (whole), or
+    None when the request may not share one (community.page_cache) or the story is not
+    open to everyone. A query string goes to the view."""
+    if request.META.get("QUERY_STRING") or not sessionless_anonymous(request):
+        return None
+    if state is None or not state.public_to(members=False):
+        return None  # the view answers (404)
+    return ":".join(("stories:story-page", request.path, state.version, get_language() or ""))
+
+
 @require_safe
 def story_detail(request, pk, slug):
-    story = get_object_or_404(
-        Story.objects.visible_to(request.user).for_display(request.user), pk=pk
+    state = page_sql.story_state(pk)
+    return cached_page(
+        request,
+        _anonymous_story_page_key(request, state),
+        lambda: _story_detail(request, pk, slug, state),
+        STORY_PAGE_SECONDS,
     )
+
+
+def _story_detail(request, pk, slug, state: page_sql.StoryState | None):
+    """Anonymous readers and members get the page shared with all of them (_shared_story)
+    when they may read the story. A query string, curators, readers without a copy, the
+    story's author and members who replied beneath it get it rendered for them alone."""
+    user = request.user
+    membership = None
+    if user.is_authenticated and not user.is_staff and user_is_member(user):
+        membership = user.membership  # on the user already: user_is_member, the header
+    shares = (
+        not request.META.get("QUERY_STRING")
+        and state is not None
+        and (not user.is_authenticated or membership is not None)
+        # As Story.objects.visible_to has it, but for their own stories.
+        and state.public_to(members=membership is not None)
+        and (membership is None or state.author_id != membership.pk)
+    )
+    if shares:
+        shared = _shared_story(pk, state, forms=membership is not None)
+        if membership is None or membership.pk not in shared.repliers:
+            if slug != shared.slug:
+                return redirect(shared.url, permanent=True)
+            html = shared.html
+            if membership is not None:
+                html = _with_visitor(request, html, membership=membership, story_pks=[pk])
+            return render(
+                request,
+                "stories/story_detail.html",
+                {
+                    "title": shared.title,
+                    "description": shared.description,
+                    "story_html": mark_safe(html),
+                },
+            )
+    story = get_object_or_404(Story.objects.visible_to(user).for_display(user), pk=pk)
     if slug != story.slug:
         return redirect(story, permanent=True)
-    membership = Membership.objects.for_user(request.user)
+    membership = Membership.objects.for_user(user)
     reply_form = ReplyForm() if membership and story.is_public else None
     return render(
         request, "stories/story_detail.html", _story_page(request, story, membership, reply_form)
