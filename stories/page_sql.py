@@ -77,6 +77,58 @@ def _story_sql() -> str:
     )
 
 
+@dataclass(frozen=True)
+class ChaptersState:
+    """Every chapter's row as a list of stories across the book needs it."""
+
+    #: Changes whenever any story card could, or a chapter's title or access.
+    version: str
+    #: The chapters that are not published.
+    unpublished: tuple[int, ...]
+
+
+def chapters_state() -> ChaptersState:
+    """All chapters, in one query (a book has a handful)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_chapters_sql())
+        rows = cursor.fetchall()
+    return ChaptersState(
+        version=_digest(rows),
+        unpublished=tuple(row[0] for row in rows if not row[3]),
+    )
+
+
+@functools.cache
+def _chapters_sql() -> str:
+    c_pk = connection.ops.quote_name(Chapter._meta.pk.column)
+    names = ("book", "stories_version", "is_published", "access", "updated_at")
+    return (
+        f"SELECT c.{c_pk}, {', '.join(f'c.{column(Chapter, name)}' for name in names)}"
+        f" FROM {table(Chapter)} c ORDER BY c.{c_pk}"
+    )
+
+
+def wrote_public_story_under(membership_pk: int, chapter_pks) -> bool:
+    """Whether the member wrote a published story under one of `chapter_pks`."""
+    chapter_pks = list(chapter_pks)
+    if not chapter_pks:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _wrote_sql(len(chapter_pks)), [membership_pk, *PUBLIC_STATUSES, *chapter_pks]
+        )
+        return cursor.fetchone() is not None
+
+
+@functools.cache
+def _wrote_sql(count: int) -> str:
+    return (
+        f"SELECT 1 FROM {table(Story)} WHERE {column(Story, 'author')} = %s"
+        f" AND {column(Story, 'status')} IN ({', '.join(['%s'] * len(PUBLIC_STATUSES))})"
+        f" AND {column(Story, 'chapter')} IN ({', '.join(['%s'] * count)}) LIMIT 1"
+    )
+
+
 def given_reactions(membership_pk: int, story_pks) -> list[tuple[int, str]]:
     """(story pk, kind) of each reaction the member gave to one of `story_pks`."""
     story_pks = list(story_pks)

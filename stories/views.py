@@ -4,6 +4,7 @@ change it is decided in stories.services; these views parse, call and render.
 Refusals: a story or reply the visitor may not see is a 404; one they may see but is
 not theirs to change is a 403; a visitor who is not logged in goes to the login page."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from book.models import Book, Chapter
+from book.models import Access, Book, Chapter
 from community.markdown import render_markdown
 from community.page_cache import cached_page, sessionless_anonymous
 from members.models import Membership, user_is_member
@@ -248,7 +249,8 @@ def _story_page(request, story, membership, reply_form) -> dict:
     }
 
 
-#: How long a shared story page, or its shared content, may live at most. Every change to what it shows takes a new key at once
+#: How long a shared story page, or the shared content of a story page or "Nieuwste
+#: verhalen", may live at most. Every change to what it shows takes a new key at once
 #: (stories.page_sql); this only bounds how long a change made outside the services
 #: waits, as CHAPTER_STORIES_SECONDS does.
 STORY_PAGE_SECONDS = 600
@@ -398,15 +400,88 @@ def story_redirect(request, pk):
     return redirect(story, permanent=True)
 
 
+def _anonymous_latest_key(request, chapters: page_sql.ChaptersState) -> str | None:
+    """The cache key of "Nieuwste verhalen" as every anonymous reader sees it (whole,
+    with this query string), or None when the request may not share one."""
+    if not sessionless_anonymous(request):
+        return None
+    return ":".join(("stories:latest-page", *_latest_key_parts(request, chapters, "open")))
+
+
+def _latest_key_parts(request, chapters: page_sql.ChaptersState, shared_by: str) -> tuple:
+    """What "Nieuwste verhalen" shows depends on: every chapter's stories and state, which
+    list (_latest_shared_by), the query string (filters, page; in the form and the
+    links) and the language."""
+    query = hashlib.sha1(request.META.get("QUERY_STRING", "").encode(), usedforsecurity=False)
+    return (chapters.version, shared_by, query.hexdigest(), get_language() or "")
+
+
 @require_safe
 def story_latest(request):
     """Nieuwste verhalen: the newest published stories across the book, filterable by
     chapter, theme, municipality and (when profiles have one) the author's role."""
-    is_member = user_is_member(request.user)
-    chapters = Chapter.objects.visible_to(request.user).filter(book=Book.objects.current())
+    chapters = page_sql.chapters_state()
+    return cached_page(
+        request,
+        _anonymous_latest_key(request, chapters),
+        lambda: _story_latest(request, chapters),
+        STORY_PAGE_SECONDS,
+    )
+
+
+def _latest_shared_by(user, chapters: page_sql.ChaptersState) -> str | None:
+    """Which list of stories `user` sees on "Nieuwste verhalen", when they share it with
+    others: "open" (readers without a copy, logged in or not: the stories under open
+    chapters) or "members" (under every published chapter). None for curators, who see
+    the stories under unpublished chapters too, and for a member who wrote a published
+    story under one of those: they see it, others do not (Story.objects.visible_to)."""
+    if not user.is_authenticated:
+        return "open"
+    if user.is_staff:
+        return None
+    if not user_is_member(user):
+        return "open"
+    if page_sql.wrote_public_story_under(user.membership.pk, chapters.unpublished):
+        return None
+    return "members"
+
+
+def _story_latest(request, chapters: page_sql.ChaptersState):
+    """The page's content is shared by everyone who sees the same list (_latest_shared_by)
+    with the same query string: cached, with a member's CSRF token and reactions filled
+    in afterwards. Curators get it rendered for them alone."""
+    shared_by = _latest_shared_by(request.user, chapters)
+    if shared_by is None:
+        return render(request, "stories/story_latest.html", _latest_context(request))
+    key = ":".join(("stories:latest", *_latest_key_parts(request, chapters, shared_by)))
+    cached = cache.get(key)
+    if cached is None:
+        context = _latest_context(request, shared_by=shared_by)
+        html = render_to_string("stories/_latest.html", context)
+        cached = (html, [story.pk for story in context["page"].object_list])
+        cache.set(key, cached, STORY_PAGE_SECONDS)
+    html, story_pks = cached
+    if shared_by == "members":
+        membership = request.user.membership
+        html = _with_visitor(request, html, membership=membership, story_pks=story_pks)
+    return render(request, "stories/story_latest.html", {"content": mark_safe(html)})
+
+
+def _latest_context(request, *, shared_by: str | None = None) -> dict:
+    """The filters and a page of stories for "Nieuwste verhalen": for the visitor, or
+    (`shared_by` "open" or "members") as everyone who sees those stories sees them."""
+    user = request.user if shared_by is None else AnonymousUser()
+    is_member = user_is_member(request.user) if shared_by is None else shared_by == "members"
+    chapters = Chapter.objects.visible_to(user).filter(book=Book.objects.current())
     role_path, role_choices = profile_lookup("role")
     form = StoryFilterForm(request.GET or None, chapters=chapters, role_choices=role_choices)
-    stories = Story.objects.visible_to(request.user, is_member=is_member).published()
+    if shared_by is None:
+        stories = Story.objects.visible_to(user, is_member=is_member)
+    else:
+        stories = Story.objects.filter(chapter__is_published=True)
+        if not is_member:
+            stories = stories.filter(chapter__access=Access.OPEN)
+    stories = stories.published()
     if form.is_valid():
         data = form.cleaned_data
         if data["hoofdstuk"]:
@@ -417,15 +492,17 @@ def story_latest(request):
             stories = stories.filter(municipality__iexact=data["gemeente"].strip())
         if role_path and data.get("rol"):
             stories = stories.filter(**{role_path: data["rol"]})
-    return render(
-        request,
-        "stories/story_latest.html",
-        {
-            "form": form,
-            "page": _Page(request.GET, stories, PAGE_PARAM, user=request.user, newest=True),
-            "membership": Membership.objects.for_user(request.user),
-        },
-    )
+    page = _Page(request.GET, stories, PAGE_PARAM, user=user, newest=True)
+    context = {"form": form, "page": page, "filtered": bool(request.GET)}
+    if shared_by is None:
+        return {**context, "membership": Membership.objects.for_user(user)}
+    return {
+        **context,
+        "membership": is_member,
+        "shared": True,
+        "csrf_token": CSRF_STAND_IN,
+        "next_url": request.get_full_path(),
+    }
 
 
 @login_required

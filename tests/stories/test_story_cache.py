@@ -1,6 +1,6 @@
-"""A story's page is cached: whole for anonymous readers, and the part that is the same
-for every member shared by them all (their CSRF token and the reactions they gave
-filled in afterwards). Every change through the services shows at
+"""A story's page and "Nieuwste verhalen" are cached: whole for anonymous readers, and
+the part that is the same for every member shared by them all (their CSRF token and the
+reactions they gave filled in afterwards). Every change through the services shows at
 once, and nothing of one visitor (their token, their reactions, the links to change
 what they wrote, what only curators see, a query string) reaches another."""
 
@@ -16,11 +16,12 @@ from members.models import Profile
 from members.services import profile_update
 from stories import services
 from stories.models import Reaction, ReactionKind
-from tests.factories import MembershipFactory, ReplyFactory, StoryFactory
+from tests.factories import MembershipFactory, ReplyFactory, StoryFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+LATEST = "/verhalen/"
 
 
 def _logged_in(user) -> Client:
@@ -337,3 +338,123 @@ def test_forms_on_the_shared_page_pass_the_csrf_check(member, story):
     assert response.status_code == 302
     html = _page(client, story.get_absolute_url())
     assert "Dank je wel hiervoor." in html and 'aria-pressed="true"' in html
+
+
+# ---- Nieuwste verhalen --------------------------------------------------------------
+
+
+def test_anonymous_latest_page_comes_from_the_cache(client, story, django_assert_num_queries):
+    StoryFactory.create_batch(21, chapter=story.chapter)
+    for url in (LATEST, f"{LATEST}?pagina=2", f"{LATEST}?gemeente=Utrecht"):
+        first = client.get(url)
+        # One query: every chapter's stories_version, read from the database.
+        with django_assert_num_queries(1):
+            second = client.get(url)
+        assert second.content == first.content
+        assert "csrfmiddlewaretoken" not in second.content.decode()
+    assert "Het bankje in het park" in _page(client, f"{LATEST}?pagina=2")
+    assert "Het bankje in het park" not in _page(client, LATEST)
+
+
+def test_member_latest_page_queries(story, django_assert_num_queries):
+    client = _logged_in(MembershipFactory().user)
+    client.get(LATEST)
+    # The session, the user, their membership, the chapters' versions, whether they wrote
+    # a story under the unpublished chapter, their reactions.
+    with django_assert_num_queries(6):
+        assert client.get(LATEST).status_code == 200
+
+
+def test_latest_changes_show_at_once(reader, curator, settings, story):
+    settings.STORIES_MODERATION = "post"
+    giver = MembershipFactory()
+    assert "Het bankje in het park" in _page(reader, LATEST)
+    new = services.story_submit(
+        author=giver, chapter=story.chapter, title="Net geschreven", body="Tekst."
+    )
+    assert "Net geschreven" in _page(reader, LATEST)
+    services.story_update(story=new, editor=giver.user, title="Net herschreven", body="x")
+    html = _page(reader, LATEST)
+    assert "Net herschreven" in html and "Net geschreven" not in html
+    services.reaction_toggle(story=story, member=giver, kind=ReactionKind.RECOGNISABLE)
+    assert _counts(_page(reader, LATEST), story) == ("1", "0")
+    services.reply_create(story=story, author=giver, body="Mooi.")
+    assert "1 reactie<" in _page(reader, LATEST)
+    _name(story.author, "Anna de Vries")
+    assert "Anna de Vries" in _page(reader, LATEST)
+    services.story_moderate(story=story, curator=curator, action="hide", reason="Klopt niet")
+    assert "Het bankje in het park" not in _page(reader, LATEST)
+
+
+def test_a_renamed_theme_shows_at_once(client, story):
+    theme = ThemeFactory(name="Groen")
+    story.themes.add(theme)
+    curator = MembershipFactory(user__is_staff=True, user__is_superuser=True).user
+    assert "Groen" in _page(client, LATEST)
+    response = _logged_in(curator).post(
+        reverse("admin:stories_theme_change", args=[theme.pk]),
+        {"name": "Stadsgroen", "slug": theme.slug},
+    )
+    assert response.status_code == 302
+    assert "Stadsgroen" in _page(client, LATEST)
+    assert "Stadsgroen" in _page(client, story.get_absolute_url())
+
+
+def test_chapter_access_shows_at_once(client, open_chapter, story):
+    member = _logged_in(MembershipFactory().user)
+    for reader in (client, member):
+        assert "Het bankje in het park" in _page(reader, LATEST)
+    open_chapter.access = Access.MEMBERS
+    open_chapter.save()
+    assert "Het bankje in het park" not in _page(client, LATEST)
+    assert "Het bankje in het park" in _page(member, LATEST)
+    open_chapter.is_published = False
+    open_chapter.save()
+    assert "Het bankje in het park" not in _page(member, LATEST)
+
+
+def test_members_get_their_own_token_and_reactions_on_latest(story):
+    first, second = MembershipFactory(), MembershipFactory()
+    Reaction.objects.create(story=story, member=first, kind=ReactionKind.THANKS)
+    first_client, second_client = _logged_in(first.user), _logged_in(second.user)
+    first_html = _page(first_client, LATEST)
+    second_html = _page(second_client, LATEST)
+    assert _secrets(first_html) == {first_client.cookies["csrftoken"].value}
+    assert _secrets(second_html) == {second_client.cookies["csrftoken"].value}
+    assert f'data-given="{story.pk} dank" aria-pressed="true"' in first_html
+    assert 'aria-pressed="true"' not in second_html
+
+
+def test_anonymous_readers_and_members_never_get_each_others_latest(client, chapters, story):
+    members_only = StoryFactory(chapter=chapters[2], title="Alleen voor leden")
+    member = _logged_in(MembershipFactory().user)
+    react = reverse("stories:react", args=[story.pk])
+    assert react in _page(member, LATEST)
+    html = _page(client, LATEST)
+    assert react not in html and "csrfmiddlewaretoken" not in html
+    assert members_only.title not in html
+    html = _page(member, LATEST)
+    assert react in html and members_only.title in html
+
+
+def test_a_query_string_stays_with_its_own_latest_page(client, story):
+    member = _logged_in(MembershipFactory().user)
+    for reader in (client, member):
+        assert 'value="Spoorkwaad"' in _page(reader, f"{LATEST}?gemeente=Spoorkwaad")
+        html = _page(reader, LATEST)
+        assert "Spoorkwaad" not in html and "Het bankje in het park" in html
+
+
+def test_what_only_some_see_stays_with_them_on_latest(chapters, curator, story):
+    """Curators see the stories under an unpublished chapter; so does a member who wrote
+    one there (which happens when a chapter is taken back). Nobody else does."""
+    draft_chapter = next(
+        chapter for chapter in chapters[0].book.chapters.all() if not chapter.is_published
+    )
+    hers = StoryFactory(chapter=draft_chapter, title="Onder een teruggetrokken hoofdstuk")
+    member = _logged_in(MembershipFactory().user)
+    for _round in range(2):
+        assert hers.title in _page(_logged_in(curator), LATEST)
+        assert hers.title in _page(_logged_in(hers.author.user), LATEST)
+        assert hers.title not in _page(member, LATEST)
+        assert hers.title not in _page(Client(), LATEST)
