@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from book.services import chapter_stories_changed
 from community.admin import ReadOnlyAdminMixin
 from community.exports import csv_response
 
@@ -308,6 +309,13 @@ class ProfileAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "display_name" in form.changed_data:
+            # Stories and replies show their author's name: the cached story lists and
+            # pages must change too (as members.services.profile_update does).
+            chapter_stories_changed()
 
     @admin.display(description=_("foto"))
     def photo_preview(self, obj):

@@ -484,6 +484,8 @@ def reply_update(*, reply: Reply, editor, body: str) -> Reply:
         reply.body_html = render_markdown(body).html
         reply.edited = True
         reply.save()
+        # The cached story page shows the reply (its card shows only the count).
+        chapter_stories_changed(chapters=[reply.story.chapter_id])
         return reply
 
 

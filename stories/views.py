@@ -4,8 +4,12 @@ change it is decided in stories.services; these views parse, call and render.
 Refusals: a story or reply the visitor may not see is a 404; one they may see but is
 not theirs to change is a 403; a visitor who is not logged in goes to the login page."""
 
+import hashlib
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,17 +21,19 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from book.models import Book, Chapter
+from book.models import Access, Book, Chapter
 from community.markdown import render_markdown
+from community.page_cache import cached_page, sessionless_anonymous
 from community.prepared import Prepared
 from members.models import Membership, user_is_member
 
-from . import notifications, services
+from . import notifications, page_sql, services
 from . import search as search_module
 from .forms import (
     NotificationSettingsForm,
@@ -259,6 +265,8 @@ def _story_page(request, story, membership, reply_form) -> dict:
             shown |= Q(author=membership)
         replies = replies.filter(shown)
     return {
+        "title": story.title,
+        "description": Truncator(story.body).chars(200),
         "story": story,
         "replies": replies,
         "membership": membership,
@@ -267,14 +275,145 @@ def _story_page(request, story, membership, reply_form) -> dict:
     }
 
 
+#: How long a shared story page, or the shared content of a story page or "Nieuwste
+#: verhalen", may live at most. Every change to what it shows takes a new key at once
+#: (stories.page_sql); this only bounds how long a change made outside the services
+#: waits, as CHAPTER_STORIES_SECONDS does.
+STORY_PAGE_SECONDS = 600
+
+
+def _with_visitor(request, html: str, *, membership, story_pks) -> str:
+    """`html`, shared by every member, with what belongs to this one filled in: their
+    CSRF token in the forms and the reactions they gave to `story_pks` (marked through
+    the stand-ins CSRF_STAND_IN and GIVEN_FALSE when the shared HTML was rendered)."""
+    html = html.replace(f'value="{CSRF_STAND_IN}"', f'value="{get_token(request)}"')
+    for pk, kind in page_sql.given_reactions(membership.pk, story_pks):
+        html = html.replace(
+            GIVEN_FALSE.format(pk=pk, kind=kind), GIVEN_TRUE.format(pk=pk, kind=kind)
+        )
+    # Rendered by the template engine (escaped there); only our own stand-ins replaced.
+    return mark_safe(html)
+
+
+@dataclass(frozen=True)
+class _SharedStory:
+    """A public story's page as everyone but its author, curators and who replied
+    beneath it sees it: the content (HTML), what the page's head shows, and the
+    memberships that wrote a reply beneath the story (hidden ones too), who see their own
+    replies differently."""
+
+    html: str
+    title: str
+    description: str
+    slug: str
+    url: str
+    repliers: frozenset
+
+
+def _shared_story(pk, state: page_sql.StoryState, *, forms: bool) -> _SharedStory:
+    """The shared page of public story `pk`: with the reaction and reply forms (`forms`:
+    members, who fill in their CSRF token and reactions afterwards, _with_visitor) or
+    with the counts and the login link (anonymous readers). Cached per story, the
+    version of what it shows (`state`: the story, its chapter and the chapter's
+    stories_version), forms or not and language."""
+    key = ":".join(
+        (
+            "stories:story",
+            str(pk),
+            state.version,
+            "forms" if forms else "counts",
+            get_language() or "",
+        )
+    )
+    shared = cache.get(key)
+    if shared is None:
+        story = get_object_or_404(Story.objects.published().for_display(), pk=pk)
+        replies = list(story.replies.for_display())
+        html = render_to_string(
+            "stories/_story.html",
+            {
+                "story": story,
+                "replies": [reply for reply in replies if not reply.is_hidden],
+                "membership": forms,
+                "is_author": False,
+                "reply_form": ReplyForm() if forms else None,
+                "user": AnonymousUser(),  # who gets the counts: the login link
+                "shared": True,
+                "csrf_token": CSRF_STAND_IN,
+                "next_url": story.get_absolute_url(),
+            },
+        )
+        shared = _SharedStory(
+            html=html,
+            title=story.title,
+            description=Truncator(story.body).chars(200),
+            slug=story.slug,
+            url=story.get_absolute_url(),
+            repliers=frozenset(reply.author_id for reply in replies if reply.author_id),
+        )
+        cache.set(key, shared, STORY_PAGE_SECONDS)
+    return shared
+
+
+def _anonymous_story_page_key(request, state: page_sql.StoryState | None) -> str | None:
+    """The cache key of this story page as every anonymous reader sees it (whole), or
+    None when the request may not share one (community.page_cache) or the story is not
+    open to everyone. A query string goes to the view."""
+    if request.META.get("QUERY_STRING") or not sessionless_anonymous(request):
+        return None
+    if state is None or not state.public_to(members=False):
+        return None  # the view answers (404)
+    return ":".join(("stories:story-page", request.path, state.version, get_language() or ""))
+
+
 @require_safe
 def story_detail(request, pk, slug):
-    story = get_object_or_404(
-        Story.objects.visible_to(request.user).for_display(request.user), pk=pk
+    state = page_sql.story_state(pk)
+    return cached_page(
+        request,
+        _anonymous_story_page_key(request, state),
+        lambda: _story_detail(request, pk, slug, state),
+        STORY_PAGE_SECONDS,
     )
+
+
+def _story_detail(request, pk, slug, state: page_sql.StoryState | None):
+    """Anonymous readers and members get the page shared with all of them (_shared_story)
+    when they may read the story. A query string, curators, readers without a copy, the
+    story's author and members who replied beneath it get it rendered for them alone."""
+    user = request.user
+    membership = None
+    if user.is_authenticated and not user.is_staff and user_is_member(user):
+        membership = user.membership  # on the user already: user_is_member, the header
+    shares = (
+        not request.META.get("QUERY_STRING")
+        and state is not None
+        and (not user.is_authenticated or membership is not None)
+        # As Story.objects.visible_to has it, but for their own stories.
+        and state.public_to(members=membership is not None)
+        and (membership is None or state.author_id != membership.pk)
+    )
+    if shares:
+        shared = _shared_story(pk, state, forms=membership is not None)
+        if membership is None or membership.pk not in shared.repliers:
+            if slug != shared.slug:
+                return redirect(shared.url, permanent=True)
+            html = shared.html
+            if membership is not None:
+                html = _with_visitor(request, html, membership=membership, story_pks=[pk])
+            return render(
+                request,
+                "stories/story_detail.html",
+                {
+                    "title": shared.title,
+                    "description": shared.description,
+                    "story_html": mark_safe(html),
+                },
+            )
+    story = get_object_or_404(Story.objects.visible_to(user).for_display(user), pk=pk)
     if slug != story.slug:
         return redirect(story, permanent=True)
-    membership = Membership.objects.for_user(request.user)
+    membership = Membership.objects.for_user(user)
     reply_form = ReplyForm() if membership and story.is_public else None
     return render(
         request, "stories/story_detail.html", _story_page(request, story, membership, reply_form)
@@ -287,15 +426,88 @@ def story_redirect(request, pk):
     return redirect(story, permanent=True)
 
 
+def _anonymous_latest_key(request, chapters: page_sql.ChaptersState) -> str | None:
+    """The cache key of "Nieuwste verhalen" as every anonymous reader sees it (whole,
+    with this query string), or None when the request may not share one."""
+    if not sessionless_anonymous(request):
+        return None
+    return ":".join(("stories:latest-page", *_latest_key_parts(request, chapters, "open")))
+
+
+def _latest_key_parts(request, chapters: page_sql.ChaptersState, shared_by: str) -> tuple:
+    """What "Nieuwste verhalen" shows depends on: every chapter's stories and state, which
+    list (_latest_shared_by), the query string (filters, page; in the form and the
+    links) and the language."""
+    query = hashlib.sha1(request.META.get("QUERY_STRING", "").encode(), usedforsecurity=False)
+    return (chapters.version, shared_by, query.hexdigest(), get_language() or "")
+
+
 @require_safe
 def story_latest(request):
     """Nieuwste verhalen: the newest published stories across the book, filterable by
     chapter, theme, municipality and (when profiles have one) the author's role."""
-    is_member = user_is_member(request.user)
-    chapters = Chapter.objects.visible_to(request.user).filter(book=Book.objects.current())
+    chapters = page_sql.chapters_state()
+    return cached_page(
+        request,
+        _anonymous_latest_key(request, chapters),
+        lambda: _story_latest(request, chapters),
+        STORY_PAGE_SECONDS,
+    )
+
+
+def _latest_shared_by(user, chapters: page_sql.ChaptersState) -> str | None:
+    """Which list of stories `user` sees on "Nieuwste verhalen", when they share it with
+    others: "open" (readers without a copy, logged in or not: the stories under open
+    chapters) or "members" (under every published chapter). None for curators, who see
+    the stories under unpublished chapters too, and for a member who wrote a published
+    story under one of those: they see it, others do not (Story.objects.visible_to)."""
+    if not user.is_authenticated:
+        return "open"
+    if user.is_staff:
+        return None
+    if not user_is_member(user):
+        return "open"
+    if page_sql.wrote_public_story_under(user.membership.pk, chapters.unpublished):
+        return None
+    return "members"
+
+
+def _story_latest(request, chapters: page_sql.ChaptersState):
+    """The page's content is shared by everyone who sees the same list (_latest_shared_by)
+    with the same query string: cached, with a member's CSRF token and reactions filled
+    in afterwards. Curators get it rendered for them alone."""
+    shared_by = _latest_shared_by(request.user, chapters)
+    if shared_by is None:
+        return render(request, "stories/story_latest.html", _latest_context(request))
+    key = ":".join(("stories:latest", *_latest_key_parts(request, chapters, shared_by)))
+    cached = cache.get(key)
+    if cached is None:
+        context = _latest_context(request, shared_by=shared_by)
+        html = render_to_string("stories/_latest.html", context)
+        cached = (html, [story.pk for story in context["page"].object_list])
+        cache.set(key, cached, STORY_PAGE_SECONDS)
+    html, story_pks = cached
+    if shared_by == "members":
+        membership = request.user.membership
+        html = _with_visitor(request, html, membership=membership, story_pks=story_pks)
+    return render(request, "stories/story_latest.html", {"content": mark_safe(html)})
+
+
+def _latest_context(request, *, shared_by: str | None = None) -> dict:
+    """The filters and a page of stories for "Nieuwste verhalen": for the visitor, or
+    (`shared_by` "open" or "members") as everyone who sees those stories sees them."""
+    user = request.user if shared_by is None else AnonymousUser()
+    is_member = user_is_member(request.user) if shared_by is None else shared_by == "members"
+    chapters = Chapter.objects.visible_to(user).filter(book=Book.objects.current())
     role_path, role_choices = profile_lookup("role")
     form = StoryFilterForm(request.GET or None, chapters=chapters, role_choices=role_choices)
-    stories = Story.objects.visible_to(request.user, is_member=is_member).published()
+    if shared_by is None:
+        stories = Story.objects.visible_to(user, is_member=is_member)
+    else:
+        stories = Story.objects.filter(chapter__is_published=True)
+        if not is_member:
+            stories = stories.filter(chapter__access=Access.OPEN)
+    stories = stories.published()
     if form.is_valid():
         data = form.cleaned_data
         if data["hoofdstuk"]:
@@ -306,15 +518,17 @@ def story_latest(request):
             stories = stories.filter(municipality__iexact=data["gemeente"].strip())
         if role_path and data.get("rol"):
             stories = stories.filter(**{role_path: data["rol"]})
-    return render(
-        request,
-        "stories/story_latest.html",
-        {
-            "form": form,
-            "page": _Page(request.GET, stories, PAGE_PARAM, user=request.user, newest=True),
-            "membership": Membership.objects.for_user(request.user),
-        },
-    )
+    page = _Page(request.GET, stories, PAGE_PARAM, user=user, newest=True)
+    context = {"form": form, "page": page, "filtered": bool(request.GET)}
+    if shared_by is None:
+        return {**context, "membership": Membership.objects.for_user(user)}
+    return {
+        **context,
+        "membership": is_member,
+        "shared": True,
+        "csrf_token": CSRF_STAND_IN,
+        "next_url": request.get_full_path(),
+    }
 
 
 @login_required

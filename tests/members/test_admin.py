@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 
 from members.models import ClaimCode, CodeBatch, CodeStatus, How, Membership
@@ -11,6 +12,8 @@ from tests.factories import (
     CodeBatchFactory,
     InvitationFactory,
     MembershipFactory,
+    ProfileFactory,
+    StoryFactory,
     UserFactory,
 )
 
@@ -278,3 +281,20 @@ def test_staff_without_change_permission_cannot_revoke(client, staff):
     )
     claim_code.refresh_from_db()
     assert claim_code.status == CodeStatus.AVAILABLE
+
+
+def test_a_name_corrected_in_the_admin_shows_at_once_beneath_the_chapter(admin_client, chapters):
+    """Stories show their author's name, and the story lists beneath the chapters are
+    cached: a curator's correction raises the chapters' stories_version, as the member's
+    own profile page does."""
+    story = StoryFactory(chapter=chapters[0])
+    profile = ProfileFactory(membership=story.author, display_name="Naam die weg moet")
+    reader = Client()
+    assert "Naam die weg moet" in reader.get(chapters[0].get_absolute_url()).content.decode()
+    response = admin_client.post(
+        reverse("admin:members_profile_change", args=[profile.pk]),
+        {"display_name": "Anna", "municipality": "", "role": "", "bio": "", "visibility": "name"},
+    )
+    assert response.status_code == 302
+    html = reader.get(chapters[0].get_absolute_url()).content.decode()
+    assert "Anna" in html and "Naam die weg moet" not in html

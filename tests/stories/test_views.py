@@ -661,6 +661,7 @@ def test_author_is_named_by_profile_or_member_number(client, open_chapter):
         return
     profile_model = Membership._meta.get_field("profile").related_model
     profile_model.objects.create(membership=story.author, display_name="Fatima")
+    chapter_stories_changed(chapters=[open_chapter])  # as members.services.profile_update
     assert "Fatima" in client.get(story.get_absolute_url()).content.decode()
 
 
