@@ -1,7 +1,8 @@
 """Whole chapter pages, cached and shared between readers who see the same page.
 
-Two audiences share a chapter page: anonymous readers (no session, no messages) and members
-(not staff, no messages waiting). A member's page is stored with stand-ins for what is
+Two audiences share a chapter page: anonymous readers (no session, no messages: the
+page cached whole, community.page_cache) and members (not staff, no messages waiting).
+A member's page is stored with stand-ins for what is
 theirs (their CSRF token in every form, the reactions they gave; stories.views.personalise
 fills those in) and keyed by whether they follow the chapter, the one other thing of
 theirs it shows. Staff, accounts without a copy and any request with a query string other
@@ -17,7 +18,6 @@ the same way (`home_page`)."""
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
@@ -26,10 +26,12 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from community.page_cache import cached_page, sessionless_anonymous
 from community.prepared import Prepared
 from community.statistics import PUBLIC_COUNTS_SECONDS
 from members.models import user_is_member
 from stories.models import ChapterFollow
+from stories.shared import given_reactions
 from stories.views import CHAPTER_PAGE_PARAM, personalise
 
 from .models import Book, Chapter, Edition
@@ -40,103 +42,96 @@ CHAPTER_PAGE_SECONDS = 600
 
 
 @dataclass(frozen=True)
-class SharedPage:
+class MemberPage:
+    """A chapter page shared by members: stored with stand-ins, made each one's own."""
+
     key: str
-    chapter_pk: int | None = None
-    member: bool = False
-    #: A member's page: whether they follow the chapter (asked for the key already).
-    following: bool | None = None
-    seconds: int = CHAPTER_PAGE_SECONDS
+    chapter_pk: int
+    #: Whether this member follows the chapter (asked for the key already).
+    following: bool
 
     def get(self, request) -> HttpResponse | None:
-        """The page from the cache, made this reader's; None when it is not there."""
+        """The page from the cache, made this member's; None when it is not there."""
         entry = cache.get(self.key)
         if entry is None:
             return None
         html, sections = entry
-        if self.member:
-            # Opening a chapter remembers it (see book.views._chapter_detail); the
-            # section ids come with the page, so the chapter row need not be read.
-            chapter = Chapter(pk=self.chapter_pk, sections=sections)
-            reading_position_opened(user=request.user, chapter=chapter)
-            html = personalise(request, html, chapter_pk=self.chapter_pk)
-        response = HttpResponse(html)
-        # The same address answers members and anonymous readers differently.
-        patch_vary_headers(response, ["Cookie"])
-        return response
+        # Opening a chapter remembers it (see book.views._chapter_detail); the section
+        # ids come with the page, so the chapter row need not be read.
+        chapter = Chapter(pk=self.chapter_pk, sections=sections)
+        reading_position_opened(user=request.user, chapter=chapter)
+        return HttpResponse(personalise(request, html, self._given(request)))
 
-    def store(self, request, response, *, sections=None) -> HttpResponse:
-        """Keep a page the view rendered for this audience, if it may be shared, and
-        answer with it made this reader's."""
-        patch_vary_headers(response, ["Cookie"])
+    def _given(self, request):
+        return given_reactions(request.user.membership.pk, chapter_pk=self.chapter_pk)
+
+    def store(self, request, response, *, sections) -> HttpResponse:
+        """Keep a page the view rendered for every member, if it may be shared, and
+        answer with it made this member's."""
         if response.status_code != 200 or response.cookies:
             return response
-        # The page must hold no token of this reader: get_token() was not called while
-        # rendering (members' forms carry the stand-in; anonymous pages have no form).
+        # The page must hold no token of this member: get_token() was not called while
+        # rendering (the forms carry the stand-in).
         if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return response
         html = response.content.decode(response.charset)
-        if not self.member and "csrfmiddlewaretoken" in html:
-            return response
-        cache.set(self.key, (html, sections), self.seconds)
-        if self.member:
-            response.content = personalise(request, html, chapter_pk=self.chapter_pk)
+        cache.set(self.key, (html, sections), CHAPTER_PAGE_SECONDS)
+        response.content = personalise(request, html, self._given(request))
         return response
 
 
-def shared_page(request, slug) -> SharedPage | None:
-    """This request's shared page, or None when the view must answer it alone."""
-    if request.method not in ("GET", "HEAD"):
-        return None
+def chapter_page(request, slug, render) -> HttpResponse:
+    """The chapter page `slug`: shared with every anonymous reader (whole, see
+    community.page_cache) or with every member (`MemberPage`) when the request may share
+    it, else `render(None)`. `render(member_page)` renders the page, for everyone in
+    the audience when given a MemberPage (then storing it is the caller's part)."""
     query = request.META.get("QUERY_STRING", "")
     if query:
         name, _sep, number = query.partition("=")
         if name != CHAPTER_PAGE_PARAM or not number.isdigit() or str(int(number)) != number:
-            return None
-    if CookieStorage.cookie_name in request.COOKIES:
-        return None
-    if _anonymous(request):
-        member = False
-    elif not request.user.is_authenticated or request.user.is_staff:
-        return None
-    elif not user_is_member(request.user) or len(get_messages(request)):
-        return None
-    else:
-        member = True
+            return render(None)
+    anonymous = sessionless_anonymous(request)
+    if not anonymous and not _shares_as_member(request):
+        return render(None)
     versions = _versions.first(slug=slug)
     if versions is None or versions[0] is None:
-        return None  # not a published chapter: the view answers (404)
+        return render(None)  # not a published chapter: the view answers (404)
     chapter_pk = versions[0]
     parts = ["book:chapter-page:v2", *versions, slug, get_language(), query]
-    following = None
-    if member:
-        following = bool(_follow.rows(membership=request.user.membership.pk, chapter=chapter_pk))
-        parts += ["member", "following" if following else "not-following"]
-    return SharedPage(key=_key(parts), chapter_pk=chapter_pk, member=member, following=following)
+    if anonymous:
+        return cached_page(request, _key(parts), lambda: render(None), CHAPTER_PAGE_SECONDS)
+    following = bool(_follow.rows(membership=request.user.membership.pk, chapter=chapter_pk))
+    parts += ["member", "following" if following else "not-following"]
+    page = MemberPage(key=_key(parts), chapter_pk=chapter_pk, following=following)
+    response = page.get(request)
+    if response is None:
+        response = render(page)
+    # The same address answers members and anonymous readers differently.
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
-def home_page(request) -> SharedPage | None:
-    """The home page as every anonymous reader sees it (members see where they were
-    reading). It shows the public counts, themselves cached for a minute
+def home_page(request, render) -> HttpResponse:
+    """The home page, shared by anonymous readers (members see where they were reading).
+    It shows the public counts, themselves cached for a minute
     (community.statistics.public_counts); the page is kept a minute too, so the counts
     it shows are at most two minutes old. Everything else on it shows at once."""
-    if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
-        return None
-    if CookieStorage.cookie_name in request.COOKIES or not _anonymous(request):
-        return None
-    versions = _home_versions.first()
-    if versions is None:
-        return None  # no book or no published chapter yet: rendered
-    editions = _editions.rows()
-    return SharedPage(
-        key=_key(["book:home:v1", *versions, editions, get_language()]),
-        seconds=PUBLIC_COUNTS_SECONDS,
-    )
+    key = None
+    if not request.META.get("QUERY_STRING") and sessionless_anonymous(request):
+        versions = _home_versions.first()
+        if versions is not None:  # else no book or no published chapter yet: rendered
+            key = _key(["book:home:v1", *versions, _editions.rows(), get_language()])
+    return cached_page(request, key, render, PUBLIC_COUNTS_SECONDS)
 
 
-def _anonymous(request) -> bool:
-    """Without a session cookie: no account, no messages; answered without a query."""
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+def _shares_as_member(request) -> bool:
+    """A member who is not staff, with no messages waiting (those show on the page)."""
+    if request.method not in ("GET", "HEAD") or CookieStorage.cookie_name in request.COOKIES:
+        return False
+    user = request.user
+    if not user.is_authenticated or user.is_staff or not user_is_member(user):
+        return False
+    return not len(get_messages(request))
 
 
 def _key(parts) -> str:

@@ -49,10 +49,7 @@ def _continue_reading(user, is_member):
 
 @require_safe
 def home(request):
-    shared = pages.home_page(request)
-    if shared is None:
-        return _home(request)
-    return shared.get(request) or shared.store(request, _home(request))
+    return pages.home_page(request, lambda: _home(request))
 
 
 def _home(request):
@@ -82,16 +79,12 @@ def _home(request):
 def chapter_detail(request, slug):
     """A chapter and the stories beneath it. Anonymous readers and members share cached
     pages (book.pages); everyone else gets theirs rendered."""
-    shared = pages.shared_page(request, slug)
-    if shared is None:
-        return _chapter_detail(request, slug)
-    response = shared.get(request)
-    if response is None:
-        response = _chapter_detail(request, slug, shared=shared)
-    return response
+    return pages.chapter_page(
+        request, slug, lambda member_page: _chapter_detail(request, slug, member_page=member_page)
+    )
 
 
-def _chapter_detail(request, slug, *, shared=None):
+def _chapter_detail(request, slug, *, member_page=None):
     book = _book_or_404()
     chapters = list(
         Chapter.objects.visible_to(request.user)
@@ -112,8 +105,8 @@ def _chapter_detail(request, slug, *, shared=None):
         chapter=chapter,
         can_read=can_read,
         is_member=is_member,
-        personal=shared is None,
-        following=shared.following if shared else None,
+        personal=member_page is None,
+        following=member_page.following if member_page else None,
     )
     context = {
         "book": book,
@@ -126,13 +119,13 @@ def _chapter_detail(request, slug, *, shared=None):
         "track_position": can_read and request.user.is_authenticated,
         "stories": stories,
     }
-    if shared is None:
+    if member_page is None:
         return render(request, "book/chapter_detail.html", context)
-    # A page for everyone in its audience: forms carry the stand-in, not this reader's
-    # token (shared.store fills it in, with the reactions they gave).
+    # A page for every member: forms carry the stand-in, not this member's token
+    # (member_page.store fills it in, with the reactions they gave).
     context["csrf_token"] = CSRF_STAND_IN
     response = render(request, "book/chapter_detail.html", context)
-    return shared.store(request, response, sections=chapter.sections)
+    return member_page.store(request, response, sections=chapter.sections)
 
 
 @require_POST

@@ -3,14 +3,13 @@
 A page may be shared by every reader who is not logged in and carries no session or
 messages cookie: nothing in it can belong to one of them (no CSRF token, no message,
 no name). Such a page is kept under a key made of what it shows, read from the
-database on every request (one query written as SQL once, see `column`): with the
+database on every request (one query compiled once, community.prepared): with the
 local-memory cache each worker process has a cache of its own, and a change made
 through one worker must show at once in the others."""
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponse
 
 
@@ -47,15 +46,3 @@ def cached_page(request, key: str | None, view, seconds: int) -> HttpResponse:
     if key is not None and shareable(request, response):
         cache.set(key, response.content, seconds)
     return response
-
-
-def column(model, name: str) -> str:
-    """The quoted column of `model`'s field `name`, for a key query written as SQL: built
-    through the ORM, a query costs more Python per request (0.3 to 1 ms) than the
-    database needs to answer it. Build the SQL once (functools.cache)."""
-    return connection.ops.quote_name(model._meta.get_field(name).column)
-
-
-def table(model) -> str:
-    """The quoted table of `model`, for a key query written as SQL (see `column`)."""
-    return connection.ops.quote_name(model._meta.db_table)

@@ -12,8 +12,9 @@ use and afterwards only executed with new values.
     following.rows(membership=3, chapter=7)  # [(12,)] or []
 
 Each argument of the function stands for a value given at run time; it must reach the
-SQL as a parameter as it is (a comparison, not `__in` with a list, nor part of an
-expression that changes it). Rows come as the database gives them: no model instances
+SQL as a parameter as it is (a comparison, or `__in` a list: the SQL is then compiled
+once per length of the list; not part of an expression that changes it, as `contains`
+does). Rows come as the database gives them: no model instances
 and none of the fields' conversions (dates are text on SQLite), so select plain values.
 """
 
@@ -31,34 +32,56 @@ _marker_lock = threading.Lock()
 class Prepared:
     def __init__(self, build: Callable[..., QuerySet], *, using: str = DEFAULT_DB_ALIAS):
         self._build = build
+        code = build.__code__
+        self._names = code.co_varnames[: code.co_argcount]
         self._using = using
-        self._compiled: tuple[str, list] | None = None
+        #: Compiled SQL per shape: the length of each list among the values.
+        self._compiled: dict[tuple, tuple[str, list]] = {}
 
-    def _compile(self) -> tuple[str, list]:
-        names = self._build.__code__.co_varnames[: self._build.__code__.co_argcount]
+    def _compile(self, shape: tuple) -> tuple[str, list]:
+        markers, by_marker = {}, {}
         with _marker_lock:
-            markers = {name: next(_markers) for name in names}
-        queryset = self._build(**markers)
-        sql, params = queryset.query.get_compiler(self._using).as_sql()
-        by_marker = {}
-        for name, marker in markers.items():
-            by_marker[marker] = by_marker[str(marker)] = name
+            for name, length in zip(self._names, shape, strict=True):
+                if length is None:
+                    markers[name] = next(_markers)
+                    by_marker[markers[name]] = (name, None)
+                else:
+                    markers[name] = [next(_markers) for _ in range(length)]
+                    for index, marker in enumerate(markers[name]):
+                        by_marker[marker] = (name, index)
+        for marker, slot in list(by_marker.items()):
+            by_marker[str(marker)] = slot  # as text fields prepare them
+        sql, params = self._build(**markers).query.get_compiler(self._using).as_sql()
         slots = []
         for param in params:
             try:
                 slots.append((True, by_marker[param]))
             except (KeyError, TypeError):  # a constant of the query itself
                 slots.append((False, param))
-        missing = set(names) - {value for is_name, value in slots if is_name}
+        found = {slot[0] for is_value, slot in slots if is_value}
+        missing = set(self._names) - found
         if missing:
             raise ValueError(f"Not a parameter of the SQL as it is: {', '.join(sorted(missing))}")
         return sql, slots
 
     def rows(self, **values) -> list[tuple]:
-        if self._compiled is None:
-            self._compiled = self._compile()
-        sql, slots = self._compiled
-        params = [values[value] if is_name else value for is_name, value in slots]
+        shape = tuple(
+            len(values[name]) if isinstance(values[name], (list, tuple)) else None
+            for name in self._names
+        )
+        if 0 in shape:
+            return []  # `__in` an empty list matches nothing (the ORM runs no query either)
+        compiled = self._compiled.get(shape)
+        if compiled is None:
+            compiled = self._compiled[shape] = self._compile(shape)
+        sql, slots = compiled
+        params = []
+        for is_value, slot in slots:
+            if not is_value:
+                params.append(slot)
+            else:
+                name, index = slot
+                params.append(values[name] if index is None else values[name][index])
         with connections[self._using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

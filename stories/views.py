@@ -30,10 +30,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from book.models import Access, Book, Chapter
 from community.markdown import render_markdown
 from community.page_cache import cached_page, sessionless_anonymous
-from community.prepared import Prepared
 from members.models import Membership, user_is_member
 
-from . import notifications, page_sql, services
+from . import notifications, services
 from . import search as search_module
 from .forms import (
     NotificationSettingsForm,
@@ -43,8 +42,16 @@ from .forms import (
     StoryFilterForm,
     StoryForm,
 )
-from .models import ChapterFollow, NotificationKind, Reaction, ReactionKind, Reply, Status, Story
+from .models import ChapterFollow, NotificationKind, ReactionKind, Reply, Status, Story
 from .profiles import profile_lookup
+from .shared import (
+    ChaptersState,
+    StoryState,
+    chapters_state,
+    given_reactions,
+    story_state,
+    wrote_public_story_under,
+)
 
 STORIES_PER_PAGE = 20
 CHAPTER_PAGE_PARAM = "verhalen"
@@ -191,24 +198,18 @@ def _chapter_story_list(request, *, chapter, has_membership: bool, personal: boo
         cache.set(key, html, CHAPTER_STORIES_SECONDS)
         cached = html
     if personal and has_membership:
-        cached = personalise(request, cached, chapter_pk=chapter.pk)
+        given = given_reactions(request.user.membership.pk, chapter_pk=chapter.pk)
+        cached = personalise(request, cached, given)
     # Rendered by the template engine (escaped there); only our own stand-ins replaced.
     return mark_safe(cached)
 
 
-_reactions_given = Prepared(
-    lambda member, chapter: Reaction.objects.filter(
-        member_id=member, story__chapter_id=chapter
-    ).values_list("story_id", "kind")
-)
-
-
-def personalise(request, html: str, *, chapter_pk: int) -> str:
+def personalise(request, html: str, given) -> str:
     """Fill a member's own parts into HTML shared by every member: their CSRF token in
-    each form, and the reactions they gave to the stories of the chapter (those on the
-    page are marked). One query, compiled once (community.prepared)."""
+    each form, and the reactions they gave (`given`: (story pk, kind), from
+    stories.shared.given_reactions) marked on the stories' buttons."""
     html = html.replace(f'value="{CSRF_STAND_IN}"', f'value="{get_token(request)}"')
-    for pk, kind in _reactions_given.rows(member=request.user.membership.pk, chapter=chapter_pk):
+    for pk, kind in given:
         html = html.replace(
             GIVEN_FALSE.format(pk=pk, kind=kind), GIVEN_TRUE.format(pk=pk, kind=kind)
         )
@@ -277,22 +278,9 @@ def _story_page(request, story, membership, reply_form) -> dict:
 
 #: How long a shared story page, or the shared content of a story page or "Nieuwste
 #: verhalen", may live at most. Every change to what it shows takes a new key at once
-#: (stories.page_sql); this only bounds how long a change made outside the services
+#: (stories.shared); this only bounds how long a change made outside the services
 #: waits, as CHAPTER_STORIES_SECONDS does.
 STORY_PAGE_SECONDS = 600
-
-
-def _with_visitor(request, html: str, *, membership, story_pks) -> str:
-    """`html`, shared by every member, with what belongs to this one filled in: their
-    CSRF token in the forms and the reactions they gave to `story_pks` (marked through
-    the stand-ins CSRF_STAND_IN and GIVEN_FALSE when the shared HTML was rendered)."""
-    html = html.replace(f'value="{CSRF_STAND_IN}"', f'value="{get_token(request)}"')
-    for pk, kind in page_sql.given_reactions(membership.pk, story_pks):
-        html = html.replace(
-            GIVEN_FALSE.format(pk=pk, kind=kind), GIVEN_TRUE.format(pk=pk, kind=kind)
-        )
-    # Rendered by the template engine (escaped there); only our own stand-ins replaced.
-    return mark_safe(html)
 
 
 @dataclass(frozen=True)
@@ -310,9 +298,9 @@ class _SharedStory:
     repliers: frozenset
 
 
-def _shared_story(pk, state: page_sql.StoryState, *, forms: bool) -> _SharedStory:
+def _shared_story(pk, state: StoryState, *, forms: bool) -> _SharedStory:
     """The shared page of public story `pk`: with the reaction and reply forms (`forms`:
-    members, who fill in their CSRF token and reactions afterwards, _with_visitor) or
+    members, who fill in their CSRF token and reactions afterwards, personalise) or
     with the counts and the login link (anonymous readers). Cached per story, the
     version of what it shows (`state`: the story, its chapter and the chapter's
     stories_version), forms or not and language."""
@@ -355,7 +343,7 @@ def _shared_story(pk, state: page_sql.StoryState, *, forms: bool) -> _SharedStor
     return shared
 
 
-def _anonymous_story_page_key(request, state: page_sql.StoryState | None) -> str | None:
+def _anonymous_story_page_key(request, state: StoryState | None) -> str | None:
     """The cache key of this story page as every anonymous reader sees it (whole), or
     None when the request may not share one (community.page_cache) or the story is not
     open to everyone. A query string goes to the view."""
@@ -368,7 +356,7 @@ def _anonymous_story_page_key(request, state: page_sql.StoryState | None) -> str
 
 @require_safe
 def story_detail(request, pk, slug):
-    state = page_sql.story_state(pk)
+    state = story_state(pk)
     return cached_page(
         request,
         _anonymous_story_page_key(request, state),
@@ -377,7 +365,7 @@ def story_detail(request, pk, slug):
     )
 
 
-def _story_detail(request, pk, slug, state: page_sql.StoryState | None):
+def _story_detail(request, pk, slug, state: StoryState | None):
     """Anonymous readers and members get the page shared with all of them (_shared_story)
     when they may read the story. A query string, curators, readers without a copy, the
     story's author and members who replied beneath it get it rendered for them alone."""
@@ -400,7 +388,8 @@ def _story_detail(request, pk, slug, state: page_sql.StoryState | None):
                 return redirect(shared.url, permanent=True)
             html = shared.html
             if membership is not None:
-                html = _with_visitor(request, html, membership=membership, story_pks=[pk])
+                given = given_reactions(membership.pk, story_pks=[pk])
+                html = personalise(request, html, given)
             return render(
                 request,
                 "stories/story_detail.html",
@@ -426,7 +415,7 @@ def story_redirect(request, pk):
     return redirect(story, permanent=True)
 
 
-def _anonymous_latest_key(request, chapters: page_sql.ChaptersState) -> str | None:
+def _anonymous_latest_key(request, chapters: ChaptersState) -> str | None:
     """The cache key of "Nieuwste verhalen" as every anonymous reader sees it (whole,
     with this query string), or None when the request may not share one."""
     if not sessionless_anonymous(request):
@@ -434,7 +423,7 @@ def _anonymous_latest_key(request, chapters: page_sql.ChaptersState) -> str | No
     return ":".join(("stories:latest-page", *_latest_key_parts(request, chapters, "open")))
 
 
-def _latest_key_parts(request, chapters: page_sql.ChaptersState, shared_by: str) -> tuple:
+def _latest_key_parts(request, chapters: ChaptersState, shared_by: str) -> tuple:
     """What "Nieuwste verhalen" shows depends on: every chapter's stories and state, which
     list (_latest_shared_by), the query string (filters, page; in the form and the
     links) and the language."""
@@ -446,7 +435,7 @@ def _latest_key_parts(request, chapters: page_sql.ChaptersState, shared_by: str)
 def story_latest(request):
     """Nieuwste verhalen: the newest published stories across the book, filterable by
     chapter, theme, municipality and (when profiles have one) the author's role."""
-    chapters = page_sql.chapters_state()
+    chapters = chapters_state()
     return cached_page(
         request,
         _anonymous_latest_key(request, chapters),
@@ -455,7 +444,7 @@ def story_latest(request):
     )
 
 
-def _latest_shared_by(user, chapters: page_sql.ChaptersState) -> str | None:
+def _latest_shared_by(user, chapters: ChaptersState) -> str | None:
     """Which list of stories `user` sees on "Nieuwste verhalen", when they share it with
     others: "open" (readers without a copy, logged in or not: the stories under open
     chapters) or "members" (under every published chapter). None for curators, who see
@@ -467,12 +456,12 @@ def _latest_shared_by(user, chapters: page_sql.ChaptersState) -> str | None:
         return None
     if not user_is_member(user):
         return "open"
-    if page_sql.wrote_public_story_under(user.membership.pk, chapters.unpublished):
+    if wrote_public_story_under(user.membership.pk, chapters.unpublished):
         return None
     return "members"
 
 
-def _story_latest(request, chapters: page_sql.ChaptersState):
+def _story_latest(request, chapters: ChaptersState):
     """The page's content is shared by everyone who sees the same list (_latest_shared_by)
     with the same query string: cached, with a member's CSRF token and reactions filled
     in afterwards. Curators get it rendered for them alone."""
@@ -489,7 +478,8 @@ def _story_latest(request, chapters: page_sql.ChaptersState):
     html, story_pks = cached
     if shared_by == "members":
         membership = request.user.membership
-        html = _with_visitor(request, html, membership=membership, story_pks=story_pks)
+        given = given_reactions(membership.pk, story_pks=story_pks)
+        html = personalise(request, html, given)
     return render(request, "stories/story_latest.html", {"content": mark_safe(html)})
 
 

@@ -87,3 +87,21 @@ def test_signed_in_user_comes_with_membership_in_one_query(
             loaded = get_user(request)
             assert loaded == user
             assert (getattr(loaded, "membership", None) is not None) is holds_copy
+
+
+@pytest.mark.django_db
+def test_a_list_is_compiled_once_per_length(chapters):
+    stories = StoryFactory.create_batch(4, chapter=chapters[0])
+    calls = []
+
+    def build(member, pks):
+        calls.append(len(pks))
+        return Story.objects.filter(pk__in=pks).exclude(author_id=member).order_by("pk")
+
+    among = Prepared(lambda member, pks: build(member, pks).values_list("pk"))
+    pks = [story.pk for story in stories]
+    assert among.rows(member=0, pks=pks[:2]) == [(pks[0],), (pks[1],)]
+    assert among.rows(member=0, pks=pks[2:]) == [(pks[2],), (pks[3],)]
+    assert among.rows(member=stories[0].author_id, pks=pks[:1]) == []
+    assert among.rows(member=0, pks=[]) == []
+    assert calls == [2, 1]
