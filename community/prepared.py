@@ -14,8 +14,8 @@ use and afterwards only executed with new values.
 Each argument of the function stands for a value given at run time; it must reach the
 SQL as a parameter as it is (a comparison, or `__in` a list: the SQL is then compiled
 once per length of the list; not part of an expression that changes it, as `contains`
-does). Rows come as the database gives them: no model instances
-and none of the fields' conversions (dates are text on SQLite), so select plain values.
+does). Rows come as `values_list` gives them (the fields' conversions
+applied: booleans, dates), never model instances.
 """
 
 import itertools
@@ -36,9 +36,9 @@ class Prepared:
         self._names = code.co_varnames[: code.co_argcount]
         self._using = using
         #: Compiled SQL per shape: the length of each list among the values.
-        self._compiled: dict[tuple, tuple[str, list]] = {}
+        self._compiled: dict[tuple, tuple] = {}
 
-    def _compile(self, shape: tuple) -> tuple[str, list]:
+    def _compile(self, shape: tuple) -> tuple:
         markers, by_marker = {}, {}
         with _marker_lock:
             for name, length in zip(self._names, shape, strict=True):
@@ -51,7 +51,12 @@ class Prepared:
                         by_marker[marker] = (name, index)
         for marker, slot in list(by_marker.items()):
             by_marker[str(marker)] = slot  # as text fields prepare them
-        sql, params = self._build(**markers).query.get_compiler(self._using).as_sql()
+        compiler = self._build(**markers).query.get_compiler(self._using)
+        sql, params = compiler.as_sql()
+        # As the ORM would return them: booleans, dates and the like from their columns.
+        converters = compiler.get_converters(
+            [col for col, *_ in compiler.select[: compiler.col_count]]
+        )
         slots = []
         for param in params:
             try:
@@ -62,7 +67,7 @@ class Prepared:
         missing = set(self._names) - found
         if missing:
             raise ValueError(f"Not a parameter of the SQL as it is: {', '.join(sorted(missing))}")
-        return sql, slots
+        return sql, slots, compiler, converters
 
     def rows(self, **values) -> list[tuple]:
         shape = tuple(
@@ -74,7 +79,7 @@ class Prepared:
         compiled = self._compiled.get(shape)
         if compiled is None:
             compiled = self._compiled[shape] = self._compile(shape)
-        sql, slots = compiled
+        sql, slots, compiler, converters = compiled
         params = []
         for is_value, slot in slots:
             if not is_value:
@@ -84,7 +89,10 @@ class Prepared:
                 params.append(values[name] if index is None else values[name][index])
         with connections[self._using].cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        if converters:
+            return [tuple(row) for row in compiler.apply_converters(rows, converters)]
+        return rows
 
     def first(self, **values) -> tuple | None:
         rows = self.rows(**values)

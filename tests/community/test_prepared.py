@@ -10,8 +10,10 @@ from django.contrib.sessions.models import Session
 from django.http import HttpRequest
 from django.utils import timezone
 
+from book.models import Chapter
 from community.prepared import Prepared
 from community.sessions import SessionStore
+from members.backends import user_with_membership
 from stories.models import Status, Story
 from tests.factories import MembershipFactory, StoryFactory, UserFactory
 
@@ -105,3 +107,27 @@ def test_a_list_is_compiled_once_per_length(chapters):
     assert among.rows(member=stories[0].author_id, pks=pks[:1]) == []
     assert among.rows(member=0, pks=[]) == []
     assert calls == [2, 1]
+
+
+@pytest.mark.django_db
+def test_values_come_converted_as_the_orm_gives_them(chapters):
+    chapter = chapters[0]
+    fields = ("updated_at", "is_published", "sections", "access")
+    state = Prepared(lambda pk: Chapter.objects.filter(pk=pk).values_list(*fields))
+    assert state.first(pk=chapter.pk) == Chapter.objects.values_list(*fields).get(pk=chapter.pk)
+    updated_at, is_published, _sections, _access = state.first(pk=chapter.pk)
+    assert updated_at == chapter.updated_at and is_published is True
+
+
+@pytest.mark.django_db
+def test_user_with_membership_is_the_user_the_orm_loads():
+    membership = MembershipFactory()
+    for user in (membership.user, UserFactory(is_staff=True)):
+        loaded = user_with_membership(user.pk)
+        expected = type(user).objects.select_related("membership").get(pk=user.pk)
+        for field in type(user)._meta.concrete_fields:
+            assert getattr(loaded, field.attname) == getattr(expected, field.attname)
+        assert not loaded._state.adding and loaded._state.db == "default"
+        assert getattr(loaded, "membership", None) == getattr(expected, "membership", None)
+    assert user_with_membership(membership.user.pk).membership.number == membership.number
+    assert user_with_membership(10**9) is None
