@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.utils.html import escape, format_html, strip_tags
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from book.models import Access, Book, Chapter
@@ -47,6 +47,12 @@ HEADLINE_OPTIONS = (
     f'StartSel="{START}", StopSel="{STOP}", MaxWords=35, MinWords=15, ShortWord=2, '
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
+
+# A tag in the HTML that render_markdown makes: nh3 escapes every < and > in the text
+# and the attribute values, so a regular expression finds the tags exactly, twenty
+# times faster than an HTML parser. A < that starts no tag ("a < b" in a chapter's
+# summary) stays.
+TAG = re.compile(r"</?[A-Za-z][^>]*>")
 
 
 @dataclass
@@ -122,7 +128,7 @@ def terms_of(query: str) -> list[str]:
 
 
 def _plain(text: str) -> str:
-    plain = html.unescape(strip_tags(text)).replace(START, "").replace(STOP, "")
+    plain = html.unescape(TAG.sub("", text)).replace(START, "").replace(STOP, "")
     return " ".join(plain.split())
 
 

@@ -2,16 +2,21 @@
 database), the snippets (escaped, with the matches marked), and the two ways of
 matching: full-text search in Dutch on PostgreSQL, words in the text elsewhere."""
 
+import html
 import re
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import strip_tags
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from book.models import Access
+from community.markdown import render_markdown
 from stories.models import Status
-from stories.search import SEARCH_MAX_LENGTH, search, snippets_add, terms_of
+from stories.search import SEARCH_MAX_LENGTH, _plain, search, snippets_add, terms_of
 from tests.factories import ChapterFactory, MembershipFactory, StoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -208,6 +213,31 @@ def test_snippet_markers_in_the_text_are_ignored(open_chapter):
 
 def test_web_search_syntax_is_not_taken_as_words():
     assert terms_of('"samen maken" -subsidie or buurt') == ["samen", "maken", "subsidie", "buurt"]
+
+
+MARKDOWN_PIECES = [
+    "<",
+    ">",
+    '"',
+    "&",
+    "`",
+    "*",
+    "[a](b ",
+    ")",
+    "x",
+    " ",
+    "\n",
+    '[a](b "c>d")',
+    "![a>",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES)))
+def test_plain_text_is_what_an_html_parser_leaves(pieces):
+    # A chapter's summary (plain text) comes before its rendered body.
+    text = "Over a < b en c > d.\n\n" + render_markdown("".join(pieces)).html
+    assert _plain(text) == " ".join(html.unescape(strip_tags(text)).split())
 
 
 # ---- PostgreSQL: full-text search in Dutch -----------------------------------------
