@@ -66,6 +66,12 @@ class ChapterQuerySet(models.QuerySet):
         return self.order_by("number", "pk")
 
 
+def chapter_url(slug: str) -> str:
+    """A chapter's page, from its slug alone (search links chapters it has not loaded as
+    models)."""
+    return reverse("book:chapter", kwargs={"slug": slug})
+
+
 class Chapter(models.Model):
     book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="chapters")
     number = models.PositiveSmallIntegerField(_("volgorde"), default=1)
@@ -123,7 +129,7 @@ class Chapter(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("book:chapter", kwargs={"slug": self.slug})
+        return chapter_url(self.slug)
 
     @property
     def is_open(self) -> bool:

@@ -90,6 +90,16 @@ def author_name(membership: Membership | None) -> str:
     return membership_display_name(membership)
 
 
+def story_slug(title: str) -> str:
+    return slugify(title) or "verhaal"
+
+
+def story_url(pk: int, title: str) -> str:
+    """A story's page, from its id and title alone (search links stories it has not
+    loaded as models)."""
+    return reverse("stories:detail", kwargs={"pk": pk, "slug": story_slug(title)})
+
+
 class StoryQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status__in=PUBLIC_STATUSES)
@@ -248,11 +258,11 @@ class Story(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("stories:detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return story_url(self.pk, self.title)
 
     @property
     def slug(self) -> str:
-        return slugify(self.title) or "verhaal"
+        return story_slug(self.title)
 
     @property
     def anchor(self) -> str:

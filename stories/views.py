@@ -870,7 +870,7 @@ def search(request):
     if query:
         paginator = Paginator(search_module.search(query=query, user=request.user), SEARCH_PER_PAGE)
         page = paginator.get_page(request.GET.get(PAGE_PARAM))
-        search_module.snippets_add(query, page.object_list)
+        search_module.details_add(query, page.object_list)
         params = request.GET.copy()
         if page.has_previous():
             params[PAGE_PARAM] = page.previous_page_number()

@@ -1,17 +1,24 @@
 """Search over the chapters and the published stories: who finds what (on every
 database), the snippets (escaped, with the matches marked), and the two ways of
-matching: full-text search in Dutch on PostgreSQL, words in the text elsewhere."""
+matching: full-text search in Dutch on PostgreSQL, whole words in an FTS5 index on SQLite
+(test_search_sqlite.py has more of that)."""
 
+import html
 import re
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import strip_tags
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from book.models import Access
+from community.markdown import render_markdown
 from stories.models import Status
-from stories.search import SEARCH_MAX_LENGTH, search, snippets_add, terms_of
+from stories.search import SEARCH_MAX_LENGTH, _plain, details_add, search, terms_of
 from tests.factories import ChapterFactory, MembershipFactory, StoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +30,7 @@ on_postgresql = pytest.mark.skipif(
 )
 elsewhere = pytest.mark.skipif(
     connection.vendor == "postgresql",
-    reason="the word-matching fallback is what SQLite uses; PostgreSQL has full-text search",
+    reason="whole words in an FTS5 index is what SQLite uses; PostgreSQL has full-text search",
 )
 
 
@@ -169,6 +176,18 @@ def test_the_header_links_to_search_and_the_latest_stories(client, chapters):
     assert f'href="{reverse("stories:latest")}"' in html
 
 
+def test_each_result_says_what_it_is_in_the_reader_s_language(client, open_chapter):
+    StoryFactory(chapter=open_chapter, title="Verhaal over de participatieraad", body="x")
+    html = _find(client, "participatieraad")
+    assert f"Hoofdstuk {open_chapter.number}</p>" in html
+    assert f"Leerverhaal bij hoofdstuk {open_chapter.number}</p>" in html
+    with translation.override("en"):
+        url = reverse("stories:search")
+    html = client.get(url, {"q": "participatieraad"}).content.decode()
+    assert f"Chapter {open_chapter.number}</p>" in html
+    assert f"Learning story for chapter {open_chapter.number}</p>" in html
+
+
 # ---- Snippets ----------------------------------------------------------------------
 
 
@@ -200,7 +219,7 @@ def test_a_query_cannot_smuggle_markup_into_the_snippet(client, open_chapter):
 def test_snippet_markers_in_the_text_are_ignored(open_chapter):
     StoryFactory(chapter=open_chapter, body="Een \ue000vals\ue001 begin en een bankje.")
     results = search(query="bankje", user=UserFactory())
-    snippets_add("bankje", results)
+    details_add("bankje", results)
     (result,) = results
     assert "<mark>vals</mark>" not in result.snippet
     assert "<mark>bankje</mark>" in result.snippet
@@ -208,6 +227,31 @@ def test_snippet_markers_in_the_text_are_ignored(open_chapter):
 
 def test_web_search_syntax_is_not_taken_as_words():
     assert terms_of('"samen maken" -subsidie or buurt') == ["samen", "maken", "subsidie", "buurt"]
+
+
+MARKDOWN_PIECES = [
+    "<",
+    ">",
+    '"',
+    "&",
+    "`",
+    "*",
+    "[a](b ",
+    ")",
+    "x",
+    " ",
+    "\n",
+    '[a](b "c>d")',
+    "![a>",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES)))
+def test_plain_text_is_what_an_html_parser_leaves(pieces):
+    # A chapter's summary (plain text) comes before its rendered body.
+    text = "Over a < b en c > d.\n\n" + render_markdown("".join(pieces)).html
+    assert _plain(text) == " ".join(html.unescape(strip_tags(text)).split())
 
 
 # ---- PostgreSQL: full-text search in Dutch -----------------------------------------
@@ -243,7 +287,7 @@ def test_dutch_stop_words_alone_find_nothing(client, open_chapter):
     assert "Niets gevonden" in _find(client, "de het")
 
 
-# ---- Elsewhere: every word somewhere, title matches first --------------------------
+# ---- SQLite: every word somewhere, title matches first -----------------------------
 
 
 @elsewhere
@@ -269,6 +313,7 @@ def test_title_matches_first_then_newest(open_chapter):
         chapter=open_chapter, title="De moestuin", body="iets", published_at=now - timedelta(9)
     )
     results = search(query="Moestuin", user=UserFactory())
+    details_add("Moestuin", results)
     assert [r.title for r in results] == ["De moestuin", "Nieuw", "Oud"]
 
 
