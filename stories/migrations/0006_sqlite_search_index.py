@@ -44,7 +44,11 @@ def heading(row):
 def story_values(row):
     # Newest first in rowid order (the order FTS5 reads fastest): the seconds of
     # publication counted back from 2**32 - 1, then the id counted back from 2**31 - 1.
-    seconds = f"min(max(coalesce(unixepoch({row}.published_at), 0), 0), 4294967295)"
+    # strftime("%s") rather than unixepoch(): the same seconds, and SQLite before 3.38 has it.
+    seconds = (
+        f"min(max(coalesce(CAST(strftime('%s', {row}.published_at) AS INTEGER), 0), 0),"
+        " 4294967295)"
+    )
     key = f"(((4294967295 - {seconds}) << 31) | (2147483647 - {row}.id))"
     return (
         f"{key}, {row}.title, {row}.body, {row}.municipality, {heading(row)},"
