@@ -424,9 +424,9 @@ def _anonymous_latest_key(request, chapters: ChaptersState) -> str | None:
 
 
 def _latest_key_parts(request, chapters: ChaptersState, shared_by: str) -> tuple:
-    """What "Nieuwste verhalen" shows depends on: every chapter's stories and state, which
-    list (_latest_shared_by), the query string (filters, page; in the form and the
-    links) and the language."""
+    """What "Nieuwste verhalen" (and a search) shows depends on: every chapter's stories
+    and state, which list (_latest_shared_by), the query string (filters, page; in the
+    form and the links) and the language."""
     query = hashlib.sha1(request.META.get("QUERY_STRING", "").encode(), usedforsecurity=False)
     return (chapters.version, shared_by, query.hexdigest(), get_language() or "")
 
@@ -861,7 +861,17 @@ def chapter_follow(request, slug):
 
 @require_safe
 def search(request):
-    """Zoeken: one box over the chapters and the stories the visitor may read."""
+    """Zoeken: one box over the chapters and the stories the visitor may read. Anonymous
+    readers asking the same question share the page (community.page_cache), keyed as
+    "Nieuwste verhalen" is: every chapter's text and stories, and the query string."""
+    key = None
+    if sessionless_anonymous(request):
+        parts = _latest_key_parts(request, chapters_state(), "open")
+        key = ":".join(("stories:search-page", *parts))
+    return cached_page(request, key, lambda: _search(request), STORY_PAGE_SECONDS)
+
+
+def _search(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     # Shown again as it was searched for: cut off, with its spaces tidied.

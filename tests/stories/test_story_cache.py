@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from book.models import Access
+from book.services import chapter_stories_changed
 from members.models import Profile
 from members.services import profile_update
 from stories import services
@@ -458,3 +459,28 @@ def test_what_only_some_see_stays_with_them_on_latest(chapters, curator, story):
         assert hers.title in _page(_logged_in(hers.author.user), LATEST)
         assert hers.title not in _page(member, LATEST)
         assert hers.title not in _page(Client(), LATEST)
+
+
+# Zoeken: anonymous readers asking the same question share the page.
+
+
+def test_anonymous_search_comes_from_the_cache_and_shows_a_new_story_at_once(
+    client, story, django_assert_num_queries
+):
+    url = "/zoeken/?q=klaproos"
+    assert "Over de klaproos" not in client.get(url).content.decode()
+    with django_assert_num_queries(1):  # the chapters' versions
+        assert client.get(url).status_code == 200
+    StoryFactory(chapter=story.chapter, title="Over de klaproos")
+    chapter_stories_changed(chapters=[story.chapter_id])  # as the services do
+    assert "Over de klaproos" in client.get(url).content.decode()
+
+
+def test_members_search_their_own_page(client, story, chapters):
+    members_only = next(chapter for chapter in chapters if not chapter.is_open)
+    StoryFactory(chapter=members_only, title="Alleen voor leden: de klaproos")
+    chapter_stories_changed(chapters=[members_only.pk])
+    url = "/zoeken/?q=klaproos"
+    assert "Alleen voor leden" not in client.get(url).content.decode()
+    client.force_login(MembershipFactory().user)
+    assert "Alleen voor leden" in client.get(url).content.decode()
