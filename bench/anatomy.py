@@ -25,12 +25,12 @@ def main(pages: list[dict]) -> list[dict]:
         client = Client()
         if page.get("member"):
             client.force_login(get_user_model().objects.get(pk=page["member"]))
-        client.get(page["path"], HTTP_HOST="127.0.0.1")  # templates and caches warm
+        client.get(_path(page, REPEAT), HTTP_HOST="127.0.0.1")  # templates, caches warm
         totals, sql = [], []
-        for _n in range(REPEAT):
+        for n in range(REPEAT):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                response = client.get(page["path"], HTTP_HOST="127.0.0.1")
+                response = client.get(_path(page, n), HTTP_HOST="127.0.0.1")
                 totals.append(time.perf_counter() - started)
             sql.append(sum(float(query["time"]) for query in queries.captured_queries))
         results.append(
@@ -44,6 +44,12 @@ def main(pages: list[dict]) -> list[dict]:
             }
         )
     return results
+
+
+def _path(page: dict, n: int) -> str:
+    """The page's path; with words, a new question each time (as bench/report.lua asks)."""
+    words = page.get("words")
+    return f"{page['path']}{words[n % len(words)]}&n={n}" if words else page["path"]
 
 
 if __name__ == "__main__":

@@ -56,6 +56,16 @@ PHOTO_KB = 400
 HTML_GZIP_LEVEL = 6
 
 
+#: Words of seed_load's stories, common and rare, for the search with a new question each
+#: time.
+SEARCH_WORDS = [
+    "bankje", "vergunning", "buurtbudget", "plein", "moestuin", "keukentafelgesprek",
+    "klankbordgroep", "bibliotheek", "wijkplan", "zonnedak", "markt", "buurthuis",
+    "straatfeest", "fietsenstalling", "energiecoöperatie", "wethouder", "formulier",
+    "kinderen", "ondernemers", "budget", "gewoonte", "stoep", "zaterdagochtend",
+]  # fmt: skip
+
+
 class BenchError(Exception):
     pass
 
@@ -138,7 +148,7 @@ def rss_mb(pid: int) -> float:
     return int(match[1]) / 1024
 
 
-def wrk(url: str, *, seconds: int, cookie: str = "") -> dict:
+def wrk(url: str, *, seconds: int, cookie: str = "", words=()) -> dict:
     command = [
         "wrk",
         f"-t{THREADS}",
@@ -152,7 +162,9 @@ def wrk(url: str, *, seconds: int, cookie: str = "") -> dict:
     ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    result = subprocess.run([*command, url], capture_output=True, text=True)
+    # With words, report.lua asks for a different one (and a random number) each time.
+    extra = ["--", *words] if words else []
+    result = subprocess.run([*command, url, *extra], capture_output=True, text=True)
     line = next((x for x in result.stdout.splitlines() if x.startswith("WRK-JSON ")), None)
     if result.returncode != 0 or line is None:
         raise BenchError(f"wrk failed on {url}:\n{result.stdout}{result.stderr}")
@@ -355,6 +367,15 @@ def main() -> int:
         ]
         if targets["search"]:
             pages.append({"name": "search", "path": targets["search"]})
+            # Each request a new question: what a search costs when no reader asked it
+            # just before (the row above is mostly the page anonymous readers share).
+            pages.append(
+                {
+                    "name": "search, a new question each time",
+                    "path": targets["search"].partition("=")[0] + "=",
+                    "words": SEARCH_WORDS,
+                }
+            )
         else:
             log("search: not available (no /zoeken/)")
 
@@ -363,9 +384,12 @@ def main() -> int:
             "bench.anatomy",
             json.dumps(
                 [
-                    {"name": p["name"], "path": p["path"], "member": targets["member_user"]}
-                    if p.get("cookie")
-                    else {"name": p["name"], "path": p["path"]}
+                    {
+                        "name": p["name"],
+                        "path": p["path"],
+                        "words": p.get("words", []),
+                        **({"member": targets["member_user"]} if p.get("cookie") else {}),
+                    }
                     for p in pages
                 ]
             ),
@@ -375,7 +399,12 @@ def main() -> int:
         check_pages(base, pages)
         log(f"gunicorn: {WORKERS} workers on {base}; warming up {WARMUP} s per page")
         for page in pages:
-            wrk(base + page["path"], seconds=WARMUP, cookie=page.get("cookie", ""))
+            wrk(
+                base + page["path"],
+                seconds=WARMUP,
+                cookie=page.get("cookie", ""),
+                words=page.get("words", ()),
+            )
             settle(base)
         workers = worker_pids(server.pid)
         rss_before = {pid: rss_mb(pid) for pid in workers}
@@ -383,7 +412,12 @@ def main() -> int:
         log(f"wrk: {DURATION} s per page, {CONNECTIONS} connections, {THREADS} threads")
         results = []
         for page in pages:
-            result = wrk(base + page["path"], seconds=DURATION, cookie=page.get("cookie", ""))
+            result = wrk(
+                base + page["path"],
+                seconds=DURATION,
+                cookie=page.get("cookie", ""),
+                words=page.get("words", ()),
+            )
             results.append(result)
             drained = settle(base)
             log(
