@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
 from members.models import CodeBatch, How, Membership
-from stories.models import PUBLIC_STATUSES, Reaction, ReactionKind, Reply, Status, Story
+from stories.models import (
+    PUBLIC_STATUSES,
+    Reaction,
+    ReactionKind,
+    Reply,
+    Status,
+    published_story_counts,
+    published_story_municipalities,
+)
 
 PUBLIC_COUNTS_KEY = "community:public-counts"
 PUBLIC_COUNTS_SECONDS = 60
@@ -281,13 +289,10 @@ TABLES = {
 
 def municipality_count() -> int:
     """Distinct municipalities: from members' profiles when they have one, and from
-    the published stories (each names where it happened)."""
-    names = set(
-        Story.objects.published()
-        .exclude(municipality="")
-        .values_list("municipality", flat=True)
-        .distinct()
-    )
+    the published stories (each names where it happened; read per chapter and cached
+    under its stories_version, so only a chapter whose stories changed is read again)."""
+    chapters = Chapter.objects.only("pk", "stories_version")
+    names = set().union(*published_story_municipalities(chapters).values())
     path, _choices = profile_path("municipality")
     if path is not None:
         names |= set(
@@ -307,7 +312,13 @@ def public_counts() -> dict[str, int]:
         counts = {
             "members": Membership.objects.count(),
             "municipalities": municipality_count(),
-            "stories": Story.objects.published().filter(chapter__is_published=True).count(),
+            # Summed from the counts per chapter the table of contents shows (cached
+            # per chapter): a count over every story took a tenth of a second.
+            "stories": sum(
+                published_story_counts(
+                    Chapter.objects.published().only("pk", "stories_version")
+                ).values()
+            ),
         }
         cache.set(PUBLIC_COUNTS_KEY, counts, PUBLIC_COUNTS_SECONDS)
     return counts

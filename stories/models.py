@@ -566,8 +566,8 @@ class ChapterFollow(models.Model):
         return f"{self.membership} · {self.chapter}"
 
 
-#: How long a chapter's story count may stay cached; a change raises the chapter's
-#: stories_version and so takes a new key at once (see published_story_counts).
+#: How long a chapter's story count (or municipalities) may stay cached; a change raises
+#: the chapter's stories_version and so takes a new key at once (published_story_counts).
 STORY_COUNT_SECONDS = 600
 
 
@@ -575,25 +575,55 @@ def published_story_counts(chapters) -> dict[int, int]:
     """How many published stories each of `chapters` holds, by chapter pk. Cached per
     chapter under its `stories_version`, which every change to its stories raises (in
     the same transaction): only a chapter whose stories changed is counted again."""
-    keys = {
-        f"stories:published-count:{chapter.pk}:{chapter.stories_version}": chapter.pk
-        for chapter in chapters
-    }
-    found = cache.get_many(list(keys))
-    counts = {keys[key]: count for key, count in found.items()}
-    missing = [pk for key, pk in keys.items() if key not in found]
-    if missing:
-        fresh = dict(
-            Chapter.objects.filter(pk__in=missing)
+
+    def count(pks):
+        return dict(
+            Chapter.objects.filter(pk__in=pks)
             .annotate(n=published_story_count())
             .values_list("pk", "n")
         )
+
+    return _per_chapter(chapters, "published-count", count, default=0)
+
+
+def published_story_municipalities(chapters) -> dict[int, frozenset]:
+    """The municipalities the published stories of each of `chapters` name, by chapter
+    pk; cached per chapter as published_story_counts is."""
+
+    def read(pks):
+        found = {}
+        rows = (
+            Story.objects.published()
+            .filter(chapter__in=pks)
+            .exclude(municipality="")
+            .order_by()
+            .values_list("chapter", "municipality")
+            .distinct()
+        )
+        for chapter, name in rows:
+            found.setdefault(chapter, set()).add(name)
+        return {pk: frozenset(names) for pk, names in found.items()}
+
+    return _per_chapter(chapters, "municipalities", read, default=frozenset())
+
+
+def _per_chapter(chapters, name: str, compute, *, default) -> dict:
+    """A value per chapter, cached under the chapter's stories_version: `compute(pks)`
+    gives it for the chapters not in the cache (those it leaves out get `default`)."""
+    keys = {
+        f"stories:{name}:{chapter.pk}:{chapter.stories_version}": chapter.pk for chapter in chapters
+    }
+    found = cache.get_many(list(keys))
+    values = {keys[key]: value for key, value in found.items()}
+    missing = [pk for key, pk in keys.items() if key not in found]
+    if missing:
+        fresh = compute(missing)
         cache.set_many(
-            {key: fresh.get(pk, 0) for key, pk in keys.items() if key not in found},
+            {key: fresh.get(pk, default) for key, pk in keys.items() if key not in found},
             STORY_COUNT_SECONDS,
         )
-        counts |= {pk: fresh.get(pk, 0) for pk in missing}
-    return counts
+        values |= {pk: fresh.get(pk, default) for pk in missing}
+    return values
 
 
 def published_story_count():

@@ -4,10 +4,12 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from book.services import chapter_stories_changed
 from community import statistics
 from community.charts import bar_chart, line_chart
 from members.models import ClaimCode, CodeStatus, How
@@ -244,3 +246,24 @@ def test_the_public_counter_is_cached_for_a_minute(client, book):
         assert statistics.public_counts()["members"] == 1
     assert len(queries) == 0
     assert statistics.PUBLIC_COUNTS_SECONDS == 60
+
+
+@pytest.mark.django_db
+def test_the_counter_reads_again_only_the_chapters_whose_stories_changed(book):
+    first, second = ChapterFactory(book=book), ChapterFactory(book=book)
+    StoryFactory(chapter=first, municipality="Deventer")
+    StoryFactory(chapter=second, municipality="Kampen")
+    StoryFactory(chapter=ChapterFactory(book=book, is_published=False), municipality="Urk")
+    # Stories count under published chapters only; municipalities from every story.
+    assert statistics.public_counts() == {"members": 3, "municipalities": 3, "stories": 2}
+    StoryFactory(chapter=second, municipality="Zwolle")
+    chapter_stories_changed(chapters=[second.pk])  # as the services do
+    cache.delete(statistics.PUBLIC_COUNTS_KEY)  # a minute later
+    with CaptureQueriesContext(connection) as queries:
+        counts = statistics.public_counts()
+    assert counts == {"members": 4, "municipalities": 4, "stories": 3}
+    # Members; the chapters (twice: published ones, all); each kind read again for the
+    # changed chapter only; the profiles' municipalities.
+    changed = [q["sql"] for q in queries.captured_queries if f"IN ({second.pk})" in q["sql"]]
+    assert len(changed) == 2
+    assert not [q for q in queries.captured_queries if f"IN ({first.pk}" in q["sql"]]
