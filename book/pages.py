@@ -26,7 +26,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from community.page_cache import cached_page, sessionless_anonymous
+from community.page_cache import cached_page, digest, sessionless_anonymous
 from community.prepared import Prepared
 from community.statistics import PUBLIC_COUNTS_SECONDS
 from members.models import user_is_member
@@ -120,7 +120,7 @@ def home_page(request, render) -> HttpResponse:
     if not request.META.get("QUERY_STRING") and sessionless_anonymous(request):
         versions = _home_versions.first()
         if versions is not None:  # else no book or no published chapter yet: rendered
-            key = _key(["book:home:v1", *versions, _editions.rows(), get_language()])
+            key = _key(["book:home:v1", *versions, digest(_editions.rows()), get_language()])
     return cached_page(request, key, render, PUBLIC_COUNTS_SECONDS)
 
 

@@ -7,6 +7,8 @@ database on every request (one query compiled once, community.prepared): with th
 local-memory cache each worker process has a cache of its own, and a change made
 through one worker must show at once in the others."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
@@ -46,3 +48,9 @@ def cached_page(request, key: str | None, view, seconds: int) -> HttpResponse:
     if key is not None and shareable(request, response):
         cache.set(key, response.content, seconds)
     return response
+
+
+def digest(values) -> str:
+    """A short key part for `values` (a list of rows, timestamps with spaces in them):
+    cache keys stay short and hold no character a cache refuses."""
+    return hashlib.sha1(repr(values).encode(), usedforsecurity=False).hexdigest()

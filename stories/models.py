@@ -53,13 +53,14 @@ class Theme(models.Model):
 
 
 def _reaction_count(kind: str):
-    counts = (
-        Reaction.objects.filter(story=OuterRef("pk"), kind=kind)
-        .order_by()
-        .values("story")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    return count_subquery(Reaction.objects.filter(story=OuterRef("pk"), kind=kind), "story")
+
+
+def count_subquery(rows, by: str):
+    """An annotation: how many of `rows` (filtered on an OuterRef to the annotated row
+    through the field `by`) each row has, 0 for none. A subquery per row, counted on an
+    index; a join with COUNT(DISTINCT) reads every row and sorts them for the DISTINCT."""
+    counts = rows.order_by().values(by).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
@@ -627,14 +628,8 @@ def _per_chapter(chapters, name: str, compute, *, default) -> dict:
 
 
 def published_story_count():
-    """An annotation for chapters: how many published stories each holds. A subquery
-    per chapter, counted on the (chapter, status, published_at) index; a join with
-    COUNT(DISTINCT) read every story and sorted them for the DISTINCT."""
-    counts = (
-        Story.objects.filter(chapter=OuterRef("pk"), status__in=PUBLIC_STATUSES)
-        .order_by()
-        .values("chapter")
-        .annotate(n=Count("pk"))
-        .values("n")
+    """An annotation for chapters: how many published stories each holds, counted on
+    the (chapter, status, published_at) index (count_subquery)."""
+    return count_subquery(
+        Story.objects.filter(chapter=OuterRef("pk"), status__in=PUBLIC_STATUSES), "chapter"
     )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))

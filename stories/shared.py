@@ -7,10 +7,10 @@ Every service that changes what a story, its card or its page shows raises the
 chapter's `stories_version` in the same transaction (book.services.chapter_stories_changed);
 a chapter's own edits change its `updated_at`."""
 
-import hashlib
 from dataclasses import dataclass
 
 from book.models import Access, Chapter
+from community.page_cache import digest
 from community.prepared import Prepared
 
 from .models import PUBLIC_STATUSES, Reaction, Story
@@ -37,11 +37,9 @@ class StoryState:
     def version(self) -> str:
         """Changes whenever the page could: the story, its replies and reactions, its
         authors' names (the stories_version) and the chapter it is under."""
-        return _digest((self.updated_at, self.stories_version, self.chapter_updated_at))
+        return digest((self.updated_at, self.stories_version, self.chapter_updated_at))
 
 
-# Timestamps come as the database gives them (text on SQLite): they only need to change
-# when the row does.
 _story = Prepared(
     lambda pk: Story.objects.filter(pk=pk).values_list(
         "author_id",
@@ -93,7 +91,7 @@ def chapters_state() -> ChaptersState:
     """All chapters, in one query (a book has a handful)."""
     rows = _chapters.rows()
     return ChaptersState(
-        version=_digest(rows),
+        version=digest(rows),
         unpublished=tuple(row[0] for row in rows if not row[3]),
     )
 
@@ -130,8 +128,3 @@ def given_reactions(membership_pk: int, *, story_pks=None, chapter_pk=None) -> l
     if chapter_pk is not None:
         return _given_in_chapter.rows(member=membership_pk, chapter=chapter_pk)
     return _given.rows(member=membership_pk, stories=list(story_pks))
-
-
-def _digest(values) -> str:
-    """A short key part for `values` (timestamps hold spaces, which some caches refuse)."""
-    return hashlib.sha1(repr(values).encode(), usedforsecurity=False).hexdigest()

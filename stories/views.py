@@ -4,7 +4,6 @@ change it is decided in stories.services; these views parse, call and render.
 Refusals: a story or reply the visitor may not see is a 404; one they may see but is
 not theirs to change is a 403; a visitor who is not logged in goes to the login page."""
 
-import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -29,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from book.models import Access, Book, Chapter
 from community.markdown import render_markdown
-from community.page_cache import cached_page, sessionless_anonymous
+from community.page_cache import cached_page, digest, sessionless_anonymous
 from members.models import Membership, user_is_member
 
 from . import notifications, services
@@ -427,8 +426,8 @@ def _latest_key_parts(request, chapters: ChaptersState, shared_by: str) -> tuple
     """What "Nieuwste verhalen" (and a search) shows depends on: every chapter's stories
     and state, which list (_latest_shared_by), the query string (filters, page; in the
     form and the links) and the language."""
-    query = hashlib.sha1(request.META.get("QUERY_STRING", "").encode(), usedforsecurity=False)
-    return (chapters.version, shared_by, query.hexdigest(), get_language() or "")
+    query = digest(request.META.get("QUERY_STRING", ""))
+    return (chapters.version, shared_by, query, get_language() or "")
 
 
 @require_safe
