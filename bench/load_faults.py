@@ -164,18 +164,14 @@ def _django_seed(spec: dict) -> dict:
     timings["load_demo"] = time.monotonic() - started - timings["migrate"]
 
     from allauth.account.models import EmailAddress
-    from django.conf import settings
     from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
         get_user_model,
     )
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.cache import SessionStore
     from django.db.models import Max
 
     from book.models import Book, Chapter
+    from community.sessions import signed_in_session
     from members.management.commands.load_demo_members import CURATOR
     from members.models import Membership
     from members.services import code_batch_create, membership_claim_digital
@@ -212,12 +208,7 @@ def _django_seed(spec: dict) -> dict:
     for index, (user, kind) in enumerate(zip(users, kinds, strict=True)):
         session_key = None
         if not (kind == "member" and index < spec["login_by_form"]):
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.save()
-            session_key = session.session_key
+            session_key = signed_in_session(user)
         seeded.append({"email": user.email, "kind": kind, "session": session_key})
 
     batch = code_batch_create(

@@ -3,7 +3,6 @@ cookie for a member. Run by bench/run.py with the bench settings, after seed_loa
 
 import json
 import sys
-from importlib import import_module
 
 import django
 
@@ -11,12 +10,12 @@ import django
 def main() -> dict:
     django.setup()
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.db.models import Count, Q
     from django.urls import Resolver404, resolve, reverse
     from django.utils.crypto import get_random_string
 
     from book.models import Access, Chapter
+    from community.sessions import signed_in_session
     from members.models import Membership
     from stories.models import Reaction, Reply, Story, published_story_count
 
@@ -39,11 +38,7 @@ def main() -> dict:
         Membership.objects.current().select_related("user").filter(user__is_staff=False).last()
     )
     user = membership.user
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
+    session_key = signed_in_session(user)
 
     try:
         resolve("/zoeken/")
@@ -62,7 +57,7 @@ def main() -> dict:
         # As a member's browser sends them: the session, and the CSRF cookie it got
         # with the first page (without it every page would mint a new one).
         "cookie": (
-            f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+            f"{settings.SESSION_COOKIE_NAME}={session_key}; "
             f"{settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
         ),
         "member_number": membership.number,

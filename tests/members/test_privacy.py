@@ -11,6 +11,7 @@ from PIL import Image
 
 from book.models import ReadingPosition
 from community.images import process_photo
+from community.sessions import signed_in_session
 from members import services
 from members.models import (
     How,
@@ -351,16 +352,6 @@ def _logs_in(session_key: str) -> bool:
 
 
 def _second_session(user) -> str:
-    """A session of `user` in another browser."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    # The configured store: the database here, Redis in the PostgreSQL + Redis pass.
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
+    """A session of `user` in another browser, in the configured store (the database
+    here, Redis in the PostgreSQL + Redis pass)."""
+    return signed_in_session(user)

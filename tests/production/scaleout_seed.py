@@ -15,16 +15,12 @@ def main(spec: dict) -> dict:
     django.setup()
 
     from allauth.account.models import EmailAddress
-    from django.conf import settings
     from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
         get_user_model,
     )
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.cache import SessionStore
 
+    from community.sessions import signed_in_session
     from members.services import code_batch_create
 
     User = get_user_model()
@@ -41,12 +37,7 @@ def main(spec: dict) -> dict:
     for index, user in enumerate(users):
         session_key = None
         if index >= spec["login_by_form"]:
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.save()
-            session_key = session.session_key
+            session_key = signed_in_session(user)
         seeded.append({"email": user.email, "session": session_key})
     batch = code_batch_create(label="Schaaltest", size=1)
     return {"users": seeded, "code": batch.codes.get().display}
