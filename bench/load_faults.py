@@ -171,7 +171,7 @@ def _django_seed(spec: dict) -> dict:
     from django.db.models import Max
 
     from book.models import Book, Chapter
-    from community.sessions import signed_in_session
+    from core.sessions import signed_in_session
     from members.management.commands.load_demo_members import CURATOR
     from members.models import Membership
     from members.services import code_batch_create, membership_claim_digital
@@ -236,7 +236,7 @@ def _django_inspect(spec: dict) -> dict:
 
     from django.db.models import Count, Q
 
-    from community.markdown import render_markdown
+    from core.markdown import render_markdown
     from members.models import ClaimCode, Membership, MembershipCounter
     from stories.models import Reaction, Reply, Status, Story
 

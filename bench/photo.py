@@ -1,6 +1,6 @@
 """What a 20-megapixel camera photo costs on disk once uploaded: a 5472 x 3648 JPEG
 with grain (noise compresses badly, as real detail does) through the one photo pipeline,
-community.images.process_photo. Prints JSON; run by bench/run.py."""
+core.images.process_photo. Prints JSON; run by bench/run.py."""
 
 import io
 import json
@@ -45,7 +45,7 @@ def main() -> dict:
     django.setup()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from community.images import process_photo
+    from core.images import process_photo
 
     data = camera_jpeg()
     upload = SimpleUploadedFile("camera.jpg", data, content_type="image/jpeg")

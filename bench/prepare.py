@@ -15,7 +15,7 @@ def main() -> dict:
     from django.utils.crypto import get_random_string
 
     from book.models import Access, Chapter
-    from community.sessions import signed_in_session
+    from core.sessions import signed_in_session
     from members.models import Membership
     from stories.models import Reaction, Reply, Story, published_story_count
 

@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.markdown import reading_minutes, render_markdown
+from core.markdown import reading_minutes, render_markdown
 
 
 class BookQuerySet(models.QuerySet):
@@ -69,7 +68,7 @@ class ChapterQuerySet(models.QuerySet):
 def chapter_url(slug: str) -> str:
     """A chapter's page, from its slug alone (search links chapters it has not loaded as
     models)."""
-    return reverse("book:chapter", kwargs={"slug": slug})
+    return reverse("chapter", kwargs={"slug": slug})
 
 
 class Chapter(models.Model):
@@ -165,144 +164,3 @@ class ReadingPosition(models.Model):
     @property
     def section_title(self) -> str:
         return next((s["title"] for s in self.chapter.sections if s["id"] == self.section), "")
-
-
-class EditionQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
-    def current(self):
-        """The edition readers hold now: the latest published one, or None."""
-        return self.published().order_by("-date", "-published_at", "-pk").first()
-
-
-class Edition(models.Model):
-    """A fixed version of the book ("Tussenstand 2027"): while a draft, curators choose
-    the stories it will carry; publishing (book.services.edition_publish) copies the
-    book's published chapters and those stories into it, so later edits of the book or
-    the stories never change an edition that readers already have."""
-
-    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="editions")
-    label = models.CharField(
-        _("naam"), max_length=100, unique=True, help_text=_("Bijvoorbeeld: Tussenstand 2027")
-    )
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    date = models.DateField(_("datum"), default=timezone.localdate)
-    notes = models.TextField(_("notities van de redactie"), blank=True)
-    selected_stories = models.ManyToManyField(
-        "stories.Story",
-        blank=True,
-        related_name="+",
-        verbose_name=_("gekozen verhalen"),
-        help_text=_("Uitgelichte verhalen die bij het publiceren in de editie komen."),
-    )
-    is_published = models.BooleanField(_("gepubliceerd"), default=False, editable=False)
-    published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("gepubliceerd door"),
-    )
-    # Copies of the book's front and back matter, taken when the edition is published.
-    title = models.CharField(_("titel"), max_length=200, blank=True, editable=False)
-    subtitle = models.CharField(_("ondertitel"), max_length=300, blank=True, editable=False)
-    introduction_html = models.TextField(blank=True, editable=False)
-    colophon_html = models.TextField(blank=True, editable=False)
-    cover = models.ImageField(upload_to="editions/", blank=True, editable=False)
-    cover_alt = models.CharField(max_length=300, blank=True, editable=False)
-    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
-
-    objects = EditionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("editie")
-        verbose_name_plural = _("edities")
-        ordering = ["-date", "-pk"]
-
-    def __str__(self):
-        return self.label
-
-    def get_absolute_url(self):
-        return reverse("book:edition", kwargs={"slug": self.slug})
-
-
-class EditionChapter(models.Model):
-    """A chapter as it stood when its edition was published."""
-
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="chapters")
-    number = models.PositiveSmallIntegerField(_("volgorde"))
-    title = models.CharField(_("titel"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200)
-    summary = models.TextField(_("samenvatting"), blank=True)
-    body_html = models.TextField(blank=True)
-    sections = models.JSONField(default=list, blank=True)
-    word_count = models.PositiveIntegerField(default=0)
-    # A copy of the file, not the chapter's own: replacing the illustration later must
-    # not change the picture in an edition.
-    illustration = models.ImageField(upload_to="editions/", blank=True)
-    illustration_alt = models.CharField(max_length=300, blank=True)
-    access = models.CharField(_("toegang"), max_length=10, choices=Access.choices)
-    chapter = models.ForeignKey(
-        Chapter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("hoofdstuk van een editie")
-        verbose_name_plural = _("hoofdstukken van een editie")
-        ordering = ["number", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["edition", "slug"], name="edition_chapter_slug")
-        ]
-
-    def __str__(self):
-        return f"{self.number}. {self.title}"
-
-    def get_absolute_url(self):
-        return reverse(
-            "book:edition_chapter", kwargs={"slug": self.edition.slug, "chapter": self.slug}
-        )
-
-    @property
-    def is_open(self) -> bool:
-        return self.access == Access.OPEN
-
-    @property
-    def reading_minutes(self) -> int:
-        return reading_minutes(self.word_count)
-
-
-class EditionStory(models.Model):
-    """A learning story as it stood when its edition was published, with its author's
-    credit (name and member number) copied too."""
-
-    chapter = models.ForeignKey(EditionChapter, on_delete=models.CASCADE, related_name="stories")
-    position = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(_("titel"), max_length=200)
-    body_html = models.TextField(blank=True)
-    author_name = models.CharField(_("auteur"), max_length=200, blank=True)
-    member_number = models.PositiveIntegerField(_("lidnummer"), null=True, blank=True)
-    municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
-    story = models.ForeignKey(
-        "stories.Story",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("oorspronkelijk verhaal"),
-    )
-
-    class Meta:
-        verbose_name = _("verhaal in een editie")
-        verbose_name_plural = _("verhalen in een editie")
-        ordering = ["position", "pk"]
-
-    def __str__(self):
-        return self.title
-
-    @property
-    def anchor(self) -> str:
-        return f"verhaal-{self.pk}"

@@ -20,21 +20,15 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from community.prepared import Prepared
-from stories.models import Status
+from core.prepared import Prepared
 
 from .models import (
     Access,
     Book,
     Chapter,
-    Edition,
-    EditionChapter,
-    EditionStory,
     ReadingPosition,
 )
 
@@ -415,168 +409,3 @@ def chapter_stories_changed(*, chapters=None) -> None:
             return
         queryset = queryset.filter(pk__in=pks)
     queryset.update(stories_version=F("stories_version") + 1)
-
-
-# Editions -------------------------------------------------------------------------------
-#
-# An edition is made in two steps. While it is a draft, curators choose which featured
-# stories it will carry (`edition_story_select` / `edition_story_deselect`). Publishing
-# (`edition_publish`) copies the book's front matter, its published chapters (text,
-# sections, illustration files) and the chosen stories with their authors' credits into
-# the edition's own rows and files. From then on the edition is read-only: nothing
-# reads the live book or stories to show it.
-
-
-class EditionError(Exception):
-    """A refused change to an edition; `message` is for the curator."""
-
-    def __init__(self, message):
-        self.message = message
-        super().__init__(message)
-
-
-def credit_name(membership) -> str:
-    """How an author is credited in an edition: the name on their member profile when
-    there is one (the profile may live on the membership or the user, or not exist),
-    else their member number."""
-    if membership is None:
-        return _("Een oud-lid")
-    for owner in (membership, membership.user):
-        profile = getattr(owner, "profile", None) if owner is not None else None
-        for name in ("display_name", "public_name", "name"):
-            value = getattr(profile, name, "") if profile is not None else ""
-            if value:
-                return str(value)
-    return _("Lid nr. %(number)s") % {"number": membership.number}
-
-
-def _edition_slug(label: str) -> str:
-    return slugify(label)[:100]
-
-
-def edition_create(*, label: str, curator, notes: str = "", date=None, slug: str = "") -> Edition:
-    """A draft edition of the current book."""
-    label = label.strip()
-    slug = slug or _edition_slug(label)
-    with transaction.atomic():
-        book = Book.objects.current()
-        if book is None:
-            raise EditionError(_("Er is nog geen boek om een editie van te maken."))
-        if not label or not slug:
-            raise EditionError(_("Geef de editie een naam."))
-        if Edition.objects.filter(label__iexact=label).exists():
-            raise EditionError(_("Er is al een editie met deze naam."))
-        if Edition.objects.filter(slug=slug).exists():
-            raise EditionError(_("Er is al een editie met dit webadres."))
-        return Edition.objects.create(
-            book=book,
-            label=label,
-            slug=slug,
-            notes=notes,
-            date=date or timezone.localdate(),
-        )
-
-
-def _draft_for_update(edition: Edition) -> Edition:
-    edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    if edition.is_published:
-        raise EditionError(_("Deze editie is gepubliceerd en verandert niet meer."))
-    return edition
-
-
-def edition_stories_choose(*, edition: Edition, stories, curator) -> None:
-    """Set the stories a draft edition will carry: featured stories under the book's
-    published chapters, chosen per chapter on the curators' page."""
-    with transaction.atomic():
-        edition = _draft_for_update(edition)
-        stories = list(stories)
-        for story in stories:
-            if story.status != Status.FEATURED:
-                raise EditionError(
-                    _("Alleen uitgelichte verhalen komen in een editie: %(title)s")
-                    % {"title": story.title}
-                )
-            if not story.chapter.is_published or story.chapter.book_id != edition.book_id:
-                raise EditionError(
-                    _("%(title)s hoort niet bij een gepubliceerd hoofdstuk.")
-                    % {"title": story.title}
-                )
-        edition.selected_stories.set(stories)
-
-
-def _copy_file(field_file, target, name: str) -> None:
-    """Copy the file behind `field_file` into the ImageField file `target` (unsaved),
-    under `name`. A missing file is left out rather than failing the publication."""
-    if not field_file:
-        return
-    try:
-        with field_file.open("rb") as source:
-            data = source.read()
-    except OSError:
-        return
-    target.save(f"{name}/{Path(field_file.name).name}", ContentFile(data), save=False)
-
-
-def edition_publish(*, edition: Edition, curator) -> Edition:
-    """Publish a draft edition: copy the book's published chapters and the chosen
-    stories (still featured, under those chapters) into it. Refused for an edition
-    that is already published: an edition never changes once readers have it."""
-    with transaction.atomic():
-        edition = _draft_for_update(edition)
-        book = edition.book
-        chapters = list(Chapter.objects.published().filter(book=book).in_order())
-        if not chapters:
-            raise EditionError(_("Het boek heeft nog geen gepubliceerde hoofdstukken."))
-        stories = (
-            edition.selected_stories.filter(status=Status.FEATURED, chapter__in=chapters)
-            .select_related("author", "author__user")
-            .order_by("published_at", "pk")
-        )
-        by_chapter: dict[int, list] = {}
-        for story in stories:
-            by_chapter.setdefault(story.chapter_id, []).append(story)
-
-        folder = f"{edition.slug}"
-        edition.title, edition.subtitle = book.title, book.subtitle
-        edition.introduction_html, edition.colophon_html = (
-            book.introduction_html,
-            book.colophon_html,
-        )
-        edition.cover_alt = book.cover_alt
-        _copy_file(book.cover, edition.cover, folder)
-        copies = []
-        for chapter in chapters:
-            copy = EditionChapter(
-                edition=edition,
-                chapter=chapter,
-                number=chapter.number,
-                title=chapter.title,
-                slug=chapter.slug,
-                summary=chapter.summary,
-                body_html=chapter.body_html,
-                sections=chapter.sections,
-                word_count=chapter.word_count,
-                illustration_alt=chapter.illustration_alt,
-                access=chapter.access,
-            )
-            _copy_file(chapter.illustration, copy.illustration, folder)
-            copy.save()
-            for position, story in enumerate(by_chapter.get(chapter.pk, []), start=1):
-                copies.append(
-                    EditionStory(
-                        chapter=copy,
-                        position=position,
-                        story=story,
-                        title=story.title,
-                        body_html=story.body_html,
-                        author_name=credit_name(story.author),
-                        member_number=story.author.number if story.author else None,
-                        municipality=story.municipality,
-                    )
-                )
-        EditionStory.objects.bulk_create(copies)
-        edition.is_published = True
-        edition.published_at = timezone.now()
-        edition.published_by = curator
-        edition.save()
-    return edition

@@ -5,19 +5,20 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-from book import views as book_views
-from community import curation_views
-from community import views as community_views
+from community import curation_views, views
+from core import health
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("healthz", community_views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", book_views.home, name="home"),
+    path("", views.home, name="home"),
+    path(_("hoofdstuk/<slug:slug>/"), views.chapter_detail, name="chapter"),
     path("", include("book.urls")),
+    path("", include("editions.urls")),
     path("", include("members.urls")),
     path("", include("stories.urls")),
     path("accounts/", include("allauth.urls")),

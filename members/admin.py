@@ -12,8 +12,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from book.services import chapter_stories_changed
-from community.admin import ReadOnlyAdminMixin
-from community.exports import csv_response
+from core.admin import ReadOnlyAdminMixin
+from core.exports import csv_response
 
 from . import services
 from .codes import MalformedCode, normalise_code

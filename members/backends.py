@@ -3,7 +3,7 @@
 Nearly every page asks whether the reader holds a copy (members.models.user_is_member,
 the site header): with the membership joined to the one query that loads the user on
 each request, that costs no second query. The query is compiled once
-(community.prepared): built through the ORM on every request, it cost more Python than
+(core.prepared): built through the ORM on every request, it cost more Python than
 the rest of a page served from the cache."""
 
 import functools
@@ -12,7 +12,7 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthBacken
 from django.contrib.auth import backends, get_user_model
 from django.db import DEFAULT_DB_ALIAS
 
-from community.prepared import Prepared
+from core.prepared import Prepared
 
 
 @functools.cache

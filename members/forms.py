@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from community.images import PhotoField
+from core.images import PhotoField
 
 from .models import BIO_MAX_LENGTH, How, Profile, Role
 from .services import MAX_BATCH_SIZE, STORIES_DELETE, STORIES_KEEP
@@ -58,7 +58,7 @@ class CodeBatchCreateForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    """The member's profile. The photo goes through community.images (PhotoField):
+    """The member's profile. The photo goes through core.images (PhotoField):
     its cleaned value is a ProcessedPhoto, which the view hands to the service; the
     model's photo fields are not in Meta.fields, so the form never writes them."""
 

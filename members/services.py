@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from book.services import chapter_stories_changed
-from community.exports import iso_or_none
-from community.images import ProcessedPhoto, files_delete_on_commit
+from core.exports import iso_or_none
+from core.images import ProcessedPhoto, files_delete_on_commit
 
 from .codes import MalformedCode, generate_code, normalise_code
 from .models import (
@@ -284,7 +284,7 @@ def profile_update(
     remove_photo: bool = False,
 ) -> Profile:
     """Save what the member tells about themselves. `photo` has been through
-    community.images (re-encoded, metadata stripped); it replaces the old photo, whose
+    core.images (re-encoded, metadata stripped); it replaces the old photo, whose
     files are deleted. `remove_photo` removes the photo without a new one."""
     with transaction.atomic():
         profile, _created = Profile.objects.select_for_update().get_or_create(membership=membership)

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from book.services import chapter_stories_changed
-from community.admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from . import services
 from .models import ModerationAction, Reply, Report, Story, Theme

@@ -53,7 +53,7 @@ class StoryFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        # Already sanitised by community.markdown; the feed writer escapes it as text.
+        # Already sanitised by core.markdown; the feed writer escapes it as text.
         return item.body_html
 
     def item_pubdate(self, item):

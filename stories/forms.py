@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from book.models import Chapter
-from community.images import PhotoField
+from core.images import PhotoField
 
 from .models import NotificationSettings, Theme
 from .search import SEARCH_MAX_LENGTH

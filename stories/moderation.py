@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from community.curation_views import curator_required
+from core.roles import curator_required
 
 from . import services
 from .models import (

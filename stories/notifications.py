@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from community.tasks import send_email
+from core.tasks import send_email
 from members.models import Membership
 
 from .models import NotificationKind, NotificationSettings

@@ -35,9 +35,9 @@ from django.utils.translation import ngettext_lazy
 
 from book.models import Chapter
 from book.services import chapter_stories_changed
-from community.exports import iso_or_none
-from community.images import ProcessedPhoto, files_delete_on_commit
-from community.markdown import render_markdown
+from core.exports import iso_or_none
+from core.images import ProcessedPhoto, files_delete_on_commit
+from core.markdown import render_markdown
 from members.models import Membership
 
 from . import notifications

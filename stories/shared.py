@@ -1,5 +1,5 @@
 """The queries the shared (cached) story pages make on every request, compiled once
-(community.prepared): what their cache keys are made of, read from the database because
+(core.prepared): what their cache keys are made of, read from the database because
 a change made through one worker process must show at once in the others, whose caches
 are their own; and which reactions a member gave, filled into the shared HTML.
 
@@ -10,8 +10,8 @@ a chapter's own edits change its `updated_at`."""
 from dataclasses import dataclass
 
 from book.models import Access, Chapter
-from community.page_cache import digest
-from community.prepared import Prepared
+from core.page_cache import digest
+from core.prepared import Prepared
 
 from .models import PUBLIC_STATUSES, Reaction, Story
 

@@ -27,8 +27,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from book.models import Access, Book, Chapter
-from community.markdown import render_markdown
-from community.page_cache import cached_page, digest, sessionless_anonymous
+from core.markdown import render_markdown
+from core.page_cache import cached_page, digest, sessionless_anonymous
 from members.models import Membership, user_is_member
 
 from . import notifications, services
@@ -344,7 +344,7 @@ def _shared_story(pk, state: StoryState, *, forms: bool) -> _SharedStory:
 
 def _anonymous_story_page_key(request, state: StoryState | None) -> str | None:
     """The cache key of this story page as every anonymous reader sees it (whole), or
-    None when the request may not share one (community.page_cache) or the story is not
+    None when the request may not share one (core.page_cache) or the story is not
     open to everyone. A query string goes to the view."""
     if request.META.get("QUERY_STRING") or not sessionless_anonymous(request):
         return None
@@ -861,7 +861,7 @@ def chapter_follow(request, slug):
 @require_safe
 def search(request):
     """Zoeken: one box over the chapters and the stories the visitor may read. Anonymous
-    readers asking the same question share the page (community.page_cache), keyed as
+    readers asking the same question share the page (core.page_cache), keyed as
     "Nieuwste verhalen" is: every chapter's text and stories, and the query string."""
     key = None
     if sessionless_anonymous(request):

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from book.models import Access
-from community.services import curators_group_sync
+from core.roles import curators_group_sync
 
 from .factories import BookFactory, ChapterFactory, MembershipFactory, UserFactory
 

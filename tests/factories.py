@@ -4,8 +4,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from book.models import Access, Book, Chapter, Edition
-from community.markdown import render_markdown
+from book.models import Access, Book, Chapter
+from core.markdown import render_markdown
+from editions.models import Edition
 from members.codes import generate_code
 from members.models import ClaimCode, CodeBatch, Invitation, Membership, Profile
 from stories.models import Reply, Status, Story, Theme

@@ -4,7 +4,7 @@ escaped text such as `&lt;script&gt;` is harmless and may stay."""
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from community.markdown import ALLOWED_TAGS
+from core.markdown import ALLOWED_TAGS
 
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 

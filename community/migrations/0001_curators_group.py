@@ -1,4 +1,4 @@
-"""The Curators group with exactly the permissions of community.services.
+"""The Curators group with exactly the permissions of core.roles.
 CURATOR_PERMISSIONS. A later app whose models curators need adds them there and
 ships a data migration like this one (depending on its own models' migration)."""
 
@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def sync(apps, schema_editor):
-    from community.services import curators_group_sync
+    from core.roles import curators_group_sync
 
     curators_group_sync(apps=apps, using=schema_editor.connection.alias)
 

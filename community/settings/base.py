@@ -86,14 +86,16 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_tasks_db",
+    "core",
     "community",
     "book",
     "members",
     "stories",
+    "editions",
 ]
 
 MIDDLEWARE = [
-    "community.logging.RequestIdMiddleware",
+    "core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "community.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -182,7 +184,7 @@ else:
     }
     # In the database: each worker process has its own local-memory cache, so sessions
     # kept there would outlive a logout made through another worker.
-    SESSION_ENGINE = "community.sessions"
+    SESSION_ENGINE = "core.sessions"
 
 AUTHENTICATION_BACKENDS = [
     "members.backends.ModelBackend",
@@ -211,8 +213,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # login in that session), so a leaked link does not open the account elsewhere.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Renders allauth's mails in the request and sends them through the `send_email` task.
-ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
-ACCOUNT_USER_DISPLAY = "community.adapters.user_display"
+ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "members.adapters.user_display"
 # Behind nginx every request comes from the proxy's address: with the number of proxies
 # we run, allauth (and the code-attempt limit in members/ratelimit.py) take the client's
 # address from X-Forwarded-For instead. 0 ignores the header, which anyone can forge.
@@ -267,10 +269,10 @@ SESSION_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "community.logging.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
-        "json": {"()": "community.logging.JsonFormatter"},
+        "json": {"()": "core.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {

@@ -1,12 +1,12 @@
 """Curators read the moderation log (view permission only: nobody changes it). The
-permission is declared in community.services.CURATOR_PERMISSIONS; this runs the
+permission is declared in core.roles.CURATOR_PERMISSIONS; this runs the
 group sync again now that the model's permissions can exist."""
 
 from django.db import migrations
 
 
 def sync(apps, schema_editor):
-    from community.services import curators_group_sync
+    from core.roles import curators_group_sync
 
     curators_group_sync(apps=apps, using=schema_editor.connection.alias)
 

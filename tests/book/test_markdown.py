@@ -1,6 +1,6 @@
 import pytest
 
-from community.markdown import reading_minutes, render_markdown
+from core.markdown import reading_minutes, render_markdown
 from tests.inert import assert_inert as _assert_inert
 
 XSS_PAYLOADS = [

@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, translate_url
 
 from book.models import ReadingPosition
-from book.services import chapter_stories_changed, edition_publish
+from book.services import chapter_stories_changed
+from editions.services import edition_publish
 from stories.models import ChapterFollow, Reaction, ReactionKind
 from stories.views import CSRF_STAND_IN
 from tests.factories import EditionFactory, MembershipFactory, StoryFactory

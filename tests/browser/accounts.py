@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.db.models import Max
 from playwright.sync_api import expect
 
-from community.services import curators_group_sync
+from core.roles import curators_group_sync
 from members.models import Membership
 from tests.factories import MembershipFactory, UserFactory
 

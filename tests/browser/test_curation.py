@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from book.models import Edition
-from book.services import edition_create, edition_publish
+from editions.models import Edition
+from editions.services import edition_create, edition_publish
 from stories.models import Status
 from tests.browser.accounts import log_in, next_number, verified_account
 from tests.factories import MembershipFactory, StoryFactory

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from book.models import Access
-from book.services import edition_create, edition_publish, edition_stories_choose
-from community.services import curators_group_sync
+from core.roles import curators_group_sync
+from editions.services import edition_create, edition_publish, edition_stories_choose
 from members.models import ClaimCode, Membership
 from stories.models import Status, Story
 from tests.factories import MembershipFactory, ProfileFactory, StoryFactory, UserFactory
@@ -102,7 +102,7 @@ def _pages(site):
         reverse("stories:latest"),
         story.get_absolute_url(),
         reverse("stories:search") + "?q=bankje",
-        reverse("book:edition_index"),
+        reverse("editions:edition_index"),
         edition.get_absolute_url(),
         edition.chapters.get(slug=open_chapter.slug).get_absolute_url(),
     ]
@@ -125,7 +125,7 @@ def _pages(site):
         reverse("stories:moderation_queue"),
         reverse("stories:moderation_log"),
         reverse("statistics"),
-        reverse("book:edition_list"),
+        reverse("editions:edition_list"),
     ]
     return [(None, visitor), (site["member"], member), (site["curator"], curator)]
 

@@ -10,7 +10,7 @@ from django.tasks import default_task_backend
 from django.tasks.signals import task_enqueued
 from django.urls import reverse
 
-from community.tasks import send_email
+from core.tasks import send_email
 
 from .conftest import PASSWORD, link_in
 
@@ -36,7 +36,7 @@ def test_signup_mail_goes_through_the_task_and_arrives_at_once(client, enqueued)
     client.post(reverse("account_signup"), SIGNUP)
 
     (result,) = enqueued
-    assert result.task.module_path == "community.tasks.send_email"
+    assert result.task.module_path == "core.tasks.send_email"
     assert result.status == "SUCCESSFUL"
     assert result.kwargs["to"] == ["nieuw@example.org"]
     (message,) = mail.outbox

@@ -4,7 +4,7 @@ import logging
 import pytest
 from django.test import override_settings
 
-from community.logging import JsonFormatter, RequestIdFilter, request_id_var
+from core.logging import JsonFormatter, RequestIdFilter, request_id_var
 
 
 @pytest.mark.django_db

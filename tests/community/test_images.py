@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from community.images import MAX_SIDE, THUMBNAIL_SIDE, PhotoError, process_photo
+from core.images import MAX_SIDE, THUMBNAIL_SIDE, PhotoError, process_photo
 
 
 def _upload(image: Image.Image, fmt="JPEG", name="foto.jpg", **save):

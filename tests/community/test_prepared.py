@@ -1,4 +1,4 @@
-"""community.prepared: an ORM query compiled once, run with new values; and the stores
+"""core.prepared: an ORM query compiled once, run with new values; and the stores
 built on it (sessions, the authentication backends' user with membership)."""
 
 from datetime import timedelta
@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from book.models import Chapter
-from community.prepared import Prepared
-from community.sessions import SessionStore
+from core.prepared import Prepared
+from core.sessions import SessionStore
 from members.backends import user_with_membership
 from stories.models import Status, Story
 from tests.factories import MembershipFactory, StoryFactory, UserFactory

@@ -2,15 +2,15 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from book.services import edition_create
-from community.services import CURATORS_GROUP, curators_group_sync
+from core.roles import CURATORS_GROUP, curators_group_sync
+from editions.services import edition_create
 
 EXPECTED = {
     "book.view_chapter",
     "book.add_chapter",
     "book.change_chapter",
     *(
-        f"book.{action}_{model}"
+        f"editions.{action}_{model}"
         for model in ("edition", "editionchapter", "editionstory")
         for action in ("view", "add", "change", "delete")
     ),
@@ -34,7 +34,7 @@ ADMIN_PAGES = [
     "admin:index",
     "admin:book_chapter_changelist",
     "admin:book_chapter_add",
-    "admin:book_edition_changelist",
+    "admin:editions_edition_changelist",
     "admin:stories_story_changelist",
     "admin:stories_reply_changelist",
     "admin:stories_report_changelist",
@@ -64,8 +64,8 @@ def curation_urls(draft):
         reverse("curation"),
         reverse("statistics"),
         reverse("statistics_csv", args=["leden-per-maand"]),
-        reverse("book:edition_list"),
-        reverse("book:edition_curate", args=[draft.slug]),
+        reverse("editions:edition_list"),
+        reverse("editions:edition_curate", args=[draft.slug]),
     ]
 
 
@@ -144,7 +144,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, draft):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(login), url
-    assert client.post(reverse("book:edition_publish", args=[draft.slug])).status_code == 302
+    assert client.post(reverse("editions:edition_publish", args=[draft.slug])).status_code == 302
     draft.refresh_from_db()
     assert not draft.is_published
 

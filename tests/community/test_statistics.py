@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from book.services import chapter_stories_changed
 from community import statistics
-from community.charts import bar_chart, line_chart
+from core.charts import bar_chart, line_chart
 from members.models import ClaimCode, CodeStatus, How
 from stories.models import ReactionKind, Status
 from tests.factories import (

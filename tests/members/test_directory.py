@@ -116,7 +116,7 @@ def test_thumbnails_show_for_full_profiles_only(client, member):
 
 
 def services_photo():
-    from community.images import process_photo
+    from core.images import process_photo
 
     return process_photo(photo_upload())
 

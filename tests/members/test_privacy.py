@@ -10,8 +10,8 @@ from django.utils import translation
 from PIL import Image
 
 from book.models import ReadingPosition
-from community.images import process_photo
-from community.sessions import signed_in_session
+from core.images import process_photo
+from core.sessions import signed_in_session
 from members import services
 from members.models import (
     How,

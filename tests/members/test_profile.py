@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from community.adapters import user_display
-from community.images import MAX_SIDE, THUMBNAIL_SIDE
+from core.images import MAX_SIDE, THUMBNAIL_SIDE
 from members import services
+from members.adapters import user_display
 from members.models import Profile, Role, Visibility, membership_display_name
 from tests.factories import MembershipFactory, ProfileFactory
 

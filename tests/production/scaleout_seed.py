@@ -20,7 +20,7 @@ def main(spec: dict) -> dict:
     )
     from django.contrib.auth.hashers import make_password
 
-    from community.sessions import signed_in_session
+    from core.sessions import signed_in_session
     from members.services import code_batch_create
 
     User = get_user_model()

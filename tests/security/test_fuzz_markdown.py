@@ -3,7 +3,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from community.markdown import render_markdown
+from core.markdown import render_markdown
 from tests.inert import assert_inert
 
 # Pieces that attacks are made of, mixed with plain text and Markdown syntax.

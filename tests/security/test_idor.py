@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from book.models import Access
-from book.services import edition_create, edition_publish, edition_stories_choose
+from editions.services import edition_create, edition_publish, edition_stories_choose
 from members import services as member_services
 from members.models import ClaimCode, Invitation, Membership
 from stories import notifications
@@ -423,15 +423,15 @@ def test_statistics_csv_is_for_curators(cast, table, owned):
 def test_edition_drafts_are_for_curators(cast, book, chapters):
     edition = EditionFactory(book=book, label="Geheime Conceptuitgave", notes="Interne notitie")
     draft_urls = [
-        reverse("book:edition_list"),
-        reverse("book:edition_curate", args=[edition.slug]),
+        reverse("editions:edition_list"),
+        reverse("editions:edition_curate", args=[edition.slug]),
     ]
     public_urls = [
         edition.get_absolute_url(),
-        reverse("book:edition_chapter", args=[edition.slug, chapters[0].slug]),
-        reverse("book:edition_print", args=[edition.slug]),
-        reverse("book:edition_print_css", args=[edition.slug]),
-        reverse("book:edition_epub", args=[edition.slug]),
+        reverse("editions:edition_chapter", args=[edition.slug, chapters[0].slug]),
+        reverse("editions:edition_print", args=[edition.slug]),
+        reverse("editions:edition_print_css", args=[edition.slug]),
+        reverse("editions:edition_epub", args=[edition.slug]),
     ]
     for who in ("anonymous", "author", "outsider"):
         client = getattr(cast, who)
@@ -439,9 +439,9 @@ def test_edition_drafts_are_for_curators(cast, book, chapters):
             response = client.get(url)
             assert _refused(response, 403), (who, url, response.status_code)
             _no_secrets(response, "Interne notitie", "Geheime Conceptuitgave")
-        response = client.post(reverse("book:edition_publish", args=[edition.slug]))
+        response = client.post(reverse("editions:edition_publish", args=[edition.slug]))
         assert _refused(response, 403)
-        response = client.post(reverse("book:edition_list"), {"label": "Door een lid"})
+        response = client.post(reverse("editions:edition_list"), {"label": "Door een lid"})
         assert _refused(response, 403)
     # Even a curator gets no public page of a draft: it does not exist until published.
     for who in ("anonymous", "author", "curator"):
@@ -472,7 +472,7 @@ def test_epub_for_visitors_leaves_out_members_only_chapters_and_their_stories(ca
     edition = edition_publish(edition=edition, curator=cast.curator_user)
 
     def text_of(client) -> str:
-        response = client.get(reverse("book:edition_epub", args=[edition.slug]))
+        response = client.get(reverse("editions:edition_epub", args=[edition.slug]))
         assert response.status_code == 200
         with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
             return "".join(
@@ -488,8 +488,8 @@ def test_epub_for_visitors_leaves_out_members_only_chapters_and_their_stories(ca
     text = text_of(cast.author)
     assert "het geheime recept" in text and "ledenverhaal" in text
     # The same holds for the chapter page and the print page of the edition.
-    chapter_url = reverse("book:edition_chapter", args=[edition.slug, members_chapter.slug])
-    for url in (chapter_url, reverse("book:edition_print", args=[edition.slug])):
+    chapter_url = reverse("editions:edition_chapter", args=[edition.slug, members_chapter.slug])
+    for url in (chapter_url, reverse("editions:edition_print", args=[edition.slug])):
         _no_secrets(cast.anonymous.get(url), "het geheime recept", "ledenverhaal")
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from book.models import Edition
+from editions.models import Edition
 from members.models import CodeBatch, Invitation
 from stories.models import Reply, Status, Story
 from tests.book.test_markdown import XSS_PAYLOADS
@@ -202,18 +202,18 @@ def _fill_everything(cast, chapter, payload):
     assert CodeBatch.objects.get().notes == payload.strip()
     _redirected(
         cast.curator.post(
-            reverse("book:edition_list"), {"label": values["edition"], "notes": payload}
+            reverse("editions:edition_list"), {"label": values["edition"], "notes": payload}
         )
     )
     edition = Edition.objects.get()
-    curate = _ok(cast.curator.get(reverse("book:edition_curate", args=[edition.slug])))
+    curate = _ok(cast.curator.get(reverse("editions:edition_curate", args=[edition.slug])))
     assert_page_safe(curate, payload, *values.values())
     _redirected(
         cast.curator.post(
-            reverse("book:edition_curate", args=[edition.slug]), {"stories": [story.pk]}
+            reverse("editions:edition_curate", args=[edition.slug]), {"stories": [story.pk]}
         )
     )
-    _redirected(cast.curator.post(reverse("book:edition_publish", args=[edition.slug])))
+    _redirected(cast.curator.post(reverse("editions:edition_publish", args=[edition.slug])))
     edition.refresh_from_db()
     assert edition.is_published
     return values, story, reply, edition
@@ -236,7 +236,7 @@ def test_every_text_field_is_escaped_on_every_page(cast, chapters, payload):
         (cast.anonymous, reverse("members:card_shared", args=[author_profile.card_token])),
         (cast.anonymous, edition.get_absolute_url()),
         (cast.anonymous, edition_chapter.get_absolute_url()),
-        (cast.anonymous, reverse("book:edition_print", args=[edition.slug])),
+        (cast.anonymous, reverse("editions:edition_print", args=[edition.slug])),
         # The author
         (cast.author, reverse("stories:mine")),
         (cast.author, reverse("stories:edit", args=[story.pk])),
@@ -255,7 +255,7 @@ def test_every_text_field_is_escaped_on_every_page(cast, chapters, payload):
         (cast.curator, reverse("stories:moderation_queue")),
         (cast.curator, reverse("stories:moderation_log")),
         (cast.curator, reverse("statistics")),
-        (cast.curator, reverse("book:edition_list")),
+        (cast.curator, reverse("editions:edition_list")),
         # The admin
         (cast.admin, reverse("admin:stories_story_changelist")),
         (cast.admin, reverse("admin:stories_story_change", args=[story.pk])),
@@ -269,8 +269,8 @@ def test_every_text_field_is_escaped_on_every_page(cast, chapters, payload):
         (cast.admin, reverse("admin:members_codebatch_changelist")),
         (cast.admin, reverse("admin:members_codebatch_change", args=[codebatch.pk])),
         (cast.admin, reverse("admin:members_codebatch_labels", args=[codebatch.pk])),
-        (cast.admin, reverse("admin:book_edition_changelist")),
-        (cast.admin, reverse("admin:book_edition_change", args=[edition.pk])),
+        (cast.admin, reverse("admin:editions_edition_changelist")),
+        (cast.admin, reverse("admin:editions_edition_change", args=[edition.pk])),
     ]
     seen = ""
     for client, url in pages:

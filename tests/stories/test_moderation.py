@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from community.services import CURATORS_GROUP, curators_group_sync
+from core.roles import CURATORS_GROUP, curators_group_sync
 from stories import services
 from stories.models import ModerationAction, ModerationKind, Reply, Report, Status, Story
 from tests.book.test_markdown import XSS_PAYLOADS
@@ -566,7 +566,7 @@ QUEUE_TAGS = {
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_payloads_in_title_body_and_report_are_inert_on_the_queue(curator_client, chapter, payload):
-    from community.markdown import ALLOWED_TAGS
+    from core.markdown import ALLOWED_TAGS
 
     story = services.story_submit(
         author=MembershipFactory(),

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from book.models import Access
-from community.markdown import render_markdown
+from core.markdown import render_markdown
 from stories.models import Status
 from stories.search import SEARCH_MAX_LENGTH, _plain, details_add, search, terms_of
 from tests.factories import ChapterFactory, MembershipFactory, StoryFactory, UserFactory

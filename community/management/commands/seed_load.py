@@ -30,7 +30,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from book.models import Book, Chapter
-from community.markdown import render_markdown
+from core.markdown import render_markdown
 from members.codes import ALPHABET, LENGTH
 from members.models import (
     ClaimCode,

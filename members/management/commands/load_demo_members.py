@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image, ImageDraw
 
-from community.images import process_photo
+from core.images import process_photo
 from members.cards import SANS_BOLD, font
 from members.models import CodeBatch, How, Membership, Profile, Role, Visibility
 from members.services import (

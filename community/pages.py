@@ -1,7 +1,7 @@
 """Whole chapter pages, cached and shared between readers who see the same page.
 
 Two audiences share a chapter page: anonymous readers (no session, no messages: the
-page cached whole, community.page_cache) and members (not staff, no messages waiting).
+page cached whole, core.page_cache) and members (not staff, no messages waiting).
 A member's page is stored with stand-ins for what is
 theirs (their CSRF token in every form, the reactions they gave; stories.views.personalise
 fills those in) and keyed by whether they follow the chapter, the one other thing of
@@ -26,16 +26,16 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from community.page_cache import cached_page, digest, sessionless_anonymous
-from community.prepared import Prepared
+from book.models import Book, Chapter
+from book.services import reading_position_opened
 from community.statistics import PUBLIC_COUNTS_SECONDS
+from core.page_cache import cached_page, digest, sessionless_anonymous
+from core.prepared import Prepared
+from editions.models import Edition
 from members.models import user_is_member
 from stories.models import ChapterFollow
 from stories.shared import given_reactions
 from stories.views import CHAPTER_PAGE_PARAM, personalise
-
-from .models import Book, Chapter, Edition
-from .services import reading_position_opened
 
 #: How long a page may live in the cache at most; a change takes a new key at once.
 CHAPTER_PAGE_SECONDS = 600
@@ -56,7 +56,7 @@ class MemberPage:
         if entry is None:
             return None
         html, sections = entry
-        # Opening a chapter remembers it (see book.views._chapter_detail); the section
+        # Opening a chapter remembers it (see community.views._chapter_detail); the section
         # ids come with the page, so the chapter row need not be read.
         chapter = Chapter(pk=self.chapter_pk, sections=sections)
         reading_position_opened(user=request.user, chapter=chapter)
@@ -82,7 +82,7 @@ class MemberPage:
 
 def chapter_page(request, slug, render) -> HttpResponse:
     """The chapter page `slug`: shared with every anonymous reader (whole, see
-    community.page_cache) or with every member (`MemberPage`) when the request may share
+    core.page_cache) or with every member (`MemberPage`) when the request may share
     it, else `render(None)`. `render(member_page)` renders the page, for everyone in
     the audience when given a MemberPage (then storing it is the caller's part)."""
     query = request.META.get("QUERY_STRING", "")

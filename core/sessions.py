@@ -3,7 +3,7 @@
 Django's database store builds its query through the ORM on every request of a signed-in
 reader, which costs more Python than the database needs to answer it. This store reads
 the same row with the same conditions (the key, not expired: `Now()` is the database's
-clock, stored in UTC like `expire_date`) through community.prepared; writing, creating
+clock, stored in UTC like `expire_date`) through core.prepared; writing, creating
 and deleting sessions are Django's own."""
 
 from importlib import import_module

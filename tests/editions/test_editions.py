@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from book.models import Access, Edition, EditionStory
-from book.services import (
+from book.models import Access
+from editions.models import Edition, EditionStory
+from editions.services import (
     EditionError,
     credit_name,
     edition_create,
@@ -27,6 +28,7 @@ from tests.factories import (
     ChapterFactory,
     EditionFactory,
     MembershipFactory,
+    ProfileFactory,
     StoryFactory,
 )
 
@@ -107,7 +109,7 @@ def test_publish_copies_published_chapters_and_chosen_stories(published, illustr
 @pytest.mark.django_db
 def test_later_edits_never_change_a_published_edition(published, illustrated, client):
     slug = illustrated.chapters[0].slug
-    page = client.get(reverse("book:edition_chapter", args=[published.slug, slug]))
+    page = client.get(reverse("editions:edition_chapter", args=[published.slug, slug]))
     before = {
         "rows": list(published.chapters.values("title", "body_html", "illustration")),
         "stories": list(EditionStory.objects.values("title", "body_html", "author_name")),
@@ -126,7 +128,7 @@ def test_later_edits_never_change_a_published_edition(published, illustrated, cl
         "stories": list(EditionStory.objects.values("title", "body_html", "author_name")),
     }
     assert after == before
-    again = client.get(reverse("book:edition_chapter", args=[published.slug, chapter.slug]))
+    again = client.get(reverse("editions:edition_chapter", args=[published.slug, chapter.slug]))
     assert again.content.decode().count("Herschreven titel") == 0
     assert "Buurtbudget in Zwolle" in again.content.decode()
     assert page.status_code == 200
@@ -178,13 +180,15 @@ def test_publishing_needs_published_chapters(book, curator):
     assert not edition.is_published
 
 
-def test_credit_uses_a_profile_name_when_there_is_one():
-    with_profile = SimpleNamespace(
-        number=7, profile=SimpleNamespace(display_name="Femke"), user=None
-    )
-    without = SimpleNamespace(number=8, user=SimpleNamespace())
-    assert credit_name(with_profile) == "Femke"
+@pytest.mark.django_db
+def test_credit_uses_the_chosen_name_else_the_number_else_a_former_member():
+    with_name = ProfileFactory(display_name="Femke").membership
+    without = MembershipFactory(number=8)
+    gone = MembershipFactory(number=9)
+    gone.user = None
+    assert credit_name(with_name) == "Femke"
     assert credit_name(without) == "Lid nr. 8"
+    assert credit_name(gone) == "Een oud-lid"
     assert credit_name(None) == "Een oud-lid"
 
 
@@ -204,7 +208,7 @@ def test_edition_contents_list_its_chapters_in_order(client, published):
 
 @pytest.mark.django_db
 def test_members_chapter_of_an_edition_is_for_members_only(client, published, illustrated, member):
-    url = reverse("book:edition_chapter", args=[published.slug, illustrated.chapters[2].slug])
+    url = reverse("editions:edition_chapter", args=[published.slug, illustrated.chapters[2].slug])
     anonymous = client.get(url).content.decode()
     assert "Eerste alinea" not in anonymous
     assert "Alleen voor leden verteld" not in anonymous
@@ -218,8 +222,8 @@ def test_members_chapter_of_an_edition_is_for_members_only(client, published, il
 def test_draft_editions_are_not_shown(client, book, chapters):
     edition = EditionFactory(book=book)
     assert client.get(edition.get_absolute_url()).status_code == 404
-    assert client.get(reverse("book:edition_epub", args=[edition.slug])).status_code == 404
-    assert client.get(reverse("book:edition_print", args=[edition.slug])).status_code == 404
+    assert client.get(reverse("editions:edition_epub", args=[edition.slug])).status_code == 404
+    assert client.get(reverse("editions:edition_print", args=[edition.slug])).status_code == 404
 
 
 @pytest.mark.django_db
@@ -252,7 +256,7 @@ def test_edition_page_queries_do_not_grow_with_chapters(client, published, illus
 @pytest.mark.django_db
 def test_print_edition_holds_every_chapter_in_order(client, published, member):
     client.force_login(member)
-    response = client.get(reverse("book:edition_print", args=[published.slug]))
+    response = client.get(reverse("editions:edition_print", args=[published.slug]))
     html = response.content.decode()
     slugs = [f'data-chapter="{c.slug}"' for c in published.chapters.all()]
     positions = [html.index(slug) for slug in slugs]
@@ -263,7 +267,7 @@ def test_print_edition_holds_every_chapter_in_order(client, published, member):
 
 @pytest.mark.django_db
 def test_print_edition_leaves_members_text_out_for_others(client, published):
-    html = client.get(reverse("book:edition_print", args=[published.slug])).content.decode()
+    html = client.get(reverse("editions:edition_print", args=[published.slug])).content.decode()
     open_count = published.chapters.filter(access=Access.OPEN).count()
     assert html.count("Eerste alinea van het hoofdstuk.") == open_count
     assert "Alleen voor leden verteld" not in html
@@ -277,7 +281,7 @@ def test_running_titles_are_escaped_css_strings(client, illustrated, curator):
     edition = edition_publish(
         edition=edition_create(label="Met aanhalingstekens", curator=curator), curator=curator
     )
-    response = client.get(reverse("book:edition_print_css", args=[edition.slug]))
+    response = client.get(reverse("editions:edition_print_css", args=[edition.slug]))
     assert response["Content-Type"].startswith("text/css")
     css = response.content.decode()
     assert '"1. Samen \\22 maken\\22  } body { color: red"' in css
@@ -288,7 +292,7 @@ def test_running_titles_are_escaped_css_strings(client, illustrated, curator):
 
 
 def _epub(client, edition) -> zipfile.ZipFile:
-    response = client.get(reverse("book:edition_epub", args=[edition.slug]))
+    response = client.get(reverse("editions:edition_epub", args=[edition.slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/epub+zip"
     return zipfile.ZipFile(io.BytesIO(response.content))
@@ -355,7 +359,7 @@ def test_epub_for_others_carries_open_chapters_only(client, published):
 @pytest.mark.skipif(not shutil.which("epubcheck"), reason="epubcheck is not installed")
 def test_epub_passes_epubcheck(client, published, member, tmp_path):
     client.force_login(member)
-    response = client.get(reverse("book:edition_epub", args=[published.slug]))
+    response = client.get(reverse("editions:edition_epub", args=[published.slug]))
     path = tmp_path / "editie.epub"
     path.write_bytes(response.content)
     # Debian's /usr/bin/epubcheck is a link to the jar itself: run it with java.
@@ -374,11 +378,11 @@ def test_epub_passes_epubcheck(client, published, member, tmp_path):
 def test_curator_creates_chooses_and_publishes_an_edition(client, curator, illustrated):
     client.force_login(curator)
     response = client.post(
-        reverse("book:edition_list"), {"label": "Tussenstand 2028", "notes": "Na de zomer"}
+        reverse("editions:edition_list"), {"label": "Tussenstand 2028", "notes": "Na de zomer"}
     )
     edition = Edition.objects.get(label="Tussenstand 2028")
     assert response.status_code == 302
-    assert response["Location"] == reverse("book:edition_curate", args=[edition.slug])
+    assert response["Location"] == reverse("editions:edition_curate", args=[edition.slug])
     page = client.get(response["Location"]).content.decode()
     assert "Buurtbudget in Zwolle" in page and "Gewoon gepubliceerd" not in page
 
@@ -386,10 +390,10 @@ def test_curator_creates_chooses_and_publishes_an_edition(client, curator, illus
     client.post(response["Location"], {"stories": [story.pk]})
     assert list(edition.selected_stories.all()) == [story]
 
-    client.post(reverse("book:edition_publish", args=[edition.slug]))
+    client.post(reverse("editions:edition_publish", args=[edition.slug]))
     edition.refresh_from_db()
     assert edition.is_published
     assert EditionStory.objects.filter(chapter__edition=edition).count() == 1
     # Published: the curators' page now leads to the read-only edition.
-    again = client.get(reverse("book:edition_curate", args=[edition.slug]))
+    again = client.get(reverse("editions:edition_curate", args=[edition.slug]))
     assert again.status_code == 302 and again["Location"] == edition.get_absolute_url()

@@ -3,7 +3,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMessage
 from django.tasks import TaskResult
 
-from .tasks import send_email
+from core.tasks import send_email
 
 
 class AccountAdapter(DefaultAccountAdapter):

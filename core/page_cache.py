@@ -3,7 +3,7 @@
 A page may be shared by every reader who is not logged in and carries no session or
 messages cookie: nothing in it can belong to one of them (no CSRF token, no message,
 no name). Such a page is kept under a key made of what it shows, read from the
-database on every request (one query compiled once, community.prepared): with the
+database on every request (one query compiled once, core.prepared): with the
 local-memory cache each worker process has a cache of its own, and a change made
 through one worker must show at once in the others."""
 

@@ -1,4 +1,4 @@
-"""Site-wide changes that belong to no single app: the curators' role.
+"""The curators' role, which every app's curation pages ask for.
 
 Curators ("de redactie") are staff accounts in the group "Curators", never
 superusers: they can do what curation needs and nothing else. The group's permissions
@@ -8,8 +8,12 @@ an app that adds a model curators need extends CURATOR_PERMISSIONS and adds a da
 migration of its own that calls `curators_group_sync(apps=apps)` again.
 """
 
+from functools import wraps
+
 from django.apps import apps as global_apps
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.management import create_permissions
+from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 CURATORS_GROUP = "Curators"
@@ -19,9 +23,9 @@ ALL = ("view", "add", "change", "delete")
 #: (app label, model name) -> the actions curators may take on that model.
 CURATOR_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("book", "chapter"): ("view", "add", "change"),
-    ("book", "edition"): ALL,
-    ("book", "editionchapter"): ALL,
-    ("book", "editionstory"): ALL,
+    ("editions", "edition"): ALL,
+    ("editions", "editionchapter"): ALL,
+    ("editions", "editionstory"): ALL,
     ("stories", "story"): ("view", "change"),
     ("stories", "reply"): ("view", "change"),
     ("stories", "report"): ("view", "change"),
@@ -74,3 +78,19 @@ def curators_group_sync(*, apps=global_apps, using: str = DEFAULT_DB_ALIAS):
         group, _created = Group.objects.using(using).get_or_create(name=CURATORS_GROUP)
         group.permissions.set(permissions)
     return group
+
+
+def curator_required(permission: str):
+    """Staff with `permission`; the login page for anonymous visitors, 403 for others."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not (request.user.is_staff and request.user.has_perm(permission)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

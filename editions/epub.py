@@ -7,7 +7,7 @@ stories the edition carries, each with its author's credit), and the colophon.
 
 Members-only chapters: a reader without a copy gets them as the site shows them, title
 and summary with a note that the text is for members; members get everything. The
-view decides which (book.views.edition_epub)."""
+view decides which (editions.views.edition_epub)."""
 
 import io
 import mimetypes
@@ -86,7 +86,7 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
         "title-page",
         "title.xhtml",
         edition.title,
-        render_to_string("book/edition_epub_title.html", {"edition": edition}),
+        render_to_string("editions/epub_title.html", {"edition": edition}),
         style,
     )
     book.add_item(title_page)
@@ -108,7 +108,7 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
             f"chapter-{chapter.number:02d}-{chapter.pk}.xhtml",
             chapter.title,
             render_to_string(
-                "book/edition_epub_chapter.html",
+                "editions/epub_chapter.html",
                 {
                     "chapter": chapter,
                     "can_read": can_read,
@@ -127,7 +127,7 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
             "colophon",
             "colophon.xhtml",
             _("Colofon"),
-            render_to_string("book/edition_epub_colophon.html", {"edition": edition}),
+            render_to_string("editions/epub_colophon.html", {"edition": edition}),
             style,
         )
         book.add_item(colophon)

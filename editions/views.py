@@ -1,0 +1,210 @@
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from book.models import Chapter
+from core.roles import curator_required
+from members.models import user_is_member
+from stories.models import Status, Story
+
+from .epub import build_edition_epub
+from .forms import EditionForm, EditionStoriesForm
+from .models import Edition
+from .services import EditionError, edition_create, edition_publish, edition_stories_choose
+
+
+def _published_edition_or_404(slug):
+    return get_object_or_404(Edition.objects.published(), slug=slug)
+
+
+@require_safe
+def edition_index(request):
+    return render(request, "editions/index.html", {"editions": Edition.objects.published()})
+
+
+@require_safe
+def edition_detail(request, slug):
+    edition = _published_edition_or_404(slug)
+    chapters = edition.chapters.annotate(story_count=Count("stories")).order_by("number", "pk")
+    return render(
+        request,
+        "editions/detail.html",
+        {
+            "edition": edition,
+            "chapters": chapters,
+            "is_member": user_is_member(request.user),
+            "other_editions": Edition.objects.published().exclude(pk=edition.pk),
+        },
+    )
+
+
+@require_safe
+def edition_chapter(request, slug, chapter):
+    edition = _published_edition_or_404(slug)
+    chapters = list(edition.chapters.only("pk", "number", "title", "slug", "access"))
+    position = next((i for i, c in enumerate(chapters) if c.slug == chapter), None)
+    if position is None:
+        raise Http404("No such chapter in this edition")
+    chapter = edition.chapters.get(pk=chapters[position].pk)
+    is_member = user_is_member(request.user)
+    can_read = chapter.is_open or is_member
+    return render(
+        request,
+        "editions/chapter.html",
+        {
+            "edition": edition,
+            "chapter": chapter,
+            "stories": chapter.stories.all() if can_read else [],
+            "previous": chapters[position - 1] if position > 0 else None,
+            "next": chapters[position + 1] if position + 1 < len(chapters) else None,
+            "can_read": can_read,
+            "is_member": is_member,
+        },
+    )
+
+
+@require_safe
+def edition_print(request, slug):
+    """The whole edition on one page, for the browser's "Print" / "Save as PDF".
+    Members-only chapters show their text to members only, as on the site."""
+    edition = _published_edition_or_404(slug)
+    return render(
+        request,
+        "editions/print.html",
+        {
+            "edition": edition,
+            "chapters": edition.chapters.prefetch_related("stories"),
+            "is_member": user_is_member(request.user),
+        },
+    )
+
+
+def _css_string(text: str) -> str:
+    """`text` as a quoted CSS string: quotes, backslashes, angle brackets and control
+    characters written as CSS escapes, so no title can end the string or the rule."""
+    return (
+        '"'
+        + "".join(
+            char if char.isprintable() and char not in '"\\<>' else f"\\{ord(char):x} "
+            for char in text
+        )
+        + '"'
+    )
+
+
+@require_safe
+def edition_print_css(request, slug):
+    """Running titles for the printed edition: each chapter its own named page whose
+    top margin box carries the chapter's number and title. A stylesheet of its own
+    because the Content-Security-Policy allows no inline styles."""
+    edition = _published_edition_or_404(slug)
+    rules = [
+        f".print-chapter--{chapter.pk} {{ page: chapter-{chapter.pk}; }}\n"
+        f"@page chapter-{chapter.pk} {{ @top-center {{ content: "
+        f"{_css_string(f'{chapter.number}. {chapter.title}')}; }} }}\n"
+        for chapter in edition.chapters.only("pk", "number", "title")
+    ]
+    return HttpResponse("".join(rules), content_type="text/css; charset=utf-8")
+
+
+@require_safe
+def edition_epub(request, slug):
+    """The edition as an EPUB 3 file. Members (and curators) get every chapter; other
+    readers get the open chapters whole and the members-only ones as title and summary,
+    as the site shows them."""
+    edition = _published_edition_or_404(slug)
+    is_member = user_is_member(request.user)
+    data = build_edition_epub(edition=edition, members_only_content=is_member)
+    suffix = "" if is_member else "-open"
+    response = HttpResponse(data, content_type="application/epub+zip")
+    response["Content-Disposition"] = f'attachment; filename="{edition.slug}{suffix}.epub"'
+    return response
+
+
+# Editions: curators --------------------------------------------------------------------
+
+
+@curator_required("editions.add_edition")
+def edition_list(request):
+    form = EditionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition = edition_create(
+                label=form.cleaned_data["label"],
+                date=form.cleaned_data["date"],
+                notes=form.cleaned_data["notes"],
+                curator=request.user,
+            )
+        except EditionError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Editie %(label)s is aangemaakt.") % {"label": edition})
+            return redirect("editions:edition_curate", slug=edition.slug)
+    return render(
+        request,
+        "editions/list.html",
+        {"form": form, "editions": Edition.objects.annotate(chapter_count=Count("chapters"))},
+    )
+
+
+def _candidates(edition):
+    return (
+        Story.objects.filter(
+            status=Status.FEATURED, chapter__book=edition.book, chapter__is_published=True
+        )
+        .select_related("chapter", "author")
+        .order_by("chapter__number", "chapter__pk", "published_at", "pk")
+    )
+
+
+@curator_required("editions.change_edition")
+def edition_curate(request, slug):
+    """A draft edition's page: choose per chapter which featured stories it carries,
+    then publish it."""
+    edition = get_object_or_404(Edition, slug=slug)
+    if edition.is_published:
+        return redirect(edition.get_absolute_url())
+    candidates = _candidates(edition)
+    form = EditionStoriesForm(
+        request.POST or None,
+        candidates=candidates,
+        initial={"stories": list(edition.selected_stories.values_list("pk", flat=True))},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition_stories_choose(
+                edition=edition, stories=form.cleaned_data["stories"], curator=request.user
+            )
+        except EditionError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("De keuze van verhalen is bewaard."))
+            return redirect("editions:edition_curate", slug=edition.slug)
+    chosen = {str(pk) for pk in (form["stories"].value() or [])}
+    by_chapter = []
+    for story in candidates:
+        if not by_chapter or by_chapter[-1][0] != story.chapter:
+            by_chapter.append((story.chapter, []))
+        by_chapter[-1][1].append((story, str(story.pk) in chosen))
+    chapters = Chapter.objects.published().filter(book=edition.book).in_order()
+    return render(
+        request,
+        "editions/curate.html",
+        {"edition": edition, "form": form, "by_chapter": by_chapter, "chapters": chapters},
+    )
+
+
+@require_POST
+@curator_required("editions.change_edition")
+def edition_publish_view(request, slug):
+    edition = get_object_or_404(Edition, slug=slug)
+    try:
+        edition = edition_publish(edition=edition, curator=request.user)
+    except EditionError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("editions:edition_curate", slug=edition.slug)
+    messages.success(request, _("Editie %(label)s is gepubliceerd.") % {"label": edition})
+    return redirect(edition.get_absolute_url())
