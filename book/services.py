@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from core.exports import iso_or_none
 from core.prepared import Prepared
 
 from .models import (
@@ -409,3 +410,17 @@ def chapter_stories_changed(*, chapters=None) -> None:
             return
         queryset = queryset.filter(pk__in=pks)
     queryset.update(stories_version=F("stories_version") + 1)
+
+
+def reading_position_export(*, user) -> dict | None:
+    """The reader's saved place, for their data download (community.privacy). It goes
+    with the account: the row cascades when the user is deleted."""
+    position = ReadingPosition.objects.select_related("chapter").filter(user=user).first()
+    if position is None:
+        return None
+    return {
+        "chapter": position.chapter.title,
+        "chapter_number": position.chapter.number,
+        "section": position.section,
+        "updated_at": iso_or_none(position.updated_at),
+    }

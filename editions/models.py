@@ -116,6 +116,15 @@ class EditionChapter(models.Model):
         return reading_minutes(self.word_count)
 
 
+class EditionStoryQuerySet(models.QuerySet):
+    def of_member(self, membership):
+        """The copies of `membership`'s stories in published editions: through the
+        story, or, where the story itself is gone, by the member number credited."""
+        return self.filter(
+            models.Q(story__author=membership) | models.Q(member_number=membership.number)
+        )
+
+
 class EditionStory(models.Model):
     """A learning story as it stood when its edition was published, with its author's
     credit (name and member number) copied too."""
@@ -135,6 +144,8 @@ class EditionStory(models.Model):
         related_name="+",
         verbose_name=_("oorspronkelijk verhaal"),
     )
+
+    objects = EditionStoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("verhaal in een editie")

@@ -168,3 +168,20 @@ def edition_publish(*, edition: Edition, curator) -> Edition:
         edition.published_by = curator
         edition.save()
     return edition
+
+
+def editions_on_account_delete(*, membership: Membership, keep_stories: bool) -> None:
+    """What leaving does to a member's stories in published editions (called by
+    community.privacy.account_delete in its transaction, before the stories app takes
+    its part, since the copies are found through the stories).
+
+    An edition is frozen, but not against the person it quotes: `keep_stories=False`
+    removes their stories from every edition (web, print and EPUB are all made from
+    these rows); `keep_stories=True` keeps the text and credits it to "een oud-lid",
+    with no name, number or municipality. Copies whose original story is already gone
+    are found by the member number they were credited with."""
+    copies = EditionStory.objects.of_member(membership)
+    if keep_stories:
+        copies.update(author_name="", member_number=None, municipality="")
+    else:
+        copies.delete()

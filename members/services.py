@@ -11,9 +11,9 @@ import secrets
 from importlib import import_module
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
@@ -318,27 +318,19 @@ def card_link_renew(*, membership: Membership) -> Profile:
         return profile
 
 
-# ---- Privacy: download and delete ---------------------------------------------------
-
-STORIES_KEEP = "keep"
-STORIES_DELETE = "delete"
-
-
-def stories_installed() -> bool:
-    """Whether the stories app is part of this site. Members works without it; when it
-    is there, a member's stories and replies belong in their data and their leaving."""
-    return apps.is_installed("stories")
+# ---- Privacy: this app's part of the download and of the deletion ----------------
+#
+# community.privacy composes every app's part into the data download and the account
+# deletion.
 
 
-def account_export(*, user) -> dict:
-    """Everything the site holds about `user`, as plain JSON-ready data: the answer to
-    "what do you know about me" (AVG article 15) and a copy to take along (article 20).
+def membership_export(*, user: User, membership: Membership | None) -> dict:
+    """The account, membership and profile of `user` as JSON-ready data (their part of
+    the data download; `membership` as Membership.objects.with_origin() reads it).
 
-    A read, not a change; it lives here beside account_delete because the two must
-    cover the same data: whatever one learns to export, the other must learn to erase."""
-    membership = Membership.objects.with_origin().filter(user=user).first()
+    A read, not a change; it lives beside membership_erase because the two must cover
+    the same data: whatever one learns to export, the other must learn to erase."""
     profile = Profile.objects.filter(membership=membership).first() if membership else None
-    position = getattr(user, "reading_position", None)
     data = {
         "exported_at": iso_or_none(timezone.now()),
         "site": settings.SITE_NAME,
@@ -356,16 +348,6 @@ def account_export(*, user) -> dict:
         },
         "membership": None,
         "profile": None,
-        "reading_position": (
-            {
-                "chapter": position.chapter.title,
-                "chapter_number": position.chapter.number,
-                "section": position.section,
-                "updated_at": iso_or_none(position.updated_at),
-            }
-            if position is not None
-            else None
-        ),
     }
     if membership is not None:
         data["membership"] = {
@@ -398,10 +380,6 @@ def account_export(*, user) -> dict:
             "photo": profile.photo.name or None,
             "updated_at": iso_or_none(profile.updated_at),
         }
-    if stories_installed():
-        from stories.services import stories_export_for
-
-        data |= stories_export_for(membership=membership)
     return data
 
 
@@ -421,20 +399,14 @@ def _sessions_end(user) -> None:
             engine.SessionStore(session.session_key).delete()
 
 
-def account_delete(*, user, stories: str = STORIES_KEEP) -> int | None:
-    """Delete `user` and everything about them (AVG article 17); returns their retired
-    member number, or None for an account without a copy.
-
-    The membership row stays, with no user and nothing personal, so the number is never
-    handed out again (services._number_take also remembers it in the counter). The
-    profile and its photo files, open invitations and the names on used ones, e-mail
-    addresses, sessions, reading position and the account itself go. `stories` says what
-    happens to the member's stories and replies: STORIES_DELETE removes them,
-    STORIES_KEEP leaves them in the book without an author ("een oud-lid")."""
-    if stories not in {STORIES_KEEP, STORIES_DELETE}:
-        raise ValueError(f"stories must be {STORIES_KEEP!r} or {STORIES_DELETE!r}")
+def membership_erase(*, user: User, membership: Membership | None) -> int | None:
+    """This app's part of deleting `user` (community.privacy.account_delete, in its
+    transaction, after the other apps took their part): the profile and its photo files,
+    open invitations and the names on used ones, e-mail addresses, sessions and the
+    account itself go. The membership row stays, with no user and nothing personal, so
+    its number is never handed out again (_number_take also remembers it in the
+    counter). Returns that retired number, or None for an account without a copy."""
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().filter(user=user).first()
         number = None
         if membership is not None:
             number = membership.number
@@ -442,12 +414,6 @@ def account_delete(*, user, stories: str = STORIES_KEEP) -> int | None:
             if profile is not None:
                 files_delete_on_commit([profile.photo.name, profile.thumbnail.name])
                 profile.delete()
-            if stories_installed():
-                from stories.services import stories_on_account_delete
-
-                stories_on_account_delete(
-                    membership=membership, keep_stories=stories == STORIES_KEEP
-                )
             membership.invitations.filter(accepted_at__isnull=True).delete()
             membership.invitations.update(name="")
             membership.user = None

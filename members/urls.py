@@ -19,8 +19,4 @@ urlpatterns = [
     path(_("kaart/<str:token>/"), views.card_shared, name="card_shared"),
     path(_("kaart/<str:token>.png"), views.card_image, name="card_image"),
     path(_("leden/"), views.directory, name="directory"),
-    path(_("privacy/"), views.privacy, name="privacy"),
-    path(_("mijn-gegevens/"), views.data, name="data"),
-    path(_("mijn-gegevens/download/"), views.data_download, name="data_download"),
-    path(_("mijn-gegevens/verwijderen/"), views.account_delete, name="account_delete"),
 ]

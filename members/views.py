@@ -1,15 +1,12 @@
-import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,7 +15,7 @@ from book.models import Access, Book, Chapter
 
 from . import cards, services
 from .codes import format_code, normalise_code
-from .forms import AccountDeleteForm, CodeForm, DirectoryFilterForm, InvitationForm, ProfileForm
+from .forms import CodeForm, DirectoryFilterForm, InvitationForm, ProfileForm
 from .models import Invitation, Membership, Profile, Visibility, user_is_member
 from .ratelimit import CODE_FAILURES, is_limited, record_failure, request_keys
 
@@ -373,71 +370,3 @@ def directory(request):
             "query": query.urlencode(),
         },
     )
-
-
-# ---- Privacy ------------------------------------------------------------------------
-
-
-@require_safe
-def privacy(request):
-    return render(request, "members/privacy.html")
-
-
-@login_required
-@require_safe
-def data(request):
-    """ "Mijn gegevens": download or delete. For every account, member or not."""
-    membership = Membership.objects.for_user(request.user)
-    return render(request, "members/account_data.html", {"membership": membership})
-
-
-@login_required
-@require_safe
-def data_download(request):
-    export = services.account_export(user=request.user)
-    stamp = timezone.localdate().isoformat()
-    response = HttpResponse(
-        json.dumps(export, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="mijn-gegevens-{stamp}.json"'
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
-def _has_writing(membership: Membership | None) -> bool:
-    if membership is None or not services.stories_installed():
-        return False
-    from stories.models import Reply, Story
-
-    return (
-        Story.objects.filter(author=membership).exists()
-        or Reply.objects.filter(author=membership).exists()
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def account_delete(request):
-    membership = Membership.objects.for_user(request.user)
-    form = AccountDeleteForm(
-        request.POST if request.method == "POST" else None,
-        user=request.user,
-        has_writing=_has_writing(membership),
-    )
-    if request.method == "POST" and form.is_valid():
-        user = request.user
-        number = services.account_delete(
-            user=user, stories=form.cleaned_data.get("stories") or services.STORIES_KEEP
-        )
-        logout(request)
-        if number is None:
-            message = _("Je account en je gegevens zijn verwijderd.")
-        else:
-            message = _(
-                "Je account en je gegevens zijn verwijderd. Exemplaar nr. %(number)s blijft "
-                "van niemand: dat nummer geven we nooit opnieuw uit."
-            ) % {"number": number}
-        messages.success(request, message)
-        return redirect("home")
-    return render(request, "members/account_delete.html", {"form": form, "membership": membership})

@@ -273,7 +273,7 @@ def test_directory_is_for_members_and_keeps_name_only_profiles_to_a_name(cast, o
     "query", ["", "?user={user}", "?pk={user}", "?id={user}", "?membership={membership}"]
 )
 def test_data_download_is_always_the_logged_in_users_own(cast, owned, query):
-    url = reverse("members:data_download") + query.format(
+    url = reverse("data_download") + query.format(
         user=cast.author_user.pk, membership=owned["membership"].pk
     )
     response = cast.other.get(url)
@@ -293,7 +293,7 @@ def test_data_download_is_always_the_logged_in_users_own(cast, owned, query):
 
 @pytest.mark.parametrize("query", ["", "?user={user}"])
 def test_account_delete_cannot_reach_another_account(cast, owned, query):
-    url = reverse("members:account_delete") + query.format(user=cast.author_user.pk)
+    url = reverse("account_delete") + query.format(user=cast.author_user.pk)
     page = cast.other.get(url)
     _no_secrets(page, cast.author_user.email, SECRET_NAME)
     response = cast.other.post(
@@ -308,8 +308,8 @@ def test_account_delete_cannot_reach_another_account(cast, owned, query):
 
 
 def test_account_data_page_is_private(cast, owned):
-    assert _login_redirect(cast.anonymous.get(reverse("members:data")))
-    _no_secrets(cast.other.get(reverse("members:data")), cast.author_user.email, SECRET_NAME)
+    assert _login_redirect(cast.anonymous.get(reverse("data")))
+    _no_secrets(cast.other.get(reverse("data")), cast.author_user.email, SECRET_NAME)
 
 
 # ---- E-mail settings and unsubscribe links -------------------------------------------------

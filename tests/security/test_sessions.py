@@ -36,7 +36,7 @@ def _login(client, user, password=PASSWORD):
 
 
 def _is_logged_in(client) -> bool:
-    return client.get(reverse("members:data")).status_code == 200
+    return client.get(reverse("data")).status_code == 200
 
 
 def _with_cookie(make_client, value):
@@ -65,7 +65,7 @@ def test_after_logout_the_old_session_cookie_opens_nothing(make_client, account)
     assert _is_logged_in(copy)
     assert browser.post(reverse("account_logout")).status_code == 302
     assert not _is_logged_in(browser)
-    replayed = copy.get(reverse("members:data"))
+    replayed = copy.get(reverse("data"))
     assert replayed.status_code == 302 and "/accounts/login/" in replayed["Location"]
 
 
@@ -108,7 +108,7 @@ def test_deleting_the_account_ends_every_session(make_client, account):
     here, elsewhere = make_client(), make_client()
     _login(here, account)
     cookie = _login(elsewhere, account)
-    response = here.post(reverse("members:account_delete"), {"email": account.email})
+    response = here.post(reverse("account_delete"), {"email": account.email})
     assert response.status_code == 302
     assert not _is_logged_in(here)
     assert not _is_logged_in(_with_cookie(make_client, cookie))

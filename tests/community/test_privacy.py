@@ -10,6 +10,7 @@ from django.utils import translation
 from PIL import Image
 
 from book.models import ReadingPosition
+from community import privacy
 from core.images import process_photo
 from core.sessions import signed_in_session
 from members import services
@@ -112,9 +113,9 @@ def test_privacy_urls_in_english():
     from django.urls import reverse
 
     with translation.override("en"):
-        assert reverse("members:privacy") == "/en/privacy/"
-        assert reverse("members:data_download") == "/en/my-data/download/"
-        assert reverse("members:account_delete") == "/en/my-data/delete/"
+        assert reverse("privacy") == "/en/privacy/"
+        assert reverse("data_download") == "/en/my-data/download/"
+        assert reverse("account_delete") == "/en/my-data/delete/"
 
 
 @pytest.mark.parametrize("url", [DATA, DOWNLOAD, DELETE])
@@ -181,17 +182,6 @@ def test_download_holds_nobody_elses_stories(client, rich_member):
     StoryFactory(title="Van iemand anders")
     client.force_login(user)
     assert "Van iemand anders" not in client.get(DOWNLOAD).content.decode()
-
-
-def test_export_leaves_stories_out_when_the_app_is_not_installed(rich_member, monkeypatch):
-    user, *_ = rich_member
-    monkeypatch.setattr(services, "stories_installed", lambda: False)
-    data = services.account_export(user=user)
-    assert "stories" not in data and "replies" not in data
-    assert data["membership"]["number"] == 8
-
-
-# ---- Delete -------------------------------------------------------------------------
 
 
 def test_delete_page_explains_and_asks_for_the_email(client, rich_member):
@@ -294,14 +284,14 @@ def test_delete_removing_stories(client, rich_member, django_capture_on_commit_c
 def test_drafts_are_never_kept(rich_member):
     user, membership, *_ = rich_member
     draft = StoryFactory(author=membership, status=Status.DRAFT, published_at=None)
-    services.account_delete(user=user, stories=services.STORIES_KEEP)
+    privacy.account_delete(user=user, stories=privacy.STORIES_KEEP)
     assert not Story.objects.filter(pk=draft.pk).exists()
 
 
 def test_the_retired_number_is_never_handed_out_again(client, rich_member):
     user, membership, *_ = rich_member
     top = Membership.objects.order_by("-number").first().number
-    services.account_delete(user=user)
+    privacy.account_delete(user=user)
     newcomer = services.membership_claim_digital(user=UserFactory())
     assert newcomer.number == top + 1 and newcomer.number != 8
     assert Membership.objects.filter(number=8, user__isnull=True).exists()
@@ -319,26 +309,15 @@ def test_deleting_an_account_without_a_copy(client, user):
 def test_the_member_who_invited_keeps_their_own_data(rich_member):
     user, membership, *_ = rich_member
     inviter = membership.invited_by
-    services.account_delete(user=user)
+    privacy.account_delete(user=user)
     inviter.refresh_from_db()
     assert inviter.user is not None
 
 
 def test_account_delete_refuses_an_unknown_stories_choice(user):
     with pytest.raises(ValueError):
-        services.account_delete(user=user, stories="misschien")
+        privacy.account_delete(user=user, stories="misschien")
     assert get_user_model().objects.filter(pk=user.pk).exists()
-
-
-def test_delete_works_when_the_stories_app_is_not_installed(rich_member, monkeypatch):
-    """The hook: without stories, deletion leaves whatever a stories table holds
-    alone and still removes the account."""
-    user, membership, story, _reply = rich_member
-    monkeypatch.setattr(services, "stories_installed", lambda: False)
-    services.account_delete(user=user)
-    assert not get_user_model().objects.filter(pk=user.pk).exists()
-    membership.refresh_from_db()
-    assert membership.user is None
 
 
 def _logs_in(session_key: str) -> bool:
