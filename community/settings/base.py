@@ -335,7 +335,9 @@ SITE_NAME = "Het boek waar je lid van kunt worden"
 # the daily digest). Default: https:// and the first of DJANGO_ALLOWED_HOSTS when that
 # is set (production requires it), else the development server.
 SITE_URL = env.str("DJANGO_SITE_URL", default=None) or (
-    f"https://{ALLOWED_HOSTS[0]}" if "DJANGO_ALLOWED_HOSTS" in env else "http://localhost:8000"
+    f"https://{ALLOWED_HOSTS[0]}"
+    if "DJANGO_ALLOWED_HOSTS" in env and ALLOWED_HOSTS
+    else "http://localhost:8000"
 )
 
 # How new learning stories reach readers: "pre" (a curator approves every story), "post"

@@ -44,6 +44,7 @@ def test_production_refuses_to_start_without_required_variable(missing):
     [
         ("DJANGO_SECRET_KEY", ""),
         ("DJANGO_ALLOWED_HOSTS", ""),
+        ("DJANGO_ALLOWED_HOSTS", " , "),
         ("EMAIL_URL", ""),
     ],
 )
