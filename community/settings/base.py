@@ -2,10 +2,13 @@
 environment; the defaults are the safe, embedded ones (SQLite, local memory cache)."""
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Any
+from urllib.parse import urlparse
 
 import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -13,66 +16,109 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-def env(name: str, default: str | None = None) -> str | None:
-    value = os.environ.get(name)
-    return default if value in (None, "") else value
+class Env(environ.Env):
+    """django-environ's reader, with four habits the settings rely on:
+
+    - an empty variable counts as unset (a `NAME=` line in systemd's EnvironmentFile
+      gives the default, not an empty string);
+    - a boolean is true/false, yes/no, on/off or 1/0, and anything else is refused:
+      django-environ reads every other word as false, so `DJANGO_SECURE_SSL_REDIRECT=ture`
+      would turn the redirect off;
+    - a list is comma separated, and the spaces around an item are not part of it;
+    - a value is taken as written: django-environ reads one that starts with `$` as the
+      name of another variable, and a generated secret key may start with `$`.
+
+    A value that does not parse stops the start with the variable's name.
+    """
+
+    BOOLEAN_TRUE_STRINGS = ("true", "yes", "on", "1")
+    BOOLEAN_FALSE_STRINGS = ("false", "no", "off", "0")
+    # EMAIL_URL schemes (see `mailer_from_url`); django-environ refuses any other.
+    EMAIL_SCHEMES = {
+        "smtp": "django.core.mail.backends.smtp.EmailBackend",
+        "smtps": "django.core.mail.backends.smtp.EmailBackend",
+        "console": "django.core.mail.backends.console.EmailBackend",
+    }
+
+    def __init__(self, variables: Mapping[str, str] = os.environ) -> None:
+        super().__init__()
+        self.ENVIRON = {name: value for name, value in variables.items() if value != ""}
+
+    def get_value(
+        self,
+        var: str,
+        cast: Any = None,
+        default: Any = environ.Env.NOTSET,
+        parse_default: bool = False,
+    ) -> Any:
+        if var not in self.ENVIRON:
+            # The default, or django-environ's refusal when there is none.
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        value = self.ENVIRON[var]
+        try:
+            return self.parse_value(value, cast)
+        except ValueError as exc:
+            if cast is bool:
+                raise ImproperlyConfigured(f"{var} must be true or false, not {value!r}") from exc
+            if cast is int:
+                raise ImproperlyConfigured(f"{var} must be a whole number, not {value!r}") from exc
+            raise ImproperlyConfigured(f"{var} cannot be read: {exc}") from exc
+
+    @classmethod
+    def parse_value(cls, value: Any, cast: Any) -> Any:
+        if cast is bool and isinstance(value, str):
+            if value.strip().lower() not in (*cls.BOOLEAN_TRUE_STRINGS, *cls.BOOLEAN_FALSE_STRINGS):
+                raise ValueError(value)
+        parsed = super().parse_value(value, cast)
+        if cast is list:
+            return [item.strip() for item in parsed if item.strip()]
+        return parsed
 
 
-def env_bool(name: str, default: bool = False) -> bool:
-    value = env(name)
-    if value is None:
-        return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
-
-
-def env_int(name: str, default: int) -> int:
-    value = env(name)
-    if value is None:
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
-
-
-def env_list(name: str, default: list[str] | None = None) -> list[str]:
-    value = env(name)
-    if value is None:
-        return list(default or [])
-    return [item.strip() for item in value.split(",") if item.strip()]
+env = Env()
 
 
 def mailer_from_url(url: str) -> dict:
     """`EMAIL_URL` to a MAILERS entry: smtp://user:password@host:587?tls=true,
-    smtps://... for implicit TLS, console:// to print mails."""
-    parts = urlsplit(url)
+    smtps://... for implicit TLS, console:// to print mails.
+
+    django-environ parses the URL into the old EMAIL_* settings; Django 6.1 takes a
+    mailer's options instead. Its `smtps` means STARTTLS; here, as documented, `smtps` is
+    implicit TLS (port 465 unless given) and `?tls=true` asks for STARTTLS."""
+    parts = urlparse(url)
+    try:
+        config = Env.email_url_config(parts)
+    except ImproperlyConfigured as exc:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL: {exc}; use smtp://, smtps:// or console://"
+        ) from exc
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"EMAIL_URL cannot be read: {exc}") from exc
     if parts.scheme == "console":
-        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    if parts.scheme not in {"smtp", "smtps"}:
-        raise ImproperlyConfigured(f"EMAIL_URL: unknown scheme {parts.scheme!r}")
-    query = {key: values[-1].lower() for key, values in parse_qs(parts.query).items()}
+        return {"BACKEND": config["EMAIL_BACKEND"]}
+    tls = str(config.get("OPTIONS", {}).get("TLS", "false"))
+    try:
+        use_tls = Env.parse_value(tls, bool)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"EMAIL_URL: tls must be true or false, not {tls!r}") from exc
     return {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "BACKEND": config["EMAIL_BACKEND"],
         "OPTIONS": {
-            "host": parts.hostname or "localhost",
-            "port": parts.port or (465 if parts.scheme == "smtps" else 25),
-            "username": unquote(parts.username or ""),
-            "password": unquote(parts.password or ""),
+            "host": config["EMAIL_HOST"] or "localhost",
+            "port": config["EMAIL_PORT"] or (465 if parts.scheme == "smtps" else 25),
+            "username": config["EMAIL_HOST_USER"] or "",
+            "password": config["EMAIL_HOST_PASSWORD"] or "",
             "use_ssl": parts.scheme == "smtps",
-            "use_tls": query.get("tls") in {"1", "true", "yes"},
+            "use_tls": use_tls,
             "timeout": 20,
         },
     }
 
 
-SECRET_KEY = env("DJANGO_SECRET_KEY")
-DEBUG = env_bool("DJANGO_DEBUG", False)
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=None)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -139,10 +185,9 @@ SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
 DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
+    "default": dj_database_url.parse(
+        env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env.int("DJANGO_CONN_MAX_AGE", default=60),
         conn_health_checks=True,
     )
 }
@@ -154,18 +199,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # PostgreSQL: each web process keeps its connection for DJANGO_CONN_MAX_AGE seconds, or,
 # with DJANGO_DB_POOL=true, holds a psycopg pool of them. Django refuses a pool together
 # with persistent connections, so the pool sets CONN_MAX_AGE to 0.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DJANGO_DB_POOL", False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DJANGO_DB_POOL", default=False
 ):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env_int("DJANGO_DB_POOL_MIN_SIZE", 1),
-        "max_size": env_int("DJANGO_DB_POOL_MAX_SIZE", 4),
+        "min_size": env.int("DJANGO_DB_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DJANGO_DB_POOL_MAX_SIZE", default=4),
         "timeout": 10,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL")
+REDIS_URL = env.str("REDIS_URL", default=None)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -218,7 +263,7 @@ ACCOUNT_USER_DISPLAY = "members.adapters.user_display"
 # Behind nginx every request comes from the proxy's address: with the number of proxies
 # we run, allauth (and the code-attempt limit in members/ratelimit.py) take the client's
 # address from X-Forwarded-For instead. 0 ignores the header, which anyone can forge.
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
@@ -228,12 +273,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Media on local disk is served by Django itself unless the web server in front does it.
-SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
+SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -242,7 +287,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Het boek <boek@localhost>")
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Het boek <boek@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -277,11 +322,11 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": env("DJANGO_LOG_FORMAT", "plain"),
+            "formatter": env.str("DJANGO_LOG_FORMAT", default="plain"),
             "filters": ["request_id"],
         },
     },
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
     },
@@ -291,11 +336,13 @@ SITE_NAME = "Het boek waar je lid van kunt worden"
 # Where the site lives, for the links in e-mails sent outside a request (notifications,
 # the daily digest). Default: https:// and the first of DJANGO_ALLOWED_HOSTS when that
 # is set (production requires it), else the development server.
-SITE_URL = env("DJANGO_SITE_URL") or (
-    f"https://{ALLOWED_HOSTS[0]}" if env("DJANGO_ALLOWED_HOSTS") else "http://localhost:8000"
+SITE_URL = env.str("DJANGO_SITE_URL", default=None) or (
+    f"https://{ALLOWED_HOSTS[0]}"
+    if "DJANGO_ALLOWED_HOSTS" in env and ALLOWED_HOSTS
+    else "http://localhost:8000"
 )
 
 # How new learning stories reach readers: "pre" (a curator approves every story), "post"
 # (published at once, curators hide afterwards) or "auto" (a member's stories wait for a
 # curator until one of them has been approved, then publish at once).
-STORIES_MODERATION = env("DJANGO_STORIES_MODERATION", "auto")
+STORIES_MODERATION = env.str("DJANGO_STORIES_MODERATION", default="auto")

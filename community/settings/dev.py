@@ -4,4 +4,4 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = True
-SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-not-secret-never-use-in-production")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-not-secret-never-use-in-production")

@@ -6,27 +6,27 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_int, env_list, mailer_from_url
+from .base import env, mailer_from_url
 
 DEBUG = False
-LOGGING["handlers"]["console"]["formatter"] = env("DJANGO_LOG_FORMAT", "json")  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = env.str("DJANGO_LOG_FORMAT", default="json")  # noqa: F405
 
-SECRET_KEY = env("DJANGO_SECRET_KEY")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=None)
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY: production does not start without it.")
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS (comma separated host names).")
 
-SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
+SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=False)
 
 # Uploads on S3 (or any S3-compatible store) when a bucket is named, so that several app
 # servers see the same files; otherwise on local disk under DJANGO_MEDIA_ROOT.
-AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default=None)
 if AWS_STORAGE_BUCKET_NAME:
-    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL")
-    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME")
-    AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN")
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
     STORAGES["default"] = {  # noqa: F405
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -35,13 +35,13 @@ if AWS_STORAGE_BUCKET_NAME:
             "region_name": AWS_S3_REGION_NAME,
             # None: boto3 finds AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the
             # environment, or an instance role.
-            "access_key": env("AWS_ACCESS_KEY_ID"),
-            "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
             "custom_domain": AWS_S3_CUSTOM_DOMAIN,
             # A private bucket (the default): every media URL is signed and expires.
             # AWS_QUERYSTRING_AUTH=false for a public-read bucket or a CDN domain.
-            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", True),
-            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 3600),
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=True),
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
             "default_acl": None,
             "file_overwrite": False,
         },
@@ -64,27 +64,31 @@ if AWS_STORAGE_BUCKET_NAME:
         ]
     SECURE_CSP["img-src"] = [  # noqa: F405
         *SECURE_CSP["img-src"],  # noqa: F405
-        *(env("DJANGO_MEDIA_ORIGINS", "").split() or _media_origins),
+        *(env.str("DJANGO_MEDIA_ORIGINS", default="").split() or _media_origins),
     ]
 
 # Behind a proxy that terminates TLS, opt in with DJANGO_SECURE_PROXY_SSL_HEADER=true.
-if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # Load balancers probe over plain http on the internal network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 
-EMAIL_URL = env("EMAIL_URL")
+EMAIL_URL = env.str("EMAIL_URL", default=None)
 if not EMAIL_URL:
     raise ImproperlyConfigured(
         "Set EMAIL_URL, e.g. smtp://user:password@mail.example.nl:587?tls=true"
     )
 MAILERS = {"default": mailer_from_url(EMAIL_URL)}
 
-TASKS = {"default": {"BACKEND": env("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS = {
+    "default": {
+        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
+    }
+}

@@ -6,6 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from community.settings.base import Env, mailer_from_url
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -33,7 +36,44 @@ def test_production_refuses_to_start_without_required_variable(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = _run("check", env=env)
     assert result.returncode != 0
-    assert missing in result.stderr
+    assert f"Set {missing}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DJANGO_SECRET_KEY", ""),
+        ("DJANGO_ALLOWED_HOSTS", ""),
+        ("DJANGO_ALLOWED_HOSTS", " , "),
+        ("EMAIL_URL", ""),
+    ],
+)
+def test_production_refuses_to_start_with_an_empty_required_variable(name, value):
+    result = _run("check", env=PRODUCTION_ENV | {name: value})
+    assert result.returncode != 0
+    assert f"Set {name}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "DJANGO_SECURE_SSL_REDIRECT",
+            "ture",
+            "DJANGO_SECURE_SSL_REDIRECT must be true or false, not 'ture'",
+        ),
+        (
+            "DJANGO_SECURE_HSTS_SECONDS",
+            "een jaar",
+            "DJANGO_SECURE_HSTS_SECONDS must be a whole number, not 'een jaar'",
+        ),
+        ("EMAIL_URL", "http://mail.example.nl", "EMAIL_URL: Invalid email schema http"),
+    ],
+)
+def test_production_refuses_to_start_with_a_value_it_cannot_read(name, value, message):
+    result = _run("check", env=PRODUCTION_ENV | {name: value})
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_check_deploy_with_production_variables_reports_no_warnings():
@@ -42,10 +82,135 @@ def test_check_deploy_with_production_variables_reports_no_warnings():
     assert "no issues" in result.stdout
 
 
-def test_mailer_from_url():
-    from community.settings.base import mailer_from_url
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        *[(word, True) for word in ["true", "True", "TRUE", "1", "yes", "on", " true "]],
+        *[(word, False) for word in ["false", "False", "0", "no", "off"]],
+    ],
+)
+def test_booleans_are_read_in_the_usual_words(value, expected):
+    assert Env({"DJANGO_DEBUG": value}).bool("DJANGO_DEBUG", default=not expected) is expected
 
-    mailer = mailer_from_url("smtps://boek%40x.nl:ge%3Aheim@mail.example.nl")
-    assert mailer["OPTIONS"]["username"] == "boek@x.nl"
-    assert mailer["OPTIONS"]["password"] == "ge:heim"
-    assert mailer["OPTIONS"]["port"] == 465 and mailer["OPTIONS"]["use_ssl"] is True
+
+@pytest.mark.parametrize("value", ["ture", "2", "-1", "ja", "enabled"])
+def test_a_boolean_in_another_word_is_refused_rather_than_read_as_false(value):
+    with pytest.raises(ImproperlyConfigured) as refusal:
+        Env({"DJANGO_SECURE_SSL_REDIRECT": value}).bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    assert str(refusal.value) == (
+        f"DJANGO_SECURE_SSL_REDIRECT must be true or false, not {value!r}"
+    )
+
+
+def test_a_number_that_is_not_whole_is_refused_with_the_variable_name():
+    with pytest.raises(ImproperlyConfigured) as refusal:
+        Env({"DJANGO_CONN_MAX_AGE": "1.5"}).int("DJANGO_CONN_MAX_AGE", default=60)
+    assert str(refusal.value) == "DJANGO_CONN_MAX_AGE must be a whole number, not '1.5'"
+
+
+def test_an_empty_variable_counts_as_unset():
+    env = Env({"DJANGO_SECURE_SSL_REDIRECT": "", "DJANGO_LOG_FORMAT": "", "REDIS_URL": ""})
+    assert env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True) is True
+    assert env.str("DJANGO_LOG_FORMAT", default="json") == "json"
+    assert env.str("REDIS_URL", default=None) is None
+    assert "REDIS_URL" not in env
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("boek.example.nl", ["boek.example.nl"]),
+        ("boek.example.nl,www.boek.example.nl", ["boek.example.nl", "www.boek.example.nl"]),
+        (" boek.example.nl , www.boek.example.nl,, ", ["boek.example.nl", "www.boek.example.nl"]),
+        (",", []),
+    ],
+)
+def test_lists_are_comma_separated_without_the_spaces(value, expected):
+    assert Env({"DJANGO_ALLOWED_HOSTS": value}).list("DJANGO_ALLOWED_HOSTS", default=[]) == expected
+
+
+def test_a_missing_list_gives_its_default():
+    assert Env({}).list("DJANGO_ALLOWED_HOSTS", default=["localhost"]) == ["localhost"]
+
+
+def test_a_missing_variable_without_a_default_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY"):
+        Env({}).str("DJANGO_SECRET_KEY")
+
+
+def test_a_value_starting_with_a_dollar_is_taken_as_written():
+    env = Env({"DJANGO_SECRET_KEY": "$ecret-key", "ecret-key": "another variable"})
+    assert env.str("DJANGO_SECRET_KEY", default=None) == "$ecret-key"
+
+
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
+
+@pytest.mark.parametrize(
+    ("url", "mailer"),
+    [
+        (
+            "smtp://boek:geheim@mail.example.nl:587?tls=true",
+            {
+                "BACKEND": SMTP,
+                "OPTIONS": {
+                    "host": "mail.example.nl",
+                    "port": 587,
+                    "username": "boek",
+                    "password": "geheim",
+                    "use_ssl": False,
+                    "use_tls": True,
+                    "timeout": 20,
+                },
+            },
+        ),
+        (
+            "smtp://mail.example.nl",
+            {
+                "BACKEND": SMTP,
+                "OPTIONS": {
+                    "host": "mail.example.nl",
+                    "port": 25,
+                    "username": "",
+                    "password": "",
+                    "use_ssl": False,
+                    "use_tls": False,
+                    "timeout": 20,
+                },
+            },
+        ),
+        (
+            "smtps://boek%40x.nl:ge%3Aheim@mail.example.nl",
+            {
+                "BACKEND": SMTP,
+                "OPTIONS": {
+                    "host": "mail.example.nl",
+                    "port": 465,
+                    "username": "boek@x.nl",
+                    "password": "ge:heim",
+                    "use_ssl": True,
+                    "use_tls": False,
+                    "timeout": 20,
+                },
+            },
+        ),
+        ("console://", {"BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+    ],
+)
+def test_email_url_schemes_become_a_mailer(url, mailer):
+    assert mailer_from_url(url) == mailer
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://mail.example.nl", "EMAIL_URL: Invalid email schema http"),
+        ("smtp+tls://mail.example.nl", "EMAIL_URL: Invalid email schema smtp+tls"),
+        ("smtp://mail.example.nl:poort", "EMAIL_URL cannot be read"),
+        ("smtp://mail.example.nl:587?tls=misschien", "EMAIL_URL: tls must be true or false"),
+    ],
+)
+def test_an_email_url_that_cannot_be_read_is_refused(url, message):
+    with pytest.raises(ImproperlyConfigured) as refusal:
+        mailer_from_url(url)
+    assert str(refusal.value).startswith(message)

@@ -22,10 +22,17 @@ print(json.dumps({
     "storage": f"{type(default_storage).__module__}.{type(default_storage).__name__}",
     "url": default_storage.url("stories/foto.jpg"),
     "img_src": settings.SECURE_CSP["img-src"],
+    "engine": database["ENGINE"],
+    "name": str(database["NAME"]),
     "conn_max_age": database["CONN_MAX_AGE"],
+    "health_checks": database["CONN_HEALTH_CHECKS"],
+    "transaction_mode": database.get("OPTIONS", {}).get("transaction_mode"),
     "pool": database.get("OPTIONS", {}).get("pool"),
     "static_root": str(settings.STATIC_ROOT),
     "trusted_proxies": settings.ALLAUTH_TRUSTED_PROXY_COUNT,
+    "mailers": settings.MAILERS,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "allowed_hosts": settings.ALLOWED_HOSTS,
 }))
 """
 
@@ -106,3 +113,40 @@ def test_static_root_and_trusted_proxies_from_the_environment(tmp_path):
 def test_sqlite_connections_persist_like_postgresql(env, conn_max_age):
     found = _settings(**env)
     assert found["conn_max_age"] == conn_max_age
+
+
+@pytest.mark.parametrize("env", [{}, {"DATABASE_URL": ""}])
+def test_sqlite_in_the_project_folder_without_a_database_url(env):
+    found = _settings(**env)
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["name"] == str(ROOT / "db.sqlite3")
+    assert found["health_checks"] is True
+    assert found["transaction_mode"] == "IMMEDIATE"
+
+
+def test_email_url_becomes_the_default_mailer():
+    found = _settings(EMAIL_URL="smtps://boek%40example.nl:ge%3Aheim@mail.example.nl")
+    assert found["mailers"] == {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": "mail.example.nl",
+                "port": 465,
+                "username": "boek@example.nl",
+                "password": "ge:heim",
+                "use_ssl": True,
+                "use_tls": False,
+                "timeout": 20,
+            },
+        }
+    }
+
+
+@pytest.mark.parametrize(("value", "ssl_redirect"), [("1", True), ("TRUE", True), ("0", False)])
+def test_booleans_and_lists_from_the_environment(value, ssl_redirect):
+    found = _settings(
+        DJANGO_SECURE_SSL_REDIRECT=value,
+        DJANGO_ALLOWED_HOSTS="boek.example.nl, www.boek.example.nl",
+    )
+    assert found["ssl_redirect"] is ssl_redirect
+    assert found["allowed_hosts"] == ["boek.example.nl", "www.boek.example.nl"]
