@@ -1,8 +1,6 @@
 from django import forms
 
-from members.models import user_is_member
-
-from .models import Access, Chapter
+from .models import Chapter
 
 
 class ReadingPositionForm(forms.Form):
@@ -11,7 +9,4 @@ class ReadingPositionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        chapters = Chapter.objects.visible_to(user)
-        if not user_is_member(user):
-            chapters = chapters.filter(access=Access.OPEN)
-        self.fields["chapter"].queryset = chapters
+        self.fields["chapter"].queryset = Chapter.objects.readable_by(user)

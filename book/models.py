@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,53 @@ class Access(models.TextChoices):
     MEMBERS = "members", _("Alleen voor leden")
 
 
+def user_is_member(user) -> bool:
+    """Whether `user` may read the chapters for members: holders of a copy, and staff.
+
+    The one access rule of the site starts here; `Chapter.objects.readable_by`,
+    `Chapter.is_readable_by` and `Story.objects.visible_to` are built on it, and every
+    page, feed, search, form and edition asks them. A copy is a `Membership`, made by
+    the members app (a layer above the book) with a one-to-one link to the user: the
+    book reads that link by its name and imports nothing of members."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    # Through the relation rather than an EXISTS query: the membership is then cached on
+    # the user object, and the site header, which asks for it on every page, gets it
+    # without another query.
+    return getattr(user, "membership", None) is not None
+
+
+def access_allows(access: str, user) -> bool:
+    """Whether a chapter (or an edition's copy of one) with `access` is readable by
+    `user` as far as access goes."""
+    return access == Access.OPEN or user_is_member(user)
+
+
+def audience_may_read(*, is_published: bool, access: str, members: bool) -> bool:
+    """audience_readable_q for one chapter's values, already read."""
+    return is_published and (members or access == Access.OPEN)
+
+
+def chapter_readable_q(user, *, prefix: str = "") -> Q:
+    """The access rule as a filter on a chapter's fields (`prefix` "chapter__" for rows
+    that point at a chapter): published chapters, the members' ones only for members;
+    staff read every chapter, published or not."""
+    if user.is_authenticated and user.is_staff:
+        return Q()
+    return audience_readable_q(members=user_is_member(user), prefix=prefix)
+
+
+def audience_readable_q(*, members: bool, prefix: str = "") -> Q:
+    """What every reader of an audience may read: members (`members=True`) or readers
+    without a copy. For pages shared by an audience rather than made for one reader."""
+    readable = Q(**{f"{prefix}is_published": True})
+    if not members:
+        readable &= Q(**{f"{prefix}access": Access.OPEN})
+    return readable
+
+
 class ChapterQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -60,6 +108,10 @@ class ChapterQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_staff:
             return self.all()
         return self.published()
+
+    def readable_by(self, user):
+        """Chapters whose text `user` may read (chapter_readable_q)."""
+        return self.filter(chapter_readable_q(user))
 
     def in_order(self):
         return self.order_by("number", "pk")
@@ -133,6 +185,15 @@ class Chapter(models.Model):
     @property
     def is_open(self) -> bool:
         return self.access == Access.OPEN
+
+    def is_readable_by(self, user) -> bool:
+        """This chapter's text for `user`: the rule of chapter_readable_q, for one
+        chapter already loaded."""
+        if user.is_authenticated and user.is_staff:
+            return True
+        return audience_may_read(
+            is_published=self.is_published, access=self.access, members=user_is_member(user)
+        )
 
     @property
     def reading_minutes(self) -> int:

@@ -20,11 +20,11 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from core.exports import iso_or_none
-from core.prepared import Prepared
 
 from .models import (
     Access,
@@ -365,31 +365,17 @@ def reading_position_record(
     if current is not None and (current.chapter_id, current.section) == (chapter.pk, wanted):
         current.chapter = chapter
         return current
-    with transaction.atomic():
-        position = ReadingPosition.objects.select_for_update().filter(user=user).first()
-        section = _position_section(chapter, section, position)
-        if position is None:
-            return ReadingPosition.objects.create(user=user, chapter=chapter, section=section)
-        if (position.chapter_id, position.section) != (chapter.pk, section):
-            position.chapter, position.section = chapter, section
-            position.save(update_fields=["chapter", "section", "updated_at"])
-        return position
-
-
-_position = Prepared(
-    lambda user: ReadingPosition.objects.filter(user_id=user).values_list("chapter_id", "section")
-)
-
-
-def reading_position_opened(*, user, chapter: Chapter) -> None:
-    """`user` opened `chapter`'s page: remember it, as reading_position_record(section=None)
-    does, but with one query compiled once when nothing changes (the most common case:
-    the reader reopens the chapter they are in)."""
-    current = _position.first(user=user.pk)
-    if current is not None and current[0] == chapter.pk:
-        if not current[1] or current[1] in {s["id"] for s in chapter.sections}:
-            return
-    reading_position_record(user=user, chapter=chapter)
+    # One statement that inserts or updates: two first visits at once (two tabs, a
+    # double click) would otherwise both insert, and the second fail on the unique user.
+    ReadingPosition.objects.bulk_create(
+        [ReadingPosition(user=user, chapter=chapter, section=wanted, updated_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["chapter", "section", "updated_at"],
+    )
+    position = ReadingPosition.objects.get(user=user)
+    position.chapter = chapter
+    return position
 
 
 def _position_section(chapter: Chapter, section: str | None, position) -> str:

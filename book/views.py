@@ -26,8 +26,10 @@ def reading_position(request):
     if not form.is_valid():
         return HttpResponse(status=400)
     chapter = form.cleaned_data["chapter"]
+    # No section (the page was opened, or the button without JavaScript) keeps the
+    # section stored for this chapter.
     position = reading_position_record(
-        user=request.user, chapter=chapter, section=form.cleaned_data["section"]
+        user=request.user, chapter=chapter, section=form.cleaned_data["section"] or None
     )
     if request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)

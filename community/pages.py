@@ -26,13 +26,11 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from book.models import Book, Chapter
-from book.services import reading_position_opened
+from book.models import Book, Chapter, user_is_member
 from community.statistics import PUBLIC_COUNTS_SECONDS
 from core.page_cache import cached_page, digest, sessionless_anonymous
 from core.prepared import Prepared
 from editions.models import Edition
-from members.models import user_is_member
 from stories.models import ChapterFollow
 from stories.shared import given_reactions
 from stories.views import CHAPTER_PAGE_PARAM, personalise
@@ -55,11 +53,7 @@ class MemberPage:
         entry = cache.get(self.key)
         if entry is None:
             return None
-        html, sections = entry
-        # Opening a chapter remembers it (see community.views._chapter_detail); the section
-        # ids come with the page, so the chapter row need not be read.
-        chapter = Chapter(pk=self.chapter_pk, sections=sections)
-        reading_position_opened(user=request.user, chapter=chapter)
+        html, _sections = entry
         return HttpResponse(personalise(request, html, self._given(request)))
 
     def _given(self, request):

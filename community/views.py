@@ -5,11 +5,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from book.models import Book, Chapter, ReadingPosition
-from book.services import reading_position_opened
+from book.models import Book, Chapter, ReadingPosition, user_is_member
 from community.statistics import public_counts
 from editions.models import Edition
-from members.models import user_is_member
 from stories.models import published_story_counts
 from stories.views import CSRF_STAND_IN, chapter_stories
 
@@ -23,18 +21,15 @@ def _book_or_404():
     return book
 
 
-def _continue_reading(user, is_member):
+def _continue_reading(user):
     """The reader's saved place, if it is still a chapter they may read."""
     if not user.is_authenticated:
         return None
-    position = (
+    return (
         ReadingPosition.objects.select_related("chapter")
-        .filter(user=user, chapter__in=Chapter.objects.visible_to(user))
+        .filter(user=user, chapter__in=Chapter.objects.readable_by(user))
         .first()
     )
-    if position and (position.chapter.is_open or is_member):
-        return position
-    return None
 
 
 @require_safe
@@ -50,6 +45,7 @@ def _home(request):
     counts = published_story_counts(chapters)
     for chapter in chapters:
         chapter.story_count = counts[chapter.pk]
+        chapter.readable = chapter.is_readable_by(request.user)
     is_member = user_is_member(request.user)
     return render(
         request,
@@ -58,7 +54,7 @@ def _home(request):
             "book": book,
             "chapters": chapters,
             "is_member": is_member,
-            "continue_reading": _continue_reading(request.user, is_member),
+            "continue_reading": _continue_reading(request.user),
             "current_edition": Edition.objects.current(),
             "counts": public_counts(),
         },
@@ -87,9 +83,9 @@ def _chapter_detail(request, slug, *, member_page=None):
         raise Http404("No such chapter")
     chapter = get_object_or_404(Chapter.objects.select_related("book"), pk=chapters[position].pk)
     is_member = user_is_member(request.user)
-    can_read = chapter.is_open or is_member
-    if can_read and request.user.is_authenticated:
-        reading_position_opened(user=request.user, chapter=chapter)
+    # Reading the page changes nothing: the page's script (or, without it, a button)
+    # posts the reading position (book.views.reading_position).
+    can_read = chapter.is_readable_by(request.user)
     stories = chapter_stories(
         request,
         chapter=chapter,

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from book.models import Access, Book, Chapter
+from book.models import Access, Book, Chapter, access_allows
 from core.markdown import reading_minutes
 
 
@@ -114,6 +114,10 @@ class EditionChapter(models.Model):
     @property
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
+
+    def is_readable_by(self, user) -> bool:
+        """The book's access rule, on the access the chapter had when it was copied."""
+        return access_allows(self.access, user)
 
 
 class EditionStoryQuerySet(models.QuerySet):

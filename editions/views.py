@@ -5,9 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from book.models import Chapter
+from book.models import Chapter, user_is_member
 from core.roles import curator_required
-from members.models import user_is_member
 from stories.models import Status, Story
 
 from .epub import build_edition_epub
@@ -50,7 +49,7 @@ def edition_chapter(request, slug, chapter):
         raise Http404("No such chapter in this edition")
     chapter = edition.chapters.get(pk=chapters[position].pk)
     is_member = user_is_member(request.user)
-    can_read = chapter.is_open or is_member
+    can_read = chapter.is_readable_by(request.user)
     return render(
         request,
         "editions/chapter.html",
@@ -71,12 +70,15 @@ def edition_print(request, slug):
     """The whole edition on one page, for the browser's "Print" / "Save as PDF".
     Members-only chapters show their text to members only, as on the site."""
     edition = _published_edition_or_404(slug)
+    chapters = list(edition.chapters.prefetch_related("stories"))
+    for chapter in chapters:
+        chapter.readable = chapter.is_readable_by(request.user)
     return render(
         request,
         "editions/print.html",
         {
             "edition": edition,
-            "chapters": edition.chapters.prefetch_related("stories"),
+            "chapters": chapters,
             "is_member": user_is_member(request.user),
         },
     )

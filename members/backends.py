@@ -1,6 +1,6 @@
 """The authentication backends, loading a signed-in user's membership with the user.
 
-Nearly every page asks whether the reader holds a copy (members.models.user_is_member,
+Nearly every page asks whether the reader holds a copy (book.models.user_is_member,
 the site header): with the membership joined to the one query that loads the user on
 each request, that costs no second query. The query is compiled once
 (core.prepared): built through the ORM on every request, it cost more Python than

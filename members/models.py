@@ -242,18 +242,6 @@ class Invitation(models.Model):
         return self.accepted_at is None
 
 
-def user_is_member(user) -> bool:
-    """Whether `user` may read the chapters for members: holders of a copy, and staff."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    # Through the relation rather than an EXISTS query: the membership is then cached on
-    # the user object, and the site header, which asks for it on every page, gets it
-    # without another query.
-    return getattr(user, "membership", None) is not None
-
-
 class Role(models.TextChoices):
     RESIDENT = "resident", _("Inwoner")
     ENTREPRENEUR = "entrepreneur", _("Ondernemer")

@@ -11,12 +11,12 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from book.models import Access, Book, Chapter
+from book.models import Access, Book, Chapter, user_is_member
 
 from . import cards, services
 from .codes import format_code, normalise_code
 from .forms import CodeForm, DirectoryFilterForm, InvitationForm, ProfileForm
-from .models import Invitation, Membership, Profile, Visibility, user_is_member
+from .models import Invitation, Membership, Profile, Visibility
 from .ratelimit import CODE_FAILURES, is_limited, record_failure, request_keys
 
 TOO_MANY_ATTEMPTS = _("Te veel pogingen met een code die niet klopt. Probeer het later opnieuw.")

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from book.models import Access, Chapter
-from members.models import Membership, membership_display_name, user_is_member
+from book.models import Chapter, chapter_readable_q
+from members.models import Membership, membership_display_name
 
 from .profiles import profile_lookup
 
@@ -123,25 +123,21 @@ class StoryQuerySet(models.QuerySet):
     def by(self, membership):
         return self.filter(author=membership)
 
-    def visible_to(self, user, *, is_member: bool | None = None):
+    def visible_to(self, user):
         """Stories whose page exists for `user`.
 
         Everyone: published and featured stories under published chapters; for readers
         without a copy only under open chapters (as with the chapters themselves).
         Authors also see their own stories in every state. Curators (staff) see every
-        state but other people's drafts, under every chapter. Pass `is_member` when the
-        caller already knows it, to save the query."""
+        state but other people's drafts, under every chapter. The chapters' part is the
+        book's access rule (book.models.chapter_readable_q)."""
+        readable = chapter_readable_q(user, prefix="chapter__")
         if not user.is_authenticated:
-            return self.published().filter(chapter__is_published=True, chapter__access=Access.OPEN)
+            return self.published().filter(readable)
         own = Q(author__user=user)
         if user.is_staff:
             return self.filter(~Q(status=Status.DRAFT) | own)
-        if is_member is None:
-            is_member = user_is_member(user)
-        public = Q(status__in=PUBLIC_STATUSES, chapter__is_published=True)
-        if not is_member:
-            public &= Q(chapter__access=Access.OPEN)
-        return self.filter(public | own)
+        return self.filter((Q(status__in=PUBLIC_STATUSES) & readable) | own)
 
     def in_reading_order(self):
         """Featured stories first, then the others newest first."""

@@ -38,8 +38,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from book.models import Access, Book, Chapter, chapter_url
-from members.models import user_is_member
+from book.models import Book, Chapter, chapter_url
 
 from .models import Story, story_slug, story_url
 
@@ -99,11 +98,10 @@ def search(*, query: str, user) -> list[Result]:
     query = " ".join(query.split())[:SEARCH_MAX_LENGTH]
     if not terms_of(query):
         return []
-    is_member = user_is_member(user)
     if uses_full_text():
-        results = _full_text_results(query, user, is_member)
+        results = _full_text_results(query, user)
     else:
-        results = _index_results(query, is_member)
+        results = _index_results(query, user)
     results.sort(key=lambda result: (result.rank, result.date or EPOCH), reverse=True)
     return results
 
@@ -123,13 +121,11 @@ def _plain(text: str) -> str:
 # ---- PostgreSQL ---------------------------------------------------------------------
 
 
-def _full_text_results(query: str, user, is_member: bool) -> list[Result]:
+def _full_text_results(query: str, user) -> list[Result]:
     book = Book.objects.current()
-    chapters = Chapter.objects.published().filter(book=book)
-    if not is_member:
-        chapters = chapters.filter(access=Access.OPEN)
+    chapters = Chapter.objects.readable_by(user).published().filter(book=book)
     stories = (
-        Story.objects.visible_to(user, is_member=is_member)
+        Story.objects.visible_to(user)
         .published()
         .filter(chapter__in=chapters)
         .select_related("chapter")
@@ -220,16 +216,16 @@ HEADING_MARK, CHAPTER_MARK = "\ue002", "\ue003"
 STORY_ID_BITS, LAST_SECOND = 31, (1 << 32) - 1
 STORY_ID_MASK = (1 << STORY_ID_BITS) - 1
 
-# The chapters the reader may read (published, of the current book, open ones only for
-# readers without a copy), each with whether every word occurs in it and whether a word
-# occurs in its title.
+# The chapters the reader may read (the published ones of the current book among
+# Chapter.objects.readable_by, whose SQL is put in for {readable}), each with whether
+# every word occurs in it and whether a word occurs in its title.
 CHAPTERS_SQL = (
     "SELECT c.id, c.title, CAST(c.updated_at AS TEXT),"
     " c.id IN (SELECT rowid FROM stories_search_chapter WHERE stories_search_chapter MATCH %s),"
     " c.id IN (SELECT rowid FROM stories_search_chapter WHERE stories_search_chapter MATCH %s)"
     " FROM book_chapter c"
     " WHERE c.is_published AND c.book_id = (SELECT id FROM book_book ORDER BY id LIMIT 1)"
-    " AND (%s OR c.access = %s)"
+    " AND c.id IN ({readable})"
     " ORDER BY c.number, c.id"
 )
 CHAPTER_DETAILS_SQL = (
@@ -291,14 +287,24 @@ def _story_result(rowid: int, rank: int) -> Result:
     )
 
 
-def _index_results(query: str, is_member: bool) -> list[Result]:
+def _readable_chapters_sql(user) -> tuple[str, tuple]:
+    """The access rule's SQL for `user`: the ids of the chapters they may read."""
+    query = Chapter.objects.readable_by(user).values("pk").query
+    return query.sql_with_params()
+
+
+def _index_results(query: str, user) -> list[Result]:
     words = words_of(query)
     if not words:
         return []
     every = " AND ".join(_phrase(word) for word in words)
     any_in_title = " OR ".join(_phrase(word) for word in words)
     with connection.cursor() as cursor:
-        cursor.execute(CHAPTERS_SQL, [every, f"title : ({any_in_title})", is_member, Access.OPEN])
+        readable, readable_params = _readable_chapters_sql(user)
+        cursor.execute(
+            CHAPTERS_SQL.format(readable=readable),
+            [every, f"title : ({any_in_title})", *readable_params],
+        )
         chapters = cursor.fetchall()
         if not chapters:
             return []

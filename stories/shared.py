@@ -9,7 +9,7 @@ a chapter's own edits change its `updated_at`."""
 
 from dataclasses import dataclass
 
-from book.models import Access, Chapter
+from book.models import Chapter, audience_may_read
 from core.page_cache import digest
 from core.prepared import Prepared
 
@@ -24,14 +24,16 @@ class StoryState:
     is_public: bool
     updated_at: object
     chapter_published: bool
-    chapter_open: bool
+    chapter_access: str
     stories_version: int
     chapter_updated_at: object
 
     def public_to(self, *, members: bool) -> bool:
         """Whether every member (`members`), or every reader, may read the story's page
         (Story.objects.visible_to, leaving out what its author and curators may read)."""
-        return self.is_public and self.chapter_published and (members or self.chapter_open)
+        return self.is_public and audience_may_read(
+            is_published=self.chapter_published, access=self.chapter_access, members=members
+        )
 
     @property
     def version(self) -> str:
@@ -64,7 +66,7 @@ def story_state(pk: int) -> StoryState | None:
         is_public=status in PUBLIC_STATUSES,
         updated_at=updated_at,
         chapter_published=bool(published),
-        chapter_open=access == Access.OPEN,
+        chapter_access=access,
         stories_version=version,
         chapter_updated_at=chapter_updated_at,
     )

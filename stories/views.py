@@ -26,10 +26,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from book.models import Access, Book, Chapter
+from book.models import Book, Chapter, audience_readable_q, user_is_member
 from core.markdown import render_markdown
 from core.page_cache import cached_page, digest, sessionless_anonymous
-from members.models import Membership, user_is_member
+from members.models import Membership
 
 from . import notifications, services
 from . import search as search_module
@@ -491,11 +491,9 @@ def _latest_context(request, *, shared_by: str | None = None) -> dict:
     role_path, role_choices = profile_lookup("role")
     form = StoryFilterForm(request.GET or None, chapters=chapters, role_choices=role_choices)
     if shared_by is None:
-        stories = Story.objects.visible_to(user, is_member=is_member)
+        stories = Story.objects.visible_to(user)
     else:
-        stories = Story.objects.filter(chapter__is_published=True)
-        if not is_member:
-            stories = stories.filter(chapter__access=Access.OPEN)
+        stories = Story.objects.filter(audience_readable_q(members=is_member, prefix="chapter__"))
     stories = stories.published()
     if form.is_valid():
         data = form.cleaned_data

@@ -1,11 +1,14 @@
-// Remembers the last section heading the reader scrolled past, so "Verder lezen" on the
-// home page can bring them back to it. Reading works the same without this script.
+// Remembers the chapter the reader opened and the last section heading they scrolled
+// past, so "Verder lezen" on the home page can bring them back to it. Opening the page
+// (a GET) records nothing: this script posts it. Reading works the same without it
+// (a button in <noscript> does the posting then).
 const form = document.querySelector("form[data-reading-position]");
 const headings = [...document.querySelectorAll(".chapter__body h2[id], .chapter__body h3[id]")];
 
-if (form && headings.length) {
+if (form) {
   let reached = "";
-  let sent = "";
+  // null: the opening itself is not sent yet. An empty section keeps the one stored.
+  let sent = null;
 
   const send = () => {
     if (reached === sent) return;
@@ -21,6 +24,8 @@ if (form && headings.length) {
       sent = "";
     });
   };
+
+  send();
 
   const observer = new IntersectionObserver(
     () => {

@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from book.models import Access, ReadingPosition
 from tests.book.test_markdown import XSS_PAYLOADS
@@ -183,8 +184,18 @@ def test_reading_pages_refuse_post(client, chapters):
 
 
 @pytest.mark.django_db
-def test_opening_a_chapter_remembers_it_and_home_offers_to_continue(member_client, chapters):
-    member_client.get(chapters[2].get_absolute_url())
+def test_opening_a_chapter_writes_nothing_its_page_posts_the_position(member_client, chapters):
+    url = chapters[2].get_absolute_url()
+    page = member_client.get(url)
+    # A GET changes nothing: a link or an image pointing at a chapter cannot move
+    # anyone's "Verder lezen".
+    assert not ReadingPosition.objects.exists()
+    # The page carries the form its script posts on opening, and a button without it.
+    action = reverse("book:reading_position")
+    assertContains(
+        page, f'<input type="hidden" name="chapter" value="{chapters[2].pk}">', html=True, count=2
+    )
+    member_client.post(action, {"chapter": chapters[2].pk, "section": ""})
     html = member_client.get("/").content.decode()
     assert "Verder lezen" in html
     assert f'href="{chapters[2].get_absolute_url()}"' in html
@@ -201,8 +212,8 @@ def test_position_within_chapter_is_remembered(member_client, chapters):
     assert response.status_code == 204
     html = member_client.get("/").content.decode()
     assert f'href="{chapter.get_absolute_url()}#verder"' in html
-    # Opening the same chapter again keeps the place within it.
-    member_client.get(chapter.get_absolute_url())
+    # Opening the same chapter again (its page posts no section) keeps the place in it.
+    member_client.post(reverse("book:reading_position"), {"chapter": chapter.pk, "section": ""})
     assert f'href="{chapter.get_absolute_url()}#verder"' in member_client.get("/").content.decode()
 
 
@@ -255,9 +266,10 @@ def test_reopening_a_chapter_drops_a_section_its_new_text_no_longer_has(member_c
         {"chapter": chapter.pk, "section": section},
         headers={"x-requested-with": "fetch"},
     )
-    member_client.get(chapter.get_absolute_url())  # unchanged: kept
+    opened = {"chapter": chapter.pk, "section": ""}  # what the page posts on opening
+    member_client.post(reverse("book:reading_position"), opened)  # unchanged: kept
     assert ReadingPosition.objects.get(chapter=chapter).section == section
     chapter.body = "## Verder\n\nTekst zonder slot."
     chapter.save()
-    member_client.get(chapter.get_absolute_url())
+    member_client.post(reverse("book:reading_position"), opened)
     assert ReadingPosition.objects.get(chapter=chapter).section == ""

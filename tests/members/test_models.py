@@ -1,5 +1,6 @@
 import pytest
 
+from book.models import user_is_member
 from members.codes import (
     ALPHABET,
     LENGTH,
@@ -8,7 +9,7 @@ from members.codes import (
     generate_code,
     normalise_code,
 )
-from members.models import CodeBatch, CodeStatus, Invitation, Membership, user_is_member
+from members.models import CodeBatch, CodeStatus, Invitation, Membership
 from tests.factories import (
     ClaimCodeFactory,
     CodeBatchFactory,
