@@ -1,11 +1,29 @@
-"""Markdown to safe HTML, the one path for every text that people write: chapters now,
-stories and replies later. nh3 (ammonia) is the gate: whatever Markdown lets through,
-only the tags, attributes and URL schemes listed here reach a page."""
+"""Markdown to safe HTML, the one path for every text that people write: chapters,
+stories and replies. nh3 (ammonia) is the gate: whatever Markdown lets through, only
+the tags, attributes and URL schemes listed here reach a page.
+
+Links and images agree with the Content-Security-Policy (community.settings: images
+only from the site itself) and with what an EPUB can hold (no remote resources):
+- a link keeps its URL when nh3 allows it (http, https, mailto, tel or relative); a
+  link whose URL nh3 drops, or an empty one, is its text, never an <a> without href;
+- an image stays an image only when it is one of the site's uploads (a path under
+  MEDIA_URL). Any other image becomes a link to its URL, or its alt text when there is
+  no URL left or it sits inside a link. So no text makes every reader's browser request
+  a page of the site, and no image is left for the CSP to block.
+
+The rule is the same for members' text (stories, replies) and the book's (chapters,
+introduction, colophon): the book's own images are uploads too, and an image from
+anywhere else would be blocked by the CSP and cannot go into the EPUB. One rule, no
+parameter to choose the wrong one with."""
 
 from dataclasses import dataclass, field
+from html import escape
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
+from django.conf import settings
 from django.utils.text import slugify
 
 ALLOWED_TAGS = {
@@ -55,7 +73,8 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
     "th": {"align"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+LINK_REL = "noopener noreferrer"
 WORDS_PER_MINUTE = 200
 
 
@@ -104,14 +123,10 @@ def render_markdown(text: str, *, anchors: bool = False) -> Rendered:
     if anchors:
         for tag in HEADING_TAGS:
             attributes[tag] = {"id"}
-    html = nh3.clean(
-        raw,
-        tags=ALLOWED_TAGS,
-        attributes=attributes,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    html = _clean(raw, attributes)
+    # nh3 has decided which URLs stay; now settle the links it left without a URL and
+    # the images that may not load, and let nh3 check the result once more.
+    html = _clean(_settle_links_and_images(html), attributes)
     sections = []
     if anchors:
         sections = [
@@ -120,6 +135,79 @@ def render_markdown(text: str, *, anchors: bool = False) -> Rendered:
             if token["level"] == 2
         ]
     return Rendered(html=html, sections=sections, word_count=len((text or "").split()))
+
+
+def _clean(html: str, attributes: dict[str, set[str]]) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=attributes,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def is_upload_url(url: str) -> bool:
+    """Whether `url` (as a browser reads the attribute) is a file under MEDIA_URL and
+    stays there once the browser resolves it: no dot segments, also not percent-encoded,
+    and no backslash, white space or control character that a browser would turn into a
+    slash or drop."""
+    if not url.startswith(settings.MEDIA_URL):
+        return False
+    if any(char == "\\" or char.isspace() or not char.isprintable() for char in url):
+        return False
+    return not any(segment in {".", ".."} for segment in unquote(urlsplit(url).path).split("/"))
+
+
+class _LinkImagePass(HTMLParser):
+    """Rewrites HTML that nh3 produced (well-formed, quoted, escaped): an <a> without
+    href gives way to its content; an <img> that is not an upload becomes a link to its
+    URL, or its alt text (inside a link, or when nh3 dropped the URL)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self._links: list[bool] = []  # per open <a>: whether it was kept
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "a":
+            kept = bool((values.get("href") or "").strip())
+            self._links.append(kept)
+            if kept:
+                self.out.append(self.get_starttag_text())
+        elif tag == "img":
+            self._image(values)
+        else:
+            self.out.append(self.get_starttag_text())
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._links and not self._links.pop():
+            return
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.out.append(escape(data, quote=False))
+
+    def _image(self, values):
+        src = values.get("src") or ""
+        alt = values.get("alt") or ""
+        if is_upload_url(src):
+            self.out.append(self.get_starttag_text())
+        elif src.strip() and not any(self._links):
+            self.out.append(f'<a href="{escape(src)}">{escape(alt or src, quote=False)}</a>')
+        else:
+            self.out.append(escape(alt, quote=False))
+
+
+def _settle_links_and_images(html: str) -> str:
+    rewriter = _LinkImagePass()
+    rewriter.feed(html)
+    rewriter.close()
+    return "".join(rewriter.out)
 
 
 def _flatten(tokens):

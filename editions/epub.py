@@ -5,21 +5,34 @@ Layout: the cover (when the book had one), the navigation document, a title page
 the introduction, one XHTML document per chapter (its illustration, text and the
 stories the edition carries, each with its author's credit), and the colophon.
 
+The texts are the site's HTML, made to stand on their own in the file: an image from the
+site's uploads is carried inside it (any other image, or one that cannot be read, gives
+way to its alt text), and a relative link points where it pointed on the edition's web
+page, since the EPUB holds no such page. Links to an id in the same document stay.
+
 Members-only chapters: a reader without a copy gets them as the site shows them, title
 and summary with a note that the text is for members; members get everything. The
 view decides which (editions.views.edition_epub)."""
 
+import hashlib
 import io
 import mimetypes
 import uuid
 from datetime import UTC
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
+import lxml.html
+from core.markdown import is_upload_url
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from ebooklib import epub
+from PIL import Image, UnidentifiedImageError
 
 from .models import Edition
 
@@ -51,11 +64,79 @@ def _image_item(uid: str, name: str, data: bytes) -> epub.EpubImage:
     return item
 
 
+# Image types every EPUB reading system shows (core media types): Pillow's name for the
+# format, and the suffix that gives the file its media type in the manifest.
+EPUB_IMAGE_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif"}
+
+
+class _Contents:
+    """What the file carries besides its documents: images by their name in the file,
+    and the uploads already taken in (by their storage name)."""
+
+    def __init__(self, book: epub.EpubBook):
+        self.book = book
+        self.images: set[str] = set()
+        self.uploads: dict[str, str | None] = {}
+
+    def add_image(self, uid: str, name: str, data: bytes) -> str:
+        self.book.add_item(_image_item(uid, name, data))
+        self.images.add(name)
+        return name
+
+    def upload(self, url: str) -> str | None:
+        """The name in the file of the upload at `url`, taken in on first use; None when
+        it is not a readable image of a type that EPUB readers show."""
+        storage_name = unquote(urlsplit(url).path.removeprefix(settings.MEDIA_URL))
+        if storage_name not in self.uploads:
+            self.uploads[storage_name] = self._take_in(storage_name)
+        return self.uploads[storage_name]
+
+    def _take_in(self, storage_name: str) -> str | None:
+        try:
+            with default_storage.open(storage_name, "rb") as source:
+                data = source.read()
+            with Image.open(io.BytesIO(data)) as image:
+                suffix = EPUB_IMAGE_SUFFIXES.get(image.format)
+        except (OSError, SuspiciousOperation, UnidentifiedImageError, Image.DecompressionBombError):
+            return None
+        if suffix is None:
+            return None
+        digest = hashlib.sha256(storage_name.encode()).hexdigest()[:16]
+        return self.add_image(f"upload-{digest}", f"images/upload-{digest}{suffix}", data)
+
+    def settle(self, html: str, *, page_url: str) -> str:
+        """`html` as it can stand in the file: see the module's docstring."""
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        ids = {element.get("id") for element in root.iter() if element.get("id")}
+        for image in list(root.iter("img")):
+            src = image.get("src") or ""
+            name = src if src in self.images else self.upload(src) if is_upload_url(src) else None
+            if name:
+                image.set("src", name)
+            else:
+                image.tail = (image.get("alt") or "") + (image.tail or "")
+                image.drop_tree()
+        for link in root.iter("a"):
+            href = link.get("href")
+            if href is None or (href.startswith("#") and href[1:] in ids):
+                continue
+            link.set("href", iri_to_uri(urljoin(page_url, href.strip())))
+        return (
+            lxml.html.tostring(root, encoding="unicode")
+            .removeprefix("<div>")
+            .removesuffix("</div>")
+        )
+
+
 def _page(uid: str, file_name: str, title: str, html: str, style) -> epub.EpubHtml:
     page = epub.EpubHtml(uid=uid, title=title, file_name=file_name, lang="nl")
     page.content = html
     page.add_item(style)
     return page
+
+
+def _site_url(path: str) -> str:
+    return urljoin(settings.SITE_URL, path)
 
 
 def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes:
@@ -74,6 +155,7 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
         uid="style", file_name="style/book.css", media_type="text/css", content=STYLESHEET
     )
     book.add_item(style)
+    contents = _Contents(book)
 
     spine: list = []
     cover = _file_bytes(edition.cover)
@@ -86,7 +168,10 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
         "title-page",
         "title.xhtml",
         edition.title,
-        render_to_string("editions/epub_title.html", {"edition": edition}),
+        contents.settle(
+            render_to_string("editions/epub_title.html", {"edition": edition}),
+            page_url=_site_url(edition.get_absolute_url()),
+        ),
         style,
     )
     book.add_item(title_page)
@@ -99,22 +184,26 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
         if can_read:
             data = _file_bytes(chapter.illustration)
             if data:
-                illustration = (
-                    f"images/chapter-{chapter.pk}{Path(chapter.illustration.name).suffix.lower()}"
+                illustration = contents.add_image(
+                    f"image-{chapter.pk}",
+                    f"images/chapter-{chapter.pk}{Path(chapter.illustration.name).suffix.lower()}",
+                    data,
                 )
-                book.add_item(_image_item(f"image-{chapter.pk}", illustration, data))
         page = _page(
             f"chapter-{chapter.pk}",
             f"chapter-{chapter.number:02d}-{chapter.pk}.xhtml",
             chapter.title,
-            render_to_string(
-                "editions/epub_chapter.html",
-                {
-                    "chapter": chapter,
-                    "can_read": can_read,
-                    "illustration": illustration,
-                    "stories": chapter.stories.all() if can_read else [],
-                },
+            contents.settle(
+                render_to_string(
+                    "editions/epub_chapter.html",
+                    {
+                        "chapter": chapter,
+                        "can_read": can_read,
+                        "illustration": illustration,
+                        "stories": chapter.stories.all() if can_read else [],
+                    },
+                ),
+                page_url=_site_url(chapter.get_absolute_url()),
             ),
             style,
         )
@@ -127,7 +216,10 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
             "colophon",
             "colophon.xhtml",
             _("Colofon"),
-            render_to_string("editions/epub_colophon.html", {"edition": edition}),
+            contents.settle(
+                render_to_string("editions/epub_colophon.html", {"edition": edition}),
+                page_url=_site_url(edition.get_absolute_url()),
+            ),
             style,
         )
         book.add_item(colophon)

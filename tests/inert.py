@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from core.markdown import ALLOWED_TAGS
 
-SAFE_SCHEMES = {"", "http", "https", "mailto"}
+SAFE_SCHEMES = {"", "http", "https", "mailto", "tel"}
 
 
 class _Collector(HTMLParser):

@@ -1,6 +1,7 @@
 import pytest
+from pytest_django.asserts import assertHTMLEqual
 
-from core.markdown import reading_minutes, render_markdown
+from core.markdown import is_upload_url, reading_minutes, render_markdown
 from tests.inert import assert_inert as _assert_inert
 
 XSS_PAYLOADS = [
@@ -103,6 +104,107 @@ def test_safe_links_keep_their_href():
     assert 'href="https://example.org/pad"' in html
     assert 'href="mailto:a@example.org"' in html
     assert 'rel="noopener noreferrer"' in html
+
+
+def test_phone_links_keep_their_href():
+    assertHTMLEqual(
+        render_markdown("[Bel ons](tel:+31612345678)").html,
+        '<p><a href="tel:+31612345678" rel="noopener noreferrer">Bel ons</a></p>',
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://example.org/x", "data:text/html,x", "file:///etc"]
+)
+def test_a_link_whose_url_is_dropped_is_its_text(url):
+    assertHTMLEqual(
+        render_markdown(f"Zie [de **bron**]({url}) hier.").html,
+        "<p>Zie de <strong>bron</strong> hier.</p>",
+    )
+
+
+def test_an_empty_link_is_its_text():
+    assertHTMLEqual(render_markdown("[niets]()").html, "<p>niets</p>")
+
+
+def test_an_upload_stays_an_image():
+    assertHTMLEqual(
+        render_markdown("![De buurt](/media/stories/buurt.jpg)").html,
+        '<p><img src="/media/stories/buurt.jpg" alt="De buurt"></p>',
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/exemplaar/code/ABC/",
+        "/hoofdstuk/samen-beginnen/",
+        "https://example.org/foto.jpg",
+        "//example.org/foto.jpg",
+        "foto.jpg",
+        "/media/../exemplaar/code/ABC/",
+        "/media/%2e%2E/exemplaar/code/ABC/",
+        "/media/stories/./../../uitloggen/",
+    ],
+)
+def test_any_other_image_becomes_a_link_to_it(url):
+    assertHTMLEqual(
+        render_markdown(f"![De buurt]({url})").html,
+        f'<p><a href="{url}" rel="noopener noreferrer">De buurt</a></p>',
+    )
+
+
+def test_an_image_without_alt_text_becomes_a_link_named_by_its_url():
+    assertHTMLEqual(
+        render_markdown("![](https://example.org/foto.jpg)").html,
+        '<p><a href="https://example.org/foto.jpg" rel="noopener noreferrer">'
+        "https://example.org/foto.jpg</a></p>",
+    )
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "![De buurt](javascript:alert(1))",
+        "![De buurt](data:image/png;base64,iVBORw0KGgo=)",
+        "[![De buurt](https://example.org/foto.jpg)](https://example.org/)",
+    ],
+)
+def test_an_image_that_can_be_neither_image_nor_link_is_its_alt_text(markdown):
+    html = render_markdown(markdown).html
+    assert "<img" not in html
+    assert "De buurt" in html
+
+
+def test_a_linked_upload_stays_a_linked_image():
+    assertHTMLEqual(
+        render_markdown("[![De buurt](/media/stories/buurt.jpg)](https://example.org/)").html,
+        '<p><a href="https://example.org/" rel="noopener noreferrer">'
+        '<img src="/media/stories/buurt.jpg" alt="De buurt"></a></p>',
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "upload"),
+    [
+        ("/media/stories/buurt.jpg", True),
+        ("/media/stories/mijn%20buurt.jpg", True),
+        ("/media/stories/buurt.jpg?v=2", True),
+        ("/media/", True),
+        ("/media", False),
+        ("/static/img/mark.svg", False),
+        ("https://example.org/media/x.jpg", False),
+        ("/media/../x", False),
+        ("/media/%2e%2e/x", False),
+        ("/media/.%2e/x", False),
+        ("/media/stories/..", False),
+        ("/media/..\\x", False),
+        ("/media/.\t./x", False),
+        ("/media/stories/a b.jpg", False),
+    ],
+)
+def test_what_counts_as_an_upload(url, upload):
+    assert is_upload_url(url) is upload
 
 
 @pytest.mark.parametrize(("words", "minutes"), [(0, 1), (150, 1), (400, 2), (1000, 5)])

@@ -7,6 +7,8 @@ import zipfile
 from pathlib import PurePosixPath
 
 import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -308,19 +310,104 @@ def test_epub_for_others_carries_open_chapters_only(client, published):
         assert chapter.title.encode() in text  # every chapter is still in the contents
 
 
+def _epubcheck(data: bytes, tmp_path) -> subprocess.CompletedProcess:
+    path = tmp_path / "editie.epub"
+    path.write_bytes(data)
+    # Debian's /usr/bin/epubcheck is a link to the jar itself: run it with java.
+    jar = os.path.realpath(shutil.which("epubcheck"))
+    command = ["java", "-jar", jar] if jar.endswith(".jar") else [jar]
+    return subprocess.run(
+        [*command, str(path)], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.skipif(not shutil.which("epubcheck"), reason="epubcheck is not installed")
 def test_epub_passes_epubcheck(client, published, member, tmp_path):
     client.force_login(member)
     response = client.get(reverse("editions:edition_epub", args=[published.slug]))
-    path = tmp_path / "editie.epub"
-    path.write_bytes(response.content)
-    # Debian's /usr/bin/epubcheck is a link to the jar itself: run it with java.
-    jar = os.path.realpath(shutil.which("epubcheck"))
-    command = ["java", "-jar", jar] if jar.endswith(".jar") else [jar]
-    result = subprocess.run(
-        [*command, str(path)], capture_output=True, text=True, timeout=120, check=False
+    result = _epubcheck(response.content, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Every kind of link and image a member can type, in a story; the chapter links to its
+# own section and shows an upload.
+UNRULY_STORY = """\
+Bel [ons](tel:+31612345678) of [mail](mailto:redactie@example.org); [ftp](ftp://x.example),
+[leeg](), [code](/exemplaar/code/ABC/), [relatief](foto.png), [nergens](#nergens),
+[vraag](?pagina=2), [elders](//example.org/pad), <https://example.org/auto>.
+
+![Code](/exemplaar/code/ABC/) ![Extern plaatje](https://example.org/foto.png)
+![De buurt]({upload}) ![Verdwenen]({missing}) ![Data](data:image/png;base64,iVBORw0KGgo=)
+[![Gelinkt]({upload})](https://example.org/) ![Terug](/media/../hoofdstuk/x/)
+
+<img src="https://example.org/x.png" onerror="alert(1)"> <a href="/exemplaar/">rauw</a>
+
+1. een [link](tel:112)
+    - twee ![](https://example.org/naamloos.png)
+        1. drie
+
+| Wie | Waar |
+|-----|------|
+| [bel](tel:0201234567) | ![Kaart]({upload}) |
+
+## Kop met ![plaatje](https://example.org/kop.png)
+
+> citaat ![Nog eens]({upload})
+"""
+
+
+@pytest.fixture
+def unruly(illustrated, curator):
+    upload = default_storage.url(default_storage.save("stories/buurt.png", png("olive")))
+    chapter = illustrated.chapters[0]
+    chapter.body = f"## Begin\n\n[Terug naar het begin](#begin)\n\n![Kaart van de buurt]({upload})"
+    chapter.save()
+    story = StoryFactory(
+        chapter=chapter,
+        title="Alles wat je kunt typen",
+        body=UNRULY_STORY.format(upload=upload, missing=f"{settings.MEDIA_URL}stories/weg.png"),
+        status=Status.FEATURED,
     )
+    edition = edition_create(label="Tussenstand 2029", curator=curator)
+    edition_stories_choose(edition=edition, stories=[story], curator=curator)
+    return edition_publish(edition=edition, curator=curator)
+
+
+@pytest.mark.django_db
+def test_epub_carries_uploads_and_points_links_at_the_site(client, unruly, member):
+    client.force_login(member)
+    epub = _epub(client, unruly)
+    chapter = unruly.chapters.get(number=1)
+    name = next(n for n in epub.namelist() if n.endswith(f"-{chapter.pk}.xhtml"))
+    page = ET.fromstring(epub.read(name))
+    base = PurePosixPath(name).parent
+    ids = {element.get("id") for element in page.iter() if element.get("id")}
+
+    images = [img.get("src") for img in page.iter(f"{{{NS['x']}}}img")]
+    assert all(str(base / src) in epub.namelist() for src in images)
+    # The illustration, and the one upload (shown five times) carried once.
+    assert len(set(images)) == 2 and len(images) == 6
+
+    links = [a.get("href") for a in page.iter(f"{{{NS['x']}}}a")]
+    for href in links:
+        assert href.startswith(("https:", "http:", "mailto:", "tel:")) or href[1:] in ids, href
+    page_url = settings.SITE_URL + chapter.get_absolute_url()
+    assert "#begin" in links
+    assert settings.SITE_URL + "/exemplaar/code/ABC/" in links
+    assert page_url + "foto.png" in links and page_url + "#nergens" in links
+    assert "tel:+31612345678" in links and "https://example.org/auto" in links
+
+    text = "".join(page.itertext())
+    assert "Extern plaatje" in text and "Verdwenen" in text and "ftp" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not shutil.which("epubcheck"), reason="epubcheck is not installed")
+def test_epub_of_every_kind_of_link_and_image_passes_epubcheck(client, unruly, member, tmp_path):
+    client.force_login(member)
+    response = client.get(reverse("editions:edition_epub", args=[unruly.slug]))
+    result = _epubcheck(response.content, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from PIL import Image
+from pytest_django.asserts import assertContains, assertNotContains
 
 from book.services import chapter_stories_changed
 from members.models import Membership
@@ -223,6 +224,27 @@ def test_reply_payloads_are_inert(client, open_chapter, payload):
     services.reply_create(story=story, author=MembershipFactory(), body=payload)
     html = client.get(story.get_absolute_url()).content.decode()
     assert_inert(_region(html, 'class="prose reply__body"'))
+
+
+def test_story_and_reply_show_images_from_uploads_only(client, open_chapter):
+    story = services.story_submit(
+        author=MembershipFactory(),
+        chapter=open_chapter,
+        title="Beelden",
+        body="![Code](/exemplaar/code/ABC/) ![Foto](/media/stories/buurt.jpg) [Bel](tel:0201234)",
+    )
+    story = services.story_moderate(story=story, curator=None, action="approve")
+    services.reply_create(story=story, author=MembershipFactory(), body="![Verder](/hoofdstuk/x/)")
+    response = client.get(story.get_absolute_url())
+    assertContains(response, '<img src="/media/stories/buurt.jpg" alt="Foto">', html=True)
+    assertNotContains(response, '<img src="/exemplaar/code/ABC/" alt="Code">', html=True)
+    assertNotContains(response, '<img src="/hoofdstuk/x/" alt="Verder">', html=True)
+    for link in (
+        '<a href="/exemplaar/code/ABC/" rel="noopener noreferrer">Code</a>',
+        '<a href="/hoofdstuk/x/" rel="noopener noreferrer">Verder</a>',
+        '<a href="tel:0201234" rel="noopener noreferrer">Bel</a>',
+    ):
+        assertContains(response, link, html=True)
 
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS[:8])
