@@ -11,15 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
-from members.models import CodeBatch, How, Membership
+from members.models import CodeBatch, How, Membership, Profile
 from stories.models import (
     PUBLIC_STATUSES,
     Reaction,
@@ -51,25 +49,6 @@ class Table:
     @property
     def chart_points(self) -> list[tuple[str, int]]:
         return [(str(row[0]), row[self.chart_column] or 0) for row in self.rows]
-
-
-def profile_path(name: str) -> tuple[str | None, dict]:
-    """The ORM path from a Membership to its profile's field `name`, and that field's
-    choices as a dict; (None, {}) when no profile has such a field."""
-    owners = ((Membership, "profile__"), (get_user_model(), "user__profile__"))
-    for owner, prefix in owners:
-        try:
-            relation = owner._meta.get_field("profile")
-        except FieldDoesNotExist:
-            continue
-        if not relation.is_relation or relation.related_model is None:
-            continue
-        try:
-            profile_field = relation.related_model._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        return f"{prefix}{name}", dict(getattr(profile_field, "choices", None) or [])
-    return None, {}
 
 
 def _months(first: date, last: date) -> list[date]:
@@ -111,10 +90,8 @@ def members_over_time() -> Table:
 
 def _grouped_by_profile(name: str, slug: str, title: str, description: str, column: str):
     table = Table(slug=slug, title=title, description=description, columns=[column, _("Leden")])
-    path, choices = profile_path(name)
-    if path is None:
-        table.note = _("Leden hebben nog geen profiel met dit gegeven.")
-        return table
+    path = f"profile__{name}"
+    choices = dict(Profile._meta.get_field(name).choices or [])
     rows = Membership.objects.values(path).annotate(n=Count("pk")).order_by("-n", path)
     counts: Counter = Counter()
     for row in rows:
@@ -288,19 +265,14 @@ TABLES = {
 
 
 def municipality_count() -> int:
-    """Distinct municipalities: from members' profiles when they have one, and from
+    """Distinct municipalities: from members' profiles and from
     the published stories (each names where it happened; read per chapter and cached
     under its stories_version, so only a chapter whose stories changed is read again)."""
     chapters = Chapter.objects.only("pk", "stories_version")
     names = set().union(*published_story_municipalities(chapters).values())
-    path, _choices = profile_path("municipality")
-    if path is not None:
-        names |= set(
-            Membership.objects.exclude(**{f"{path}__isnull": True})
-            .exclude(**{path: ""})
-            .values_list(path, flat=True)
-            .distinct()
-        )
+    names |= set(
+        Profile.objects.exclude(municipality="").values_list("municipality", flat=True).distinct()
+    )
     return len({name.strip().casefold() for name in names if name and name.strip()})
 
 

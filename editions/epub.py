@@ -23,7 +23,6 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
-from core.markdown import is_upload_url
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
@@ -33,6 +32,8 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from ebooklib import epub
 from PIL import Image, UnidentifiedImageError
+
+from core.markdown import is_upload_url
 
 from .models import Edition
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from book.models import Chapter
 from core.images import PhotoField
+from members.models import Role
 
 from .models import NotificationSettings, Theme
 from .search import SEARCH_MAX_LENGTH
@@ -97,15 +98,13 @@ class StoryFilterForm(forms.Form):
     )
     gemeente = forms.CharField(label=_("Gemeente"), max_length=100, required=False)
 
-    def __init__(self, *args, chapters, role_choices=None, **kwargs):
+    rol = forms.ChoiceField(
+        label=_("Rol"), choices=[("", _("Alle rollen")), *Role.choices], required=False
+    )
+
+    def __init__(self, *args, chapters, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hoofdstuk"].queryset = chapters
-        if role_choices:
-            self.fields["rol"] = forms.ChoiceField(
-                label=_("Rol"),
-                choices=[("", _("Alle rollen")), *role_choices],
-                required=False,
-            )
 
 
 class NotificationSettingsForm(forms.ModelForm):

@@ -15,8 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from book.models import Chapter, chapter_readable_q
 from members.models import Membership, membership_display_name
 
-from .profiles import profile_lookup
-
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Concept")
@@ -76,11 +74,9 @@ def _reply_count():
 
 
 def author_related(path: str) -> list[str]:
-    """What to select_related for showing an author's name: the membership, and its
-    profile when members have one (its display name)."""
-    if profile_lookup("display_name")[0] == "author__profile__display_name":
-        return [path, f"{path}__profile"]
-    return [path]
+    """What to select_related for showing an author's name: the membership and its
+    profile (the display name)."""
+    return [path, f"{path}__profile"]
 
 
 def author_name(membership: Membership | None) -> str:

@@ -38,7 +38,7 @@ from book.services import chapter_stories_changed
 from core.exports import iso_or_none
 from core.images import ProcessedPhoto, files_delete_on_commit
 from core.markdown import render_markdown
-from members.models import Membership
+from members.models import Membership, Profile
 
 from . import notifications
 from .models import (
@@ -118,15 +118,10 @@ def _is_curator(membership: Membership) -> bool:
     return bool(membership.user and membership.user.is_staff)
 
 
-def _profile_value(membership: Membership, name: str) -> str:
-    """A field of the member's profile, when there is a profile (on the membership or
-    on the user) that has it; empty otherwise."""
-    for owner in (membership, membership.user):
-        profile = getattr(owner, "profile", None) if owner is not None else None
-        value = getattr(profile, name, "") if profile is not None else ""
-        if value:
-            return str(value)
-    return ""
+def profile_municipality(membership: Membership) -> str:
+    """The municipality on the member's profile; empty without a profile."""
+    profile = Profile.objects.filter(membership=membership).only("municipality").first()
+    return profile.municipality if profile is not None else ""
 
 
 def _check_rate(membership: Membership, *, model, limit: int, message) -> None:
@@ -267,7 +262,7 @@ def story_submit(
             title=title.strip(),
             body=body,
             body_html=render_markdown(body).html,
-            municipality=municipality.strip() or _profile_value(author, "municipality"),
+            municipality=municipality.strip() or profile_municipality(author),
             photo_alt=photo_alt.strip(),
             submission_key=submission_key,
             status=Status.DRAFT,

@@ -42,7 +42,6 @@ from .forms import (
     StoryForm,
 )
 from .models import ChapterFollow, NotificationKind, ReactionKind, Reply, Status, Story
-from .profiles import profile_lookup
 from .shared import (
     ChaptersState,
     StoryState,
@@ -488,8 +487,7 @@ def _latest_context(request, *, shared_by: str | None = None) -> dict:
     user = request.user if shared_by is None else AnonymousUser()
     is_member = user_is_member(request.user) if shared_by is None else shared_by == "members"
     chapters = Chapter.objects.visible_to(user).filter(book=Book.objects.current())
-    role_path, role_choices = profile_lookup("role")
-    form = StoryFilterForm(request.GET or None, chapters=chapters, role_choices=role_choices)
+    form = StoryFilterForm(request.GET or None, chapters=chapters)
     if shared_by is None:
         stories = Story.objects.visible_to(user)
     else:
@@ -503,8 +501,8 @@ def _latest_context(request, *, shared_by: str | None = None) -> dict:
             stories = stories.filter(themes=data["thema"])
         if data["gemeente"]:
             stories = stories.filter(municipality__iexact=data["gemeente"].strip())
-        if role_path and data.get("rol"):
-            stories = stories.filter(**{role_path: data["rol"]})
+        if data["rol"]:
+            stories = stories.filter(author__profile__role=data["rol"])
     page = _Page(request.GET, stories, PAGE_PARAM, user=user, newest=True)
     context = {"form": form, "page": page, "filtered": bool(request.GET)}
     if shared_by is None:
@@ -552,7 +550,7 @@ def story_create(request, chapter_slug):
     chapter = get_object_or_404(
         Chapter.objects.published().filter(book=Book.objects.current()), slug=chapter_slug
     )
-    initial = {"municipality": services._profile_value(membership, "municipality")}
+    initial = {"municipality": services.profile_municipality(membership)}
     form = StoryForm(request.POST or None, request.FILES or None, initial=initial)
     context = {"form": form, "chapter": chapter}
     template = "stories/story_form.html"

@@ -75,12 +75,6 @@ def test_members_by_role_and_municipality_come_from_profiles():
     ]
 
 
-def test_a_missing_profile_field_leaves_the_table_empty_with_a_note(monkeypatch):
-    monkeypatch.setattr(statistics, "profile_path", lambda name: (None, {}))
-    table = statistics.members_by_role()
-    assert table.rows == [] and table.note
-
-
 @pytest.mark.django_db
 def test_code_batches_show_size_claimed_and_revoked():
     batch = CodeBatchFactory(label="Drukgang voorjaar", size=4)

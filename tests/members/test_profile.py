@@ -241,16 +241,6 @@ def test_user_display_is_the_profile_name_or_the_email(user):
     assert user_display(user) == "Sanne"
 
 
-def test_stories_see_the_profile_through_membership_profile():
-    """The stories app finds role and municipality at author__profile__ (its lookup
-    reads the model metadata); keep the relation's name."""
-    from stories.profiles import profile_lookup
-
-    path, choices = profile_lookup("role")
-    assert path == "author__profile__role"
-    assert (Role.GOVERNMENT, "Overheid") in [(value, str(label)) for value, label in choices]
-
-
 def test_header_links_members_to_their_copy_and_others_to_claiming(client, user, member):
     html = client.get("/").content.decode()
     assert 'href="/exemplaar/">Claim je exemplaar' in html

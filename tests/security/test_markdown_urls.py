@@ -5,12 +5,13 @@ from outside the site's uploads, no URL the policy would refuse."""
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from core.markdown import URL_SCHEMES, render_markdown
 from django.conf import settings
 from django.utils.csp import CSP
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+
+from core.markdown import URL_SCHEMES, render_markdown
 
 # Where a reader is when the text is shown: relative URLs resolve against it.
 PAGE = "https://boek.example/hoofdstuk/samen-beginnen/"

@@ -1,6 +1,5 @@
 import uuid
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -8,9 +7,9 @@ from django.utils import timezone
 from members.models import Membership
 from stories import services
 from stories.models import ModerationAction, Reaction, Reply, Report, Status, Story
-from stories.profiles import profile_lookup
 from tests.factories import (
     MembershipFactory,
+    ProfileFactory,
     ReplyFactory,
     StoryFactory,
     ThemeFactory,
@@ -98,12 +97,7 @@ def test_themes_and_municipality_are_kept(membership, chapter):
 
 
 def test_municipality_defaults_to_the_profile(membership, chapter):
-    if profile_lookup("municipality")[0] == "author__profile__municipality":
-        profile_model = Membership._meta.get_field("profile").related_model
-        profile_model.objects.create(membership=membership, municipality="Deventer")
-        membership.refresh_from_db()
-    else:  # no profiles yet: any object with the attribute will do
-        membership.profile = SimpleNamespace(municipality="Deventer")
+    ProfileFactory(membership=membership, municipality="Deventer")
     assert _submit(membership, chapter).municipality == "Deventer"
     assert _submit(membership, chapter, municipality="Kampen").municipality == "Kampen"
 
