@@ -133,8 +133,10 @@ def _membership_create(
     code: ClaimCode | None = None,
     invitation: Invitation | None = None,
 ) -> Membership:
-    """Runs inside the caller's atomic block, which holds the counter lock."""
-    return Membership.objects.create(
+    """Runs inside the caller's atomic block, which holds the counter lock. The profile
+    (the defaults, and the card's secret link) comes with the membership, so the pages
+    that show them only read."""
+    membership = Membership.objects.create(
         user=user,
         number=_number_take(counter, number),
         how=how,
@@ -143,6 +145,8 @@ def _membership_create(
         invited_by=invitation.created_by if invitation else None,
         claimed_at=timezone.now(),
     )
+    Profile.objects.create(membership=membership)
+    return membership
 
 
 def _refuse_if_member(user) -> None:
@@ -282,8 +286,8 @@ def invitation_accept(*, token: str, user) -> Membership:
 
 def profile_ensure(*, membership: Membership) -> Profile:
     """The member's profile, made with the defaults (name and number in the directory)
-    the first time it is needed. Memberships made before profiles existed, or in the
-    admin, have none until then."""
+    if it is not there yet. Claims make it (_membership_create); memberships made before
+    that have none until the member saves their profile or makes their card's link."""
     with transaction.atomic():
         profile, _created = Profile.objects.get_or_create(membership=membership)
         return profile
@@ -327,7 +331,8 @@ def profile_update(
 
 
 def card_link_renew(*, membership: Membership) -> Profile:
-    """A new secret for the shareable card: the old link stops working."""
+    """A new secret for the shareable card: the old link stops working. For a membership
+    without a profile yet this makes it, and with it the card's first link."""
     with transaction.atomic():
         profile, _created = Profile.objects.select_for_update().get_or_create(membership=membership)
         profile.card_token = card_token_new()

@@ -247,8 +247,14 @@ def profile_edit(request):
     membership = _membership_or_claim(request)
     if membership is None:
         return redirect("members:claim")
-    profile = services.profile_ensure(membership=membership)
     posted = request.method == "POST"
+    if posted:
+        profile = services.profile_ensure(membership=membership)
+    else:
+        # A GET only reads: without a profile yet, the form shows the defaults.
+        profile = Profile.objects.filter(membership=membership).first() or Profile(
+            membership=membership
+        )
     form = ProfileForm(
         request.POST if posted else None, request.FILES if posted else None, instance=profile
     )
@@ -299,7 +305,16 @@ def card(request):
     membership = _membership_or_claim(request)
     if membership is None:
         return redirect("members:claim")
-    profile = services.profile_ensure(membership=membership)
+    profile = Profile.objects.select_related("membership").filter(membership=membership).first()
+    if profile is None:
+        # A membership from before profiles came with every claim: its card has no
+        # secret link yet. Looking must not make one; the button on the page does.
+        context = {
+            "membership": membership,
+            "profile": None,
+            "card": cards.card_text_for(membership),
+        }
+        return render(request, "members/membership_card.html", context)
     return render(request, "members/membership_card.html", _card_context(request, profile))
 
 
@@ -309,8 +324,14 @@ def card_renew(request):
     membership = _membership_or_claim(request)
     if membership is None:
         return redirect("members:claim")
+    first = not Profile.objects.filter(membership=membership).exists()
     services.card_link_renew(membership=membership)
-    messages.success(request, _("Je kaart heeft een nieuwe link. De oude link werkt niet meer."))
+    if first:
+        messages.success(request, _("Je kaart is klaar. Deel de link met wie je wilt."))
+    else:
+        messages.success(
+            request, _("Je kaart heeft een nieuwe link. De oude link werkt niet meer.")
+        )
     return redirect("members:card")
 
 
