@@ -6,20 +6,24 @@ ends. `cache.incr` is atomic in Redis (and within one process for the local memo
 cache), so the count holds across web processes when REDIS_URL is set.
 
 Claim codes are counted twice, so that a lockout lands on whoever is guessing and not on
-the people who happen to share their network (a library's Wi-Fi, a book launch):
+the people who happen to share their network (a library's Wi-Fi, a book launch). A
+failure is a well-formed code that cannot be claimed (unknown, revoked, claimed by
+someone else): what guessing produces, and what a typo in a real code looks like. A
+malformed code is refused without looking anything up and tells a guesser nothing, so
+it is not counted.
 
 - per person (CODE_FAILURES): the account, or for a visitor without one the browser
-  session. Every failed code counts. A person over the limit is refused before their
-  code is looked at, whatever they type; nobody else is affected.
-- per network (CODE_GUESSES): the client's IP, with a much higher ceiling, counting only
-  well-formed codes we do not know (the pattern of guessing; a typo in a real code looks
-  the same, hence the headroom). Over the ceiling, visitors without an account are
+  session, started on their first failure (so a guesser who drops it makes at most the
+  network's ceiling of sessions). A person over the limit is refused before their code
+  is looked at, whatever they type; nobody else is affected.
+- per network (CODE_GUESSES): the client's IP, with a much higher ceiling, since typos
+  of everyone behind it add up. Over the ceiling, visitors without an account are
   refused before their code is looked at (fresh sessions do not help a guesser), but
   someone logged in is still served on their own account's budget: a person holding a
   book behind a throttled network can redeem its code.
 
 What that leaves a guesser (members.codes: 16 characters of a 32-letter alphabet, 32**16
-= 2**80, about 1.2e24 codes). Through the code form, from one IP: 100 unknown codes an
+= 2**80, about 1.2e24 codes). Through the code form, from one IP: 100 failed codes an
 hour without an account, plus 40 an hour (4 windows of 10) for every account; each
 account needs its own verified e-mail address (allauth also allows at most 20 signups a
 minute from one IP). With 1,000 accounts that is 40,100 guesses an hour. With C codes
@@ -150,9 +154,8 @@ def code_attempt_refusal(request) -> Refusal | None:
     return None
 
 
-def code_failure_record(request, *, unknown: bool) -> None:
-    """Count a failed claim code against the person and, when the code was well-formed
-    but unknown (what guessing produces), against the network."""
+def code_failure_record(request) -> None:
+    """Count a failed claim code (see the module's docstring) against the person and the
+    network."""
     record_failure(limit=CODE_FAILURES, keys=[_person_key_made(request)])
-    if unknown:
-        record_failure(limit=CODE_GUESSES, keys=[network_key(request)])
+    record_failure(limit=CODE_GUESSES, keys=[network_key(request)])

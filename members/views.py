@@ -105,7 +105,8 @@ def _too_many(request, template, context, refusal: Refusal):
 
 
 def _code_failed(request, refusal: services.ClaimError) -> None:
-    code_failure_record(request, unknown=isinstance(refusal, services.CodeUnknown))
+    if not isinstance(refusal, services.CodeMalformed):
+        code_failure_record(request)
 
 
 @require_http_methods(["GET", "POST"])

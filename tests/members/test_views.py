@@ -449,7 +449,7 @@ def test_code_page_button_is_limited_too(client, user):
 def test_failures_count_per_user_across_ips(client, user):
     client.force_login(user)
     for number in range(CODE_FAILURES.attempts):
-        client.post(CODE_ENTER, {"code": "x"}, REMOTE_ADDR=f"198.51.100.{number}")
+        client.post(CODE_ENTER, {"code": generate_code()}, REMOTE_ADDR=f"198.51.100.{number}")
     response = client.post(CODE_ENTER, {"code": "x"}, REMOTE_ADDR="198.51.100.200")
     assert response.status_code == 429
 
@@ -457,7 +457,7 @@ def test_failures_count_per_user_across_ips(client, user):
 def test_failures_of_one_session_are_refused_and_nobody_else_is(client):
     """A visitor without an account is counted by their session (made on their first
     failure). Someone else on the same network, in another browser, is not touched."""
-    fail_codes(client, CODE_FAILURES.attempts, code="x", REMOTE_ADDR="203.0.113.7")
+    fail_codes(client, CODE_FAILURES.attempts, REMOTE_ADDR="203.0.113.7")
     assert client.cookies["sessionid"].value
 
     response = client.post(CODE_ENTER, {"code": "0000-0000-0000-0000"}, REMOTE_ADDR="203.0.113.7")
@@ -529,15 +529,22 @@ def test_a_person_behind_a_throttled_network_is_served_on_their_own_budget(clien
     assert client.post(CODE_ENTER, {"code": "x"}).status_code == 429
 
 
-def test_only_unknown_codes_count_against_the_network(client):
+def test_codes_that_fail_count_and_malformed_ones_do_not(client):
+    """A malformed code is refused without looking anything up: it is not counted, and
+    no session is started for it."""
     ClaimCodeFactory(code="7KQ4M2XD9TRA5B1C", status=CodeStatus.REVOKED)
-    client.post(CODE_ENTER, {"code": "not-a-code"})
-    client.post(CODE_ENTER, {"code": "7KQ4-M2XD-9TRA-5B1C"})
+    for _ in range(CODE_FAILURES.attempts + 1):
+        response = client.post(CODE_ENTER, {"code": "not-a-code"})
+        assert response.context["form"].errors["code"] == [MALFORMED]
+    assert "sessionid" not in client.cookies
     assert failures(limit=CODE_GUESSES, key="ip:127.0.0.1") == 0
+
+    client.post(CODE_ENTER, {"code": "7KQ4-M2XD-9TRA-5B1C"})
     client.post(CODE_ENTER, {"code": "0000-0000-0000-0000"})
-    assert failures(limit=CODE_GUESSES, key="ip:127.0.0.1") == 1
+
+    assert failures(limit=CODE_GUESSES, key="ip:127.0.0.1") == 2
     session = f"session:{client.cookies['sessionid'].value}"
-    assert failures(limit=CODE_FAILURES, key=session) == 3
+    assert failures(limit=CODE_FAILURES, key=session) == 2
 
 
 def test_a_member_entering_a_valid_code_is_not_counted_as_failure(member_client):
