@@ -82,10 +82,10 @@ def welcome(request):
 def _too_many(request, template, context, refusal: Refusal):
     if refusal.network:
         message = ngettext(
-            "Vanaf dit netwerk zijn te veel codes geprobeerd die niet bestaan. Log in of maak "
+            "Vanaf dit netwerk zijn te veel codes geprobeerd die niet kloppen. Log in of maak "
             "een account aan: dan kun je de code uit je boek meteen gebruiken. Of probeer het "
             "over %(count)d minuut opnieuw.",
-            "Vanaf dit netwerk zijn te veel codes geprobeerd die niet bestaan. Log in of maak "
+            "Vanaf dit netwerk zijn te veel codes geprobeerd die niet kloppen. Log in of maak "
             "een account aan: dan kun je de code uit je boek meteen gebruiken. Of probeer het "
             "over %(count)d minuten opnieuw.",
             refusal.minutes,

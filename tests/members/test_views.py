@@ -27,7 +27,7 @@ CODE_ENTER = "/exemplaar/code/"
 MINE = "/mijn-exemplaar/"
 TOO_MANY = "Te veel pogingen met een code die niet klopt. Probeer het over 15 minuten opnieuw."
 NETWORK_TOO_MANY = (
-    "Vanaf dit netwerk zijn te veel codes geprobeerd die niet bestaan. Log in of maak een "
+    "Vanaf dit netwerk zijn te veel codes geprobeerd die niet kloppen. Log in of maak een "
     "account aan: dan kun je de code uit je boek meteen gebruiken. Of probeer het over 60 "
     "minuten opnieuw."
 )
@@ -433,6 +433,19 @@ def test_the_refusal_is_translated(client, user):
     assert response.status_code == 429
     assert error_of(response) == (
         "Too many attempts with a code that does not match. Please try again in 15 minutes."
+    )
+
+    for _ in range(CODE_GUESSES.attempts):
+        record_failure(limit=CODE_GUESSES, keys=["ip:203.0.113.30"])
+    client.logout()
+    with translation.override("en"):
+        url = reverse("members:code_enter")
+    response = client.post(url, {"code": "x"}, REMOTE_ADDR="203.0.113.30")
+    assert response.status_code == 429
+    assert error_of(response) == (
+        "Too many codes that do not match have been tried from this network. Log in or create "
+        "an account: then you can use the code from your book straight away. Or try again in "
+        "60 minutes."
     )
 
 
