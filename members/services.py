@@ -86,6 +86,16 @@ class AlreadyMember(ClaimError):
         return _("Je bent al lid, met nummer %(number)s.") % {"number": self.membership.number}
 
 
+class CodeYours(AlreadyMember):
+    """The code of the copy this member claimed themselves: theirs, not "already claimed"."""
+
+    @property
+    def message(self):
+        return _("Dit is jouw exemplaar: je bent lid met nummer %(number)s.") % {
+            "number": self.membership.number
+        }
+
+
 class AlreadyMemberCodeKept(AlreadyMember):
     """A member entered a valid code: it stays unused, for someone else."""
 
@@ -123,8 +133,10 @@ def _membership_create(
     code: ClaimCode | None = None,
     invitation: Invitation | None = None,
 ) -> Membership:
-    """Runs inside the caller's atomic block, which holds the counter lock."""
-    return Membership.objects.create(
+    """Runs inside the caller's atomic block, which holds the counter lock. The profile
+    (the defaults, and the card's secret link) comes with the membership, so the pages
+    that show them only read."""
+    membership = Membership.objects.create(
         user=user,
         number=_number_take(counter, number),
         how=how,
@@ -133,6 +145,8 @@ def _membership_create(
         invited_by=invitation.created_by if invitation else None,
         claimed_at=timezone.now(),
     )
+    Profile.objects.create(membership=membership)
+    return membership
 
 
 def _refuse_if_member(user) -> None:
@@ -159,19 +173,25 @@ def membership_assign(*, user, number: int | None = None, how: str = How.DIGITAL
         return _membership_create(counter=counter, user=user, how=how, number=number)
 
 
-def claim_code_get(*, code: str) -> ClaimCode:
+def claim_code_get(*, code: str, user=None) -> ClaimCode:
     """The code someone typed or scanned, if it can still be claimed; raises the
-    ClaimError that explains why not."""
+    ClaimError that explains why not. A read: it changes nothing, so the page behind a
+    printed copy's QR code can call it on GET. For the member who redeemed the code
+    (`user`) it raises CodeYours, which is no failure."""
     try:
         normalised = normalise_code(code)
     except MalformedCode:
         raise CodeMalformed from None
-    claim_code = ClaimCode.objects.filter(code=normalised).first()
+    claim_code = ClaimCode.objects.select_related("redeemed_by").filter(code=normalised).first()
     if claim_code is None:
         raise CodeUnknown
     if claim_code.status == CodeStatus.REVOKED:
         raise CodeRevoked
     if claim_code.status == CodeStatus.REDEEMED:
+        holder = getattr(claim_code, "redeemed_by", None)
+        if holder is not None and user is not None and user.is_authenticated:
+            if holder.user_id == user.pk:
+                raise CodeYours(holder)
         raise CodeAlreadyClaimed
     return claim_code
 
@@ -181,10 +201,11 @@ def claim_code_redeem(*, code: str, user) -> Membership:
 
     The conditional UPDATE (only while the code is still available) decides who wins when
     two people enter the same code at once: the loser updates no row and is told the copy
-    is already claimed. A member who enters a valid code keeps it unused."""
+    is already claimed. A member who enters a valid code keeps it unused; one who enters
+    the code they redeemed themselves hears it is theirs (CodeYours)."""
     with transaction.atomic():
         counter = _counter_lock()
-        claim_code = claim_code_get(code=code)
+        claim_code = claim_code_get(code=code, user=user)
         existing = Membership.objects.filter(user=user).first()
         if existing is not None:
             raise AlreadyMemberCodeKept(existing)
@@ -265,8 +286,8 @@ def invitation_accept(*, token: str, user) -> Membership:
 
 def profile_ensure(*, membership: Membership) -> Profile:
     """The member's profile, made with the defaults (name and number in the directory)
-    the first time it is needed. Memberships made before profiles existed, or in the
-    admin, have none until then."""
+    if it is not there yet. Claims make it (_membership_create); memberships made before
+    that have none until the member saves their profile or makes their card's link."""
     with transaction.atomic():
         profile, _created = Profile.objects.get_or_create(membership=membership)
         return profile
@@ -310,7 +331,8 @@ def profile_update(
 
 
 def card_link_renew(*, membership: Membership) -> Profile:
-    """A new secret for the shareable card: the old link stops working."""
+    """A new secret for the shareable card: the old link stops working. For a membership
+    without a profile yet this makes it, and with it the card's first link."""
     with transaction.atomic():
         profile, _created = Profile.objects.select_for_update().get_or_create(membership=membership)
         profile.card_token = card_token_new()

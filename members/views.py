@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from book.models import Access, Book, Chapter, user_is_member
@@ -17,9 +18,7 @@ from . import cards, services
 from .codes import format_code, normalise_code
 from .forms import CodeForm, DirectoryFilterForm, InvitationForm, ProfileForm
 from .models import Invitation, Membership, Profile, Visibility
-from .ratelimit import CODE_FAILURES, is_limited, record_failure, request_keys
-
-TOO_MANY_ATTEMPTS = _("Te veel pogingen met een code die niet klopt. Probeer het later opnieuw.")
+from .ratelimit import Refusal, code_attempt_refusal, code_failure_record
 
 
 def _next_query(request) -> str:
@@ -77,19 +76,45 @@ def welcome(request):
     )
 
 
-def _too_many(request, template, context):
-    return _page(request, template, {**context, "error": TOO_MANY_ATTEMPTS}, status=429)
+def _too_many(request, template, context, refusal: Refusal):
+    if refusal.network:
+        message = ngettext(
+            "Vanaf dit netwerk zijn te veel codes geprobeerd die niet kloppen. Log in of maak "
+            "een account aan: dan kun je de code uit je boek meteen gebruiken. Of probeer het "
+            "over %(count)d minuut opnieuw.",
+            "Vanaf dit netwerk zijn te veel codes geprobeerd die niet kloppen. Log in of maak "
+            "een account aan: dan kun je de code uit je boek meteen gebruiken. Of probeer het "
+            "over %(count)d minuten opnieuw.",
+            refusal.minutes,
+        )
+    else:
+        message = ngettext(
+            "Te veel pogingen met een code die niet klopt. Probeer het over %(count)d minuut "
+            "opnieuw.",
+            "Te veel pogingen met een code die niet klopt. Probeer het over %(count)d minuten "
+            "opnieuw.",
+            refusal.minutes,
+        )
+    context = {**context, "error": message % {"count": refusal.minutes}, "refusal": refusal}
+    response = _page(request, template, context, status=429)
+    response["Retry-After"] = str(refusal.minutes * 60)
+    return response
+
+
+def _code_failed(request, refusal: services.ClaimError) -> None:
+    if not isinstance(refusal, services.CodeMalformed):
+        code_failure_record(request)
 
 
 @require_http_methods(["GET", "POST"])
 def code_enter(request):
-    """Type the code from a printed copy."""
+    """Type the code from a printed copy. Failed codes are counted, per person and per
+    network (members.ratelimit)."""
     form = CodeForm(request.POST or None)
     template = "members/claimcode_form.html"
     if request.method == "POST":
-        keys = request_keys(request)
-        if is_limited(limit=CODE_FAILURES, keys=keys):
-            return _too_many(request, template, {"form": form})
+        if refusal := code_attempt_refusal(request):
+            return _too_many(request, template, {"form": form}, refusal)
         if form.is_valid():
             code = form.cleaned_data["code"]
             try:
@@ -102,7 +127,7 @@ def code_enter(request):
             except services.AlreadyMember as refusal:
                 return _to_own_copy(request, refusal)
             except services.ClaimError as refusal:
-                record_failure(limit=CODE_FAILURES, keys=keys)
+                _code_failed(request, refusal)
                 form.add_error("code", refusal.message)
             else:
                 return redirect("members:welcome")
@@ -111,27 +136,33 @@ def code_enter(request):
 
 @require_http_methods(["GET", "POST"])
 def code_claim(request, code):
-    """The page a printed copy's QR code opens: shows the code and a button to claim it."""
+    """The page a printed copy's QR code opens: whether the copy can be claimed (with the
+    button that claims it), is already yours, or cannot be claimed.
+
+    A GET only looks: it writes nothing and counts no failed attempt. Anyone can make a
+    browser fetch this URL (a Markdown image in a story would make every reader do it),
+    so a GET that counted would lock innocent readers and their network out. Only the
+    button, a POST, is an attempt."""
     template = "members/claimcode_claim.html"
-    keys = request_keys(request)
     context = {"code": code}
-    if is_limited(limit=CODE_FAILURES, keys=keys):
-        return _too_many(request, template, context)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return _to_signup(request)
+        if refusal := code_attempt_refusal(request):
+            return _too_many(request, template, context, refusal)
         try:
             services.claim_code_redeem(code=code, user=request.user)
         except services.AlreadyMember as refusal:
             return _to_own_copy(request, refusal)
         except services.ClaimError as refusal:
-            record_failure(limit=CODE_FAILURES, keys=keys)
+            _code_failed(request, refusal)
             return _page(request, template, {**context, "error": refusal.message})
         return redirect("members:welcome")
     try:
-        claim_code = services.claim_code_get(code=code)
+        claim_code = services.claim_code_get(code=code, user=request.user)
+    except services.CodeYours as yours:
+        return _page(request, template, {**context, "own_membership": yours.membership})
     except services.ClaimError as refusal:
-        record_failure(limit=CODE_FAILURES, keys=keys)
         return _page(request, template, {**context, "error": refusal.message})
     membership = Membership.objects.for_user(request.user)
     return _page(request, template, {**context, "claim_code": claim_code, "membership": membership})
@@ -214,8 +245,14 @@ def profile_edit(request):
     membership = _membership_or_claim(request)
     if membership is None:
         return redirect("members:claim")
-    profile = services.profile_ensure(membership=membership)
     posted = request.method == "POST"
+    if posted:
+        profile = services.profile_ensure(membership=membership)
+    else:
+        # A GET only reads: without a profile yet, the form shows the defaults.
+        profile = Profile.objects.filter(membership=membership).first() or Profile(
+            membership=membership
+        )
     form = ProfileForm(
         request.POST if posted else None, request.FILES if posted else None, instance=profile
     )
@@ -266,7 +303,16 @@ def card(request):
     membership = _membership_or_claim(request)
     if membership is None:
         return redirect("members:claim")
-    profile = services.profile_ensure(membership=membership)
+    profile = Profile.objects.select_related("membership").filter(membership=membership).first()
+    if profile is None:
+        # A membership from before profiles came with every claim: its card has no
+        # secret link yet. Looking must not make one; the button on the page does.
+        context = {
+            "membership": membership,
+            "profile": None,
+            "card": cards.card_text_for(membership),
+        }
+        return render(request, "members/membership_card.html", context)
     return render(request, "members/membership_card.html", _card_context(request, profile))
 
 
@@ -276,8 +322,14 @@ def card_renew(request):
     membership = _membership_or_claim(request)
     if membership is None:
         return redirect("members:claim")
+    first = not Profile.objects.filter(membership=membership).exists()
     services.card_link_renew(membership=membership)
-    messages.success(request, _("Je kaart heeft een nieuwe link. De oude link werkt niet meer."))
+    if first:
+        messages.success(request, _("Je kaart is klaar. Deel de link met wie je wilt."))
+    else:
+        messages.success(
+            request, _("Je kaart heeft een nieuwe link. De oude link werkt niet meer.")
+        )
     return redirect("members:card")
 
 

@@ -8,10 +8,12 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image
+from pytest_django.asserts import assertContains, assertNotContains
 
 from members import cards, services
 from members.models import Profile
 from tests.factories import MembershipFactory, ProfileFactory, UserFactory
+from tests.safe_requests import no_database_writes
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +26,10 @@ JOINED = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 def profile():
     membership = MembershipFactory(number=12, claimed_at=JOINED)
     return ProfileFactory(membership=membership, display_name="Anouk Verbeek")
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
 
 
 def shared_url(profile):
@@ -72,11 +78,42 @@ def test_own_card_shows_name_number_date_and_open_graph_tags(client, profile):
     assert "css/members." in html  # the stylesheet with the print rules
 
 
-def test_own_card_works_for_a_member_without_a_profile_yet(client, member):
+def test_a_claim_comes_with_a_card_to_share(client, user):
+    client.force_login(user)
+    client.post("/exemplaar/")
+    profile = Profile.objects.get(membership__user=user)
+    response = client.get(CARD)
+    assert response.context["profile"] == profile
+    assertContains(
+        response,
+        f'<input id="card-link" type="url" value="http://testserver{shared_url(profile)}" readonly>',
+        html=True,
+    )
+
+
+def test_own_card_of_a_member_without_a_profile_makes_its_link_on_a_post(client, member):
+    """A membership from before profiles came with every claim: looking at the card
+    makes nothing; the button makes the link."""
     client.force_login(member)
-    html = client.get(CARD).content.decode()
-    assert Profile.objects.filter(membership__user=member).count() == 1
-    assert '<meta property="og:title" content="lid nr. ' in html
+    with no_database_writes():
+        response = client.get(CARD)
+    assert response.context["profile"] is None
+    assert "card_image_url" not in response.context
+    assertContains(
+        response,
+        '<button type="submit" class="button">Link naar mijn kaart maken</button>',
+        html=True,
+    )
+    assertNotContains(response, 'property="og:image"')
+    assert not Profile.objects.filter(membership__user=member).exists()
+
+    response = client.post(RENEW, follow=True)
+
+    assert response.redirect_chain == [(CARD, 302)]
+    assert messages_of(response) == ["Je kaart is klaar. Deel de link met wie je wilt."]
+    profile = Profile.objects.get(membership__user=member)
+    assert response.context["profile"] == profile
+    assert client.get(shared_url(profile)).status_code == 200
 
 
 def test_shared_card_is_public_without_login_and_not_indexed(client, profile):

@@ -71,7 +71,8 @@ def test_profile_page_shows_the_defaults(member_client, member):
     for label in ["Inwoner", "Ondernemer", "Overheid", "Maatschappelijke organisatie", "Anders"]:
         assert label in html
     assert 'value="name" required id="id_visibility_1" checked' in html
-    assert member.membership.profile.visibility == Visibility.NAME
+    # Looking made nothing; saving makes the profile.
+    assert not Profile.objects.filter(membership__user=member).exists()
 
 
 def test_profile_is_saved_with_a_photo_reencoded_and_stripped(member_client, member):

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from members.codes import format_code
@@ -10,9 +11,11 @@ from members.services import (
     CodeMalformed,
     CodeRevoked,
     CodeUnknown,
+    CodeYours,
     InvitationUnknown,
     InvitationUsed,
     NumberTaken,
+    claim_code_get,
     claim_code_redeem,
     claim_codes_revoke,
     code_batch_create,
@@ -121,6 +124,32 @@ def test_second_claim_of_code_is_refused(user):
     with pytest.raises(CodeAlreadyClaimed) as refusal:
         claim_code_redeem(code=claim_code.code, user=UserFactory())
     assert str(refusal.value) == "Dit exemplaar is al geclaimd."
+
+
+def test_the_member_who_redeemed_a_code_hears_it_is_theirs(user):
+    claim_code = ClaimCodeFactory()
+    membership = claim_code_redeem(code=claim_code.code, user=user)
+    with pytest.raises(CodeYours) as refusal:
+        claim_code_redeem(code=claim_code.display, user=user)
+    assert refusal.value.membership == membership
+    assert str(refusal.value) == (
+        f"Dit is jouw exemplaar: je bent lid met nummer {membership.number}."
+    )
+    with pytest.raises(CodeYours):
+        claim_code_get(code=claim_code.code, user=user)
+    with pytest.raises(CodeAlreadyClaimed):
+        claim_code_get(code=claim_code.code, user=AnonymousUser())
+
+
+def test_a_code_whose_member_left_is_claimed_for_everyone(user):
+    """The membership stays behind without a user: nobody, anonymous visitors included,
+    is taken for its owner."""
+    claim_code = ClaimCodeFactory()
+    membership = claim_code_redeem(code=claim_code.code, user=user)
+    Membership.objects.filter(pk=membership.pk).update(user=None)
+    for someone in [AnonymousUser(), UserFactory()]:
+        with pytest.raises(CodeAlreadyClaimed):
+            claim_code_get(code=claim_code.code, user=someone)
 
 
 @pytest.mark.parametrize(

@@ -3,16 +3,21 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from pytest_django.asserts import assertContains
 
+from members.codes import format_code, generate_code
 from members.models import CodeStatus, How, Invitation, Membership
-from members.ratelimit import CODE_FAILURES
+from members.ratelimit import CODE_FAILURES, CODE_GUESSES, failures, record_failure
 from tests.factories import (
     ClaimCodeFactory,
     InvitationFactory,
     MembershipFactory,
     UserFactory,
 )
+from tests.safe_requests import no_database_writes
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +25,12 @@ CLAIM = "/exemplaar/"
 WELCOME = "/exemplaar/welkom/"
 CODE_ENTER = "/exemplaar/code/"
 MINE = "/mijn-exemplaar/"
-TOO_MANY = "Te veel pogingen met een code die niet klopt. Probeer het later opnieuw."
+TOO_MANY = "Te veel pogingen met een code die niet klopt. Probeer het over 15 minuten opnieuw."
+NETWORK_TOO_MANY = (
+    "Vanaf dit netwerk zijn te veel codes geprobeerd die niet kloppen. Log in of maak een "
+    "account aan: dan kun je de code uit je boek meteen gebruiken. Of probeer het over 60 "
+    "minuten opnieuw."
+)
 MALFORMED = "Dat is geen geldige code. Een code heeft 16 tekens, zoals 7KQ4-M2XD-9TRA-5B1C."
 UNKNOWN = "Deze code kennen we niet. Controleer of je hem goed hebt overgenomen."
 REVOKED = "Deze code is ingetrokken en geeft geen lidmaatschap meer."
@@ -311,14 +321,88 @@ def test_member_pressing_the_code_page_button_keeps_the_code(member_client):
     assert claim_code.status == CodeStatus.AVAILABLE
 
 
-# Rate limiting of failed codes
+def test_opening_code_pages_changes_nothing_and_counts_no_attempt(client, user):
+    """A Markdown image in a story can point at a code page, and then every reader's
+    browser opens it: 50 unknown codes leave the database and the counters as they were,
+    and a valid claim afterwards goes through."""
+    for _ in range(50):
+        with no_database_writes():
+            response = client.get(f"/exemplaar/code/{format_code(generate_code())}/")
+        assert error_of(response) == UNKNOWN
+    assert "sessionid" not in client.cookies
+    assert failures(limit=CODE_GUESSES, key="ip:127.0.0.1") == 0
+    client.force_login(user)
+    assert failures(limit=CODE_FAILURES, key=f"user:{user.pk}") == 0
+    for _ in range(50):
+        with no_database_writes():
+            client.get(f"/exemplaar/code/{format_code(generate_code())}/")
+    assert failures(limit=CODE_FAILURES, key=f"user:{user.pk}") == 0
+    assert failures(limit=CODE_GUESSES, key="ip:127.0.0.1") == 0
+
+    claim_code = ClaimCodeFactory()
+    response = client.post(f"/exemplaar/code/{claim_code.display}/")
+    assert response["Location"] == WELCOME
+    assert Membership.objects.get(user=user).code == claim_code
 
 
-def fail_codes(client, times, **extra):
+def test_the_member_who_claimed_the_code_sees_it_is_theirs(client, user):
+    claim_code = ClaimCodeFactory()
+    client.force_login(user)
+    client.post(f"/exemplaar/code/{claim_code.display}/")
+    number = Membership.objects.get(user=user).number
+
+    response = client.get(f"/exemplaar/code/{claim_code.display}/")
+
+    assert response.context["own_membership"].number == number
+    assert "error" not in response.context
+    assertContains(response, "<h1>Jouw exemplaar</h1>", html=True)
+    assertContains(
+        response,
+        f"<p>Dit is jouw exemplaar: je bent lid met nummer {number}.</p>",
+        html=True,
+    )
+    assertContains(
+        response,
+        '<a class="button" href="/mijn-exemplaar/kaart/">Mijn lidmaatschapskaart</a>',
+        html=True,
+    )
+
+
+def test_someone_else_sees_the_copy_is_claimed(client, user):
+    claim_code = ClaimCodeFactory()
+    client.force_login(user)
+    client.post(f"/exemplaar/code/{claim_code.display}/")
+    client.force_login(UserFactory())
+    response = client.get(f"/exemplaar/code/{claim_code.display}/")
+    assert error_of(response) == CLAIMED
+    assert "own_membership" not in response.context
+
+
+def test_the_owner_entering_their_own_code_again_is_no_failure(client, user):
+    claim_code = ClaimCodeFactory()
+    client.force_login(user)
+    client.post(CODE_ENTER, {"code": claim_code.display})
+    number = Membership.objects.get(user=user).number
+
+    for _ in range(CODE_FAILURES.attempts + 1):
+        response = client.post(CODE_ENTER, {"code": claim_code.display}, follow=True)
+        assert response.redirect_chain == [(MINE, 302)]
+    assert messages_of(response) == [f"Dit is jouw exemplaar: je bent lid met nummer {number}."]
+    assert failures(limit=CODE_FAILURES, key=f"user:{user.pk}") == 0
+
+
+# Rate limiting of failed codes: per person (account or session) and per network
+
+
+def fail_codes(client, times, code="0000-0000-0000-0000", **extra):
     for _ in range(times):
-        response = client.post(CODE_ENTER, {"code": "0000-0000-0000-0000"}, **extra)
+        response = client.post(CODE_ENTER, {"code": code}, **extra)
         assert response.status_code == 200
     return response
+
+
+def error_of(response):
+    return str(response.context["error"])
 
 
 def test_too_many_failed_codes_are_answered_with_429(client, user):
@@ -329,33 +413,151 @@ def test_too_many_failed_codes_are_answered_with_429(client, user):
     response = client.post(CODE_ENTER, {"code": claim_code.display})
 
     assert response.status_code == 429
-    assert TOO_MANY in response.content.decode()
+    assert error_of(response) == TOO_MANY
+    assert response["Retry-After"] == str(CODE_FAILURES.seconds)
+    assertContains(
+        response,
+        f'<p class="notice notice--error" role="alert">{TOO_MANY}</p>',
+        status_code=429,
+        html=True,
+    )
     claim_code.refresh_from_db()
     assert claim_code.status == CodeStatus.AVAILABLE
 
 
-def test_code_page_is_limited_too(client, user):
+def test_the_refusal_is_translated(client, user):
     client.force_login(user)
     fail_codes(client, CODE_FAILURES.attempts)
-    response = client.get("/exemplaar/code/7KQ4-M2XD-9TRA-5B1C/")
+    with translation.override("en"):
+        response = client.post(reverse("members:code_enter"), {"code": "x"})
     assert response.status_code == 429
-    assert TOO_MANY in response.content.decode()
+    assert error_of(response) == (
+        "Too many attempts with a code that does not match. Please try again in 15 minutes."
+    )
+
+    for _ in range(CODE_GUESSES.attempts):
+        record_failure(limit=CODE_GUESSES, keys=["ip:203.0.113.30"])
+    client.logout()
+    with translation.override("en"):
+        url = reverse("members:code_enter")
+    response = client.post(url, {"code": "x"}, REMOTE_ADDR="203.0.113.30")
+    assert response.status_code == 429
+    assert error_of(response) == (
+        "Too many codes that do not match have been tried from this network. Log in or create "
+        "an account: then you can use the code from your book straight away. Or try again in "
+        "60 minutes."
+    )
 
 
-def test_failures_count_per_ip_across_accounts(client):
-    fail_codes(client, CODE_FAILURES.attempts, REMOTE_ADDR="203.0.113.7")
-    client.force_login(UserFactory())
-    response = client.post(CODE_ENTER, {"code": "x"}, REMOTE_ADDR="203.0.113.7")
+def test_code_page_button_is_limited_too(client, user):
+    claim_code = ClaimCodeFactory()
+    client.force_login(user)
+    fail_codes(client, CODE_FAILURES.attempts)
+    response = client.post(f"/exemplaar/code/{claim_code.display}/")
     assert response.status_code == 429
-    assert client.post(CODE_ENTER, {"code": "x"}, REMOTE_ADDR="203.0.113.8").status_code == 200
+    assert error_of(response) == TOO_MANY
+    assert not Membership.objects.filter(user=user).exists()
 
 
 def test_failures_count_per_user_across_ips(client, user):
     client.force_login(user)
     for number in range(CODE_FAILURES.attempts):
-        client.post(CODE_ENTER, {"code": "x"}, REMOTE_ADDR=f"198.51.100.{number}")
+        client.post(CODE_ENTER, {"code": generate_code()}, REMOTE_ADDR=f"198.51.100.{number}")
     response = client.post(CODE_ENTER, {"code": "x"}, REMOTE_ADDR="198.51.100.200")
     assert response.status_code == 429
+
+
+def test_failures_of_one_session_are_refused_and_nobody_else_is(client):
+    """A visitor without an account is counted by their session (made on their first
+    failure). Someone else on the same network, in another browser, is not touched."""
+    fail_codes(client, CODE_FAILURES.attempts, REMOTE_ADDR="203.0.113.7")
+    assert client.cookies["sessionid"].value
+
+    response = client.post(CODE_ENTER, {"code": "0000-0000-0000-0000"}, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 429
+    assert error_of(response) == TOO_MANY
+
+    neighbour = Client()
+    claim_code = ClaimCodeFactory(code="7KQ4M2XD9TRA5B1C")
+    response = neighbour.post(CODE_ENTER, {"code": claim_code.display}, REMOTE_ADDR="203.0.113.7")
+    assert response["Location"] == "/exemplaar/code/7KQ4-M2XD-9TRA-5B1C/"
+
+
+def test_the_network_ceiling_holds_across_fresh_sessions(client):
+    """A guesser who throws the session away after every failure meets the network's
+    ceiling: unknown codes from one IP, whatever the session."""
+    ip = {"REMOTE_ADDR": "203.0.113.9"}
+    for attempt in range(CODE_GUESSES.attempts):
+        client.cookies.clear()
+        response = client.post(CODE_ENTER, {"code": generate_code()}, **ip)
+        assert response.context["form"].errors["code"] == [UNKNOWN], attempt
+
+    client.cookies.clear()
+    response = client.post(CODE_ENTER, {"code": generate_code()}, **ip)
+    assert response.status_code == 429
+    assert error_of(response) == NETWORK_TOO_MANY
+    assert response["Retry-After"] == str(CODE_GUESSES.seconds)
+    # Unseen: a code is not looked at, so the refusal tells a guesser nothing.
+    client.cookies.clear()
+    claim_code = ClaimCodeFactory()
+    response = client.post(CODE_ENTER, {"code": claim_code.display}, **ip)
+    assert response.status_code == 429
+    assertContains(
+        response,
+        f'<a class="button" href="{signup_url(CODE_ENTER)}">Account aanmaken</a>',
+        status_code=429,
+        html=True,
+    )
+    # Another network is not affected.
+    response = client.post(CODE_ENTER, {"code": claim_code.display}, REMOTE_ADDR="203.0.113.10")
+    assert response.status_code == 302
+
+
+def test_a_person_behind_a_throttled_network_can_still_redeem_a_valid_code(client, user):
+    ip = {"REMOTE_ADDR": "203.0.113.20"}
+    for _ in range(CODE_GUESSES.attempts):
+        record_failure(limit=CODE_GUESSES, keys=["ip:203.0.113.20"])
+    claim_code = ClaimCodeFactory()
+    client.force_login(user)
+
+    # Typed in the form ...
+    response = client.post(CODE_ENTER, {"code": claim_code.display}, **ip)
+    assert response["Location"] == WELCOME
+    assert Membership.objects.get(user=user).code == claim_code
+
+    # ... or with the button on the page behind the QR code.
+    other, other_code = UserFactory(), ClaimCodeFactory()
+    client.force_login(other)
+    response = client.post(f"/exemplaar/code/{other_code.display}/", **ip)
+    assert response["Location"] == WELCOME
+    assert Membership.objects.get(user=other).code == other_code
+
+
+def test_a_person_behind_a_throttled_network_is_served_on_their_own_budget(client, user):
+    for _ in range(CODE_GUESSES.attempts):
+        record_failure(limit=CODE_GUESSES, keys=["ip:127.0.0.1"])
+    client.force_login(user)
+    response = fail_codes(client, CODE_FAILURES.attempts)
+    assert response.context["form"].errors["code"] == [UNKNOWN]
+    assert client.post(CODE_ENTER, {"code": "x"}).status_code == 429
+
+
+def test_codes_that_fail_count_and_malformed_ones_do_not(client):
+    """A malformed code is refused without looking anything up: it is not counted, and
+    no session is started for it."""
+    ClaimCodeFactory(code="7KQ4M2XD9TRA5B1C", status=CodeStatus.REVOKED)
+    for _ in range(CODE_FAILURES.attempts + 1):
+        response = client.post(CODE_ENTER, {"code": "not-a-code"})
+        assert response.context["form"].errors["code"] == [MALFORMED]
+    assert "sessionid" not in client.cookies
+    assert failures(limit=CODE_GUESSES, key="ip:127.0.0.1") == 0
+
+    client.post(CODE_ENTER, {"code": "7KQ4-M2XD-9TRA-5B1C"})
+    client.post(CODE_ENTER, {"code": "0000-0000-0000-0000"})
+
+    assert failures(limit=CODE_GUESSES, key="ip:127.0.0.1") == 2
+    session = f"session:{client.cookies['sessionid'].value}"
+    assert failures(limit=CODE_FAILURES, key=session) == 2
 
 
 def test_a_member_entering_a_valid_code_is_not_counted_as_failure(member_client):
@@ -368,6 +570,16 @@ def test_a_member_entering_a_valid_code_is_not_counted_as_failure(member_client)
 def test_showing_the_code_form_is_never_limited(client):
     fail_codes(client, CODE_FAILURES.attempts)
     assert client.get(CODE_ENTER).status_code == 200
+
+
+def test_the_code_page_still_shows_a_valid_code_to_someone_who_is_limited(client, user):
+    """The limit is on attempts (the button); looking is never one."""
+    claim_code = ClaimCodeFactory()
+    client.force_login(user)
+    fail_codes(client, CODE_FAILURES.attempts)
+    response = client.get(f"/exemplaar/code/{claim_code.display}/")
+    assert response.status_code == 200
+    assert response.context["claim_code"] == claim_code
 
 
 # Mijn exemplaar and invitations
