@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path("", include("stories.urls")),
     path("accounts/", include("allauth.urls")),
+    path(_("contact/"), community_views.contact, name="contact"),
     path(_("redactie/"), curation_views.index, name="curation"),
     path(_("redactie/statistieken/"), curation_views.statistics_page, name="statistics"),
     path(

@@ -1,8 +1,10 @@
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -32,3 +34,9 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+@require_safe
+def contact(request):
+    """Where every "neem contact op" of the site leads: the address in CONTACT_EMAIL."""
+    return render(request, "community/contact.html", {"contact_email": settings.CONTACT_EMAIL})

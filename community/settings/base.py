@@ -2,6 +2,7 @@
 environment; the defaults are the safe, embedded ones (SQLite, local memory cache)."""
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -242,6 +243,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Het boek <boek@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write to: the contact page, which every "neem contact op" links to. By
+# default the address the site's mail comes from, so questions reach the same mailbox
+# as the replies to that mail.
+CONTACT_EMAIL = env("DJANGO_CONTACT_EMAIL") or parseaddr(DEFAULT_FROM_EMAIL)[1]
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
