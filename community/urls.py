@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from book import views as book_views
-from community import curation_views
+from community import account_views, curation_views
 from community import views as community_views
 
 urlpatterns = [
@@ -20,6 +20,11 @@ urlpatterns += i18n_patterns(
     path("", include("book.urls")),
     path("", include("members.urls")),
     path("", include("stories.urls")),
+    path(
+        _("accounts/bevestiging-opnieuw/"),
+        account_views.email_confirmation_resend,
+        name="email_confirmation_resend",
+    ),
     path("accounts/", include("allauth.urls")),
     path(_("contact/"), community_views.contact, name="contact"),
     path(_("redactie/"), curation_views.index, name="curation"),

@@ -211,6 +211,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # The confirmation link logs in only the browser that signed up (allauth keeps the pending
 # login in that session), so a leaked link does not open the account elsewhere.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# allauth's limits, with the confirmation mail ("Stuur de bevestiging opnieuw", and every
+# signup or login that sends one) at most once per three minutes and five times an
+# hour per address; the rest stay allauth's defaults.
+ACCOUNT_RATE_LIMITS = {"confirm_email": "1/3m/key,5/h/key"}
 # Renders allauth's mails in the request and sends them through the `send_email` task.
 ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "community.adapters.user_display"
