@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress, get_emailconfirmation_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMessage
 from django.tasks import TaskResult
+from django.urls import reverse
 
 from .tasks import send_email
 
@@ -20,6 +22,36 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         message = self.render_mail(template_prefix, email, ctx)
         email_enqueue(message=message)
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """Someone signed up with an address that has an account. The page they see is
+        the same as for a new address (enumeration prevention); this mail, to the owner,
+        says what happened. When that account never confirmed any address, it is almost
+        always its owner trying again (the first mail got lost, or they typed other
+        capitals, which make no difference): then the mail says so and brings a fresh
+        confirmation link, instead of only pointing at a new password."""
+        address = EmailAddress.objects.filter(email=email.lower()).order_by("pk").first()
+        if (
+            address is None
+            or EmailAddress.objects.filter(user_id=address.user_id, verified=True).exists()
+        ):
+            super().send_account_already_exists_mail(email)
+            return
+        confirmation = get_emailconfirmation_model().create(address)
+        self.send_mail(
+            "account/email/account_not_confirmed",
+            email,
+            {
+                "user": address.user,
+                "activate_url": self.get_email_confirmation_url(self.request, confirmation),
+                "login_code_url": self.request.build_absolute_uri(
+                    reverse("account_request_login_code")
+                ),
+                "password_reset_url": self.request.build_absolute_uri(
+                    reverse("account_reset_password")
+                ),
+            },
+        )
 
 
 def email_enqueue(*, message: EmailMessage) -> TaskResult:

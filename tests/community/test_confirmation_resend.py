@@ -4,8 +4,6 @@ address), held back by allauth's confirm_email rate limit with a clear message, 
 same answer whether or not the address already has an account."""
 
 import re
-import time
-import types
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -21,23 +19,6 @@ from .conftest import PASSWORD, link_in
 pytestmark = pytest.mark.django_db
 
 RESEND_URL = "/accounts/bevestiging-opnieuw/"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The clock allauth's rate limits read, to be moved forward by the test."""
-    offset = {"seconds": 0}
-    fake = types.SimpleNamespace(
-        time=lambda: time.time() + offset["seconds"],
-        monotonic=time.monotonic,
-        sleep=time.sleep,
-    )
-    monkeypatch.setattr("allauth.core.internal.ratelimit.time", fake)
-
-    def forward(seconds: int) -> None:
-        offset["seconds"] += seconds
-
-    return forward
 
 
 def signup(client, email="nieuw@example.org"):
