@@ -76,7 +76,9 @@ def test_resend_three_minutes_later_sends_a_link_that_works(client, clock):
 
     response = client.post(RESEND_URL, follow=True)
 
-    assert messages_of(response) == ["Bevestigings e-mail verzonden aan nieuw@example.org."]
+    assert messages_of(response) == [
+        "We hebben een bevestigingsmail gestuurd naar nieuw@example.org."
+    ]
     first, again = mail.outbox
     assert again.to == ["nieuw@example.org"]
     client.post(link_in(again.body, "/accounts/confirm-email/"))
@@ -117,7 +119,7 @@ def test_resend_answers_the_same_for_an_address_that_already_has_an_account(cloc
 
     for response, email in answers:
         assert response.redirect_chain == [(reverse("account_email_verification_sent"), 302)]
-        assert messages_of(response) == [f"Bevestigings e-mail verzonden aan {email}."]
+        assert messages_of(response) == [f"We hebben een bevestigingsmail gestuurd naar {email}."]
     assert [message.to for message in mail.outbox[-2:]] == [
         ["al.lid@example.org"],
         ["nieuw@example.org"],
@@ -162,7 +164,7 @@ def test_logged_in_resend_for_an_added_address(verified_client, clock):
 
     assert too_soon.redirect_chain == [(reverse("account_email"), 302)]
     assert messages_of(too_soon) == [str(TOO_SOON)]
-    assert messages_of(later) == ["Bevestigings e-mail verzonden aan ander@example.org."]
+    assert messages_of(later) == ["We hebben een bevestigingsmail gestuurd naar ander@example.org."]
     assert [message.to for message in mail.outbox] == [["ander@example.org"]] * 2
 
 

@@ -60,7 +60,7 @@ def test_the_page_is_the_same_as_for_an_address_without_account(clock):
 
     assert again == new
     assert again[0] == [(reverse("account_email_verification_sent"), 302)]
-    assert again[2] == ["Bevestigings e-mail verzonden aan ADRES."]
+    assert again[2] == ["We hebben een bevestigingsmail gestuurd naar ADRES."]
 
 
 def test_signing_up_again_at_once_offers_the_resend_that_brings_the_mail(clock):
