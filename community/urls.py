@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-from community import curation_views, privacy_views, views
+from community import account_views, curation_views, privacy_views, views
 from core import health
 
 urlpatterns = [
@@ -21,11 +21,17 @@ urlpatterns += i18n_patterns(
     path("", include("editions.urls")),
     path("", include("members.urls")),
     path("", include("stories.urls")),
+    path(
+        _("accounts/bevestiging-opnieuw/"),
+        account_views.email_confirmation_resend,
+        name="email_confirmation_resend",
+    ),
     path("accounts/", include("allauth.urls")),
     path(_("privacy/"), privacy_views.privacy, name="privacy"),
     path(_("mijn-gegevens/"), privacy_views.data, name="data"),
     path(_("mijn-gegevens/download/"), privacy_views.data_download, name="data_download"),
     path(_("mijn-gegevens/verwijderen/"), privacy_views.account_delete, name="account_delete"),
+    path(_("contact/"), views.contact, name="contact"),
     path(_("redactie/"), curation_views.index, name="curation"),
     path(_("redactie/statistieken/"), curation_views.statistics_page, name="statistics"),
     path(

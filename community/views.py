@@ -1,6 +1,7 @@
 """Site pages that compose several apps: the home page (the book, its chapters, the
 stories' counts, the current edition) and a chapter with the stories beneath it."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -112,3 +113,9 @@ def _chapter_detail(request, slug, *, member_page=None):
     context["csrf_token"] = CSRF_STAND_IN
     response = render(request, "book/chapter_detail.html", context)
     return member_page.store(request, response, sections=chapter.sections)
+
+
+@require_safe
+def contact(request):
+    """Where every "neem contact op" of the site leads: the address in CONTACT_EMAIL."""
+    return render(request, "community/contact.html", {"contact_email": settings.CONTACT_EMAIL})

@@ -1,6 +1,10 @@
 import segno
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,6 +23,20 @@ from . import services
 from .codes import MalformedCode, normalise_code
 from .forms import CodeBatchCreateForm, MembershipAssignForm
 from .models import ClaimCode, CodeBatch, Invitation, Membership, Profile
+
+
+def email_for_curators(email: str) -> str:
+    """An address as curators should see it: with an internationalised domain, its
+    punycode (xn--) form beside it, which gives away a look-alike letter (a Cyrillic
+    "а" in "exаmple.org") that the Unicode form hides."""
+    local, at, domain = email.rpartition("@")
+    if not at or domain.isascii():
+        return email
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_domain = domain.encode("ascii", "backslashreplace").decode("ascii")
+    return f"{email} ({local}@{ascii_domain})"
 
 
 def claim_url(request, claim_code: ClaimCode) -> str:
@@ -86,7 +104,7 @@ class MembershipAdmin(ServiceAddMixin, admin.ModelAdmin):
 
     @admin.display(description=_("e-mailadres"), ordering="user__email")
     def user_email(self, membership):
-        return membership.user.email if membership.user else "—"
+        return email_for_curators(membership.user.email) if membership.user else "—"
 
     def add_via_service(self, request, form):
         return services.membership_assign(
@@ -322,3 +340,27 @@ class ProfileAdmin(admin.ModelAdmin):
         if not obj.thumbnail:
             return "-"
         return format_html('<img src="{}" alt="" width="120" height="120">', obj.thumbnail.url)
+
+
+# Django's and allauth's own lists of accounts and addresses, with the addresses as
+# curators should see them (email_for_curators).
+admin.site.unregister(get_user_model())
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    list_display = ("username", "email_shown", "first_name", "last_name", "is_staff")
+
+    @admin.display(description=_("e-mailadres"), ordering="email")
+    def email_shown(self, user):
+        return email_for_curators(user.email)
+
+
+@admin.register(EmailAddress)
+class AccountEmailAddressAdmin(EmailAddressAdmin):
+    list_display = ("email_shown", "user", "primary", "verified")
+
+    @admin.display(description=_("e-mailadres"), ordering="email")
+    def email_shown(self, address):
+        return email_for_curators(address.email)

@@ -3,6 +3,7 @@ environment; the defaults are the safe, embedded ones (SQLite, local memory cach
 
 import os
 from collections.abc import Mapping
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -257,6 +258,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # The confirmation link logs in only the browser that signed up (allauth keeps the pending
 # login in that session), so a leaked link does not open the account elsewhere.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# allauth's limits, with the confirmation mail ("Stuur de bevestiging opnieuw", and every
+# signup or login that sends one) at most once per three minutes and five times an
+# hour per address; the rest stay allauth's defaults.
+ACCOUNT_RATE_LIMITS = {"confirm_email": "1/3m/key,5/h/key"}
 # Renders allauth's mails in the request and sends them through the `send_email` task.
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "members.adapters.user_display"
@@ -289,6 +294,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Het boek <boek@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write to: the contact page, which every "neem contact op" links to. By
+# default the address the site's mail comes from, so questions reach the same mailbox
+# as the replies to that mail.
+CONTACT_EMAIL = env.str("DJANGO_CONTACT_EMAIL", default="") or parseaddr(DEFAULT_FROM_EMAIL)[1]
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 

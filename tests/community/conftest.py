@@ -1,4 +1,6 @@
 import re
+import time
+import types
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -34,3 +36,20 @@ def code_in(body: str) -> str:
     match = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", body, re.MULTILINE)
     assert match, f"no code in:\n{body}"
     return match.group(1)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The clock allauth's rate limits read, to be moved forward by the test."""
+    offset = {"seconds": 0}
+    fake = types.SimpleNamespace(
+        time=lambda: time.time() + offset["seconds"],
+        monotonic=time.monotonic,
+        sleep=time.sleep,
+    )
+    monkeypatch.setattr("allauth.core.internal.ratelimit.time", fake)
+
+    def forward(seconds: int) -> None:
+        offset["seconds"] += seconds
+
+    return forward

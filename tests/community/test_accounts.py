@@ -289,7 +289,7 @@ def test_login_page_is_dutch_by_default_and_english_under_en(client):
     english = client.get("/en/accounts/login/")
 
     assert outline(dutch).html_lang == "nl"
-    assert "<h1>Aanmelden</h1>" in dutch.text.replace("\n", "").replace("  ", "")
+    assert "<h1>Inloggen</h1>" in dutch.text.replace("\n", "").replace("  ", "")
     assert outline(english).html_lang == "en"
     assert "Sign In" in english.text
     assert 'action="/en/accounts/login/"' in english.text
