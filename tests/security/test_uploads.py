@@ -1,7 +1,8 @@
 """Photos through the real forms (profile photo, story photo), with what people and
 attackers send: other file types, a JPEG with a web page appended, an SVG with script,
 a decompression bomb, a file over the limit, a photo with its GPS position. Whatever
-arrives, what is stored is a fresh JPEG of pixels only."""
+arrives, what is stored is a fresh JPEG of pixels only, with no more pixels than the
+limit."""
 
 import io
 import mimetypes
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
+from pytest_django.asserts import assertInHTML
 
 from members.models import Profile
 from stories.models import Story
@@ -188,3 +190,35 @@ def test_the_uploaded_file_name_is_not_used(writer, member, chapters, kind):
     media = Path(settings.MEDIA_ROOT).resolve()
     for path in _stored(kind, member):
         assert "evil" not in path.name and path.resolve().is_relative_to(media)
+
+
+# ---- The pixel limit, through the real forms -------------------------------------------
+
+
+def _form_errors(response, field) -> list:
+    return response.context["form"].errors.as_data().get(field, [])
+
+
+def _typed_text(response, kind) -> str:
+    return response.context["form"]["title" if kind == "story" else "display_name"].value()
+
+
+@pytest.mark.parametrize("kind", ["profile", "story"])
+def test_an_image_over_the_pixel_limit_is_refused_with_the_form_error(writer, chapters, kind):
+    # The image of the issue: 6 KB of PNG claiming 7000 x 7000 pixels, which took
+    # 440 MB to process; now refused from its header, before a pixel is decoded.
+    content = _png(Image.new("1", (7000, 7000)), optimize=True)
+    assert len(content) < 10_000
+    response = _post(kind, writer, chapters, SimpleUploadedFile("bom.png", content, "image/png"))
+
+    assert response.status_code == 200
+    assert [error.code for error in _form_errors(response, "photo")] == ["pixels"]
+    assertInHTML(
+        '<ul class="errorlist" id="id_photo_error"><li>Deze foto heeft te veel pixels: '
+        "hoogstens 40 megapixel kan. Kies een kleinere foto.</li></ul>",
+        response.content.decode(),
+    )
+    assert _typed_text(response, kind) == (TITLE if kind == "story" else DISPLAY_NAME)
+    assert not Story.objects.exists()
+    assert not Profile.objects.exclude(photo="").exists()
+    assert _media_files() == []
