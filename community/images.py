@@ -19,7 +19,7 @@ JPEG, 6 for WebP. The refusal names the limit that applies.
 import io
 import uuid
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django import forms
@@ -269,14 +269,22 @@ def process_photo(upload) -> ProcessedPhoto:
 
 
 class PhotoField(forms.FileField):
-    """A form field whose cleaned value is a ProcessedPhoto (or None when left empty)."""
+    """A form field whose cleaned value is a ProcessedPhoto (or None when left empty).
+
+    `before_decoding`, set by the form for the member who sends the photo, runs before a
+    new upload is decoded and refuses it by raising PhotoError: how the upload limit in
+    members/ratelimit.py comes in without this module knowing about members."""
 
     widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"})
+    before_decoding: Callable[[], None] | None = None
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
         if not upload or upload is initial:
             return upload
+        # A file over the size limit is refused before any work: it does not count.
+        if upload.size <= MAX_UPLOAD_BYTES and self.before_decoding is not None:
+            self.before_decoding()
         return process_photo(upload)
 
 

@@ -1,9 +1,10 @@
-"""Counting failed attempts in Django's cache, per user and per client IP.
+"""Counting attempts in Django's cache, per user and per client IP: failed claim codes,
+and photo uploads.
 
-A small fixed window per key: the first failure starts a window of `limit.seconds`; when
-a key reaches `limit.attempts` failures within it, the caller refuses until the window
-ends. `cache.incr` is atomic in Redis (and within one process for the local memory
-cache), so the count holds across web processes when REDIS_URL is set."""
+A small fixed window per key: the first attempt starts a window of `limit.seconds`; when
+a key reaches `limit.attempts` within it, the caller refuses until the window ends.
+`cache.incr` is atomic in Redis (and within one process for the local memory cache), so
+the count holds across web processes when REDIS_URL is set."""
 
 import hashlib
 from collections.abc import Iterable
@@ -11,6 +12,9 @@ from dataclasses import dataclass
 
 from allauth.account.adapter import get_adapter
 from django.core.cache import cache
+from django.utils.translation import ngettext_lazy
+
+from community.images import PhotoError
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,8 @@ class Limit:
 
 
 CODE_FAILURES = Limit(scope="claim-code", attempts=10, seconds=15 * 60)
+# Story photos and profile photos together, per account.
+PHOTO_UPLOADS = Limit(scope="photo-upload", attempts=20, seconds=60 * 60)
 
 
 def request_keys(request) -> list[str]:
@@ -42,12 +48,44 @@ def is_limited(*, limit: Limit, keys: Iterable[str]) -> bool:
     return any(count >= limit.attempts for count in counts.values())
 
 
+def _count(limit: Limit, key: str) -> int:
+    cache_key = _cache_key(limit, key)
+    cache.add(cache_key, 0, timeout=limit.seconds)
+    try:
+        return cache.incr(cache_key)
+    except ValueError:
+        # The window ended between add and incr: this attempt opens a new one.
+        cache.add(cache_key, 1, timeout=limit.seconds)
+        return 1
+
+
 def record_failure(*, limit: Limit, keys: Iterable[str]) -> None:
     for key in keys:
-        cache_key = _cache_key(limit, key)
-        cache.add(cache_key, 0, timeout=limit.seconds)
-        try:
-            cache.incr(cache_key)
-        except ValueError:
-            # The window ended between add and incr: this failure opens a new one.
-            cache.add(cache_key, 1, timeout=limit.seconds)
+        _count(limit, key)
+
+
+def take(*, limit: Limit, keys: Iterable[str]) -> bool:
+    """Count one attempt against every key, and say whether it is within the limit.
+    Counting comes first: two requests at once cannot both take the last place, as they
+    could if each checked is_limited before counting."""
+    counts = [_count(limit, key) for key in keys]
+    return all(count <= limit.attempts for count in counts)
+
+
+def photo_upload_take(*, user) -> None:
+    """Counts a photo `user` sends (a story photo or a profile photo) before it is
+    decoded, and refuses it with a message for the form past PHOTO_UPLOADS. Decoding
+    costs memory and time whatever the file turns out to be, so every upload counts, not
+    only the photos that are kept."""
+    if not take(limit=PHOTO_UPLOADS, keys=[f"user:{user.pk}"]):
+        raise PhotoError(
+            ngettext_lazy(
+                "Je hebt het afgelopen uur al %(limit)d foto geüpload; meer kan er niet bij. "
+                "Probeer het later nog eens.",
+                "Je hebt het afgelopen uur al %(limit)d foto's geüpload; meer kan er niet bij. "
+                "Probeer het later nog eens.",
+                "limit",
+            ),
+            code="rate_limited",
+            params={"limit": PHOTO_UPLOADS.attempts},
+        )

@@ -220,7 +220,10 @@ def profile_edit(request):
     profile = services.profile_ensure(membership=membership)
     posted = request.method == "POST"
     form = ProfileForm(
-        request.POST if posted else None, request.FILES if posted else None, instance=profile
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        instance=profile,
+        uploader=request.user,
     )
     if posted and form.is_valid():
         data = form.cleaned_data
@@ -240,6 +243,7 @@ def profile_edit(request):
         request,
         "members/profile_form.html",
         {"form": form, "profile": profile, "membership": membership},
+        status=429 if form.has_error("photo", "rate_limited") else 200,
     )
 
 

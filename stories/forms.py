@@ -1,10 +1,12 @@
 import uuid
+from functools import partial
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from book.models import Chapter
 from community.images import PhotoField
+from members.ratelimit import photo_upload_take
 
 from .models import NotificationSettings, Theme
 from .search import SEARCH_MAX_LENGTH
@@ -46,9 +48,10 @@ class StoryForm(forms.Form):
     # submit of the same form finds the story the first one made.
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
-    def __init__(self, *args, has_photo: bool = False, **kwargs):
+    def __init__(self, *args, uploader, has_photo: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.has_photo = has_photo
+        self.fields["photo"].before_decoding = partial(photo_upload_take, user=uploader)
         if not self.fields["themes"].queryset.exists():
             del self.fields["themes"]
 

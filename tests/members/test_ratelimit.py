@@ -3,7 +3,7 @@ import time
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
-from members.ratelimit import Limit, is_limited, record_failure, request_keys
+from members.ratelimit import Limit, is_limited, record_failure, request_keys, take
 
 LIMIT = Limit(scope="test", attempts=3, seconds=60)
 
@@ -14,6 +14,13 @@ def test_limit_is_reached_after_the_allowed_failures():
     assert not is_limited(limit=LIMIT, keys=["ip:1.2.3.4"])
     record_failure(limit=LIMIT, keys=["ip:1.2.3.4"])
     assert is_limited(limit=LIMIT, keys=["ip:1.2.3.4"])
+
+
+def test_take_counts_each_attempt_and_refuses_the_one_past_the_limit():
+    taken = [take(limit=LIMIT, keys=["user:7"]) for _ in range(LIMIT.attempts + 1)]
+    assert taken == [True] * LIMIT.attempts + [False]
+    assert is_limited(limit=LIMIT, keys=["user:7"])
+    assert take(limit=LIMIT, keys=["user:8"])
 
 
 def test_any_limited_key_limits_the_request():
