@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -5,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.images import PhotoField
 
 from .models import BIO_MAX_LENGTH, How, Profile, Role
+from .ratelimit import photo_upload_take
 from .services import MAX_BATCH_SIZE
 
 
@@ -85,8 +88,9 @@ class ProfileForm(forms.ModelForm):
             "municipality": _("Waar je woont of werkt, of de organisatie waarvoor je dit doet."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, uploader, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["photo"].before_decoding = partial(photo_upload_take, user=uploader)
         self.fields["role"].choices = [("", _("Zeg ik liever niet")), *Role.choices]
         self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
         self.fields["municipality"].widget.attrs["autocomplete"] = "off"

@@ -1,4 +1,4 @@
-"""Counting failed attempts in Django's cache.
+"""Counting attempts in Django's cache: failed claim codes, and photo uploads.
 
 A small fixed window per key: the first failure starts a window of `limit.seconds`; when
 a key reaches `limit.attempts` failures within it, the caller refuses until the window
@@ -48,6 +48,9 @@ from datetime import timedelta
 from allauth.account.adapter import get_adapter
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import ngettext_lazy
+
+from core.images import PhotoError
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class Limit:
 
 CODE_FAILURES = Limit(scope="claim-code", attempts=10, seconds=15 * 60)
 CODE_GUESSES = Limit(scope="claim-code-guesses", attempts=100, seconds=60 * 60)
+# Story photos and profile photos together, per account.
+PHOTO_UPLOADS = Limit(scope="photo-upload", attempts=20, seconds=60 * 60)
 
 
 @dataclass(frozen=True)
@@ -128,17 +133,50 @@ def _window_ends(limit: Limit, key: str) -> None:
     cache.set(_ends_key(limit, key), ends, timeout=limit.seconds)
 
 
+def _count(limit: Limit, key: str) -> int:
+    """Count one attempt against `key`; the count in the window so far."""
+    cache_key = _cache_key(limit, key)
+    if cache.add(cache_key, 0, timeout=limit.seconds):
+        _window_ends(limit, key)
+    try:
+        return cache.incr(cache_key)
+    except ValueError:
+        # The window ended between add and incr: this attempt opens a new one.
+        if cache.add(cache_key, 1, timeout=limit.seconds):
+            _window_ends(limit, key)
+        return 1
+
+
 def record_failure(*, limit: Limit, keys: Iterable[str]) -> None:
     for key in keys:
-        cache_key = _cache_key(limit, key)
-        if cache.add(cache_key, 0, timeout=limit.seconds):
-            _window_ends(limit, key)
-        try:
-            cache.incr(cache_key)
-        except ValueError:
-            # The window ended between add and incr: this failure opens a new one.
-            if cache.add(cache_key, 1, timeout=limit.seconds):
-                _window_ends(limit, key)
+        _count(limit, key)
+
+
+def take(*, limit: Limit, keys: Iterable[str]) -> bool:
+    """Count one attempt against every key, and say whether it is within the limit.
+    Counting comes first: two requests at once cannot both take the last place, as they
+    could if each checked is_limited before counting."""
+    counts = [_count(limit, key) for key in keys]
+    return all(count <= limit.attempts for count in counts)
+
+
+def photo_upload_take(*, user) -> None:
+    """Counts a photo `user` sends (a story photo or a profile photo) before it is
+    decoded, and refuses it with a message for the form past PHOTO_UPLOADS. Decoding
+    costs memory and time whatever the file turns out to be, so every upload counts, not
+    only the photos that are kept."""
+    if not take(limit=PHOTO_UPLOADS, keys=[f"user:{user.pk}"]):
+        raise PhotoError(
+            ngettext_lazy(
+                "Je hebt het afgelopen uur al %(limit)d foto geüpload; meer kan er niet bij. "
+                "Probeer het later nog eens.",
+                "Je hebt het afgelopen uur al %(limit)d foto's geüpload; meer kan er niet bij. "
+                "Probeer het later nog eens.",
+                "limit",
+            ),
+            code="rate_limited",
+            params={"limit": PHOTO_UPLOADS.attempts},
+        )
 
 
 def code_attempt_refusal(request) -> Refusal | None:

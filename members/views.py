@@ -254,7 +254,10 @@ def profile_edit(request):
             membership=membership
         )
     form = ProfileForm(
-        request.POST if posted else None, request.FILES if posted else None, instance=profile
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        instance=profile,
+        uploader=request.user,
     )
     if posted and form.is_valid():
         data = form.cleaned_data
@@ -274,6 +277,7 @@ def profile_edit(request):
         request,
         "members/profile_form.html",
         {"form": form, "profile": profile, "membership": membership},
+        status=429 if form.has_error("photo", "rate_limited") else 200,
     )
 
 

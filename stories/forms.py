@@ -1,4 +1,5 @@
 import uuid
+from functools import partial
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from book.models import Chapter
 from core.images import PhotoField
 from members.models import Role
+from members.ratelimit import photo_upload_take
 
 from .models import NotificationSettings, Theme
 from .search import SEARCH_MAX_LENGTH
@@ -47,9 +49,10 @@ class StoryForm(forms.Form):
     # submit of the same form finds the story the first one made.
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
-    def __init__(self, *args, has_photo: bool = False, **kwargs):
+    def __init__(self, *args, uploader, has_photo: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.has_photo = has_photo
+        self.fields["photo"].before_decoding = partial(photo_upload_take, user=uploader)
         if not self.fields["themes"].queryset.exists():
             del self.fields["themes"]
 

@@ -536,6 +536,8 @@ def story_mine(request):
 
 def _form_page(request, template, context, status=200):
     form = context["form"]
+    if form.has_error("photo", "rate_limited"):
+        status = 429
     preview = None
     if request.method == "POST" and request.POST.get("action") == "preview":
         # The preview goes through the same sanitising renderer as the saved story.
@@ -551,7 +553,9 @@ def story_create(request, chapter_slug):
         Chapter.objects.published().filter(book=Book.objects.current()), slug=chapter_slug
     )
     initial = {"municipality": services.profile_municipality(membership)}
-    form = StoryForm(request.POST or None, request.FILES or None, initial=initial)
+    form = StoryForm(
+        request.POST or None, request.FILES or None, initial=initial, uploader=request.user
+    )
     context = {"form": form, "chapter": chapter}
     template = "stories/story_form.html"
     action = request.POST.get("action")
@@ -605,7 +609,11 @@ def story_edit(request, pk):
         "submission_key": story.submission_key,
     }
     form = StoryForm(
-        request.POST or None, request.FILES or None, initial=initial, has_photo=bool(story.photo)
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        has_photo=bool(story.photo),
+        uploader=request.user,
     )
     context = {"form": form, "chapter": story.chapter, "story": story}
     template = "stories/story_form.html"

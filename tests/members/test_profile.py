@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 PROFILE = "/mijn-exemplaar/profiel/"
 TOO_BIG = "Deze foto is te groot (meer dan 10 MB). Kies een kleinere foto."
 NOT_A_PHOTO = "Dit bestand is geen foto die we kunnen lezen. Kies een JPEG-, PNG- of WebP-bestand."
-TOO_MANY_PIXELS = "Deze foto heeft te veel pixels. Kies een kleinere foto."
+TOO_MANY_PIXELS = (
+    "Deze foto heeft te veel pixels: hoogstens 40 megapixel kan. Kies een kleinere foto."
+)
 
 
 def upload(image: Image.Image, fmt="JPEG", name="foto.jpg", **save) -> SimpleUploadedFile:

@@ -16,6 +16,7 @@ from members.ratelimit import (
     network_key,
     person_key,
     record_failure,
+    take,
 )
 
 LIMIT = Limit(scope="test", attempts=3, seconds=60)
@@ -27,6 +28,13 @@ def test_limit_is_reached_after_the_allowed_failures():
     assert not is_limited(limit=LIMIT, keys=["ip:1.2.3.4"])
     record_failure(limit=LIMIT, keys=["ip:1.2.3.4"])
     assert is_limited(limit=LIMIT, keys=["ip:1.2.3.4"])
+
+
+def test_take_counts_each_attempt_and_refuses_the_one_past_the_limit():
+    taken = [take(limit=LIMIT, keys=["user:7"]) for _ in range(LIMIT.attempts + 1)]
+    assert taken == [True] * LIMIT.attempts + [False]
+    assert is_limited(limit=LIMIT, keys=["user:7"])
+    assert take(limit=LIMIT, keys=["user:8"])
 
 
 def test_any_limited_key_limits_the_request():

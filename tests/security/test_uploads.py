@@ -1,7 +1,8 @@
 """Photos through the real forms (profile photo, story photo), with what people and
 attackers send: other file types, a JPEG with a web page appended, an SVG with script,
 a decompression bomb, a file over the limit, a photo with its GPS position. Whatever
-arrives, what is stored is a fresh JPEG of pixels only."""
+arrives, what is stored is a fresh JPEG of pixels only. And how much: no more pixels than
+the limit, and no more uploads an hour than PHOTO_UPLOADS allows an account."""
 
 import io
 import mimetypes
@@ -13,11 +14,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
+from pytest_django.asserts import assertInHTML
 
 from members.models import Profile
+from members.ratelimit import PHOTO_UPLOADS
 from stories.models import Story
+from tests.factories import MembershipFactory
 
-from .conftest import jpeg_bytes
+from .conftest import jpeg_bytes, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +192,69 @@ def test_the_uploaded_file_name_is_not_used(writer, member, chapters, kind):
     media = Path(settings.MEDIA_ROOT).resolve()
     for path in _stored(kind, member):
         assert "evil" not in path.name and path.resolve().is_relative_to(media)
+
+
+# ---- The pixel limit and the upload limit, through the real forms ----------------------
+
+
+def _form_errors(response, field) -> list:
+    return response.context["form"].errors.as_data().get(field, [])
+
+
+def _typed_text(response, kind) -> str:
+    return response.context["form"]["title" if kind == "story" else "display_name"].value()
+
+
+@pytest.mark.parametrize("kind", ["profile", "story"])
+def test_an_image_over_the_pixel_limit_is_refused_with_the_form_error(writer, chapters, kind):
+    # The image of the issue: 6 KB of PNG claiming 7000 x 7000 pixels, which took
+    # 440 MB to process; now refused from its header, before a pixel is decoded.
+    content = _png(Image.new("1", (7000, 7000)), optimize=True)
+    assert len(content) < 10_000
+    response = _post(kind, writer, chapters, SimpleUploadedFile("bom.png", content, "image/png"))
+
+    assert response.status_code == 200
+    assert [error.code for error in _form_errors(response, "photo")] == ["pixels"]
+    assertInHTML(
+        '<ul class="errorlist" id="id_photo_error"><li>Deze foto heeft te veel pixels: '
+        "hoogstens 40 megapixel kan. Kies een kleinere foto.</li></ul>",
+        response.content.decode(),
+    )
+    assert _typed_text(response, kind) == (TITLE if kind == "story" else DISPLAY_NAME)
+    assert not Story.objects.exists()
+    assert not Profile.objects.exclude(photo="").exists()
+    assert _media_files() == []
+
+
+@pytest.mark.parametrize("kind", ["profile", "story"])
+def test_photo_uploads_are_limited_per_account_with_the_form_error(
+    writer, member, make_client, chapters, kind
+):
+    for _ in range(PHOTO_UPLOADS.attempts):
+        assert _profile_post(writer, jpeg_upload()).status_code == 302
+    stored = sorted(_media_files())
+
+    response = _post(kind, writer, chapters, jpeg_upload())
+
+    # Story photos and profile photos count together; the next one is refused, and
+    # nothing of the post is saved, while what was typed stays in the form.
+    assert response.status_code == 429
+    assert [error.code for error in _form_errors(response, "photo")] == ["rate_limited"]
+    assertInHTML(
+        '<ul class="errorlist" id="id_photo_error"><li>Je hebt het afgelopen uur al 20 '
+        "foto's geüpload; meer kan er niet bij. Probeer het later nog eens.</li></ul>",
+        response.content.decode(),
+    )
+    assert _typed_text(response, kind) == (TITLE if kind == "story" else DISPLAY_NAME)
+    assert not Story.objects.exists()
+    assert sorted(_media_files()) == stored
+    # Another member's uploads are their own.
+    other = make_client(MembershipFactory().user)
+    assert _post(kind, other, chapters, jpeg_upload()).status_code == 302
+
+
+def test_a_refused_oversized_file_does_not_count_against_the_upload_limit(writer):
+    big = b"\xff\xd8\xff\xe0" + b"0" * (10 * 1024 * 1024 + 10)
+    for _ in range(PHOTO_UPLOADS.attempts):
+        _profile_post(writer, SimpleUploadedFile("groot.jpg", big, "image/jpeg"))
+    assert _profile_post(writer, jpeg_upload()).status_code == 302
