@@ -2,10 +2,13 @@
 stories and replies later. nh3 (ammonia) is the gate: whatever Markdown lets through,
 only the tags, attributes and URL schemes listed here reach a page."""
 
+import html as html_module
+import re
 from dataclasses import dataclass, field
 
 import markdown
 import nh3
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 ALLOWED_TAGS = {
@@ -57,6 +60,10 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 WORDS_PER_MINUTE = 200
+DESCRIPTION_LENGTH = 200
+# Where one block of text ends and the next begins: a space there keeps the words of
+# two paragraphs apart once the tags are gone.
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|dd|dt|td|th|figcaption)>|<br\s*/?>")
 
 
 @dataclass(frozen=True)
@@ -126,3 +133,16 @@ def _flatten(tokens):
     for token in tokens:
         yield token
         yield from _flatten(token.get("children", []))
+
+
+def plain_text(html: str, *, limit: int = DESCRIPTION_LENGTH) -> str:
+    """Rendered HTML as one line of plain text, for a page's <meta name="description">:
+    no tags, no entities (the template escapes it again), blocks apart, cut after a
+    whole word with an ellipsis when it is longer than `limit` characters."""
+    text = " ".join(html_module.unescape(strip_tags(_BLOCK_END.sub(" ", html or ""))).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.!?") + "…"
