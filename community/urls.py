@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", community_views.healthz, name="healthz"),
+    path("favicon.ico", community_views.favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,9 +1,10 @@
 import logging
 
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
-from django.views.decorators.cache import never_cache
+from django.http import FileResponse, JsonResponse
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
@@ -32,3 +33,11 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+@cache_control(public=True, max_age=86400)
+@require_safe
+def favicon(request):
+    """/favicon.ico: browsers, feed readers and bookmarks ask for it at the root whatever
+    the page links to. The icon of the static files (scripts/favicons.py draws it)."""
+    return FileResponse(staticfiles_storage.open("img/favicon.ico"), content_type="image/x-icon")
