@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import InputLabelsMixin
+
 from .models import Book, Chapter
 
 
 @admin.register(Book)
-class BookAdmin(admin.ModelAdmin):
+class BookAdmin(InputLabelsMixin, admin.ModelAdmin):
     list_display = ["title", "edition_label", "updated_at"]
     fields = [
         "title",
@@ -20,7 +22,7 @@ class BookAdmin(admin.ModelAdmin):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(admin.ModelAdmin):
+class ChapterAdmin(InputLabelsMixin, admin.ModelAdmin):
     list_display = ["number", "title", "access", "is_published", "updated_at", "preview_link"]
     list_display_links = ["title"]
     list_editable = ["number", "access", "is_published"]

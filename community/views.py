@@ -2,8 +2,10 @@
 stories' counts, the current edition) and a chapter with the stories beneath it."""
 
 from django.conf import settings
-from django.http import Http404
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from book.models import Book, Chapter, ReadingPosition, user_is_member
@@ -119,3 +121,11 @@ def _chapter_detail(request, slug, *, member_page=None):
 def contact(request):
     """Where every "neem contact op" of the site leads: the address in CONTACT_EMAIL."""
     return render(request, "community/contact.html", {"contact_email": settings.CONTACT_EMAIL})
+
+
+@cache_control(public=True, max_age=86400)
+@require_safe
+def favicon(request):
+    """/favicon.ico: browsers, feed readers and bookmarks ask for it at the root whatever
+    the page links to. The icon of the static files (scripts/favicons.py draws it)."""
+    return FileResponse(staticfiles_storage.open("img/favicon.ico"), content_type="image/x-icon")

@@ -83,24 +83,35 @@ def bar_chart(*, chart_id: str, title: str, desc: str, points: list[tuple[str, i
 
 def line_chart(*, chart_id: str, title: str, desc: str, points: list[tuple[str, int]]):
     """A line through the values in order (months), with the first and last labels and
-    the highest value on the axes."""
+    the highest value on the axes. A single value (the first month of a new site) has
+    no line to draw: it shows as a larger dot in the middle, its value beside it and its
+    label below."""
     points = list(points)
     height, left, right, top_pad, bottom = 240, 48, 16, 16, 32
     plot_w, plot_h = WIDTH - left - right, height - top_pad - bottom
     top = max((value for _label, value in points), default=0) or 1
+    single = len(points) == 1
     step = plot_w / max(len(points) - 1, 1)
     coords = [
-        (round(left + index * step, 1), round(top_pad + plot_h * (1 - value / top), 1))
+        (
+            round(left + (plot_w / 2 if single else index * step), 1),
+            round(top_pad + plot_h * (1 - value / top), 1),
+        )
         for index, (_label, value) in enumerate(points)
     ]
-    line = format_html(
-        '<polyline class="chart__line" fill="none" points="{}"/>',
-        " ".join(f"{x},{y}" for x, y in coords),
-    )
+    line = SafeString("")
+    if len(points) > 1:
+        line = format_html(
+            '<polyline class="chart__line" fill="none" points="{}"/>',
+            " ".join(f"{x},{y}" for x, y in coords),
+        )
     dots = format_html_join(
         "",
-        '<circle class="chart__dot" cx="{}" cy="{}" r="3"><title>{}: {}</title></circle>',
-        ((x, y, label, value) for (x, y), (label, value) in zip(coords, points, strict=True)),
+        '<circle class="chart__dot" cx="{}" cy="{}" r="{}"><title>{}: {}</title></circle>',
+        (
+            (x, y, 6 if single else 3, label, value)
+            for (x, y), (label, value) in zip(coords, points, strict=True)
+        ),
     )
     axes = format_html(
         '<line class="chart__axis" x1="{l}" y1="{t}" x2="{l}" y2="{b}" stroke="currentColor"/>'
@@ -116,7 +127,19 @@ def line_chart(*, chart_id: str, title: str, desc: str, points: list[tuple[str, 
         top=top,
     )
     labels = SafeString("")
-    if points:
+    if single:
+        (x, y), (label, value) = coords[0], points[0]
+        labels = format_html(
+            '<text class="chart__value" x="{vx}" y="{vy}">{value}</text>'
+            '<text class="chart__label" x="{x}" y="{ly}" text-anchor="middle">{label}</text>',
+            vx=x + 12,
+            vy=y + 4,
+            value=value,
+            x=x,
+            ly=height - 8,
+            label=label,
+        )
+    elif points:
         labels = format_html(
             '<text class="chart__label" x="{x1}" y="{y}" text-anchor="start">{first}</text>'
             '<text class="chart__label" x="{x2}" y="{y}" text-anchor="end">{last}</text>',

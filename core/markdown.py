@@ -16,6 +16,8 @@ introduction, colophon): the book's own images are uploads too, and an image fro
 anywhere else would be blocked by the CSP and cannot go into the EPUB. One rule, no
 parameter to choose the wrong one with."""
 
+import html as html_module
+import re
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
@@ -24,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 import nh3
 from django.conf import settings
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 ALLOWED_TAGS = {
@@ -76,6 +79,10 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 LINK_REL = "noopener noreferrer"
 WORDS_PER_MINUTE = 200
+DESCRIPTION_LENGTH = 200
+# Where one block of text ends and the next begins: a space there keeps the words of
+# two paragraphs apart once the tags are gone.
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|dd|dt|td|th|figcaption)>|<br\s*/?>")
 
 
 @dataclass(frozen=True)
@@ -214,3 +221,16 @@ def _flatten(tokens):
     for token in tokens:
         yield token
         yield from _flatten(token.get("children", []))
+
+
+def plain_text(html: str, *, limit: int = DESCRIPTION_LENGTH) -> str:
+    """Rendered HTML as one line of plain text, for a page's <meta name="description">:
+    no tags, no entities (the template escapes it again), blocks apart, cut after a
+    whole word with an ellipsis when it is longer than `limit` characters."""
+    text = " ".join(html_module.unescape(strip_tags(_BLOCK_END.sub(" ", html or ""))).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.!?") + "…"

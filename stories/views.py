@@ -20,14 +20,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from book.models import Book, Chapter, audience_readable_q, user_is_member
-from core.markdown import render_markdown
+from core.markdown import plain_text, render_markdown
 from core.page_cache import cached_page, digest, sessionless_anonymous
 from members.models import Membership
 
@@ -265,7 +264,7 @@ def _story_page(request, story, membership, reply_form) -> dict:
         replies = replies.filter(shown)
     return {
         "title": story.title,
-        "description": Truncator(story.body).chars(200),
+        "description": plain_text(story.body_html),
         "story": story,
         "replies": replies,
         "membership": membership,
@@ -332,7 +331,7 @@ def _shared_story(pk, state: StoryState, *, forms: bool) -> _SharedStory:
         shared = _SharedStory(
             html=html,
             title=story.title,
-            description=Truncator(story.body).chars(200),
+            description=plain_text(story.body_html),
             slug=story.slug,
             url=story.get_absolute_url(),
             repliers=frozenset(reply.author_id for reply in replies if reply.author_id),

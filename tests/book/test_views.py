@@ -1,3 +1,5 @@
+from html.parser import HTMLParser
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -9,6 +11,22 @@ from book.models import Access, ReadingPosition
 from tests.book.test_markdown import XSS_PAYLOADS
 from tests.factories import ChapterFactory
 from tests.inert import assert_inert
+
+
+def meta_description(html: str) -> str:
+    """The content of the page's <meta name="description">, unescaped."""
+
+    class Head(HTMLParser):
+        description = None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "meta" and attrs.get("name") == "description":
+                self.description = attrs["content"]
+
+    head = Head(convert_charrefs=True)
+    head.feed(html)
+    return head.description
 
 
 @pytest.mark.django_db
@@ -142,6 +160,33 @@ def test_chapter_title_and_summary_are_escaped(client, book):
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+@pytest.mark.django_db
+def test_chapter_description_is_its_summary(client, chapters):
+    html = client.get(chapters[0].get_absolute_url()).content.decode()
+    assert meta_description(html) == "Waar dit hoofdstuk over gaat."
+
+
+@pytest.mark.django_db
+def test_open_chapter_without_summary_is_described_by_its_text_not_its_markdown(client, book):
+    chapter = ChapterFactory(
+        book=book,
+        summary="",
+        body="## Begin\n\nWat we **samen** deden & [leerden](https://example.org).\n\n"
+        + "Een lange alinea. " * 20,
+    )
+    description = meta_description(client.get(chapter.get_absolute_url()).content.decode())
+    assert description.startswith("Begin Wat we samen deden & leerden. Een lange alinea.")
+    assert description.endswith("alinea…") and len(description) <= 200
+    assert not set("*#[]<>") & set(description)
+
+
+@pytest.mark.django_db
+def test_members_chapter_without_summary_keeps_its_text_out_of_the_description(client, book):
+    chapter = ChapterFactory(book=book, summary="", access=Access.MEMBERS, body="Geheim.")
+    description = meta_description(client.get(chapter.get_absolute_url()).content.decode())
+    assert description == book.title
 
 
 @pytest.mark.django_db

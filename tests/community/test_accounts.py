@@ -79,6 +79,14 @@ def test_signup_errors_are_tied_to_their_field(client):
     assert 'aria-invalid="true"' in response.text
 
 
+def test_a_too_short_password_is_refused_in_dutch(client):
+    """Django 6.1's Dutch catalogue lacks this message; locale/nl fills it in."""
+    response = signup(client, password="kort4")
+    assert response.context["form"].errors["password1"] == [
+        "Dit wachtwoord is te kort: het moet minstens 8 tekens lang zijn."
+    ]
+
+
 def test_login_with_verified_address_goes_home(client, verified_user):
     response = login(client, verified_user.email, PASSWORD)
 

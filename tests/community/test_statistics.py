@@ -211,6 +211,28 @@ def test_charts_are_accessible_svg_without_styles(draw):
     assert not [element for element in root.iter() if "style" in element.attrib]
 
 
+def test_a_line_chart_of_one_month_draws_a_dot_with_its_value_and_label():
+    root = ET.fromstring(
+        line_chart(chart_id="x", title="Leden per maand", desc="Eén maand", points=[("2031-05", 4)])
+    )
+    assert root.find(f"{SVG}polyline") is None  # a line through one point draws nothing
+    (dot,) = root.findall(f"{SVG}circle")
+    assert float(dot.get("r")) >= 5
+    assert 48 < float(dot.get("cx")) < 640 - 16  # inside the plot, off the axis
+    texts = {text.text for text in root.iter(f"{SVG}text")}
+    assert {"2031-05", "4"} <= texts
+    assert [t.text for t in root.iter(f"{SVG}text")].count("2031-05") == 1
+
+
+def test_a_bar_chart_of_one_row_draws_its_bar_and_label():
+    root = ET.fromstring(
+        bar_chart(chart_id="x", title="Verhalen", desc="Eén hoofdstuk", points=[("De wijk", 3)])
+    )
+    (bar,) = root.iter(f"{SVG}rect")
+    assert float(bar.get("width")) > 100 and float(bar.get("height")) > 0
+    assert {"De wijk", "3"} <= {text.text for text in root.iter(f"{SVG}text")}
+
+
 def test_a_chart_without_points_still_renders():
     root = ET.fromstring(bar_chart(chart_id="x", title="Leeg", desc="Niets", points=[]))
     assert root.get("role") == "img"

@@ -15,6 +15,7 @@ from members.models import Role
 from stories import services
 from stories.models import Reaction, Reply, Report, Status, Story
 from tests.book.test_markdown import XSS_PAYLOADS
+from tests.book.test_views import meta_description
 from tests.factories import (
     MembershipFactory,
     ProfileFactory,
@@ -194,6 +195,27 @@ def test_story_url_redirects_to_its_canonical_slug(client, open_chapter):
     response = client.get(f"/verhalen/{story.pk}-oude-titel/")
     assert response.status_code == 301 and response["Location"] == story.get_absolute_url()
     assert client.get(f"/verhalen/{story.pk}/")["Location"] == story.get_absolute_url()
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member", "author"])
+def test_story_description_is_plain_text_not_markdown(client, open_chapter, viewer):
+    """The shared page (anonymous readers, members) and the author's own say the same."""
+    story = StoryFactory(
+        chapter=open_chapter,
+        body="Wat we **samen** deden & [leerden](https://example.org).\n\n- een\n- twee",
+    )
+    if viewer != "anonymous":
+        client.force_login(story.author.user if viewer == "author" else MembershipFactory().user)
+    description = meta_description(client.get(story.get_absolute_url()).content.decode())
+    assert description == "Wat we samen deden & leerden. een twee"
+
+
+def test_long_story_description_stops_after_a_whole_word(client, open_chapter):
+    story = StoryFactory(chapter=open_chapter, body="Wij *leerden* veel. " * 30)
+    description = meta_description(client.get(story.get_absolute_url()).content.decode())
+    assert description.startswith("Wij leerden veel. Wij leerden")
+    assert len(description) <= 200 and description.endswith("…")
+    assert description[:-1].split()[-1] in {"Wij", "leerden", "veel"}
 
 
 def test_author_sees_why_their_story_was_hidden(client, open_chapter):
