@@ -4,19 +4,15 @@ JavaScript; no sideways scroll on that phone when names, titles and e-mail addre
 are 80 characters without a single place to break; the admin's forms labelled."""
 
 import pytest
-from community.services import curators_group_sync
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from book.models import Access, Book, Chapter
-from book.services import (
-    chapter_stories_changed,
-    edition_create,
-    edition_publish,
-    edition_stories_choose,
-)
+from book.services import chapter_stories_changed
+from core.roles import curators_group_sync
+from editions.services import edition_create, edition_publish, edition_stories_choose
 from stories.models import Status
 from stories.services import reply_create, story_moderate
 from tests.browser.accounts import next_number
@@ -119,8 +115,8 @@ def _pages_with_names(site):
         reverse("members:mine"),
         reverse("members:card"),
         reverse("members:profile"),
-        reverse("members:data"),
-        reverse("members:account_delete"),
+        reverse("data"),
+        reverse("account_delete"),
         reverse("account_email"),
         reverse("stories:mine"),
         story.get_absolute_url(),
@@ -131,7 +127,7 @@ def _pages_with_names(site):
         reverse("stories:moderation_queue"),
         reverse("stories:moderation_log"),
         reverse("statistics"),
-        reverse("book:edition_list"),
+        reverse("editions:edition_list"),
     ]
     return [(None, everyone), (site["member"], member), (site["curator"], curator)]
 
