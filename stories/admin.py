@@ -1,4 +1,4 @@
-"""Curators moderate on the queue page (stories.moderation); the admin offers the same
+"""Curators moderate on the queue page (stories.moderation_views); the admin offers the same
 decisions as actions. Every change of state is an admin action that calls
 stories.services; the members' words themselves are read-only here (curators hide,
 they do not rewrite), and so is the audit log."""

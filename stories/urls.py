@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import feeds, moderation, views
+from . import feeds, moderation_views, views
 
 app_name = "stories"
 
@@ -21,10 +21,10 @@ urlpatterns = [
     path(_("reacties/<int:pk>/verwijderen/"), views.reply_delete, name="reply_delete"),
     path(_("reacties/<int:pk>/melden/"), views.reply_report, name="reply_report"),
     path(_("hoofdstuk/<slug:slug>/verhalen/feed/"), feeds.ChapterStoryFeed(), name="chapter_feed"),
-    path(_("redactie/moderatie/"), moderation.queue, name="moderation_queue"),
-    path(_("redactie/moderatie/beslissen/"), moderation.decide, name="moderation_decide"),
-    path(_("redactie/moderatie/meerdere/"), moderation.decide_bulk, name="moderation_bulk"),
-    path(_("redactie/logboek/"), moderation.log, name="moderation_log"),
+    path(_("redactie/moderatie/"), moderation_views.queue, name="moderation_queue"),
+    path(_("redactie/moderatie/beslissen/"), moderation_views.decide, name="moderation_decide"),
+    path(_("redactie/moderatie/meerdere/"), moderation_views.decide_bulk, name="moderation_bulk"),
+    path(_("redactie/logboek/"), moderation_views.log, name="moderation_log"),
     path(_("hoofdstuk/<slug:slug>/volgen/"), views.chapter_follow, name="follow"),
     path(_("verhalen/meldingen/"), views.notification_settings, name="notifications"),
     path(_("verhalen/afmelden/<slug:kind>/<str:token>/"), views.unsubscribe, name="unsubscribe"),
