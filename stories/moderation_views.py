@@ -2,7 +2,7 @@
 (pending stories, reported stories and replies, what the report threshold hid) and the
 audit log of every decision.
 
-Every decision is a POST through stories.services, which checks it and writes the log
+Every decision is a POST through stories.moderation, which checks it and writes the log
 entry in the same transaction. The pages work without JavaScript: each decision on an
 item is a small form of its own; the checkboxes for a decision on several items belong
 to the bulk form through their `form` attribute, so no form sits inside another.
@@ -24,7 +24,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.roles import curator_required
 
-from . import services
+from . import moderation
+from .exceptions import StoryError
 from .models import (
     ModerationAction,
     ModerationKind,
@@ -63,7 +64,7 @@ def _parse_target(value: str) -> tuple[str, int]:
 
 class DecisionForm(forms.Form):
     target = forms.CharField()
-    action = forms.ChoiceField(choices=[(action, action) for action in services.QUEUE_ACTIONS])
+    action = forms.ChoiceField(choices=[(action, action) for action in moderation.QUEUE_ACTIONS])
     reason = forms.CharField(max_length=300, required=False)
 
     def clean_target(self):
@@ -254,13 +255,13 @@ def decide(request):
         messages.error(request, _("Dit item bestaat niet meer."))
         return _back_to_queue(request)
     try:
-        services.item_moderate(
+        moderation.item_moderate(
             curator=request.user,
             action=form.cleaned_data["action"],
             reason=form.cleaned_data["reason"],
             **{kind: item},
         )
-    except services.StoryError as refusal:
+    except StoryError as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(
@@ -283,14 +284,14 @@ def decide_bulk(request):
         return _back_to_queue(request)
     stories, replies = _targets(form.cleaned_data["items"])
     try:
-        outcome = services.items_moderate(
+        outcome = moderation.items_moderate(
             curator=request.user,
             action=form.cleaned_data["action"],
             stories=stories,
             replies=replies,
             reason=form.cleaned_data["reason"],
         )
-    except services.StoryError as refusal:
+    except StoryError as refusal:
         messages.error(request, refusal.message)
         return _back_to_queue(request)
     if outcome.done:

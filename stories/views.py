@@ -31,8 +31,9 @@ from core.markdown import render_markdown
 from core.page_cache import cached_page, digest, sessionless_anonymous
 from members.models import Membership, user_is_member
 
-from . import notifications, services
+from . import following, notifications, reactions, reports, writing
 from . import search as search_module
+from .exceptions import NotAllowed, RateLimited, StoryError
 from .forms import (
     NotificationSettingsForm,
     ReplyForm,
@@ -554,7 +555,7 @@ def story_create(request, chapter_slug):
     chapter = get_object_or_404(
         Chapter.objects.published().filter(book=Book.objects.current()), slug=chapter_slug
     )
-    initial = {"municipality": services._profile_value(membership, "municipality")}
+    initial = {"municipality": writing._profile_value(membership, "municipality")}
     form = StoryForm(request.POST or None, request.FILES or None, initial=initial)
     context = {"form": form, "chapter": chapter}
     template = "stories/story_form.html"
@@ -562,7 +563,7 @@ def story_create(request, chapter_slug):
     if request.method == "POST" and action != "preview" and form.is_valid():
         data = form.cleaned_data
         try:
-            story = services.story_submit(
+            story = writing.story_submit(
                 author=membership,
                 chapter=chapter,
                 title=data["title"],
@@ -574,7 +575,7 @@ def story_create(request, chapter_slug):
                 photo=data["photo"] or None,
                 photo_alt=data["photo_alt"],
             )
-        except services.RateLimited as refusal:
+        except RateLimited as refusal:
             form.add_error(None, refusal.message)
             return _form_page(request, template, context, status=429)
         messages.success(request, _status_message(story))
@@ -618,7 +619,7 @@ def story_edit(request, pk):
         data = form.cleaned_data
         photo = data["photo"]
         try:
-            story = services.story_update(
+            story = writing.story_update(
                 story=story,
                 editor=request.user,
                 title=data["title"],
@@ -630,7 +631,7 @@ def story_edit(request, pk):
                 remove_photo=photo is False,
                 photo_alt=data["photo_alt"],
             )
-        except services.NotAllowed as refusal:
+        except NotAllowed as refusal:
             raise PermissionDenied(refusal.message) from None
         messages.success(request, _("Je verhaal is bijgewerkt."))
         return redirect(story)
@@ -642,7 +643,7 @@ def story_edit(request, pk):
 def story_delete(request, pk):
     story = _own_story_or_error(request, pk)
     if request.method == "POST":
-        services.story_delete(story=story, member=request.user)
+        writing.story_delete(story=story, member=request.user)
         messages.success(request, _("Je verhaal is verwijderd."))
         return redirect("stories:mine")
     return render(request, "stories/story_confirm_delete.html", {"story": story})
@@ -663,9 +664,9 @@ def reaction_toggle(request, pk):
         if _wants_json(request):
             return JsonResponse({"error": "unknown reaction"}, status=400)
         raise Http404("Unknown reaction")
-    given = services.reaction_toggle(story=story, member=membership, kind=kind)
+    given = reactions.reaction_toggle(story=story, member=membership, kind=kind)
     if _wants_json(request):
-        counts = services.reaction_counts(story=story)
+        counts = reactions.reaction_counts(story=story)
         label = ReactionKind(kind).label
         message = (
             _("Je gaf “%(label)s”. Nu %(count)d.")
@@ -690,10 +691,10 @@ def reply_create(request, pk):
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            reply = services.reply_create(
+            reply = reactions.reply_create(
                 story=story, author=membership, body=form.cleaned_data["body"]
             )
-        except services.RateLimited as refusal:
+        except RateLimited as refusal:
             form.add_error(None, refusal.message)
         else:
             return redirect(reply.get_absolute_url())
@@ -712,10 +713,10 @@ def reply_edit(request, pk):
     form = ReplyForm(request.POST or None, initial={"body": reply.body})
     if request.method == "POST" and form.is_valid():
         try:
-            reply = services.reply_update(
+            reply = reactions.reply_update(
                 reply=reply, editor=request.user, body=form.cleaned_data["body"]
             )
-        except services.NotAllowed:
+        except NotAllowed:
             raise PermissionDenied from None
         return redirect(reply.get_absolute_url())
     return render(request, "stories/reply_form.html", {"form": form, "reply": reply})
@@ -726,7 +727,7 @@ def reply_edit(request, pk):
 def reply_delete(request, pk):
     reply = _own_reply_or_error(request, pk)
     if request.method == "POST":
-        services.reply_delete(reply=reply, member=request.user)
+        reactions.reply_delete(reply=reply, member=request.user)
         messages.success(request, _("Je reactie is verwijderd."))
         return redirect(reply.story)
     return render(request, "stories/reply_confirm_delete.html", {"reply": reply})
@@ -741,10 +742,10 @@ def _report(request, *, story=None, reply=None):
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_create(
+            reports.report_create(
                 reporter=membership, story=story, reply=reply, reason=form.cleaned_data["reason"]
             )
-        except services.StoryError as refusal:
+        except StoryError as refusal:
             messages.info(request, refusal.message)
         else:
             messages.success(request, _("Dank je wel voor je melding. Een curator kijkt ernaar."))
@@ -785,7 +786,7 @@ def notification_settings(request):
     preferences = notifications.preferences_for(membership)
     form = NotificationSettingsForm(request.POST or None, instance=preferences)
     if request.method == "POST" and form.is_valid():
-        services.notification_settings_update(
+        following.notification_settings_update(
             membership=membership, **form.cleaned_data, language=request.LANGUAGE_CODE
         )
         messages.success(request, _("Je e-mailvoorkeuren zijn bewaard."))
@@ -805,7 +806,7 @@ def _unsubscribe_page(request, kind: str, token: str):
         return render(request, "stories/unsubscribe_invalid.html", status=400)
     label = NotificationKind(kind).label
     if request.method == "POST":
-        services.notification_unsubscribe(membership=membership, kind=kind)
+        following.notification_unsubscribe(membership=membership, kind=kind)
         return render(request, "stories/unsubscribe_done.html", {"kind_label": label})
     return render(
         request, "stories/unsubscribe_confirm.html", {"kind_label": label, "membership": membership}
@@ -840,10 +841,10 @@ def chapter_follow(request, slug):
         Chapter.objects.published().filter(book=Book.objects.current()), slug=slug
     )
     if request.POST.get("action") == "unfollow":
-        services.chapter_unfollow(membership=membership, chapter=chapter)
+        following.chapter_unfollow(membership=membership, chapter=chapter)
         messages.success(request, _("Je volgt “%(title)s” niet meer.") % {"title": chapter.title})
     else:
-        services.chapter_follow(membership=membership, chapter=chapter)
+        following.chapter_follow(membership=membership, chapter=chapter)
         messages.success(
             request,
             _(

@@ -1,0 +1,291 @@
+"""Curators' decisions on stories and replies: approve, feature, unfeature, hide (with a
+reason, which the author sees), restore, and dismissing the reports on an item. One
+decision on one item (story_moderate, reply_moderate, report_dismiss), or from the
+queue, on one item or several (item_moderate, items_moderate). Every decision is
+written to the audit log (ModerationAction) in the change's transaction; the author
+hears of approval, featuring and hiding by e-mail.
+
+The report threshold hides an item through the same functions, with `curator` None
+(stories.reports)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from book.services import chapter_stories_changed
+
+from . import notifications
+from .exceptions import ModerationError, NotAllowed, StoryError
+from .models import (
+    PUBLIC_STATUSES,
+    ModerationAction,
+    ModerationKind,
+    NotificationKind,
+    Reply,
+    Status,
+    Story,
+    TargetType,
+)
+from .writing import _publish
+
+MODERATION_ACTIONS = {
+    # action: (states it applies to, resulting state)
+    "approve": ({Status.PENDING}, Status.PUBLISHED),
+    "feature": ({Status.PENDING, Status.PUBLISHED}, Status.FEATURED),
+    "unfeature": ({Status.FEATURED}, Status.PUBLISHED),
+    # Hiding a hidden story again gives it a curator's reason: how a curator confirms
+    # what the report threshold hid.
+    "hide": ({Status.PENDING, Status.PUBLISHED, Status.FEATURED, Status.HIDDEN}, Status.HIDDEN),
+    "restore": ({Status.HIDDEN}, Status.PUBLISHED),
+}
+
+
+#: The decisions the moderation queue offers; replies only know hide, restore, dismiss.
+QUEUE_ACTIONS = ("approve", "feature", "unfeature", "hide", "restore", "dismiss")
+REPLY_ACTIONS = ("hide", "restore", "dismiss")
+
+
+#: The moderation decisions the author hears about, and the e-mail each one sends.
+MODERATION_MAILS = {
+    "approve": "story_approved",
+    "feature": "story_featured",
+    "hide": "story_hidden",
+}
+
+
+def _log(
+    *,
+    curator,
+    action: str,
+    reason: str = "",
+    story: Story | None = None,
+    reply: Reply | None = None,
+    previous_status: str = "",
+) -> ModerationAction:
+    """The audit log entry for a moderation change; called inside the change's
+    transaction, so the two are saved together or not at all."""
+    if story is not None:
+        target_type, target_id, title = TargetType.STORY, story.pk, story.title
+    else:
+        target_type, target_id, title = TargetType.REPLY, reply.pk, Truncator(reply.body).chars(80)
+    return ModerationAction.objects.create(
+        story=story,
+        reply=reply,
+        target_type=target_type,
+        target_id=target_id,
+        target_title=title[:200],
+        curator=curator,
+        action=action,
+        previous_status=previous_status,
+        reason=reason[:300],
+    )
+
+
+def _logged_action(action: str, curator) -> str:
+    """Hiding without a curator is the report threshold's doing: logged as such."""
+    return ModerationKind.AUTO_HIDE if action == "hide" and curator is None else action
+
+
+def _resolve_open_reports(item: Story | Reply, curator) -> int:
+    return item.reports.open().update(resolved_at=timezone.now(), resolved_by=curator)
+
+
+def _status_before_hiding(story: Story) -> str:
+    """What a hidden story was before it was hidden, from the log: published or
+    featured. A story hidden while it waited (or before the log knew) comes back
+    published: restoring is a curator's decision to show it."""
+    entry = (
+        story.moderation_log.filter(action__in=[ModerationKind.HIDE, ModerationKind.AUTO_HIDE])
+        .exclude(previous_status=Status.HIDDEN)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if entry is not None and entry.previous_status in PUBLIC_STATUSES:
+        return entry.previous_status
+    return Status.PUBLISHED
+
+
+def _notify_moderation(*, story: Story, action: str, reason: str) -> None:
+    template = MODERATION_MAILS.get(action)
+    if template is None or story.author_id is None:
+        return
+    notifications.notify(
+        membership=story.author,
+        kind=NotificationKind.STORY_UPDATES,
+        template=template,
+        context={
+            "story": story,
+            "reason": reason,
+            "story_url": lambda: notifications.absolute_url(story.get_absolute_url()),
+            "mine_url": lambda: notifications.absolute_url(reverse("stories:mine")),
+        },
+    )
+
+
+def story_moderate(*, story: Story, curator, action: str, reason: str = "") -> Story:
+    """A curator's decision on a story: approve, feature, unfeature, hide (with a
+    reason, which the author sees) or restore (to what it was before it was hidden:
+    published or featured). A curator's decision also settles the open reports on the
+    story. `curator` is None for the system's own decisions (hiding after reports):
+    those leave the reports open, for a curator to look at. Every decision is written
+    to the audit log (ModerationAction) in the same transaction."""
+    if action not in MODERATION_ACTIONS:
+        raise ValueError(f"unknown moderation action {action!r}")
+    reason = reason.strip()
+    if action == "hide" and not reason:
+        raise ModerationError(_("Geef een reden op: de auteur krijgt die te zien."))
+    if curator is not None and not curator.is_staff:
+        raise NotAllowed
+    allowed_from, result = MODERATION_ACTIONS[action]
+    with transaction.atomic():
+        story = Story.objects.select_for_update().get(pk=story.pk)
+        if story.status not in allowed_from:
+            raise ModerationError(
+                _("Dat kan niet bij een verhaal met status “%(status)s”.")
+                % {"status": story.get_status_display()}
+            )
+        previous_status = story.status
+        if result == Status.HIDDEN:
+            story.status = Status.HIDDEN
+            story.hidden_reason = reason[:300]
+        elif action == "restore":
+            _publish(story, _status_before_hiding(story))
+        else:
+            _publish(story, result)
+        story.save(update_fields=["status", "hidden_reason", "published_at", "updated_at"])
+        chapter_stories_changed(chapters=[story.chapter_id])
+        if curator is not None:
+            _resolve_open_reports(story, curator)
+        _log(
+            curator=curator,
+            action=_logged_action(action, curator),
+            reason=reason,
+            story=story,
+            previous_status=previous_status,
+        )
+        _notify_moderation(story=story, action=action, reason=reason)
+        return story
+
+
+def reply_moderate(*, reply: Reply, curator, action: str, reason: str = "") -> Reply:
+    """Hide (reason required) or restore a reply; as with stories, a curator's
+    decision settles the open reports and every decision is logged."""
+    if action not in {"hide", "restore"}:
+        raise ValueError(f"unknown moderation action {action!r}")
+    reason = reason.strip()
+    if action == "hide" and not reason:
+        raise ModerationError(_("Geef een reden op: de auteur krijgt die te zien."))
+    if curator is not None and not curator.is_staff:
+        raise NotAllowed
+    with transaction.atomic():
+        reply = Reply.objects.select_for_update().get(pk=reply.pk)
+        reply.is_hidden = action == "hide"
+        reply.hidden_reason = reason[:300] if reply.is_hidden else ""
+        reply.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+        chapter_stories_changed(chapters=[reply.story.chapter_id])
+        if curator is not None:
+            _resolve_open_reports(reply, curator)
+        _log(curator=curator, action=_logged_action(action, curator), reason=reason, reply=reply)
+        return reply
+
+
+def report_dismiss(
+    *, curator, story: Story | None = None, reply: Reply | None = None, reason: str = ""
+) -> int:
+    """A curator finds the open reports on a story or a reply unfounded: the reports are
+    settled, the item stays as it is, and the log says so. Returns how many reports were
+    settled. Not for a hidden item: restoring it is how a curator says the reports were
+    wrong (and that settles them too)."""
+    if (story is None) == (reply is None):
+        raise ValueError("dismiss the reports on exactly one of story and reply")
+    if not curator.is_staff:
+        raise NotAllowed
+    with transaction.atomic():
+        if story is not None:
+            item = Story.objects.select_for_update().get(pk=story.pk)
+            hidden = item.status == Status.HIDDEN
+        else:
+            item = Reply.objects.select_for_update().get(pk=reply.pk)
+            hidden = item.is_hidden
+        if hidden:
+            raise ModerationError(
+                _("Dit is verborgen. Zet het terug als de meldingen niet terecht waren.")
+            )
+        settled = _resolve_open_reports(item, curator)
+        if not settled:
+            raise ModerationError(_("Hier staan geen meldingen (meer) open."))
+        _log(
+            curator=curator,
+            action=ModerationKind.DISMISS,
+            reason=reason.strip(),
+            story=item if story is not None else None,
+            reply=item if reply is not None else None,
+            previous_status=item.status if story is not None else "",
+        )
+        return settled
+
+
+def item_moderate(
+    *,
+    curator,
+    action: str,
+    story: Story | None = None,
+    reply: Reply | None = None,
+    reason: str = "",
+) -> None:
+    """One decision from the queue, on a story or on a reply."""
+    if (story is None) == (reply is None):
+        raise ValueError("moderate exactly one of story and reply")
+    if action not in QUEUE_ACTIONS:
+        raise ValueError(f"unknown moderation action {action!r}")
+    if action == "dismiss":
+        report_dismiss(curator=curator, story=story, reply=reply, reason=reason)
+    elif story is not None:
+        story_moderate(story=story, curator=curator, action=action, reason=reason)
+    elif action in REPLY_ACTIONS:
+        reply_moderate(reply=reply, curator=curator, action=action, reason=reason)
+    else:
+        raise ModerationError(_("Dat kan niet bij een reactie."))
+
+
+@dataclass
+class BulkOutcome:
+    done: list = field(default_factory=list)
+    #: (item, the refusal's message) for each item that could not go through.
+    refused: list = field(default_factory=list)
+
+
+def items_moderate(
+    *,
+    curator,
+    action: str,
+    stories: Iterable[Story] = (),
+    replies: Iterable[Reply] = (),
+    reason: str = "",
+) -> BulkOutcome:
+    """The same decision on several stories and replies. Hiding needs one reason for
+    all of them, checked before anything changes. Each item is decided in a savepoint
+    of its own: an item that cannot take the decision (another curator just handled
+    it, a reply cannot be approved) is refused and the others still go through."""
+    if action not in QUEUE_ACTIONS:
+        raise ValueError(f"unknown moderation action {action!r}")
+    if action == "hide" and not reason.strip():
+        raise ModerationError(_("Geef een reden op: de auteurs krijgen die te zien."))
+    if not curator.is_staff:
+        raise NotAllowed
+    outcome = BulkOutcome()
+    targets = [("story", story) for story in stories] + [("reply", reply) for reply in replies]
+    with transaction.atomic():
+        for kind, item in targets:
+            try:
+                item_moderate(curator=curator, action=action, reason=reason, **{kind: item})
+            except StoryError as refusal:
+                outcome.refused.append((item, refusal.message))
+            else:
+                outcome.done.append(item)
+    return outcome
