@@ -30,6 +30,7 @@ from book.models import Book, Chapter
 from book.services import reading_position_opened
 from community.statistics import PUBLIC_COUNTS_SECONDS
 from core.page_cache import cached_page, digest, sessionless_anonymous
+from core.paging import page_number
 from core.prepared import Prepared
 from editions.models import Edition
 from members.models import user_is_member
@@ -88,7 +89,7 @@ def chapter_page(request, slug, render) -> HttpResponse:
     query = request.META.get("QUERY_STRING", "")
     if query:
         name, _sep, number = query.partition("=")
-        if name != CHAPTER_PAGE_PARAM or not number.isdigit() or str(int(number)) != number:
+        if name != CHAPTER_PAGE_PARAM or str(page_number(number)) != number:
             return render(None)
     anonymous = sessionless_anonymous(request)
     if not anonymous and not _shares_as_member(request):

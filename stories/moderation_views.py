@@ -14,7 +14,6 @@ import re
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Value
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from core.paging import PAGE_PARAM, counted_page, page_number
 from core.roles import curator_required
 
 from . import moderation
@@ -38,7 +38,6 @@ from .models import (
 
 QUEUE_PER_PAGE = 25
 LOG_PER_PAGE = 50
-PAGE_PARAM = "pagina"
 ACTION_PARAM = "handeling"
 TARGET = re.compile(r"^(story|reply):(\d{1,18})$")
 
@@ -201,15 +200,10 @@ def _entry(kind: str, item, waiting_since) -> dict:
     }
 
 
-def _page_number(request) -> str:
-    number = request.POST.get(PAGE_PARAM) or request.GET.get(PAGE_PARAM) or "1"
-    return number if number.isdigit() else "1"
-
-
 def _back_to_queue(request):
     url = reverse("stories:moderation_queue")
-    number = _page_number(request)
-    return redirect(f"{url}?{PAGE_PARAM}={number}" if number != "1" else url)
+    number = page_number(request.POST.get(PAGE_PARAM) or request.GET.get(PAGE_PARAM))
+    return redirect(f"{url}?{PAGE_PARAM}={number}" if number != 1 else url)
 
 
 def _targets(pairs) -> tuple[list[Story], list[Reply]]:
@@ -226,8 +220,7 @@ def _targets(pairs) -> tuple[list[Story], list[Reply]]:
 @curator_required("stories.change_story")
 @require_safe
 def queue(request):
-    paginator = Paginator(queue_entries(), QUEUE_PER_PAGE)
-    page = paginator.get_page(request.GET.get(PAGE_PARAM))
+    page = counted_page(request.GET, queue_entries(), per_page=QUEUE_PER_PAGE)
     return render(
         request,
         "curation/moderation_queue.html",
@@ -325,9 +318,7 @@ def log(request):
     action = form.cleaned_data["handeling"] if form.is_valid() else ""
     if action:
         entries = entries.filter(action=action)
-    page = Paginator(entries, LOG_PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
-    query = request.GET.copy()
-    query.pop(PAGE_PARAM, None)
+    page = counted_page(request.GET, entries, per_page=LOG_PER_PAGE)
     return render(
         request,
         "curation/moderation_log.html",
@@ -335,7 +326,5 @@ def log(request):
             "form": form,
             "page": page,
             "entries": page.object_list,
-            "page_param": PAGE_PARAM,
-            "filter_query": query.urlencode(),
         },
     )

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
@@ -29,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from book.models import Access, Book, Chapter
 from core.markdown import render_markdown
 from core.page_cache import cached_page, digest, sessionless_anonymous
+from core.paging import counted_page, page_number, uncounted_page
 from members.models import Membership, user_is_member
 
 from . import following, notifications, reactions, reports, writing
@@ -55,7 +55,6 @@ from .shared import (
 
 STORIES_PER_PAGE = 20
 CHAPTER_PAGE_PARAM = "verhalen"
-PAGE_PARAM = "pagina"
 SEARCH_PER_PAGE = 20
 
 
@@ -67,34 +66,6 @@ def _membership_or_403(request) -> Membership:
     if membership is None:
         raise PermissionDenied(_("Alleen leden kunnen verhalen schrijven en reageren."))
     return membership
-
-
-class _Page:
-    """One page of stories, `?<param>=<number>` in `query` (the request's GET), shown
-    `for_display` to `user` (`newest`: the newest published first). It reads one row more than it shows to
-    know whether a next page exists, instead of counting every story: a page costs the
-    same queries whether a chapter has ten stories or two hundred."""
-
-    def __init__(self, query, queryset, param: str, *, user=None, newest: bool = False):
-        try:
-            self.number = max(1, int(query.get(param, 1)))
-        except ValueError:
-            self.number = 1
-        start = (self.number - 1) * STORIES_PER_PAGE
-        page = queryset.newest_page_for_display if newest else queryset.page_for_display
-        rows = list(page(start, start + STORIES_PER_PAGE + 1, user))
-        self.object_list = rows[:STORIES_PER_PAGE]
-        self.has_previous = self.number > 1
-        self.has_next = len(rows) > STORIES_PER_PAGE
-        self.has_other_pages = self.has_previous or self.has_next
-        query = query.copy()
-
-        def url(number):
-            query[param] = number
-            return f"?{query.urlencode()}"
-
-        self.previous_url = url(self.number - 1) if self.has_previous else ""
-        self.next_url = url(self.number + 1) if self.has_next else ""
 
 
 def _own_story_or_error(request, pk) -> Story:
@@ -162,10 +133,7 @@ def _chapter_story_list(request, *, chapter, has_membership: bool, personal: boo
     reactions they gave. Links keep only the page parameter, so no visitor's query
     string ends up in another visitor's page. `personal=False` leaves the stand-ins in
     (for a page cached whole, see book.pages)."""
-    try:
-        number = max(1, int(request.GET.get(CHAPTER_PAGE_PARAM, 1)))
-    except ValueError:
-        number = 1
+    number = page_number(request.GET.get(CHAPTER_PAGE_PARAM))
     key = ":".join(
         (
             "stories:chapter-list:v2",
@@ -183,8 +151,10 @@ def _chapter_story_list(request, *, chapter, has_membership: bool, personal: boo
         # for all of them (Story.objects.visible_to, under a chapter they may read).
         stories = Story.objects.published().filter(chapter=chapter).in_reading_order()
         query = QueryDict(mutable=True)
-        query[CHAPTER_PAGE_PARAM] = number
-        page = _Page(query, stories, CHAPTER_PAGE_PARAM)
+        query[CHAPTER_PAGE_PARAM] = str(number)
+        page = uncounted_page(
+            query, stories.page_for_display, per_page=STORIES_PER_PAGE, param=CHAPTER_PAGE_PARAM
+        )
         html = render_to_string(
             "stories/_chapter_story_list.html",
             {
@@ -508,7 +478,11 @@ def _latest_context(request, *, shared_by: str | None = None) -> dict:
             stories = stories.filter(municipality__iexact=data["gemeente"].strip())
         if role_path and data.get("rol"):
             stories = stories.filter(**{role_path: data["rol"]})
-    page = _Page(request.GET, stories, PAGE_PARAM, user=user, newest=True)
+    page = uncounted_page(
+        request.GET,
+        lambda start, stop: stories.newest_page_for_display(start, stop, user),
+        per_page=STORIES_PER_PAGE,
+    )
     context = {"form": form, "page": page, "filtered": bool(request.GET)}
     if shared_by is None:
         return {**context, "membership": Membership.objects.for_user(user)}
@@ -878,16 +852,9 @@ def _search(request):
     form = SearchForm(initial={"q": query})
     page = None
     if query:
-        paginator = Paginator(search_module.search(query=query, user=request.user), SEARCH_PER_PAGE)
-        page = paginator.get_page(request.GET.get(PAGE_PARAM))
+        results = search_module.search(query=query, user=request.user)
+        page = counted_page(request.GET, results, per_page=SEARCH_PER_PAGE)
         search_module.details_add(query, page.object_list)
-        params = request.GET.copy()
-        if page.has_previous():
-            params[PAGE_PARAM] = page.previous_page_number()
-            page.previous_url = f"?{params.urlencode()}"
-        if page.has_next():
-            params[PAGE_PARAM] = page.next_page_number()
-            page.next_url = f"?{params.urlencode()}"
     return render(
         request,
         "stories/search.html",
