@@ -10,8 +10,8 @@ from book.services import reading_position_opened
 from community.statistics import public_counts
 from editions.models import Edition
 from members.models import user_is_member
+from stories.fragments import CSRF_STAND_IN, chapter_stories
 from stories.models import published_story_counts
-from stories.views import CSRF_STAND_IN, chapter_stories
 
 from . import pages
 
