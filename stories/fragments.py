@@ -99,7 +99,7 @@ def personalise(request, html: str, given) -> str:
 def chapter_stories(
     request, *, chapter, can_read: bool, is_member: bool, personal: bool = True, following=None
 ) -> dict:
-    """What templates/stories/chapter_stories.html needs beneath a chapter: nothing but
+    """What templates/stories/_chapter_stories.html needs beneath a chapter: nothing but
     `can_read` for a reader who may not read the chapter; otherwise a page of its
     stories (featured first, then newest) and whether the reader can add one. The same
     number of queries whether the chapter has ten stories or two hundred, and none for
