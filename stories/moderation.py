@@ -58,6 +58,17 @@ MODERATION_MAILS = {
 }
 
 
+def _checked_reason(*, action: str, reason: str, curator) -> str:
+    """The decision's reason, stripped, once the decision may be taken: hiding needs a
+    reason (the author sees it), and only staff decide (`curator` None: the system)."""
+    reason = reason.strip()
+    if action == "hide" and not reason:
+        raise ModerationError(_("Geef een reden op: de auteur krijgt die te zien."))
+    if curator is not None and not curator.is_staff:
+        raise NotAllowed
+    return reason
+
+
 def _log(
     *,
     curator,
@@ -136,11 +147,7 @@ def story_moderate(*, story: Story, curator, action: str, reason: str = "") -> S
     to the audit log (ModerationAction) in the same transaction."""
     if action not in MODERATION_ACTIONS:
         raise ValueError(f"unknown moderation action {action!r}")
-    reason = reason.strip()
-    if action == "hide" and not reason:
-        raise ModerationError(_("Geef een reden op: de auteur krijgt die te zien."))
-    if curator is not None and not curator.is_staff:
-        raise NotAllowed
+    reason = _checked_reason(action=action, reason=reason, curator=curator)
     allowed_from, result = MODERATION_ACTIONS[action]
     with transaction.atomic():
         story = Story.objects.select_for_update().get(pk=story.pk)
@@ -177,11 +184,7 @@ def reply_moderate(*, reply: Reply, curator, action: str, reason: str = "") -> R
     decision settles the open reports and every decision is logged."""
     if action not in {"hide", "restore"}:
         raise ValueError(f"unknown moderation action {action!r}")
-    reason = reason.strip()
-    if action == "hide" and not reason:
-        raise ModerationError(_("Geef een reden op: de auteur krijgt die te zien."))
-    if curator is not None and not curator.is_staff:
-        raise NotAllowed
+    reason = _checked_reason(action=action, reason=reason, curator=curator)
     with transaction.atomic():
         reply = Reply.objects.select_for_update().get(pk=reply.pk)
         reply.is_hidden = action == "hide"
