@@ -13,7 +13,7 @@ Every request goes to 127.0.0.1.
 
 The site: migrated, the demo book and members loaded, then ~200 users with verified
 e-mail addresses (one password hash shared by all): members with a story a curator
-approved (so the new-member limits of stories.services do not apply to them), people
+approved (so the new-member limits of stories.writing do not apply to them), people
 without a copy who claim a digital one, and people holding a printed copy of a fresh
 code batch, several of them holding the same code. A few members log in through the
 allauth form; the others get a session straight into the shared Redis session store, as
@@ -176,7 +176,8 @@ def _django_seed(spec: dict) -> dict:
     from members.models import Membership
     from members.services import code_batch_create, membership_claim_digital
     from stories.models import Story
-    from stories.services import story_moderate, story_submit
+    from stories.moderation import story_moderate
+    from stories.writing import story_submit
 
     User = get_user_model()
     # One hash for all: production's PBKDF2 takes a good part of a second per password.

@@ -2,11 +2,11 @@
 
 Two audiences share a chapter page: anonymous readers (no session, no messages: the
 page cached whole, core.page_cache) and members (not staff, no messages waiting).
-A member's page is stored with stand-ins for what is
-theirs (their CSRF token in every form, the reactions they gave; stories.views.personalise
-fills those in) and keyed by whether they follow the chapter, the one other thing of
-theirs it shows. Staff, accounts without a copy and any request with a query string other
-than the stories' page number are answered by the view as before.
+A member's page is stored with stand-ins for what is theirs (their CSRF token in every
+form, the reactions they gave; stories.fragments.personalise fills those in) and keyed
+by whether they follow the chapter, the one other thing of theirs it shows. Staff,
+accounts without a copy and any request with a query string other than the stories'
+page number are answered by the view as before.
 
 The key is made of what the page depends on, read from the database in one query per
 request (`_versions`): the book and its updated_at, the published chapters (their count
@@ -29,11 +29,12 @@ from django.utils.translation import get_language
 from book.models import Book, Chapter, user_is_member
 from community.statistics import PUBLIC_COUNTS_SECONDS
 from core.page_cache import cached_page, digest, sessionless_anonymous
+from core.paging import page_number
 from core.prepared import Prepared
 from editions.models import Edition
+from stories.fragments import CHAPTER_PAGE_PARAM, personalise
 from stories.models import ChapterFollow
 from stories.shared import given_reactions
-from stories.views import CHAPTER_PAGE_PARAM, personalise
 
 #: How long a page may live in the cache at most; a change takes a new key at once.
 CHAPTER_PAGE_SECONDS = 600
@@ -82,7 +83,7 @@ def chapter_page(request, slug, render) -> HttpResponse:
     query = request.META.get("QUERY_STRING", "")
     if query:
         name, _sep, number = query.partition("=")
-        if name != CHAPTER_PAGE_PARAM or not number.isdigit() or str(int(number)) != number:
+        if name != CHAPTER_PAGE_PARAM or str(page_number(number)) != number:
             return render(None)
     anonymous = sessionless_anonymous(request)
     if not anonymous and not _shares_as_member(request):

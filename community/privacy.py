@@ -11,7 +11,7 @@ from book.services import reading_position_export
 from editions.services import editions_on_account_delete
 from members.models import Membership
 from members.services import membership_erase, membership_export
-from stories.services import stories_export_for, stories_on_account_delete
+from stories.privacy import stories_export_for, stories_on_account_delete
 
 STORIES_KEEP = "keep"
 STORIES_DELETE = "delete"

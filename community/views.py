@@ -11,8 +11,8 @@ from django.views.decorators.http import require_safe
 from book.models import Book, Chapter, ReadingPosition, user_is_member
 from community.statistics import public_counts
 from editions.models import Edition
+from stories.fragments import CSRF_STAND_IN, chapter_stories
 from stories.models import published_story_counts
-from stories.views import CSRF_STAND_IN, chapter_stories
 
 from . import pages
 

@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from book.models import Access, Book, Chapter, user_is_member
+from core.paging import counted_page
 
 from . import cards, services
 from .codes import format_code, normalise_code
@@ -412,9 +412,7 @@ def directory(request):
                 profile__visibility=Visibility.FULL, profile__municipality=municipality
             )
             filtered = True
-    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
+    page = counted_page(request.GET, members, per_page=DIRECTORY_PAGE_SIZE)
     return render(
         request,
         "members/membership_directory.html",
@@ -423,6 +421,5 @@ def directory(request):
             "form": form,
             "page": page,
             "filtered": filtered,
-            "query": query.urlencode(),
         },
     )

@@ -1,6 +1,6 @@
-"""Curators moderate on the queue page (stories.moderation); the admin offers the same
-decisions as actions. Every change of state is an admin action that calls
-stories.services; the members' words themselves are read-only here (curators hide,
+"""Curators moderate on the queue page (stories.moderation_views); the admin offers the
+same decisions as actions. Every change of state is an admin action that calls a service
+(stories.moderation, stories.reports); the members' words themselves are read-only here (curators hide,
 they do not rewrite), and so is the audit log."""
 
 from django import forms
@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from book.services import chapter_stories_changed
 from core.admin import ReadOnlyAdminMixin
 
-from . import services
+from .exceptions import StoryError
 from .models import ModerationAction, Reply, Report, Story, Theme
+from .moderation import reply_moderate, story_moderate
+from .reports import report_resolve
 
 
 class HideForm(forms.Form):
@@ -32,7 +34,7 @@ def _hide_with_reason(modeladmin, request, queryset, hide):
         for item in queryset:
             try:
                 hide(item, form.cleaned_data["reason"])
-            except services.StoryError as refusal:
+            except StoryError as refusal:
                 modeladmin.message_user(request, f"{item}: {refusal}", messages.WARNING)
             else:
                 hidden += 1
@@ -57,8 +59,8 @@ def _moderate_stories(modeladmin, request, queryset, action):
     done = 0
     for story in queryset:
         try:
-            services.story_moderate(story=story, curator=request.user, action=action)
-        except services.StoryError as refusal:
+            story_moderate(story=story, curator=request.user, action=action)
+        except StoryError as refusal:
             modeladmin.message_user(request, f"{story}: {refusal}", messages.WARNING)
         else:
             done += 1
@@ -169,7 +171,7 @@ class StoryAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda story, reason: services.story_moderate(
+            lambda story, reason: story_moderate(
                 story=story, curator=request.user, action="hide", reason=reason
             ),
         )
@@ -207,7 +209,7 @@ class ReplyAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda reply, reason: services.reply_moderate(
+            lambda reply, reason: reply_moderate(
                 reply=reply, curator=request.user, action="hide", reason=reason
             ),
         )
@@ -215,7 +217,7 @@ class ReplyAdmin(admin.ModelAdmin):
     @admin.action(permissions=["change"], description=_("Terugzetten (weer zichtbaar)"))
     def restore(self, request, queryset):
         for reply in queryset:
-            services.reply_moderate(reply=reply, curator=request.user, action="restore")
+            reply_moderate(reply=reply, curator=request.user, action="restore")
         self.message_user(request, _("Teruggezet."))
 
 
@@ -242,7 +244,7 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.action(permissions=["change"], description=_("Afgehandeld"))
     def resolve(self, request, queryset):
         for report in queryset:
-            services.report_resolve(report=report, curator=request.user)
+            report_resolve(report=report, curator=request.user)
         self.message_user(request, _("Meldingen afgehandeld."))
 
 

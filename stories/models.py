@@ -1,6 +1,7 @@
 """Learning stories ("leerverhalen"): what members write beneath a chapter, the
 reactions and replies they give each other, and the reports that bring a story or
-reply to a curator. Every change of state goes through stories.services."""
+reply to a curator. Every change of state goes through a service: stories.writing,
+reactions, reports, moderation, following, privacy."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -441,7 +442,7 @@ class TargetType(models.TextChoices):
 class ModerationAction(models.Model):
     """The audit log: what a curator (or the report threshold, with no curator) did to
     a story or a reply, and why. One entry for every change of moderation state,
-    written in the same transaction as the change (stories.services).
+    written in the same transaction as the change (stories.moderation).
 
     Entries are never changed or deleted: there are no views that do so and the admin
     is read-only. They also outlive what they are about: when an author deletes a

@@ -1,340 +1,294 @@
-"""The curators' moderation pages ("redactie"): the queue of what waits for a curator
-(pending stories, reported stories and replies, what the report threshold hid) and the
-audit log of every decision.
+"""Curators' decisions on stories and replies: approve, feature, unfeature, hide (with a
+reason, which the author sees), restore, and dismissing the reports on an item. One
+decision on one item (story_moderate, reply_moderate, report_dismiss), or from the
+queue, on one item or several (item_moderate, items_moderate). Every decision is
+written to the audit log (ModerationAction) in the change's transaction; the author
+hears of approval, featuring and hiding by e-mail.
 
-Every decision is a POST through stories.services, which checks it and writes the log
-entry in the same transaction. The pages work without JavaScript: each decision on an
-item is a small form of its own; the checkboxes for a decision on several items belong
-to the bulk form through their `form` attribute, so no form sits inside another.
+The report threshold hides an item through the same functions, with `curator` None
+(stories.reports)."""
 
-The two forms live here rather than in stories/forms.py: they parse these views' POSTs
-and nothing else."""
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-import re
-
-from django import forms
-from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Value
-from django.shortcuts import redirect, render
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST, require_safe
 
-from core.roles import curator_required
+from book.services import chapter_stories_changed
 
-from . import services
+from . import notifications
+from .exceptions import ModerationError, NotAllowed, StoryError
 from .models import (
+    PUBLIC_STATUSES,
     ModerationAction,
     ModerationKind,
+    NotificationKind,
     Reply,
-    Report,
     Status,
     Story,
-    author_related,
+    TargetType,
 )
+from .writing import _publish
 
-QUEUE_PER_PAGE = 25
-LOG_PER_PAGE = 50
-PAGE_PARAM = "pagina"
-ACTION_PARAM = "handeling"
-TARGET = re.compile(r"^(story|reply):(\d{1,18})$")
-
-#: What the bulk form offers (unfeature is a decision on one featured story at a time).
-BULK_ACTIONS = [
-    ("approve", _("Goedkeuren en publiceren")),
-    ("feature", _("Uitlichten")),
-    ("hide", _("Verbergen (met reden)")),
-    ("restore", _("Terugzetten")),
-    ("dismiss", _("Meldingen afwijzen")),
-]
-
-
-# ---- Forms --------------------------------------------------------------------------
-
-
-def _parse_target(value: str) -> tuple[str, int]:
-    match = TARGET.match(value or "")
-    if match is None:
-        raise forms.ValidationError(_("Onbekend item."))
-    return match[1], int(match[2])
-
-
-class DecisionForm(forms.Form):
-    target = forms.CharField()
-    action = forms.ChoiceField(choices=[(action, action) for action in services.QUEUE_ACTIONS])
-    reason = forms.CharField(max_length=300, required=False)
-
-    def clean_target(self):
-        return _parse_target(self.cleaned_data["target"])
-
-
-class TargetsField(forms.Field):
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value):
-        return [_parse_target(item) for item in value or []]
-
-    def validate(self, value):
-        if not value:
-            raise forms.ValidationError(_("Kies eerst een of meer items."))
-
-
-class BulkDecisionForm(forms.Form):
-    items = TargetsField()
-    action = forms.ChoiceField(choices=BULK_ACTIONS)
-    reason = forms.CharField(max_length=300, required=False)
-
-
-# ---- Reads --------------------------------------------------------------------------
-
-
-def _open_reports():
-    return Prefetch(
-        "reports",
-        queryset=Report.objects.open().order_by("created_at", "pk"),
-        to_attr="open_reports",
-    )
-
-
-def queue_entries():
-    """Everything in the queue, oldest first, as (kind, pk, waiting_since) rows: one
-    query, sliced by the paginator, whatever the number of items."""
-    stories = (
-        Story.objects.awaiting_curator()
-        .annotate(kind=Value("story"))
-        .values_list("kind", "pk", "waiting_since")
-    )
-    replies = (
-        Reply.objects.awaiting_curator()
-        .annotate(kind=Value("reply"))
-        .values_list("kind", "pk", "waiting_since")
-    )
-    return stories.order_by().union(replies.order_by(), all=True).order_by("waiting_since", "kind")
-
-
-def queue_items(rows) -> list:
-    """The stories and replies of one page of `queue_entries`, in its order, with what
-    the queue shows of them: two queries for each kind, however many items."""
-    ids = {"story": [], "reply": []}
-    for kind, pk, _waiting_since in rows:
-        ids[kind].append(pk)
-    stories = (
-        Story.objects.filter(pk__in=ids["story"])
-        .select_related("chapter", *author_related("author"))
-        .prefetch_related(_open_reports())
-        .in_bulk()
-        if ids["story"]
-        else {}
-    )
-    replies = (
-        Reply.objects.filter(pk__in=ids["reply"])
-        .select_related("story__chapter", *author_related("author"))
-        .prefetch_related(_open_reports())
-        .in_bulk()
-        if ids["reply"]
-        else {}
-    )
-    items = []
-    for kind, pk, waiting_since in rows:
-        item = (stories if kind == "story" else replies).get(pk)
-        if item is not None:
-            items.append(_entry(kind, item, waiting_since))
-    return items
-
-
-ACTION_LABELS = {
-    "approve": _("Goedkeuren"),
-    "feature": _("Uitlichten"),
-    "unfeature": _("Niet meer uitlichten"),
-    "restore": _("Terugzetten"),
-    "dismiss": _("Meldingen afwijzen"),
+MODERATION_ACTIONS = {
+    # action: (states it applies to, resulting state)
+    "approve": ({Status.PENDING}, Status.PUBLISHED),
+    "feature": ({Status.PENDING, Status.PUBLISHED}, Status.FEATURED),
+    "unfeature": ({Status.FEATURED}, Status.PUBLISHED),
+    # Hiding a hidden story again gives it a curator's reason: how a curator confirms
+    # what the report threshold hid.
+    "hide": ({Status.PENDING, Status.PUBLISHED, Status.FEATURED, Status.HIDDEN}, Status.HIDDEN),
+    "restore": ({Status.HIDDEN}, Status.PUBLISHED),
 }
 
 
-def _actions(kind: str, item) -> list[str]:
-    """The decisions that fit the item's state, the likeliest first (hide has its own
-    form, for its reason)."""
-    if kind == "reply":
-        return ["restore"] if item.is_hidden else ["dismiss"]
-    return {
-        Status.PENDING: ["approve", "feature"],
-        Status.PUBLISHED: ["dismiss", "feature"],
-        Status.FEATURED: ["dismiss", "unfeature"],
-        Status.HIDDEN: ["restore"],
-    }.get(item.status, [])
+#: The decisions the moderation queue offers; replies only know hide, restore, dismiss.
+QUEUE_ACTIONS = ("approve", "feature", "unfeature", "hide", "restore", "dismiss")
+REPLY_ACTIONS = ("hide", "restore", "dismiss")
 
 
-def _entry(kind: str, item, waiting_since) -> dict:
-    """What the queue shows of one story or reply."""
-    is_story = kind == "story"
-    hidden = item.status == Status.HIDDEN if is_story else item.is_hidden
-    if hidden:
-        state, state_label = "hidden", _("verborgen na meldingen")
-    elif is_story and item.status == Status.PENDING:
-        state, state_label = "pending", _("wacht op goedkeuring")
+#: The moderation decisions the author hears about, and the e-mail each one sends.
+MODERATION_MAILS = {
+    "approve": "story_approved",
+    "feature": "story_featured",
+    "hide": "story_hidden",
+}
+
+
+def _checked_reason(*, action: str, reason: str, curator) -> str:
+    """The decision's reason, stripped, once the decision may be taken: hiding needs a
+    reason (the author sees it), and only staff decide (`curator` None: the system)."""
+    reason = reason.strip()
+    if action == "hide" and not reason:
+        raise ModerationError(_("Geef een reden op: de auteur krijgt die te zien."))
+    if curator is not None and not curator.is_staff:
+        raise NotAllowed
+    return reason
+
+
+def _log(
+    *,
+    curator,
+    action: str,
+    reason: str = "",
+    story: Story | None = None,
+    reply: Reply | None = None,
+    previous_status: str = "",
+) -> ModerationAction:
+    """The audit log entry for a moderation change; called inside the change's
+    transaction, so the two are saved together or not at all."""
+    if story is not None:
+        target_type, target_id, title = TargetType.STORY, story.pk, story.title
     else:
-        state, state_label = "reported", _("gemeld")
-    story = item if is_story else item.story
-    author = item.author
-    name = item.author_name
-    if author is not None and name != str(author):
-        name = f"{name} ({author})"
-    return {
-        "kind": kind,
-        "object": item,
-        "key": f"{kind}-{item.pk}",
-        "target": f"{kind}:{item.pk}",
-        "title": item.title if is_story else _("Reactie op “%(title)s”") % {"title": story.title},
-        "kind_label": _("Verhaal") if is_story else _("Reactie"),
-        "chapter": story.chapter,
-        "author": name,
-        "state": state,
-        "state_label": state_label,
-        "hidden": hidden,
-        "reporters": len({report.reporter_id for report in item.open_reports}),
-        "actions": [(action, ACTION_LABELS[action]) for action in _actions(kind, item)],
-        "hide_label": _("Verborgen houden") if hidden else _("Verbergen"),
-        "waiting_since": waiting_since,
-    }
+        target_type, target_id, title = TargetType.REPLY, reply.pk, Truncator(reply.body).chars(80)
+    return ModerationAction.objects.create(
+        story=story,
+        reply=reply,
+        target_type=target_type,
+        target_id=target_id,
+        target_title=title[:200],
+        curator=curator,
+        action=action,
+        previous_status=previous_status,
+        reason=reason[:300],
+    )
 
 
-def _page_number(request) -> str:
-    number = request.POST.get(PAGE_PARAM) or request.GET.get(PAGE_PARAM) or "1"
-    return number if number.isdigit() else "1"
+def _logged_action(action: str, curator) -> str:
+    """Hiding without a curator is the report threshold's doing: logged as such."""
+    return ModerationKind.AUTO_HIDE if action == "hide" and curator is None else action
 
 
-def _back_to_queue(request):
-    url = reverse("stories:moderation_queue")
-    number = _page_number(request)
-    return redirect(f"{url}?{PAGE_PARAM}={number}" if number != "1" else url)
+def _resolve_open_reports(item: Story | Reply, curator) -> int:
+    return item.reports.open().update(resolved_at=timezone.now(), resolved_by=curator)
 
 
-def _targets(pairs) -> tuple[list[Story], list[Reply]]:
-    story_ids = [pk for kind, pk in pairs if kind == "story"]
-    reply_ids = [pk for kind, pk in pairs if kind == "reply"]
-    stories = list(Story.objects.filter(pk__in=story_ids)) if story_ids else []
-    replies = list(Reply.objects.filter(pk__in=reply_ids)) if reply_ids else []
-    return stories, replies
+def _status_before_hiding(story: Story) -> str:
+    """What a hidden story was before it was hidden, from the log: published or
+    featured. A story hidden while it waited (or before the log knew) comes back
+    published: restoring is a curator's decision to show it."""
+    entry = (
+        story.moderation_log.filter(action__in=[ModerationKind.HIDE, ModerationKind.AUTO_HIDE])
+        .exclude(previous_status=Status.HIDDEN)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if entry is not None and entry.previous_status in PUBLIC_STATUSES:
+        return entry.previous_status
+    return Status.PUBLISHED
 
 
-# ---- Views --------------------------------------------------------------------------
-
-
-@curator_required("stories.change_story")
-@require_safe
-def queue(request):
-    paginator = Paginator(queue_entries(), QUEUE_PER_PAGE)
-    page = paginator.get_page(request.GET.get(PAGE_PARAM))
-    return render(
-        request,
-        "curation/moderation_queue.html",
-        {
-            "page": page,
-            "items": queue_items(page.object_list),
-            "bulk_actions": BULK_ACTIONS,
-            "page_param": PAGE_PARAM,
+def _notify_moderation(*, story: Story, action: str, reason: str) -> None:
+    template = MODERATION_MAILS.get(action)
+    if template is None or story.author_id is None:
+        return
+    notifications.notify(
+        membership=story.author,
+        kind=NotificationKind.STORY_UPDATES,
+        template=template,
+        context={
+            "story": story,
+            "reason": reason,
+            "story_url": lambda: notifications.absolute_url(story.get_absolute_url()),
+            "mine_url": lambda: notifications.absolute_url(reverse("stories:mine")),
         },
     )
 
 
-@curator_required("stories.change_story")
-@require_POST
-def decide(request):
-    """One decision on one item, from the item's own form in the queue."""
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Dat lukte niet: het formulier was niet compleet."))
-        return _back_to_queue(request)
-    kind, pk = form.cleaned_data["target"]
-    stories, replies = _targets([(kind, pk)])
-    item = (stories or replies or [None])[0]
-    if item is None:
-        messages.error(request, _("Dit item bestaat niet meer."))
-        return _back_to_queue(request)
-    try:
-        services.item_moderate(
-            curator=request.user,
-            action=form.cleaned_data["action"],
-            reason=form.cleaned_data["reason"],
-            **{kind: item},
+def story_moderate(*, story: Story, curator, action: str, reason: str = "") -> Story:
+    """A curator's decision on a story: approve, feature, unfeature, hide (with a
+    reason, which the author sees) or restore (to what it was before it was hidden:
+    published or featured). A curator's decision also settles the open reports on the
+    story. `curator` is None for the system's own decisions (hiding after reports):
+    those leave the reports open, for a curator to look at. Every decision is written
+    to the audit log (ModerationAction) in the same transaction."""
+    if action not in MODERATION_ACTIONS:
+        raise ValueError(f"unknown moderation action {action!r}")
+    reason = _checked_reason(action=action, reason=reason, curator=curator)
+    allowed_from, result = MODERATION_ACTIONS[action]
+    with transaction.atomic():
+        story = Story.objects.select_for_update().get(pk=story.pk)
+        if story.status not in allowed_from:
+            raise ModerationError(
+                _("Dat kan niet bij een verhaal met status “%(status)s”.")
+                % {"status": story.get_status_display()}
+            )
+        previous_status = story.status
+        if result == Status.HIDDEN:
+            story.status = Status.HIDDEN
+            story.hidden_reason = reason[:300]
+        elif action == "restore":
+            _publish(story, _status_before_hiding(story))
+        else:
+            _publish(story, result)
+        story.save(update_fields=["status", "hidden_reason", "published_at", "updated_at"])
+        chapter_stories_changed(chapters=[story.chapter_id])
+        if curator is not None:
+            _resolve_open_reports(story, curator)
+        _log(
+            curator=curator,
+            action=_logged_action(action, curator),
+            reason=reason,
+            story=story,
+            previous_status=previous_status,
         )
-    except services.StoryError as refusal:
-        messages.error(request, refusal.message)
+        _notify_moderation(story=story, action=action, reason=reason)
+        return story
+
+
+def reply_moderate(*, reply: Reply, curator, action: str, reason: str = "") -> Reply:
+    """Hide (reason required) or restore a reply; as with stories, a curator's
+    decision settles the open reports and every decision is logged."""
+    if action not in {"hide", "restore"}:
+        raise ValueError(f"unknown moderation action {action!r}")
+    reason = _checked_reason(action=action, reason=reason, curator=curator)
+    with transaction.atomic():
+        reply = Reply.objects.select_for_update().get(pk=reply.pk)
+        reply.is_hidden = action == "hide"
+        reply.hidden_reason = reason[:300] if reply.is_hidden else ""
+        reply.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+        chapter_stories_changed(chapters=[reply.story.chapter_id])
+        if curator is not None:
+            _resolve_open_reports(reply, curator)
+        _log(curator=curator, action=_logged_action(action, curator), reason=reason, reply=reply)
+        return reply
+
+
+def report_dismiss(
+    *, curator, story: Story | None = None, reply: Reply | None = None, reason: str = ""
+) -> int:
+    """A curator finds the open reports on a story or a reply unfounded: the reports are
+    settled, the item stays as it is, and the log says so. Returns how many reports were
+    settled. Not for a hidden item: restoring it is how a curator says the reports were
+    wrong (and that settles them too)."""
+    if (story is None) == (reply is None):
+        raise ValueError("dismiss the reports on exactly one of story and reply")
+    if not curator.is_staff:
+        raise NotAllowed
+    with transaction.atomic():
+        if story is not None:
+            item = Story.objects.select_for_update().get(pk=story.pk)
+            hidden = item.status == Status.HIDDEN
+        else:
+            item = Reply.objects.select_for_update().get(pk=reply.pk)
+            hidden = item.is_hidden
+        if hidden:
+            raise ModerationError(
+                _("Dit is verborgen. Zet het terug als de meldingen niet terecht waren.")
+            )
+        settled = _resolve_open_reports(item, curator)
+        if not settled:
+            raise ModerationError(_("Hier staan geen meldingen (meer) open."))
+        _log(
+            curator=curator,
+            action=ModerationKind.DISMISS,
+            reason=reason.strip(),
+            story=item if story is not None else None,
+            reply=item if reply is not None else None,
+            previous_status=item.status if story is not None else "",
+        )
+        return settled
+
+
+def item_moderate(
+    *,
+    curator,
+    action: str,
+    story: Story | None = None,
+    reply: Reply | None = None,
+    reason: str = "",
+) -> None:
+    """One decision from the queue, on a story or on a reply."""
+    if (story is None) == (reply is None):
+        raise ValueError("moderate exactly one of story and reply")
+    if action not in QUEUE_ACTIONS:
+        raise ValueError(f"unknown moderation action {action!r}")
+    if action == "dismiss":
+        report_dismiss(curator=curator, story=story, reply=reply, reason=reason)
+    elif story is not None:
+        story_moderate(story=story, curator=curator, action=action, reason=reason)
+    elif action in REPLY_ACTIONS:
+        reply_moderate(reply=reply, curator=curator, action=action, reason=reason)
     else:
-        messages.success(
-            request,
-            _("%(action)s: %(item)s")
-            % {"action": ModerationKind(form.cleaned_data["action"]).label, "item": item},
-        )
-    return _back_to_queue(request)
+        raise ModerationError(_("Dat kan niet bij een reactie."))
 
 
-@curator_required("stories.change_story")
-@require_POST
-def decide_bulk(request):
-    """One decision on every item ticked in the queue."""
-    form = BulkDecisionForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return _back_to_queue(request)
-    stories, replies = _targets(form.cleaned_data["items"])
-    try:
-        outcome = services.items_moderate(
-            curator=request.user,
-            action=form.cleaned_data["action"],
-            stories=stories,
-            replies=replies,
-            reason=form.cleaned_data["reason"],
-        )
-    except services.StoryError as refusal:
-        messages.error(request, refusal.message)
-        return _back_to_queue(request)
-    if outcome.done:
-        count = len(outcome.done)
-        messages.success(
-            request,
-            ngettext("%(count)d item afgehandeld.", "%(count)d items afgehandeld.", count)
-            % {"count": count},
-        )
-    for item, message in outcome.refused:
-        messages.warning(request, f"{item}: {message}")
-    return _back_to_queue(request)
+@dataclass
+class BulkOutcome:
+    done: list = field(default_factory=list)
+    #: (item, the refusal's message) for each item that could not go through.
+    refused: list = field(default_factory=list)
 
 
-class LogFilterForm(forms.Form):
-    handeling = forms.ChoiceField(
-        label=_("Handeling"),
-        choices=[("", _("Alle handelingen")), *ModerationKind.choices],
-        required=False,
-    )
-
-
-@curator_required("stories.view_moderationaction")
-@require_safe
-def log(request):
-    """The audit log, newest first, filtered by action. Read-only, like the admin's."""
-    form = LogFilterForm(request.GET)
-    entries = ModerationAction.objects.select_related(
-        "curator__membership__profile", "story", "reply__story"
-    )
-    action = form.cleaned_data["handeling"] if form.is_valid() else ""
-    if action:
-        entries = entries.filter(action=action)
-    page = Paginator(entries, LOG_PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
-    query = request.GET.copy()
-    query.pop(PAGE_PARAM, None)
-    return render(
-        request,
-        "curation/moderation_log.html",
-        {
-            "form": form,
-            "page": page,
-            "entries": page.object_list,
-            "page_param": PAGE_PARAM,
-            "filter_query": query.urlencode(),
-        },
-    )
+def items_moderate(
+    *,
+    curator,
+    action: str,
+    stories: Iterable[Story] = (),
+    replies: Iterable[Reply] = (),
+    reason: str = "",
+) -> BulkOutcome:
+    """The same decision on several stories and replies. Hiding needs one reason for
+    all of them, checked before anything changes. Each item is decided in a savepoint
+    of its own: an item that cannot take the decision (another curator just handled
+    it, a reply cannot be approved) is refused and the others still go through."""
+    if action not in QUEUE_ACTIONS:
+        raise ValueError(f"unknown moderation action {action!r}")
+    if action == "hide" and not reason.strip():
+        raise ModerationError(_("Geef een reden op: de auteurs krijgen die te zien."))
+    if not curator.is_staff:
+        raise NotAllowed
+    outcome = BulkOutcome()
+    targets = [("story", story) for story in stories] + [("reply", reply) for reply in replies]
+    with transaction.atomic():
+        for kind, item in targets:
+            try:
+                item_moderate(curator=curator, action=action, reason=reason, **{kind: item})
+            except StoryError as refusal:
+                outcome.refused.append((item, refusal.message))
+            else:
+                outcome.done.append(item)
+    return outcome

@@ -1,6 +1,7 @@
 """The e-mails of the stories app: composing them and the unsubscribe links they carry.
-Which e-mail goes out when is decided in stories.services; this module only turns a
-decision into a message for the `send_email` task.
+Which e-mail goes out when is decided by the services (stories.moderation,
+stories.reactions, stories.following); this module only turns a decision into a message
+for the `send_email` task.
 
 Unsubscribe tokens: `signing.dumps(membership pk)` salted per kind of e-mail, so a link
 from a reply e-mail cannot switch off the digest. They do not expire: an unsubscribe

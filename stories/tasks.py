@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from . import services
+from .following import digests_send
 
 
 @task
@@ -10,4 +10,4 @@ def send_digests() -> int:
     """The daily digest for every member who follows a chapter, as a task, for a worker
     or scheduler that runs tasks rather than commands; the same as `manage.py
     send_digests`. Safe to run more than once a day: nobody gets a second digest."""
-    return services.digests_send()
+    return digests_send()

@@ -17,8 +17,8 @@ from django.urls import reverse, translate_url
 from book.models import ReadingPosition
 from book.services import chapter_stories_changed
 from editions.services import edition_publish
+from stories.fragments import CSRF_STAND_IN
 from stories.models import ChapterFollow, Reaction, ReactionKind
-from stories.views import CSRF_STAND_IN
 from tests.factories import EditionFactory, MembershipFactory, StoryFactory
 
 
@@ -112,7 +112,7 @@ def test_other_query_strings_are_not_cached(client, chapters):
 
 
 # Members share a page too: the same HTML with their own CSRF token, reactions and
-# follow state filled in (book.pages, stories.views.personalise).
+# follow state filled in (book.pages, stories.fragments.personalise).
 
 
 def _token(html: str) -> str:

@@ -14,7 +14,8 @@ from book.services import chapter_stories_changed
 from core.roles import curators_group_sync
 from editions.services import edition_create, edition_publish, edition_stories_choose
 from stories.models import Status
-from stories.services import reply_create, story_moderate
+from stories.moderation import story_moderate
+from stories.reactions import reply_create
 from tests.browser.accounts import next_number
 from tests.browser.conftest import VIEWPORTS
 from tests.factories import ProfileFactory, StoryFactory, UserFactory

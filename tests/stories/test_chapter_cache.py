@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from book.models import Chapter
 from members.services import profile_update
-from stories import services
+from stories import moderation, reactions, writing
 from stories.models import Reaction, ReactionKind, Status
 from tests.factories import MembershipFactory, StoryFactory
 
@@ -42,14 +42,14 @@ def story(open_chapter):
 def test_story_published_by_a_curator_shows_at_once(client, curator, open_chapter, story):
     pending = StoryFactory(chapter=open_chapter, status=Status.PENDING, title="Nog even wachten")
     assert "Nog even wachten" not in _page(client, open_chapter)
-    services.story_moderate(story=pending, curator=curator, action="approve")
+    moderation.story_moderate(story=pending, curator=curator, action="approve")
     assert "Nog even wachten" in _page(client, open_chapter)
 
 
 def test_story_submitted_in_post_moderation_shows_at_once(client, member, open_chapter, settings):
     settings.STORIES_MODERATION = "post"
     assert "Net geschreven" not in _page(client, open_chapter)
-    services.story_submit(
+    writing.story_submit(
         author=member.membership, chapter=open_chapter, title="Net geschreven", body="Tekst."
     )
     assert "Net geschreven" in _page(client, open_chapter)
@@ -57,33 +57,33 @@ def test_story_submitted_in_post_moderation_shows_at_once(client, member, open_c
 
 def test_hidden_story_disappears_at_once(client, curator, open_chapter, story):
     assert "Het bankje in het park" in _page(client, open_chapter)
-    services.story_moderate(story=story, curator=curator, action="hide", reason="Klopt niet")
+    moderation.story_moderate(story=story, curator=curator, action="hide", reason="Klopt niet")
     assert "Het bankje in het park" not in _page(client, open_chapter)
 
 
 def test_deleted_and_edited_stories_show_at_once(client, open_chapter, story):
     author = story.author.user
     assert "Het bankje in het park" in _page(client, open_chapter)
-    services.story_update(story=story, editor=author, title="Het bankje bij de vijver", body="x")
+    writing.story_update(story=story, editor=author, title="Het bankje bij de vijver", body="x")
     html = _page(client, open_chapter)
     assert "Het bankje bij de vijver" in html and "Het bankje in het park" not in html
-    services.story_delete(story=story, member=author)
+    writing.story_delete(story=story, member=author)
     assert "Het bankje bij de vijver" not in _page(client, open_chapter)
 
 
 def test_reaction_counts_change_at_once(client, member, open_chapter, story):
     assert "Herkenbaar: 0" in _page(client, open_chapter)
-    services.reaction_toggle(story=story, member=member.membership, kind=ReactionKind.RECOGNISABLE)
+    reactions.reaction_toggle(story=story, member=member.membership, kind=ReactionKind.RECOGNISABLE)
     assert "Herkenbaar: 1" in _page(client, open_chapter)
-    services.reaction_toggle(story=story, member=member.membership, kind=ReactionKind.RECOGNISABLE)
+    reactions.reaction_toggle(story=story, member=member.membership, kind=ReactionKind.RECOGNISABLE)
     assert "Herkenbaar: 0" in _page(client, open_chapter)
 
 
 def test_reply_counts_change_at_once(client, member, curator, open_chapter, story):
     assert "0 reacties" in _page(client, open_chapter)
-    reply = services.reply_create(story=story, author=member.membership, body="Mooi verhaal.")
+    reply = reactions.reply_create(story=story, author=member.membership, body="Mooi verhaal.")
     assert "1 reactie<" in _page(client, open_chapter)
-    services.reply_moderate(reply=reply, curator=curator, action="hide", reason="Niet aardig")
+    moderation.reply_moderate(reply=reply, curator=curator, action="hide", reason="Niet aardig")
     assert "0 reacties" in _page(client, open_chapter)
 
 
@@ -112,9 +112,9 @@ def test_home_count_changes_at_once(client, curator, open_chapter, story):
     assert "· 1 verhaal<" in client.get("/").content.decode()
     StoryFactory(chapter=open_chapter, status=Status.PENDING)
     pending = open_chapter.stories.get(status=Status.PENDING)
-    services.story_moderate(story=pending, curator=curator, action="approve")
+    moderation.story_moderate(story=pending, curator=curator, action="approve")
     assert "· 2 verhalen" in client.get("/").content.decode()
-    services.story_moderate(story=story, curator=curator, action="hide", reason="Klopt niet")
+    moderation.story_moderate(story=story, curator=curator, action="hide", reason="Klopt niet")
     assert "· 1 verhaal<" in client.get("/").content.decode()
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from stories import services
+from stories import following, moderation, privacy, reactions, reports
 from stories.models import (
     ChapterFollow,
     ModerationAction,
@@ -35,10 +35,10 @@ def footprint(membership, chapter, chapters):
         author=membership, chapter=chapter, title="Half af", status=Status.DRAFT, published_at=None
     )
     reply = ReplyFactory(story=other_story, author=membership, body="Mooi gedaan!")
-    services.reaction_toggle(story=other_story, member=membership, kind="herkenbaar")
-    services.report_create(reporter=membership, story=other_story, reason="Klopt niet")
-    services.chapter_follow(membership=membership, chapter=chapters[1])
-    services.notification_settings_update(
+    reactions.reaction_toggle(story=other_story, member=membership, kind="herkenbaar")
+    reports.report_create(reporter=membership, story=other_story, reason="Klopt niet")
+    following.chapter_follow(membership=membership, chapter=chapters[1])
+    following.notification_settings_update(
         membership=membership, story_updates=True, replies=False, digest=True, language="en"
     )
     return {"published": published, "draft": draft, "reply": reply, "other": other_story}
@@ -48,7 +48,7 @@ def footprint(membership, chapter, chapters):
 
 
 def test_export_holds_everything_the_member_did(footprint, membership, chapters):
-    data = services.stories_export_for(membership=membership)
+    data = privacy.stories_export_for(membership=membership)
 
     assert json.loads(json.dumps(data)) == data
     titles = {story["title"]: story for story in data["stories"]}
@@ -75,15 +75,15 @@ def test_export_holds_everything_the_member_did(footprint, membership, chapters)
 
 
 def test_export_of_someone_else_holds_nothing_of_theirs(footprint):
-    data = services.stories_export_for(membership=MembershipFactory())
+    data = privacy.stories_export_for(membership=MembershipFactory())
     assert data["stories"] == data["replies"] == data["reactions"] == []
     assert data["follows"] == [] and data["notification_settings"] is None
 
 
 def test_export_names_a_reported_reply_by_its_story(membership, chapter):
     reply = ReplyFactory(story=StoryFactory(chapter=chapter, title="Daaronder"))
-    services.report_create(reporter=membership, reply=reply, reason="Scheldwoord")
-    (report,) = services.stories_export_for(membership=membership)["reports"]
+    reports.report_create(reporter=membership, reply=reply, reason="Scheldwoord")
+    (report,) = privacy.stories_export_for(membership=membership)["reports"]
     assert (report["story"], report["about"]) == ("Daaronder", "reply")
 
 
@@ -91,7 +91,7 @@ def test_export_names_a_reported_reply_by_its_story(membership, chapter):
 
 
 def _leave(membership, keep):
-    services.stories_on_account_delete(membership=membership, keep_stories=keep)
+    privacy.stories_on_account_delete(membership=membership, keep_stories=keep)
 
 
 def test_leaving_without_keeping_removes_stories_and_replies(footprint, membership):
@@ -169,7 +169,7 @@ def test_a_leaver_gets_no_more_digests(
     StoryFactory(chapter=chapters[1], published_at=timezone.now() - timedelta(minutes=1))
     _leave(membership, keep=True)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.digests_send() == 0
+        assert following.digests_send() == 0
 
 
 def test_deleted_writing_leaves_no_title_in_the_audit_log(membership, chapter, curator):
@@ -177,15 +177,15 @@ def test_deleted_writing_leaves_no_title_in_the_audit_log(membership, chapter, c
         chapter=chapter, author=membership, status=Status.PENDING, title="Mijn straat"
     )
     other = StoryFactory(chapter=chapter, status=Status.PENDING, title="Van een ander")
-    services.story_moderate(story=story, curator=curator, action="approve")
-    services.story_moderate(story=other, curator=curator, action="approve")
-    services.stories_on_account_delete(membership=membership, keep_stories=False)
+    moderation.story_moderate(story=story, curator=curator, action="approve")
+    moderation.story_moderate(story=other, curator=curator, action="approve")
+    privacy.stories_on_account_delete(membership=membership, keep_stories=False)
     titles = dict(ModerationAction.objects.values_list("target_id", "target_title"))
     assert titles == {story.pk: "", other.pk: "Van een ander"}
 
 
 def test_an_account_without_a_copy_exports_empty_story_data(membership, chapter):
     Story.objects.filter(pk=StoryFactory(chapter=chapter, author=membership).pk).update(author=None)
-    data = services.stories_export_for(membership=None)
+    data = privacy.stories_export_for(membership=None)
     assert data["stories"] == [] and data["follows"] == []
     assert data["notification_settings"] is None

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from stories import services
+from stories import exceptions, following
 from stories.models import ChapterFollow, NotificationSettings, Status
 from stories.tasks import send_digests
 from tests.factories import ChapterFactory, MembershipFactory, StoryFactory
@@ -25,7 +25,7 @@ MONDAY_7 = datetime(2026, 3, 2, 7, 0, tzinfo=AMSTERDAM)
 @pytest.fixture
 def follow(membership, chapter):
     """The member follows the chapter since a week before MONDAY_7."""
-    follow = services.chapter_follow(membership=membership, chapter=chapter)
+    follow = following.chapter_follow(membership=membership, chapter=chapter)
     follow.created_at = MONDAY_7 - timedelta(days=7)
     follow.save()
     return follow
@@ -37,22 +37,22 @@ def _story(chapter, published_at, **kwargs):
 
 def _digest(commit, now=MONDAY_7):
     with commit():
-        return services.digests_send(now=now)
+        return following.digests_send(now=now)
 
 
 # ---- Following ---------------------------------------------------------------------
 
 
 def test_following_twice_makes_one_follow(membership, chapter):
-    services.chapter_follow(membership=membership, chapter=chapter)
-    services.chapter_follow(membership=membership, chapter=chapter)
+    following.chapter_follow(membership=membership, chapter=chapter)
+    following.chapter_follow(membership=membership, chapter=chapter)
     assert ChapterFollow.objects.filter(membership=membership).count() == 1
 
 
 def test_an_unpublished_chapter_cannot_be_followed(membership, chapters):
     draft = ChapterFactory(book=chapters[0].book, is_published=False)
-    with pytest.raises(services.NotAllowed):
-        services.chapter_follow(membership=membership, chapter=draft)
+    with pytest.raises(exceptions.NotAllowed):
+        following.chapter_follow(membership=membership, chapter=draft)
 
 
 def test_the_follow_button_follows_and_unfollows_without_javascript(
@@ -183,7 +183,7 @@ def test_a_day_without_news_does_not_lose_stories(commit, follow, chapter):
 
 
 def test_digest_opt_out_is_respected(commit, follow, chapter, membership):
-    services.notification_unsubscribe(membership=membership, kind="digest")
+    following.notification_unsubscribe(membership=membership, kind="digest")
     _story(chapter, MONDAY_7 - timedelta(hours=1))
     assert _digest(commit) == 0
 
@@ -206,7 +206,7 @@ def test_unpublished_chapters_are_left_out(commit, follow, chapter):
 
 def test_each_follower_gets_their_own_digest(commit, follow, chapter):
     other = MembershipFactory()
-    services.chapter_follow(membership=other, chapter=chapter)
+    following.chapter_follow(membership=other, chapter=chapter)
     ChapterFollow.objects.filter(membership=other).update(created_at=follow.created_at)
     _story(chapter, MONDAY_7 - timedelta(hours=1))
 
@@ -221,14 +221,14 @@ def test_digest_query_count_per_member_is_fixed(
 ):
     for index in range(10):
         _story(chapters[index % 2], MONDAY_7 - timedelta(hours=1))
-    services.chapter_follow(membership=follow.membership, chapter=chapters[1])
+    following.chapter_follow(membership=follow.membership, chapter=chapters[1])
     ChapterFollow.objects.update(created_at=follow.created_at)
     with django_assert_max_num_queries(12):
         assert _digest(commit) == 1
 
 
 def test_the_command_sends_the_digests(commit, membership, chapter):
-    services.chapter_follow(membership=membership, chapter=chapter)
+    following.chapter_follow(membership=membership, chapter=chapter)
     ChapterFollow.objects.update(created_at=timezone.now() - timedelta(hours=1))
     StoryFactory(chapter=chapter)  # published just now
     out = io.StringIO()
@@ -242,7 +242,7 @@ def test_the_command_sends_the_digests(commit, membership, chapter):
 
 
 def test_the_task_sends_the_digests(commit, membership, chapter):
-    services.chapter_follow(membership=membership, chapter=chapter)
+    following.chapter_follow(membership=membership, chapter=chapter)
     ChapterFollow.objects.update(created_at=timezone.now() - timedelta(hours=1))
     StoryFactory(chapter=chapter)
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from core.roles import CURATORS_GROUP, curators_group_sync
-from stories import services
+from stories import moderation, reports, writing
 from stories.models import ModerationAction, ModerationKind, Reply, Report, Status, Story
 from tests.book.test_markdown import XSS_PAYLOADS
 from tests.factories import MembershipFactory, ReplyFactory, StoryFactory, UserFactory
@@ -36,7 +36,7 @@ def _report(item, count=1, reason="Dit klopt niet"):
     service: three of them hide the item, as on the site)."""
     key = "story" if isinstance(item, Story) else "reply"
     for _n in range(count):
-        services.report_create(reporter=MembershipFactory(), reason=reason, **{key: item})
+        reports.report_create(reporter=MembershipFactory(), reason=reason, **{key: item})
     item.refresh_from_db()
     return item
 
@@ -209,7 +209,7 @@ def test_the_report_threshold_hides_and_logs_without_a_curator(chapter):
         entry = _entries(item).get()
         assert entry.curator is None
         assert entry.action == ModerationKind.AUTO_HIDE
-        assert entry.reason == services.AUTO_HIDDEN_REASON
+        assert entry.reason == reports.AUTO_HIDDEN_REASON
     assert story.status == Status.HIDDEN and reply.is_hidden
 
 
@@ -275,11 +275,11 @@ def test_a_decision_on_an_item_that_is_gone_is_harmless(curator_client, chapter)
 @pytest.mark.parametrize("before", [Status.PUBLISHED, Status.FEATURED])
 def test_restore_brings_back_the_public_status_the_story_had(curator, chapter, before):
     story = StoryFactory(chapter=chapter, status=before, title="Blijft bewaard")
-    services.story_moderate(story=story, curator=curator, action="hide", reason="Even niet")
+    moderation.story_moderate(story=story, curator=curator, action="hide", reason="Even niet")
     story.refresh_from_db()
     assert Story.objects.filter(pk=story.pk, status=Status.HIDDEN).exists()
     assert story.body and story.title == "Blijft bewaard"
-    services.story_moderate(story=story, curator=curator, action="restore")
+    moderation.story_moderate(story=story, curator=curator, action="restore")
     story.refresh_from_db()
     assert story.status == before and story.hidden_reason == ""
 
@@ -287,25 +287,25 @@ def test_restore_brings_back_the_public_status_the_story_had(curator, chapter, b
 @pytest.mark.parametrize("before", [Status.PUBLISHED, Status.FEATURED])
 def test_restore_after_an_auto_hide_confirmed_by_a_curator(curator, chapter, before):
     story = _report(StoryFactory(chapter=chapter, status=before), 3)
-    services.story_moderate(story=story, curator=curator, action="hide", reason="Bevestigd")
-    services.story_moderate(story=story, curator=curator, action="restore")
+    moderation.story_moderate(story=story, curator=curator, action="hide", reason="Bevestigd")
+    moderation.story_moderate(story=story, curator=curator, action="restore")
     story.refresh_from_db()
     assert story.status == before
 
 
 def test_a_hidden_reply_is_kept_and_can_be_restored(curator, chapter):
     reply = ReplyFactory(story=StoryFactory(chapter=chapter), body="Bewaard")
-    services.reply_moderate(reply=reply, curator=curator, action="hide", reason="Off-topic")
+    moderation.reply_moderate(reply=reply, curator=curator, action="hide", reason="Off-topic")
     assert Reply.objects.filter(pk=reply.pk, is_hidden=True, body="Bewaard").exists()
-    services.reply_moderate(reply=reply, curator=curator, action="restore")
+    moderation.reply_moderate(reply=reply, curator=curator, action="restore")
     reply.refresh_from_db()
     assert not reply.is_hidden
 
 
 def test_log_entries_outlive_a_story_its_author_deletes(curator, chapter):
     story = StoryFactory(chapter=chapter, status=Status.PENDING, title="Weg ermee")
-    services.story_moderate(story=story, curator=curator, action="approve")
-    services.story_delete(story=story, member=story.author.user)
+    moderation.story_moderate(story=story, curator=curator, action="approve")
+    writing.story_delete(story=story, member=story.author.user)
     entry = ModerationAction.objects.get(target_type="story", target_id=story.pk)
     assert entry.story is None and entry.target_title == "Weg ermee"
 
@@ -316,9 +316,9 @@ def test_a_moderation_decision_and_its_log_entry_commit_together(curator, chapte
     def broken(**kwargs):
         raise RuntimeError("the log is down")
 
-    monkeypatch.setattr(services, "_log", broken)
+    monkeypatch.setattr(moderation, "_log", broken)
     with pytest.raises(RuntimeError):
-        services.story_moderate(story=story, curator=curator, action="approve")
+        moderation.story_moderate(story=story, curator=curator, action="approve")
     story.refresh_from_db()
     assert story.status == Status.PENDING
 
@@ -468,8 +468,8 @@ def test_curators_group_may_read_the_log_but_not_change_it():
 
 def test_log_lists_every_decision_with_who_what_when_and_why(curator_client, curator, chapter):
     story = StoryFactory(chapter=chapter, status=Status.PENDING, title="Het bankje")
-    services.story_moderate(story=story, curator=curator, action="approve")
-    services.story_moderate(story=story, curator=curator, action="hide", reason="Reclame")
+    moderation.story_moderate(story=story, curator=curator, action="approve")
+    moderation.story_moderate(story=story, curator=curator, action="hide", reason="Reclame")
     _report(ReplyFactory(story=story, body="Koop nu!"), 3)
     html = curator_client.get(reverse(LOG)).content.decode()
     assert "3 beslissingen" in html
@@ -481,9 +481,9 @@ def test_log_lists_every_decision_with_who_what_when_and_why(curator_client, cur
 
 def test_log_filters_by_action_and_pages(curator_client, curator, chapter):
     for story in StoryFactory.create_batch(55, chapter=chapter, status=Status.PENDING):
-        services.story_moderate(story=story, curator=curator, action="approve")
+        moderation.story_moderate(story=story, curator=curator, action="approve")
     hidden = StoryFactory(chapter=chapter, title="Alleen deze")
-    services.story_moderate(story=hidden, curator=curator, action="hide", reason="Weg")
+    moderation.story_moderate(story=hidden, curator=curator, action="hide", reason="Weg")
 
     html = curator_client.get(reverse(LOG), {"handeling": "hide"}).content.decode()
     assert "1 beslissing" in html and "Alleen deze" in html
@@ -501,7 +501,7 @@ def test_log_query_count_is_constant(
 ):
     def add(n):
         for story in StoryFactory.create_batch(n, chapter=chapter, status=Status.PENDING):
-            services.story_moderate(story=story, curator=curator, action="approve")
+            moderation.story_moderate(story=story, curator=curator, action="approve")
         _report(ReplyFactory(story=StoryFactory(chapter=chapter)), 3)
 
     add(2)
@@ -515,7 +515,7 @@ def test_log_query_count_is_constant(
 
 def test_the_log_has_no_way_to_change_an_entry(curator_client, curator, chapter):
     story = StoryFactory(chapter=chapter, status=Status.PENDING)
-    services.story_moderate(story=story, curator=curator, action="approve")
+    moderation.story_moderate(story=story, curator=curator, action="approve")
     assert curator_client.post(reverse(LOG), {"handeling": "x"}).status_code == 405
     html = curator_client.get(reverse(LOG)).content.decode()
     assert 'method="post"' not in html.split("<main", 1)[1].split("</main>")[0]
@@ -528,7 +528,7 @@ def test_the_log_has_no_way_to_change_an_entry(curator_client, curator, chapter)
 def test_nobody_changes_or_deletes_log_entries_in_the_admin(client, request, chapter, who):
     user = request.getfixturevalue(who)
     story = StoryFactory(chapter=chapter, status=Status.PENDING, title="Vast")
-    services.story_moderate(story=story, curator=user, action="approve")
+    moderation.story_moderate(story=story, curator=user, action="approve")
     entry = ModerationAction.objects.get()
     client.force_login(user)
 
@@ -568,14 +568,14 @@ QUEUE_TAGS = {
 def test_payloads_in_title_body_and_report_are_inert_on_the_queue(curator_client, chapter, payload):
     from core.markdown import ALLOWED_TAGS
 
-    story = services.story_submit(
+    story = writing.story_submit(
         author=MembershipFactory(),
         chapter=chapter,
         title=f"Titel {payload}"[:200],
         body=f"Alinea.\n\n{payload}\n\nNog een.",
     )
-    services.story_moderate(story=story, curator=None, action="approve")
-    services.report_create(reporter=MembershipFactory(), story=story, reason=f"Reden {payload}")
+    moderation.story_moderate(story=story, curator=None, action="approve")
+    reports.report_create(reporter=MembershipFactory(), story=story, reason=f"Reden {payload}")
     html = curator_client.get(reverse(QUEUE)).content.decode()
     assert_inert(_queue_region(html), allowed_tags=set(ALLOWED_TAGS) | QUEUE_TAGS)
     assert escape(f"Titel {payload}"[:200]) in html
@@ -587,7 +587,7 @@ def test_payloads_in_title_body_and_report_are_inert_on_the_queue(curator_client
 @pytest.mark.parametrize("payload", XSS_PAYLOADS[:12])
 def test_payloads_are_inert_in_the_log(curator_client, curator, chapter, payload):
     story = StoryFactory(chapter=chapter, status=Status.PENDING, title=f"T {payload}"[:200])
-    services.story_moderate(story=story, curator=curator, action="hide", reason=f"R {payload}")
+    moderation.story_moderate(story=story, curator=curator, action="hide", reason=f"R {payload}")
     html = curator_client.get(reverse(LOG)).content.decode()
     table = html[
         html.index('<table class="curation-table moderation-log">') : html.index("</table>")

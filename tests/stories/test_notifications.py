@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from stories import notifications, services
+from stories import following, moderation, notifications, reactions
 from stories.models import NotificationKind, NotificationSettings, Status
 from tests.factories import MembershipFactory, StoryFactory
 
@@ -41,7 +41,7 @@ def _path(url: str) -> str:
 
 def test_approval_mails_the_author(commit, pending, curator, member):
     with commit():
-        services.story_moderate(story=pending, curator=curator, action="approve")
+        moderation.story_moderate(story=pending, curator=curator, action="approve")
 
     (message,) = mail.outbox
     assert message.to == [member.email]
@@ -52,7 +52,7 @@ def test_approval_mails_the_author(commit, pending, curator, member):
 
 def test_featuring_mails_the_author(commit, pending, curator):
     with commit():
-        services.story_moderate(story=pending, curator=curator, action="feature")
+        moderation.story_moderate(story=pending, curator=curator, action="feature")
 
     (message,) = mail.outbox
     assert "uitgelicht" in message.subject
@@ -60,7 +60,7 @@ def test_featuring_mails_the_author(commit, pending, curator):
 
 def test_hiding_mails_the_author_with_the_reason(commit, pending, curator):
     with commit():
-        services.story_moderate(
+        moderation.story_moderate(
             story=pending, curator=curator, action="hide", reason="Noemt iemands adres"
         )
 
@@ -74,14 +74,14 @@ def test_other_decisions_send_nothing(commit, membership, chapters, curator, act
     status = Status.FEATURED if action == "unfeature" else Status.HIDDEN
     story = StoryFactory(author=membership, chapter=chapters[0], status=status)
     with commit():
-        services.story_moderate(story=story, curator=curator, action=action)
+        moderation.story_moderate(story=story, curator=curator, action=action)
     assert mail.outbox == []
 
 
 def test_mail_waits_for_the_commit(pending, curator):
     # Outside `commit()` nothing commits: the e-mail waits for a commit that never comes,
     # as it would for a decision that rolls back.
-    services.story_moderate(story=pending, curator=curator, action="approve")
+    moderation.story_moderate(story=pending, curator=curator, action="approve")
     assert mail.outbox == []
 
 
@@ -89,7 +89,7 @@ def test_a_reply_mails_the_author(commit, membership, chapters, member):
     story = StoryFactory(author=membership, chapter=chapters[0])
     replier = MembershipFactory()
     with commit():
-        services.reply_create(story=story, author=replier, body="Dit **herken** ik <b>zo</b>.")
+        reactions.reply_create(story=story, author=replier, body="Dit **herken** ik <b>zo</b>.")
 
     (message,) = mail.outbox
     assert message.to == [member.email]
@@ -101,14 +101,14 @@ def test_a_reply_mails_the_author(commit, membership, chapters, member):
 def test_replying_to_your_own_story_sends_nothing(commit, membership, chapters):
     story = StoryFactory(author=membership, chapter=chapters[0])
     with commit():
-        services.reply_create(story=story, author=membership, body="Aanvulling van mij.")
+        reactions.reply_create(story=story, author=membership, body="Aanvulling van mij.")
     assert mail.outbox == []
 
 
 def test_a_reply_to_a_story_of_a_former_member_sends_nothing(commit, chapters):
     story = StoryFactory(author=None, chapter=chapters[0])
     with commit():
-        services.reply_create(story=story, author=MembershipFactory(), body="Mooi.")
+        reactions.reply_create(story=story, author=MembershipFactory(), body="Mooi.")
     assert mail.outbox == []
 
 
@@ -123,30 +123,30 @@ def test_a_reply_to_a_story_of_a_former_member_sends_nothing(commit, chapters):
 def test_switched_off_updates_are_not_sent(
     commit, pending, curator, membership, switched_off, action, expected
 ):
-    services.notification_unsubscribe(membership=membership, kind=switched_off)
+    following.notification_unsubscribe(membership=membership, kind=switched_off)
     with commit():
-        services.story_moderate(story=pending, curator=curator, action=action)
+        moderation.story_moderate(story=pending, curator=curator, action=action)
     assert len(mail.outbox) == expected
 
 
 def test_switched_off_replies_are_not_sent(commit, membership, chapters):
-    services.notification_unsubscribe(membership=membership, kind="replies")
+    following.notification_unsubscribe(membership=membership, kind="replies")
     story = StoryFactory(author=membership, chapter=chapters[0])
     with commit():
-        services.reply_create(story=story, author=MembershipFactory(), body="Hallo")
+        reactions.reply_create(story=story, author=MembershipFactory(), body="Hallo")
     assert mail.outbox == []
 
 
 def test_demo_data_mails_nobody(commit, pending, curator):
     with commit(), notifications.muted():
-        services.story_moderate(story=pending, curator=curator, action="approve")
+        moderation.story_moderate(story=pending, curator=curator, action="approve")
     assert mail.outbox == []
 
 
 def test_mail_is_written_in_the_members_language(commit, pending, curator, membership):
     NotificationSettings.objects.create(membership=membership, language="en")
     with commit():
-        services.story_moderate(story=pending, curator=curator, action="approve")
+        moderation.story_moderate(story=pending, curator=curator, action="approve")
 
     (message,) = mail.outbox
     # The links lead to the English site; the words follow once translated.
@@ -156,7 +156,7 @@ def test_mail_is_written_in_the_members_language(commit, pending, curator, membe
 
 def test_mail_goes_through_the_task_with_unsubscribe_headers(commit, pending, curator):
     with commit():
-        services.story_moderate(story=pending, curator=curator, action="approve")
+        moderation.story_moderate(story=pending, curator=curator, action="approve")
 
     (message,) = mail.outbox
     link = _unsubscribe_link(message)
@@ -173,7 +173,7 @@ def test_task_arguments_stay_plain_json(commit, pending, curator, settings):
 
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     with commit():
-        services.story_moderate(story=pending, curator=curator, action="approve")
+        moderation.story_moderate(story=pending, curator=curator, action="approve")
 
     (result,) = default_task_backend.results
     assert json.loads(json.dumps(result.kwargs)) == result.kwargs
@@ -271,7 +271,7 @@ def test_an_unknown_kind_gets_a_400(client, membership):
 
 def test_the_link_in_a_real_mail_works(commit, pending, curator, client, membership):
     with commit():
-        services.story_moderate(story=pending, curator=curator, action="approve")
+        moderation.story_moderate(story=pending, curator=curator, action="approve")
     (message,) = mail.outbox
 
     response = client.post(_path(_unsubscribe_link(message)), ONE_CLICK)

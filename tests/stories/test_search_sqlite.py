@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from book.models import Access
 from stories import search as search_module
 from stories.models import Status, Story, story_url
+from stories.moderation import story_moderate
 from stories.search import details_add, search, words_of
-from stories.services import story_moderate, story_update
+from stories.writing import story_update
 from tests.factories import ChapterFactory, StoryFactory, UserFactory
 
 pytestmark = [

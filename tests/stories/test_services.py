@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from members.models import Membership
-from stories import services
+from stories import exceptions, moderation, reactions, reports, writing
 from stories.models import ModerationAction, Reaction, Reply, Report, Status, Story
 from tests.factories import (
     MembershipFactory,
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def _submit(membership, chapter, **kwargs):
     defaults = {"title": "Een bankje", "body": "We zetten een *bankje* neer."}
-    return services.story_submit(author=membership, chapter=chapter, **{**defaults, **kwargs})
+    return writing.story_submit(author=membership, chapter=chapter, **{**defaults, **kwargs})
 
 
 # ---- Submitting and moderation modes -------------------------------------------------
@@ -41,7 +41,7 @@ def test_first_story_waits_for_a_curator_in_auto_mode(membership, chapter):
 
 def test_after_an_approved_story_new_ones_publish_at_once(membership, chapter, curator):
     first = _submit(membership, chapter)
-    services.story_moderate(story=first, curator=curator, action="approve")
+    moderation.story_moderate(story=first, curator=curator, action="approve")
     second = _submit(membership, chapter, title="Tweede")
     assert second.status == Status.PUBLISHED
     assert second.published_at is not None
@@ -49,8 +49,8 @@ def test_after_an_approved_story_new_ones_publish_at_once(membership, chapter, c
 
 def test_a_hidden_story_does_not_vouch_for_its_author(membership, chapter, curator):
     first = _submit(membership, chapter)
-    services.story_moderate(story=first, curator=curator, action="approve")
-    services.story_moderate(story=first, curator=curator, action="hide", reason="Reclame")
+    moderation.story_moderate(story=first, curator=curator, action="approve")
+    moderation.story_moderate(story=first, curator=curator, action="hide", reason="Reclame")
     assert _submit(membership, chapter, title="Weer").status == Status.PENDING
 
 
@@ -79,11 +79,11 @@ def test_unknown_moderation_mode_is_refused(settings, membership, chapter):
 def test_draft_stays_a_draft_until_submitted(membership, chapter):
     story = _submit(membership, chapter, draft=True)
     assert story.status == Status.DRAFT
-    story = services.story_update(
+    story = writing.story_update(
         story=story, editor=membership.user, title="Nog steeds", body="concept"
     )
     assert story.status == Status.DRAFT
-    story = services.story_update(
+    story = writing.story_update(
         story=story, editor=membership.user, title="Klaar", body="af", submit=True
     )
     assert story.status == Status.PENDING
@@ -125,16 +125,16 @@ def test_same_key_from_two_members_makes_two_stories(membership, chapter):
 
 
 def test_new_member_may_post_three_stories_an_hour(membership, chapter):
-    for n in range(services.NEW_MEMBER_STORIES_PER_HOUR):
+    for n in range(writing.NEW_MEMBER_STORIES_PER_HOUR):
         _submit(membership, chapter, title=f"Verhaal {n}")
-    with pytest.raises(services.RateLimited) as refusal:
+    with pytest.raises(exceptions.RateLimited) as refusal:
         _submit(membership, chapter, title="Eén te veel")
     assert "3 verhalen" in str(refusal.value)
-    assert Story.objects.count() == services.NEW_MEMBER_STORIES_PER_HOUR
+    assert Story.objects.count() == writing.NEW_MEMBER_STORIES_PER_HOUR
 
 
 def test_story_limit_counts_only_the_last_hour(membership, chapter):
-    for _n in range(services.NEW_MEMBER_STORIES_PER_HOUR):
+    for _n in range(writing.NEW_MEMBER_STORIES_PER_HOUR):
         StoryFactory(
             author=membership,
             chapter=chapter,
@@ -146,24 +146,24 @@ def test_story_limit_counts_only_the_last_hour(membership, chapter):
 
 def test_trusted_member_has_no_story_limit(membership, chapter):
     StoryFactory(author=membership, chapter=chapter)
-    for n in range(services.NEW_MEMBER_STORIES_PER_HOUR + 2):
+    for n in range(writing.NEW_MEMBER_STORIES_PER_HOUR + 2):
         _submit(membership, chapter, title=f"Verhaal {n}")
 
 
 def test_double_submit_is_not_refused_by_the_limit(membership, chapter):
     key = uuid.uuid4()
     first = _submit(membership, chapter, submission_key=key)
-    for n in range(services.NEW_MEMBER_STORIES_PER_HOUR - 1):
+    for n in range(writing.NEW_MEMBER_STORIES_PER_HOUR - 1):
         _submit(membership, chapter, title=f"Verhaal {n}")
     assert _submit(membership, chapter, submission_key=key).pk == first.pk
 
 
 def test_new_member_may_post_ten_replies_an_hour(membership, chapter):
     story = StoryFactory(chapter=chapter)
-    for n in range(services.NEW_MEMBER_REPLIES_PER_HOUR):
-        services.reply_create(story=story, author=membership, body=f"Reactie {n}")
-    with pytest.raises(services.RateLimited) as refusal:
-        services.reply_create(story=story, author=membership, body="Te veel")
+    for n in range(writing.NEW_MEMBER_REPLIES_PER_HOUR):
+        reactions.reply_create(story=story, author=membership, body=f"Reactie {n}")
+    with pytest.raises(exceptions.RateLimited) as refusal:
+        reactions.reply_create(story=story, author=membership, body="Te veel")
     assert "10 reacties" in str(refusal.value)
 
 
@@ -172,7 +172,7 @@ def test_new_member_may_post_ten_replies_an_hour(membership, chapter):
 
 def test_editing_a_published_story_marks_it_edited(membership, chapter):
     story = StoryFactory(author=membership, chapter=chapter)
-    story = services.story_update(
+    story = writing.story_update(
         story=story, editor=membership.user, title="Nieuwe titel", body="**Nieuw**"
     )
     assert story.edited and story.status == Status.PUBLISHED
@@ -182,7 +182,7 @@ def test_editing_a_published_story_marks_it_edited(membership, chapter):
 def test_in_pre_mode_an_edit_goes_back_to_the_curators(settings, membership, chapter):
     settings.STORIES_MODERATION = "pre"
     story = StoryFactory(author=membership, chapter=chapter)
-    story = services.story_update(story=story, editor=membership.user, title="t", body="b")
+    story = writing.story_update(story=story, editor=membership.user, title="t", body="b")
     assert story.status == Status.PENDING
 
 
@@ -190,18 +190,18 @@ def test_only_the_author_edits_or_deletes(membership, chapter):
     story = StoryFactory(author=membership, chapter=chapter)
     other = UserFactory()
     MembershipFactory(user=other)
-    with pytest.raises(services.NotAllowed):
-        services.story_update(story=story, editor=other, title="x", body="y")
-    with pytest.raises(services.NotAllowed):
-        services.story_delete(story=story, member=other)
+    with pytest.raises(exceptions.NotAllowed):
+        writing.story_update(story=story, editor=other, title="x", body="y")
+    with pytest.raises(exceptions.NotAllowed):
+        writing.story_delete(story=story, member=other)
     assert Story.objects.filter(pk=story.pk, title=story.title).exists()
 
 
 def test_hidden_story_cannot_be_edited_but_can_be_deleted(membership, chapter):
     story = StoryFactory(author=membership, chapter=chapter, status=Status.HIDDEN)
-    with pytest.raises(services.NotAllowed):
-        services.story_update(story=story, editor=membership.user, title="x", body="y")
-    services.story_delete(story=story, member=membership.user)
+    with pytest.raises(exceptions.NotAllowed):
+        writing.story_update(story=story, editor=membership.user, title="x", body="y")
+    writing.story_delete(story=story, member=membership.user)
     assert not Story.objects.filter(pk=story.pk).exists()
 
 
@@ -209,7 +209,7 @@ def test_deleting_a_story_removes_reactions_and_replies(membership, chapter):
     story = StoryFactory(author=membership, chapter=chapter)
     ReplyFactory(story=story)
     Reaction.objects.create(story=story, member=MembershipFactory(), kind="dank")
-    services.story_delete(story=story, member=membership.user)
+    writing.story_delete(story=story, member=membership.user)
     assert not Reply.objects.exists() and not Reaction.objects.exists()
 
 
@@ -235,7 +235,7 @@ def test_account_deletion_keeps_the_story_anonymised(membership, chapter):
 )
 def test_moderation_actions(curator, chapter, start, action, result):
     story = StoryFactory(chapter=chapter, status=start, published_at=None)
-    story = services.story_moderate(story=story, curator=curator, action=action)
+    story = moderation.story_moderate(story=story, curator=curator, action=action)
     assert story.status == result
     assert story.published_at is not None
     assert ModerationAction.objects.filter(story=story, action=action, curator=curator).exists()
@@ -243,9 +243,9 @@ def test_moderation_actions(curator, chapter, start, action, result):
 
 def test_hiding_needs_a_reason(curator, chapter):
     story = StoryFactory(chapter=chapter)
-    with pytest.raises(services.ModerationError):
-        services.story_moderate(story=story, curator=curator, action="hide", reason="  ")
-    story = services.story_moderate(
+    with pytest.raises(exceptions.ModerationError):
+        moderation.story_moderate(story=story, curator=curator, action="hide", reason="  ")
+    story = moderation.story_moderate(
         story=story, curator=curator, action="hide", reason="Persoonsgegevens"
     )
     assert story.status == Status.HIDDEN and story.hidden_reason == "Persoonsgegevens"
@@ -257,14 +257,14 @@ def test_hiding_needs_a_reason(curator, chapter):
 )
 def test_moderation_refuses_actions_that_do_not_fit(curator, chapter, start, action):
     story = StoryFactory(chapter=chapter, status=start)
-    with pytest.raises(services.ModerationError):
-        services.story_moderate(story=story, curator=curator, action=action)
+    with pytest.raises(exceptions.ModerationError):
+        moderation.story_moderate(story=story, curator=curator, action=action)
 
 
 def test_only_staff_moderate(member, chapter):
     story = StoryFactory(chapter=chapter, status=Status.PENDING)
-    with pytest.raises(services.NotAllowed):
-        services.story_moderate(story=story, curator=member, action="approve")
+    with pytest.raises(exceptions.NotAllowed):
+        moderation.story_moderate(story=story, curator=member, action="approve")
 
 
 # ---- Reactions -------------------------------------------------------------------------
@@ -272,24 +272,24 @@ def test_only_staff_moderate(member, chapter):
 
 def test_reaction_toggles(membership, chapter):
     story = StoryFactory(chapter=chapter)
-    assert services.reaction_toggle(story=story, member=membership, kind="herkenbaar") is True
-    assert services.reaction_counts(story=story) == {"herkenbaar": 1, "dank": 0}
-    assert services.reaction_toggle(story=story, member=membership, kind="herkenbaar") is False
-    assert services.reaction_counts(story=story) == {"herkenbaar": 0, "dank": 0}
+    assert reactions.reaction_toggle(story=story, member=membership, kind="herkenbaar") is True
+    assert reactions.reaction_counts(story=story) == {"herkenbaar": 1, "dank": 0}
+    assert reactions.reaction_toggle(story=story, member=membership, kind="herkenbaar") is False
+    assert reactions.reaction_counts(story=story) == {"herkenbaar": 0, "dank": 0}
 
 
 def test_both_reactions_count_separately(membership, chapter):
     story = StoryFactory(chapter=chapter)
-    services.reaction_toggle(story=story, member=membership, kind="herkenbaar")
-    services.reaction_toggle(story=story, member=membership, kind="dank")
-    services.reaction_toggle(story=story, member=MembershipFactory(), kind="dank")
-    assert services.reaction_counts(story=story) == {"herkenbaar": 1, "dank": 2}
+    reactions.reaction_toggle(story=story, member=membership, kind="herkenbaar")
+    reactions.reaction_toggle(story=story, member=membership, kind="dank")
+    reactions.reaction_toggle(story=story, member=MembershipFactory(), kind="dank")
+    assert reactions.reaction_counts(story=story) == {"herkenbaar": 1, "dank": 2}
 
 
 def test_no_reactions_on_stories_that_are_not_public(membership, chapter):
     story = StoryFactory(chapter=chapter, status=Status.PENDING)
-    with pytest.raises(services.NotAllowed):
-        services.reaction_toggle(story=story, member=membership, kind="dank")
+    with pytest.raises(exceptions.NotAllowed):
+        reactions.reaction_toggle(story=story, member=membership, kind="dank")
 
 
 # ---- Replies ---------------------------------------------------------------------------
@@ -297,26 +297,26 @@ def test_no_reactions_on_stories_that_are_not_public(membership, chapter):
 
 def test_reply_is_rendered_and_editable_by_its_author(membership, chapter):
     story = StoryFactory(chapter=chapter)
-    reply = services.reply_create(story=story, author=membership, body="<b>x</b> _ja_")
+    reply = reactions.reply_create(story=story, author=membership, body="<b>x</b> _ja_")
     assert "<em>ja</em>" in reply.body_html and "<b>" not in reply.body_html
-    reply = services.reply_update(reply=reply, editor=membership.user, body="Anders")
+    reply = reactions.reply_update(reply=reply, editor=membership.user, body="Anders")
     assert reply.edited and "Anders" in reply.body_html
-    with pytest.raises(services.NotAllowed):
-        services.reply_update(reply=reply, editor=UserFactory(), body="Niet van mij")
+    with pytest.raises(exceptions.NotAllowed):
+        reactions.reply_update(reply=reply, editor=UserFactory(), body="Niet van mij")
 
 
 def test_deleted_reply_disappears(membership, chapter):
     reply = ReplyFactory(author=membership, story=StoryFactory(chapter=chapter))
-    with pytest.raises(services.NotAllowed):
-        services.reply_delete(reply=reply, member=UserFactory())
-    services.reply_delete(reply=reply, member=membership.user)
+    with pytest.raises(exceptions.NotAllowed):
+        reactions.reply_delete(reply=reply, member=UserFactory())
+    reactions.reply_delete(reply=reply, member=membership.user)
     assert not Reply.objects.exists()
 
 
 def test_no_replies_to_stories_that_are_not_public(membership, chapter):
     story = StoryFactory(chapter=chapter, status=Status.HIDDEN)
-    with pytest.raises(services.NotAllowed):
-        services.reply_create(story=story, author=membership, body="Hallo")
+    with pytest.raises(exceptions.NotAllowed):
+        reactions.reply_create(story=story, author=membership, body="Hallo")
 
 
 # ---- Reports ---------------------------------------------------------------------------
@@ -324,11 +324,11 @@ def test_no_replies_to_stories_that_are_not_public(membership, chapter):
 
 def test_three_reports_from_different_members_hide_a_story(chapter):
     story = StoryFactory(chapter=chapter)
-    for _n in range(services.REPORTS_TO_HIDE - 1):
-        services.report_create(reporter=MembershipFactory(), story=story, reason="Reclame")
+    for _n in range(reports.REPORTS_TO_HIDE - 1):
+        reports.report_create(reporter=MembershipFactory(), story=story, reason="Reclame")
     story.refresh_from_db()
     assert story.status == Status.PUBLISHED
-    services.report_create(reporter=MembershipFactory(), story=story, reason="Reclame")
+    reports.report_create(reporter=MembershipFactory(), story=story, reason="Reclame")
     story.refresh_from_db()
     assert story.status == Status.HIDDEN
     assert story.hidden_reason == "automatisch verborgen na meldingen"
@@ -337,33 +337,33 @@ def test_three_reports_from_different_members_hide_a_story(chapter):
 
 def test_three_reports_hide_a_reply(chapter):
     reply = ReplyFactory(story=StoryFactory(chapter=chapter))
-    for _n in range(services.REPORTS_TO_HIDE):
-        services.report_create(reporter=MembershipFactory(), reply=reply, reason="Scheldwoord")
+    for _n in range(reports.REPORTS_TO_HIDE):
+        reports.report_create(reporter=MembershipFactory(), reply=reply, reason="Scheldwoord")
     reply.refresh_from_db()
-    assert reply.is_hidden and reply.hidden_reason == services.AUTO_HIDDEN_REASON
+    assert reply.is_hidden and reply.hidden_reason == reports.AUTO_HIDDEN_REASON
 
 
 def test_a_member_reports_an_item_once(membership, chapter):
     story = StoryFactory(chapter=chapter)
-    services.report_create(reporter=membership, story=story, reason="Klopt niet")
-    with pytest.raises(services.AlreadyReported):
-        services.report_create(reporter=membership, story=story, reason="Nog eens")
+    reports.report_create(reporter=membership, story=story, reason="Klopt niet")
+    with pytest.raises(exceptions.AlreadyReported):
+        reports.report_create(reporter=membership, story=story, reason="Nog eens")
     assert Report.objects.count() == 1
 
 
 def test_members_cannot_report_their_own_story(membership, chapter):
     story = StoryFactory(chapter=chapter, author=membership)
-    with pytest.raises(services.NotAllowed):
-        services.report_create(reporter=membership, story=story, reason="Oeps")
+    with pytest.raises(exceptions.NotAllowed):
+        reports.report_create(reporter=membership, story=story, reason="Oeps")
 
 
 def test_restoring_resolves_the_reports(curator, chapter):
     story = StoryFactory(chapter=chapter)
-    for _n in range(services.REPORTS_TO_HIDE):
-        services.report_create(reporter=MembershipFactory(), story=story, reason="Reclame")
-    services.story_moderate(story=story, curator=curator, action="restore")
+    for _n in range(reports.REPORTS_TO_HIDE):
+        reports.report_create(reporter=MembershipFactory(), story=story, reason="Reclame")
+    moderation.story_moderate(story=story, curator=curator, action="restore")
     assert not Report.objects.open().exists()
-    assert Report.objects.filter(resolved_by=curator).count() == services.REPORTS_TO_HIDE
+    assert Report.objects.filter(resolved_by=curator).count() == reports.REPORTS_TO_HIDE
 
 
 # ---- Demo ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from book.models import Access
 from book.services import chapter_stories_changed
 from members.models import Profile
 from members.services import profile_update
-from stories import services
+from stories import moderation, privacy, reactions, reports, writing
 from stories.models import Reaction, ReactionKind
 from tests.factories import MembershipFactory, ReplyFactory, StoryFactory, ThemeFactory
 
@@ -113,7 +113,7 @@ def test_a_query_string_is_not_served_from_the_shared_page(client, story):
 def test_story_edit_shows_at_once(reader, story):
     url = story.get_absolute_url()
     assert "Een bankje." in _page(reader, url)
-    services.story_update(
+    writing.story_update(
         story=story, editor=story.author.user, title=story.title, body="Een nieuw bankje."
     )
     html = _page(reader, url)
@@ -124,7 +124,7 @@ def test_story_edit_shows_at_once(reader, story):
 def test_new_title_moves_the_page_at_once(reader, story):
     old_url = story.get_absolute_url()
     _page(reader, old_url)
-    story = services.story_update(
+    story = writing.story_update(
         story=story, editor=story.author.user, title="Het bankje bij de vijver", body="x"
     )
     response = reader.get(old_url)
@@ -136,18 +136,18 @@ def test_new_title_moves_the_page_at_once(reader, story):
 def test_deleted_story_is_gone_at_once(reader, story):
     url = story.get_absolute_url()
     _page(reader, url)
-    services.story_delete(story=story, member=story.author.user)
+    writing.story_delete(story=story, member=story.author.user)
     assert reader.get(url).status_code == 404
 
 
 def test_moderation_shows_at_once(reader, curator, story):
     url = story.get_absolute_url()
     assert "badge--featured" not in _page(reader, url)
-    services.story_moderate(story=story, curator=curator, action="feature")
+    moderation.story_moderate(story=story, curator=curator, action="feature")
     assert "badge--featured" in _page(reader, url)
-    services.story_moderate(story=story, curator=curator, action="hide", reason="Klopt niet")
+    moderation.story_moderate(story=story, curator=curator, action="hide", reason="Klopt niet")
     assert reader.get(url).status_code == 404
-    services.story_moderate(story=story, curator=curator, action="restore")
+    moderation.story_moderate(story=story, curator=curator, action="restore")
     assert "badge--featured" in _page(reader, url)
 
 
@@ -155,9 +155,9 @@ def test_reaction_counts_change_at_once(reader, story):
     giver = MembershipFactory()
     url = story.get_absolute_url()
     assert _counts(_page(reader, url), story) == ("0", "0")
-    services.reaction_toggle(story=story, member=giver, kind=ReactionKind.THANKS)
+    reactions.reaction_toggle(story=story, member=giver, kind=ReactionKind.THANKS)
     assert _counts(_page(reader, url), story) == ("0", "1")
-    services.reaction_toggle(story=story, member=giver, kind=ReactionKind.THANKS)
+    reactions.reaction_toggle(story=story, member=giver, kind=ReactionKind.THANKS)
     assert _counts(_page(reader, url), story) == ("0", "0")
 
 
@@ -165,16 +165,16 @@ def test_replies_show_at_once(reader, curator, story):
     replier = MembershipFactory()
     url = story.get_absolute_url()
     assert "Nog geen reacties." in _page(reader, url)
-    reply = services.reply_create(story=story, author=replier, body="Mooi verhaal.")
+    reply = reactions.reply_create(story=story, author=replier, body="Mooi verhaal.")
     assert "Mooi verhaal." in _page(reader, url)
-    reply = services.reply_update(reply=reply, editor=replier.user, body="Heel mooi verhaal.")
+    reply = reactions.reply_update(reply=reply, editor=replier.user, body="Heel mooi verhaal.")
     html = _page(reader, url)
     assert "Heel mooi verhaal." in html and 'class="reply__edited"' in html
-    services.reply_moderate(reply=reply, curator=curator, action="hide", reason="Niet aardig")
+    moderation.reply_moderate(reply=reply, curator=curator, action="hide", reason="Niet aardig")
     assert "Heel mooi verhaal." not in _page(reader, url)
-    services.reply_moderate(reply=reply, curator=curator, action="restore")
+    moderation.reply_moderate(reply=reply, curator=curator, action="restore")
     assert "Heel mooi verhaal." in _page(reader, url)
-    services.reply_delete(reply=reply, member=replier.user)
+    reactions.reply_delete(reply=reply, member=replier.user)
     assert "Heel mooi verhaal." not in _page(reader, url)
 
 
@@ -182,11 +182,11 @@ def test_reports_hide_at_once(reader, story):
     reply = ReplyFactory(story=story, body="Een grove reactie.")
     url = story.get_absolute_url()
     assert "Een grove reactie." in _page(reader, url)
-    for reporter in MembershipFactory.create_batch(services.REPORTS_TO_HIDE):
-        services.report_create(reporter=reporter, reply=reply, reason="Grof")
+    for reporter in MembershipFactory.create_batch(reports.REPORTS_TO_HIDE):
+        reports.report_create(reporter=reporter, reply=reply, reason="Grof")
     assert "Een grove reactie." not in _page(reader, url)
-    for reporter in MembershipFactory.create_batch(services.REPORTS_TO_HIDE):
-        services.report_create(reporter=reporter, story=story, reason="Reclame")
+    for reporter in MembershipFactory.create_batch(reports.REPORTS_TO_HIDE):
+        reports.report_create(reporter=reporter, story=story, reason="Reclame")
     assert reader.get(url).status_code == 404
 
 
@@ -235,7 +235,7 @@ def test_a_name_corrected_in_the_admin_shows_at_once(client, story):
 def test_author_who_leaves_is_anonymised_at_once(reader, story):
     url = story.get_absolute_url()
     _page(reader, url)
-    services.stories_on_account_delete(membership=story.author, keep_stories=True)
+    privacy.stories_on_account_delete(membership=story.author, keep_stories=True)
     assert "Een oud-lid" in _page(reader, url)
 
 
@@ -370,20 +370,20 @@ def test_latest_changes_show_at_once(reader, curator, settings, story):
     settings.STORIES_MODERATION = "post"
     giver = MembershipFactory()
     assert "Het bankje in het park" in _page(reader, LATEST)
-    new = services.story_submit(
+    new = writing.story_submit(
         author=giver, chapter=story.chapter, title="Net geschreven", body="Tekst."
     )
     assert "Net geschreven" in _page(reader, LATEST)
-    services.story_update(story=new, editor=giver.user, title="Net herschreven", body="x")
+    writing.story_update(story=new, editor=giver.user, title="Net herschreven", body="x")
     html = _page(reader, LATEST)
     assert "Net herschreven" in html and "Net geschreven" not in html
-    services.reaction_toggle(story=story, member=giver, kind=ReactionKind.RECOGNISABLE)
+    reactions.reaction_toggle(story=story, member=giver, kind=ReactionKind.RECOGNISABLE)
     assert _counts(_page(reader, LATEST), story) == ("1", "0")
-    services.reply_create(story=story, author=giver, body="Mooi.")
+    reactions.reply_create(story=story, author=giver, body="Mooi.")
     assert "1 reactie<" in _page(reader, LATEST)
     _name(story.author, "Anna de Vries")
     assert "Anna de Vries" in _page(reader, LATEST)
-    services.story_moderate(story=story, curator=curator, action="hide", reason="Klopt niet")
+    moderation.story_moderate(story=story, curator=curator, action="hide", reason="Klopt niet")
     assert "Het bankje in het park" not in _page(reader, LATEST)
 
 

@@ -12,7 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from book.services import chapter_stories_changed
 from members.models import Role
-from stories import services
+from stories import moderation, reactions, reports, writing
 from stories.models import Reaction, Reply, Report, Status, Story
 from tests.book.test_markdown import XSS_PAYLOADS
 from tests.book.test_views import meta_description
@@ -230,13 +230,13 @@ def test_author_sees_why_their_story_was_hidden(client, open_chapter):
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_story_title_and_body_payloads_are_inert(client, open_chapter, payload):
-    story = services.story_submit(
+    story = writing.story_submit(
         author=MembershipFactory(),
         chapter=open_chapter,
         title=f"Titel {payload}",
         body=f"Alinea.\n\n{payload}\n\nNog een.",
     )
-    services.story_moderate(story=story, curator=None, action="approve")
+    moderation.story_moderate(story=story, curator=None, action="approve")
     for url in (story.get_absolute_url(), open_chapter.get_absolute_url()):
         html = client.get(url).content.decode()
         assert_inert(_region(html, 'class="prose story__body"'))
@@ -248,20 +248,20 @@ def test_story_title_and_body_payloads_are_inert(client, open_chapter, payload):
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_reply_payloads_are_inert(client, open_chapter, payload):
     story = StoryFactory(chapter=open_chapter)
-    services.reply_create(story=story, author=MembershipFactory(), body=payload)
+    reactions.reply_create(story=story, author=MembershipFactory(), body=payload)
     html = client.get(story.get_absolute_url()).content.decode()
     assert_inert(_region(html, 'class="prose reply__body"'))
 
 
 def test_story_and_reply_show_images_from_uploads_only(client, open_chapter):
-    story = services.story_submit(
+    story = writing.story_submit(
         author=MembershipFactory(),
         chapter=open_chapter,
         title="Beelden",
         body="![Code](/exemplaar/code/ABC/) ![Foto](/media/stories/buurt.jpg) [Bel](tel:0201234)",
     )
-    story = services.story_moderate(story=story, curator=None, action="approve")
-    services.reply_create(story=story, author=MembershipFactory(), body="![Verder](/hoofdstuk/x/)")
+    story = moderation.story_moderate(story=story, curator=None, action="approve")
+    reactions.reply_create(story=story, author=MembershipFactory(), body="![Verder](/hoofdstuk/x/)")
     response = client.get(story.get_absolute_url())
     assertContains(response, '<img src="/media/stories/buurt.jpg" alt="Foto">', html=True)
     assertNotContains(response, '<img src="/exemplaar/code/ABC/" alt="Code">', html=True)
@@ -288,7 +288,7 @@ def test_preview_payloads_are_inert(member_client, open_chapter, payload):
 @pytest.mark.parametrize("payload", XSS_PAYLOADS[:8])
 def test_report_reason_is_escaped_in_the_admin(client, curator, open_chapter, payload):
     story = StoryFactory(chapter=open_chapter)
-    services.report_create(reporter=MembershipFactory(), story=story, reason=payload)
+    reports.report_create(reporter=MembershipFactory(), story=story, reason=payload)
     client.force_login(curator)
     curator.is_superuser = True
     curator.save()
@@ -338,14 +338,14 @@ def test_double_submit_makes_one_story(member_client, open_chapter):
 
 def test_rate_limit_keeps_the_input_with_a_clear_message(member_client, open_chapter):
     url = reverse("stories:create", args=[open_chapter.slug])
-    for n in range(services.NEW_MEMBER_STORIES_PER_HOUR):
+    for n in range(writing.NEW_MEMBER_STORIES_PER_HOUR):
         member_client.post(url, _form_data(title=f"Verhaal {n}"))
     response = member_client.post(url, _form_data(title="Mijn vierde", body="Bewaarde tekst"))
     html = response.content.decode()
     assert response.status_code == 429
     assert "al 3 verhalen geplaatst" in html
     assert 'value="Mijn vierde"' in html and "Bewaarde tekst" in html
-    assert Story.objects.count() == services.NEW_MEMBER_STORIES_PER_HOUR
+    assert Story.objects.count() == writing.NEW_MEMBER_STORIES_PER_HOUR
 
 
 def test_story_with_photo_is_processed_and_needs_a_description(member_client, open_chapter):
@@ -576,7 +576,7 @@ def test_member_replies_to_a_story(member_client, open_chapter):
 def test_reply_rate_limit_keeps_the_text(member_client, open_chapter):
     story = StoryFactory(chapter=open_chapter)
     url = reverse("stories:reply", args=[story.pk])
-    for n in range(services.NEW_MEMBER_REPLIES_PER_HOUR):
+    for n in range(writing.NEW_MEMBER_REPLIES_PER_HOUR):
         member_client.post(url, {"body": f"Reactie {n}"})
     response = member_client.post(url, {"body": "Nog eentje dan"})
     assert response.status_code == 429

@@ -11,9 +11,12 @@ from django.db import transaction
 from book.models import Book, Chapter
 from members.models import Membership
 from members.services import membership_claim_digital
-from stories import notifications, services
+from stories import notifications
 from stories.demo import REACTIONS, STORIES, THEMES
 from stories.models import Status, Story, Theme
+from stories.moderation import story_moderate
+from stories.reactions import reaction_toggle, reply_create
+from stories.writing import story_submit
 
 KEY_NAMESPACE = uuid.UUID("5b0f3b8e-0d4a-4a8e-9f51-6c1d2e7a9b30")
 # Accounts made when load_demo_members has not run: invented people, no password.
@@ -65,7 +68,7 @@ class Command(BaseCommand):
             made.append(story)
             for story_index, member_index, kind in REACTIONS:
                 if story_index == index:
-                    services.reaction_toggle(
+                    reaction_toggle(
                         story=story, member=members[member_index % len(members)], kind=kind
                     )
         self.stdout.write(
@@ -74,7 +77,7 @@ class Command(BaseCommand):
         )
 
     def _story(self, data, *, key, author, chapter, themes, members) -> Story:
-        story = services.story_submit(
+        story = story_submit(
             author=author,
             chapter=chapter,
             title=data["title"],
@@ -85,13 +88,11 @@ class Command(BaseCommand):
         )
         # Demo stories are curated at once; curator=None records it as the system's.
         if story.status == Status.PENDING:
-            story = services.story_moderate(story=story, curator=None, action="approve")
+            story = story_moderate(story=story, curator=None, action="approve")
         if data["featured"]:
-            story = services.story_moderate(story=story, curator=None, action="feature")
+            story = story_moderate(story=story, curator=None, action="feature")
         for member_index, body in data["replies"]:
-            services.reply_create(
-                story=story, author=members[member_index % len(members)], body=body
-            )
+            reply_create(story=story, author=members[member_index % len(members)], body=body)
         return story
 
     def _members(self) -> list[Membership]:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from stories import services
+from stories.following import digests_send
 
 
 class Command(BaseCommand):
@@ -11,5 +11,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        queued = services.digests_send()
+        queued = digests_send()
         self.stdout.write(f"{queued} digest(s) queued.")

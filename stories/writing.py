@@ -1,0 +1,241 @@
+"""A member writes: their stories submitted, edited and deleted (replies are written in
+stories.reactions), within the limits on new members.
+
+Moderation (settings.STORIES_MODERATION):
+  "pre"   every submitted story waits for a curator (status pending), and so does an
+          edit of a published story;
+  "post"  stories are published at once; curators hide what should not be there;
+  "auto"  (default) a member's stories wait for a curator until one of them has been
+          approved ("trusted author"); after that they are published at once.
+Curators (staff) publish at once in every mode.
+
+Spam limits: a member without an approved story yet ("new member", the same test as
+"auto" moderation uses: approval by a curator, not the passing of time, is what earns
+trust) may post at most NEW_MEMBER_STORIES_PER_HOUR stories and
+NEW_MEMBER_REPLIES_PER_HOUR replies per hour. The counts come from the database rows, so
+they hold across processes without a shared cache.
+
+Double submission: the write form carries a `submission_key` (a UUID made when the
+form is shown); submitting the same key again returns the story the first submit made,
+and a unique constraint (author, submission_key) settles two requests racing."""
+
+import uuid
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from book.models import Chapter
+from book.services import chapter_stories_changed
+from core.images import ProcessedPhoto, files_delete_on_commit
+from core.markdown import render_markdown
+from members.models import Membership, Profile
+
+from .exceptions import NotAllowed, RateLimited
+from .models import PUBLIC_STATUSES, Status, Story, Theme
+
+NEW_MEMBER_STORIES_PER_HOUR = 3
+NEW_MEMBER_REPLIES_PER_HOUR = 10
+MODERATION_MODES = {"pre", "post", "auto"}
+
+
+def moderation_mode() -> str:
+    mode = getattr(settings, "STORIES_MODERATION", "auto")
+    if mode not in MODERATION_MODES:
+        raise ValueError(f"STORIES_MODERATION must be one of {sorted(MODERATION_MODES)}")
+    return mode
+
+
+def author_is_trusted(membership: Membership) -> bool:
+    """Whether a curator has approved one of this member's stories (and it is still
+    out in the open: a story hidden later no longer vouches for its author)."""
+    return Story.objects.filter(author=membership, status__in=PUBLIC_STATUSES).exists()
+
+
+def _is_curator(membership: Membership) -> bool:
+    return bool(membership.user and membership.user.is_staff)
+
+
+def profile_municipality(membership: Membership) -> str:
+    """The municipality on the member's profile; empty without a profile."""
+    profile = Profile.objects.filter(membership=membership).only("municipality").first()
+    return profile.municipality if profile is not None else ""
+
+
+def _check_rate(membership: Membership, *, model, limit: int, message) -> None:
+    if _is_curator(membership) or author_is_trusted(membership):
+        return
+    since = timezone.now() - timedelta(hours=1)
+    if model.objects.filter(author=membership, created_at__gte=since).count() >= limit:
+        raise RateLimited(message)
+
+
+def _status_on_submit(membership: Membership) -> str:
+    mode = moderation_mode()
+    if mode == "post" or _is_curator(membership):
+        return Status.PUBLISHED
+    if mode == "auto" and author_is_trusted(membership):
+        return Status.PUBLISHED
+    return Status.PENDING
+
+
+def _publish(story: Story, status: str = Status.PUBLISHED) -> None:
+    story.status = status
+    story.hidden_reason = ""
+    if story.published_at is None:
+        story.published_at = timezone.now()
+
+
+def _set_photo(story: Story, photo: ProcessedPhoto | None, remove: bool) -> list[str]:
+    """Attach a new photo or remove the old one; returns the names of files that are
+    no longer used, to delete once the transaction has committed."""
+    old = [f.name for f in (story.photo, story.thumbnail) if f]
+    if photo is not None:
+        story.photo.save(photo.image.name, photo.image, save=False)
+        story.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        story.photo_width, story.photo_height = photo.width, photo.height
+        return old
+    if remove:
+        story.photo = story.thumbnail = ""
+        story.photo_width = story.photo_height = None
+        story.photo_alt = ""
+        return old
+    return []
+
+
+def story_submit(
+    *,
+    author: Membership,
+    chapter: Chapter,
+    title: str,
+    body: str,
+    draft: bool = False,
+    submission_key: uuid.UUID | None = None,
+    themes: Iterable[Theme] = (),
+    municipality: str = "",
+    photo: ProcessedPhoto | None = None,
+    photo_alt: str = "",
+) -> Story:
+    """A new story by `author` beneath `chapter`: a draft, or submitted (then pending or
+    published as the moderation mode says). The same `submission_key` twice gives the
+    story made the first time."""
+    submission_key = submission_key or uuid.uuid4()
+    with transaction.atomic():
+        existing = Story.objects.filter(author=author, submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+        _check_rate(
+            author,
+            model=Story,
+            limit=NEW_MEMBER_STORIES_PER_HOUR,
+            message=ngettext_lazy(
+                "Je hebt het afgelopen uur al %(limit)d verhaal geplaatst. Nieuwe leden "
+                "kunnen %(limit)d verhaal per uur plaatsen; probeer het later nog eens. "
+                "Je tekst staat hieronder nog klaar.",
+                "Je hebt het afgelopen uur al %(limit)d verhalen geplaatst. Nieuwe leden "
+                "kunnen %(limit)d verhalen per uur plaatsen; probeer het later nog eens. "
+                "Je tekst staat hieronder nog klaar.",
+                "limit",
+            )
+            % {"limit": NEW_MEMBER_STORIES_PER_HOUR},
+        )
+        story = Story(
+            chapter=chapter,
+            author=author,
+            title=title.strip(),
+            body=body,
+            body_html=render_markdown(body).html,
+            municipality=municipality.strip() or profile_municipality(author),
+            photo_alt=photo_alt.strip(),
+            submission_key=submission_key,
+            status=Status.DRAFT,
+        )
+        if not draft:
+            status = _status_on_submit(author)
+            if status == Status.PUBLISHED:
+                _publish(story)
+            else:
+                story.status = status
+        _set_photo(story, photo, remove=False)
+        try:
+            with transaction.atomic():
+                story.save()
+        except IntegrityError:
+            # Another request with the same key got there first: that story is the one.
+            files_delete_on_commit([story.photo.name, story.thumbnail.name])
+            return Story.objects.get(author=author, submission_key=submission_key)
+        story.themes.set(themes)
+        if story.is_public:
+            chapter_stories_changed(chapters=[story.chapter_id])
+        return story
+
+
+def story_update(
+    *,
+    story: Story,
+    editor,
+    title: str,
+    body: str,
+    submit: bool = False,
+    themes: Iterable[Theme] | None = None,
+    municipality: str | None = None,
+    photo: ProcessedPhoto | None = None,
+    remove_photo: bool = False,
+    photo_alt: str | None = None,
+) -> Story:
+    """The author changes their story. A draft stays a draft unless `submit`; a
+    published story stays published and is marked as edited (in "pre" mode it goes
+    back to the curators). A hidden story cannot be edited: it is with the curators."""
+    with transaction.atomic():
+        story = (
+            Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
+        )
+        if not story.is_by(editor):
+            raise NotAllowed
+        if story.status == Status.HIDDEN:
+            raise NotAllowed(
+                _("Dit verhaal is verborgen door een curator en kan niet worden bewerkt.")
+            )
+        story.title = title.strip()
+        story.body = body
+        story.body_html = render_markdown(body).html
+        if municipality is not None:
+            story.municipality = municipality.strip()
+        if photo_alt is not None:
+            story.photo_alt = photo_alt.strip()
+        stale = _set_photo(story, photo, remove_photo)
+        if story.status == Status.DRAFT and submit:
+            status = _status_on_submit(story.author)
+            if status == Status.PUBLISHED:
+                _publish(story)
+            else:
+                story.status = status
+        elif story.is_public:
+            story.edited = True
+            if moderation_mode() == "pre" and not _is_curator(story.author):
+                story.status = Status.PENDING
+        story.save()
+        if themes is not None:
+            story.themes.set(themes)
+        chapter_stories_changed(chapters=[story.chapter_id])
+        files_delete_on_commit(stale)
+        return story
+
+
+def story_delete(*, story: Story, member) -> None:
+    """The author removes their story, with its reactions, replies and reports. Allowed
+    in every state, hidden too: what someone wrote remains theirs to take back."""
+    with transaction.atomic():
+        story = (
+            Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
+        )
+        if not story.is_by(member):
+            raise NotAllowed
+        files = [story.photo.name, story.thumbnail.name]
+        chapter_stories_changed(chapters=[story.chapter_id])
+        story.delete()
+        files_delete_on_commit(files)
