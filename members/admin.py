@@ -210,12 +210,12 @@ class CodeBatchAdmin(ServiceAddMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/csv/",
+                "<id:pk>/csv/",
                 self.admin_site.admin_view(self.export_csv),
                 name="members_codebatch_csv",
             ),
             path(
-                "<int:pk>/labels/",
+                "<id:pk>/labels/",
                 self.admin_site.admin_view(self.export_labels),
                 name="members_codebatch_labels",
             ),
