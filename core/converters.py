@@ -7,7 +7,11 @@ does `pk__in`.
 
 `<id:pk>` in a URL pattern (`IdConverter`, registered in core.apps) matches 1 to MAX_ID
 written in ASCII digits; anything else does not match the pattern, so the address is a
-404 before a view runs. A page number has its own, smaller bound (core.paging)."""
+404 before a view runs. A form field that takes ids posted as a list is
+`BoundedModelMultipleChoiceField`. A page number has its own, smaller bound
+(core.paging)."""
+
+from django import forms
 
 #: The largest id a row can have: a BigAutoField is a signed 64-bit integer.
 MAX_ID = 2**63 - 1
@@ -38,3 +42,22 @@ class IdConverter:
         if number is None:
             raise ValueError(value)  # reverse() finds no match
         return str(number)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField of ids that refuses a number past MAX_ID (or below 1)
+    as a choice that does not exist: Django's own sends it to the database in `pk__in`."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # not a number at all: Django's own check refuses it
+            if not 1 <= number <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
