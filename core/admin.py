@@ -4,6 +4,13 @@ from django import forms
 from django.db import models
 from django.utils.text import capfirst
 
+from .converters import BoundedModelMultipleChoiceField
+
+#: A ModelAdmin's `formfield_overrides` for its many-to-many fields: the ids posted are
+#: bounded (core.converters), where Django's own field sends one past 64 bits to the
+#: database in `pk__in`, a 500.
+BOUNDED_MANY_TO_MANY = {models.ManyToManyField: {"form_class": BoundedModelMultipleChoiceField}}
+
 
 class ReadOnlyAdminMixin:
     """For records that only a service writes (claim codes, invitations, the moderation

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.urls import register_converter
+
+from .converters import IdConverter
 
 
 class CoreConfig(AppConfig):
@@ -8,3 +11,7 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        # Before any URLconf is read: the apps' urls.py write `<id:pk>` (core.converters).
+        register_converter(IdConverter, "id")

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.converters import BoundedModelMultipleChoiceField
+
 
 class EditionForm(forms.Form):
     label = forms.CharField(
@@ -22,7 +24,7 @@ class EditionStoriesForm(forms.Form):
     """The featured stories a draft edition carries, as checkboxes grouped by chapter
     in the template."""
 
-    stories = forms.ModelMultipleChoiceField(queryset=None, required=False)
+    stories = BoundedModelMultipleChoiceField(queryset=None, required=False)
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)

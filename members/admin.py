@@ -4,7 +4,8 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from book.services import chapter_stories_changed
-from core.admin import ReadOnlyAdminMixin
+from core.admin import BOUNDED_MANY_TO_MANY, ReadOnlyAdminMixin
 from core.exports import csv_response
 
 from . import services
@@ -210,12 +211,12 @@ class CodeBatchAdmin(ServiceAddMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/csv/",
+                "<id:pk>/csv/",
                 self.admin_site.admin_view(self.export_csv),
                 name="members_codebatch_csv",
             ),
             path(
-                "<int:pk>/labels/",
+                "<id:pk>/labels/",
                 self.admin_site.admin_view(self.export_labels),
                 name="members_codebatch_labels",
             ),
@@ -343,14 +344,17 @@ class ProfileAdmin(admin.ModelAdmin):
 
 
 # Django's and allauth's own lists of accounts and addresses, with the addresses as
-# curators should see them (email_for_curators).
+# curators should see them (email_for_curators); groups and permissions chosen by
+# bounded ids (core.admin.BOUNDED_MANY_TO_MANY).
 admin.site.unregister(get_user_model())
 admin.site.unregister(EmailAddress)
+admin.site.unregister(Group)
 
 
 @admin.register(get_user_model())
 class AccountAdmin(UserAdmin):
     list_display = ("username", "email_shown", "first_name", "last_name", "is_staff")
+    formfield_overrides = BOUNDED_MANY_TO_MANY
 
     @admin.display(description=_("e-mailadres"), ordering="email")
     def email_shown(self, user):
@@ -364,3 +368,8 @@ class AccountEmailAddressAdmin(EmailAddressAdmin):
     @admin.display(description=_("e-mailadres"), ordering="email")
     def email_shown(self, address):
         return email_for_curators(address.email)
+
+
+@admin.register(Group)
+class AccountGroupAdmin(GroupAdmin):
+    formfield_overrides = BOUNDED_MANY_TO_MANY

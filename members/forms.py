@@ -10,6 +10,10 @@ from .models import BIO_MAX_LENGTH, How, Profile, Role
 from .ratelimit import photo_upload_take
 from .services import MAX_BATCH_SIZE
 
+#: The largest Membership.number (a PositiveIntegerField: PostgreSQL's 32-bit integer).
+#: The database would refuse a larger one with an error, a 500: the form refuses it first.
+MAX_MEMBER_NUMBER = 2**31 - 1
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -38,6 +42,7 @@ class MembershipAssignForm(forms.Form):
     number = forms.IntegerField(
         label=_("Lidnummer"),
         min_value=1,
+        max_value=MAX_MEMBER_NUMBER,
         required=False,
         help_text=_("Leeg laten voor het volgende nummer. Een gekozen nummer moet vrij zijn."),
     )

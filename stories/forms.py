@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from book.models import Chapter
+from core.converters import BoundedModelMultipleChoiceField
 from core.images import PhotoField
 from members.models import Role
 from members.ratelimit import photo_upload_take
@@ -26,7 +27,7 @@ class StoryForm(forms.Form):
         max_length=20_000,
         help_text=BODY_HELP,
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = BoundedModelMultipleChoiceField(
         label=_("Thema's"),
         queryset=Theme.objects.all(),
         required=False,
