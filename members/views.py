@@ -390,9 +390,7 @@ def directory(request):
     total = Membership.objects.current().count()
     if not user_is_member(request.user):
         return render(request, "members/membership_directory.html", {"total": total})
-    full = Profile.objects.filter(
-        visibility=Visibility.FULL, membership__user__isnull=False
-    ).exclude(municipality="")
+    full = Profile.objects.in_full_directory().exclude(municipality="")
     municipalities = list(
         full.order_by("municipality").values_list("municipality", flat=True).distinct()
     )
