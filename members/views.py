@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from book.models import Access, Book, Chapter, user_is_member
+from core.http import post_only
 
 from . import cards, services
 from .codes import format_code, normalise_code
@@ -188,8 +189,8 @@ def membership_mine(request):
     )
 
 
+@post_only("members:mine", label=_("Naar je uitnodigingen"), anchor="uitnodigingen")
 @login_required
-@require_POST
 def invitation_create(request):
     membership = Membership.objects.for_user(request.user)
     if membership is None:
@@ -316,8 +317,8 @@ def card(request):
     return render(request, "members/membership_card.html", _card_context(request, profile))
 
 
+@post_only("members:card", label=_("Naar je lidmaatschapskaart"))
 @login_required
-@require_POST
 def card_renew(request):
     membership = _membership_or_claim(request)
     if membership is None:

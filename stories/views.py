@@ -24,9 +24,10 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from book.models import Book, Chapter, audience_readable_q, user_is_member
+from core.http import post_only
 from core.markdown import render_markdown
 from core.page_cache import cached_page, digest, sessionless_anonymous
 from members.models import Membership
@@ -647,8 +648,8 @@ def story_delete(request, pk):
 # ---- Reactions ----------------------------------------------------------------------
 
 
+@post_only("stories:redirect", label=_("Naar het verhaal"))
 @login_required
-@require_POST
 def reaction_toggle(request, pk):
     """Without JavaScript: the form posts here and comes back to the story. With it
     (header X-Requested-With: fetch): the new counts as JSON, for reactions.js."""
@@ -676,8 +677,13 @@ def reaction_toggle(request, pk):
 # ---- Replies ------------------------------------------------------------------------
 
 
+@post_only(
+    "stories:redirect",
+    label=_("Naar het verhaal"),
+    anchor="reacties",
+    keep={"body": _("Je reactie")},
+)
 @login_required
-@require_POST
 def reply_create(request, pk):
     membership = _membership_or_403(request)
     story = get_object_or_404(
@@ -827,8 +833,8 @@ def unsubscribe(request, kind, token):
 # ---- Following chapters -------------------------------------------------------------
 
 
+@post_only("chapter", label=_("Naar het hoofdstuk"), anchor="verhalen")
 @login_required
-@require_POST
 def chapter_follow(request, slug):
     """Follow (action=follow) or stop following a chapter, then back to its stories."""
     membership = _membership_or_403(request)
