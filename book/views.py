@@ -1,7 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from core.http import post_only
 
 from .forms import ReadingPositionForm
 from .models import Book
@@ -17,7 +20,7 @@ def _book_or_404():
     return book
 
 
-@require_POST
+@post_only("home", label=_("Naar de inhoudsopgave"), anchor="inhoudsopgave")
 @login_required
 def reading_position(request):
     """The chapter page's script posts the section the reader has reached. Without

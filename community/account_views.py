@@ -10,7 +10,8 @@ from allauth.account.utils import has_verified_email
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+
+from core.http import post_only
 
 TOO_SOON = _(
     "We hebben je net al een bevestiging gestuurd. Kijk ook in je map met ongewenste "
@@ -18,7 +19,7 @@ TOO_SOON = _(
 )
 
 
-@require_POST
+@post_only("account_email", label=_("Naar je e-mailadressen"))
 def email_confirmation_resend(request):
     """Send the confirmation mail again, at most as often as allauth's `confirm_email`
     rate limit (ACCOUNT_RATE_LIMITS) allows per address.

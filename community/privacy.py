@@ -5,7 +5,15 @@ offers an export and an erasure of its own, and `account_export` and `account_de
 call all of them. Whatever the download learns to show, deletion must learn to erase:
 an app added to the site adds its two calls here."""
 
+import json
+import shutil
+import zipfile
+from typing import BinaryIO
+
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from book.services import reading_position_export
 from editions.services import editions_on_account_delete
@@ -25,6 +33,51 @@ def account_export(*, user) -> dict:
     data["reading_position"] = reading_position_export(user=user)
     data |= stories_export_for(membership=membership)
     return data
+
+
+#: The data download's files: the export, its explanation, and each photo under the
+#: name the export gives it ("photo": "stories/....jpg" is the file stories/....jpg).
+ARCHIVE_DATA = "gegevens.json"
+ARCHIVE_README = "LEESMIJ.txt"
+
+
+def account_photos(data: dict) -> list[str]:
+    """The photos an export (account_export) names, as storage names: the profile
+    photo and each story's photo. The originals, not the thumbnails made of them."""
+    names = [(data["profile"] or {}).get("photo")]
+    names += [story["photo"] for story in data["stories"]]
+    return [name for name in names if name]
+
+
+def account_archive_write(*, user, target: BinaryIO) -> None:
+    """The data download as a zip written into `target` (a file opened for writing):
+    gegevens.json (account_export, as the download always gave it), LEESMIJ.txt that
+    explains its keys and values, in the active language, and the member's photos.
+    Each photo is copied from storage in chunks, so a member with many photos costs
+    disk, not memory. A photo whose file is gone is left out."""
+    data = account_export(user=user)
+    stamp = timezone.localtime().timetuple()[:6]
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo(ARCHIVE_DATA, stamp),
+            json.dumps(data, ensure_ascii=False, indent=2),
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+        archive.writestr(
+            zipfile.ZipInfo(ARCHIVE_README, stamp),
+            render_to_string("privacy/LEESMIJ.txt", {"data": data}),
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+        for name in account_photos(data):
+            try:
+                source = default_storage.open(name, "rb")
+            except OSError:
+                continue
+            # JPEGs are compressed already: stored as they are.
+            entry = zipfile.ZipInfo(name, stamp)
+            entry.compress_type = zipfile.ZIP_STORED
+            with source, archive.open(entry, "w") as copy:
+                shutil.copyfileobj(source, copy, 64 * 1024)
 
 
 def account_delete(*, user, stories: str = STORIES_KEEP) -> int | None:

@@ -1,12 +1,12 @@
 """The privacy pages: what the site does with personal data, "Mijn gegevens" (the data
 download) and deleting an account, composed from every app by community.privacy."""
 
-import json
+import tempfile
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -18,7 +18,7 @@ from members.models import Membership
 from stories.models import Reply, Story
 
 from .forms import AccountDeleteForm
-from .privacy import STORIES_KEEP, account_export
+from .privacy import STORIES_KEEP, account_archive_write
 from .privacy import account_delete as privacy_account_delete
 
 
@@ -38,13 +38,23 @@ def data(request):
 @login_required
 @require_safe
 def data_download(request):
-    export = account_export(user=request.user)
+    """The zip of community.privacy.account_archive_write, built in a temporary file
+    (gone once the response is sent, or at once if building fails) and streamed from
+    there."""
+    archive = tempfile.TemporaryFile()
+    try:
+        account_archive_write(user=request.user, target=archive)
+    except BaseException:
+        archive.close()
+        raise
+    archive.seek(0)
     stamp = timezone.localdate().isoformat()
-    response = HttpResponse(
-        json.dumps(export, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
+    response = FileResponse(
+        archive,
+        as_attachment=True,
+        filename=f"mijn-gegevens-{stamp}.zip",
+        content_type="application/zip",
     )
-    response["Content-Disposition"] = f'attachment; filename="mijn-gegevens-{stamp}.json"'
     patch_cache_control(response, private=True, no_store=True)
     return response
 

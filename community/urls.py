@@ -1,11 +1,12 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
-from django.views.static import serve
 
-from community import account_views, curation_views, privacy_views, views
+from community import account_views, curation_views, media_views, privacy_views, views
 from core import health
 
 urlpatterns = [
@@ -13,6 +14,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # Uploads keep their MEDIA_URL addresses; each is checked against its page's rule.
+    re_path(
+        r"^{}(?P<path>.+)$".format(re.escape(settings.MEDIA_URL.lstrip("/"))),
+        media_views.upload,
+        name="upload",
+    ),
 ]
 
 urlpatterns += i18n_patterns(
@@ -42,12 +49,3 @@ urlpatterns += i18n_patterns(
     ),
     prefix_default_language=False,
 )
-
-if settings.SERVE_MEDIA:
-    urlpatterns += [
-        re_path(
-            r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")),
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]

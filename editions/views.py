@@ -3,9 +3,11 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from book.models import Chapter, user_is_member
+from core.http import post_only
 from core.roles import curator_required
 from stories.models import Status, Story
 
@@ -199,7 +201,7 @@ def edition_curate(request, slug):
     )
 
 
-@require_POST
+@post_only("editions:edition_curate", label=gettext_lazy("Naar de editie"))
 @curator_required("editions.change_edition")
 def edition_publish_view(request, slug):
     edition = get_object_or_404(Edition, slug=slug)

@@ -7,6 +7,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from book.models import user_is_member
+
 from .codes import format_code
 
 
@@ -263,6 +265,27 @@ def card_token_new() -> str:
     return secrets.token_urlsafe(18)
 
 
+class ProfileQuerySet(models.QuerySet):
+    def in_full_directory(self):
+        """The profiles "Wie zijn er lid?" shows whole (name, number, photo, role,
+        municipality, about me): current members who chose to show everything."""
+        return self.filter(visibility=Visibility.FULL, membership__user__isnull=False)
+
+    def photo_visible_to(self, user):
+        """Profiles whose photo `user` may see, as the pages show it: their own, on the
+        profile form; the directory's full profiles, to those it shows them to (members
+        and curators, book.models.user_is_member); every one to whoever may view
+        profiles in the admin, which previews the photo."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm("members.view_profile"):
+            return self.all()
+        own = self.filter(membership__user=user)
+        if not user_is_member(user):
+            return own
+        return own | self.in_full_directory()
+
+
 class Profile(models.Model):
     """What a member tells about themselves. One per membership (not per account):
     only members have a profile, and a member who leaves takes it with them while the
@@ -300,6 +323,8 @@ class Profile(models.Model):
         _("sleutel van de deelbare kaart"), max_length=32, unique=True, default=card_token_new
     )
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+
+    objects = ProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("profiel")

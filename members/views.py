@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from book.models import Access, Book, Chapter, user_is_member
+from core.http import post_only
 from core.paging import counted_page
 
 from . import cards, services
@@ -188,8 +189,8 @@ def membership_mine(request):
     )
 
 
+@post_only("members:mine", label=_("Naar je uitnodigingen"), anchor="uitnodigingen")
 @login_required
-@require_POST
 def invitation_create(request):
     membership = Membership.objects.for_user(request.user)
     if membership is None:
@@ -320,8 +321,8 @@ def card(request):
     return render(request, "members/membership_card.html", _card_context(request, profile))
 
 
+@post_only("members:card", label=_("Naar je lidmaatschapskaart"))
 @login_required
-@require_POST
 def card_renew(request):
     membership = _membership_or_claim(request)
     if membership is None:
@@ -394,9 +395,7 @@ def directory(request):
     total = Membership.objects.current().count()
     if not user_is_member(request.user):
         return render(request, "members/membership_directory.html", {"total": total})
-    full = Profile.objects.filter(
-        visibility=Visibility.FULL, membership__user__isnull=False
-    ).exclude(municipality="")
+    full = Profile.objects.in_full_directory().exclude(municipality="")
     municipalities = list(
         full.order_by("municipality").values_list("municipality", flat=True).distinct()
     )

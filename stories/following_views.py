@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from book.models import Book, Chapter
+from core.http import post_only
 
 from . import following, notifications
 from .forms import NotificationSettingsForm
@@ -73,8 +74,8 @@ def unsubscribe(request, kind, token):
 # ---- Following chapters -------------------------------------------------------------
 
 
+@post_only("chapter", label=_("Naar het hoofdstuk"), anchor="verhalen")
 @login_required
-@require_POST
 def chapter_follow(request, slug):
     """Follow (action=follow) or stop following a chapter, then back to its stories."""
     membership = _membership_or_403(request)

@@ -19,8 +19,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
+from core.http import post_only
 from core.paging import PAGE_PARAM, counted_page, page_number
 from core.roles import curator_required
 
@@ -233,8 +234,8 @@ def queue(request):
     )
 
 
+@post_only("stories:moderation_queue", label=_("Naar de moderatie"))
 @curator_required("stories.change_story")
-@require_POST
 def decide(request):
     """One decision on one item, from the item's own form in the queue."""
     form = DecisionForm(request.POST)
@@ -265,8 +266,8 @@ def decide(request):
     return _back_to_queue(request)
 
 
+@post_only("stories:moderation_queue", label=_("Naar de moderatie"))
 @curator_required("stories.change_story")
-@require_POST
 def decide_bulk(request):
     """One decision on every item ticked in the queue."""
     form = BulkDecisionForm(request.POST)

@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from book.models import Book, Chapter
+from core.http import post_only
 from core.markdown import render_markdown
 from members.models import Membership
 
@@ -202,8 +203,8 @@ def story_delete(request, pk):
 # ---- Reactions ----------------------------------------------------------------------
 
 
+@post_only("stories:redirect", label=_("Naar het verhaal"))
 @login_required
-@require_POST
 def reaction_toggle(request, pk):
     """Without JavaScript: the form posts here and comes back to the story. With it
     (header X-Requested-With: fetch): the new counts as JSON, for reactions.js."""
@@ -231,8 +232,13 @@ def reaction_toggle(request, pk):
 # ---- Replies ------------------------------------------------------------------------
 
 
+@post_only(
+    "stories:redirect",
+    label=_("Naar het verhaal"),
+    anchor="reacties",
+    keep={"body": _("Je reactie")},
+)
 @login_required
-@require_POST
 def reply_create(request, pk):
     membership = _membership_or_403(request)
     story = get_object_or_404(

@@ -282,8 +282,12 @@ STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticf
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
-# Media on local disk is served by Django itself unless the web server in front does it.
+# Every upload is sent only to who may see its page (community.media_views decides).
+# SERVE_MEDIA: Django sends the file's bytes itself; without it, Django answers with
+# X-Accel-Redirect to MEDIA_INTERNAL_URL + the name, and nginx sends the file from that
+# `internal` location (deploy/nginx.conf), which no request from outside can reach.
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=True)
+MEDIA_INTERNAL_URL = "/media-internal/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

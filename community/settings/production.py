@@ -18,6 +18,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS (comma separated host names).")
 
+# Off: Django checks who may see an upload and nginx sends it (X-Accel-Redirect to the
+# internal location of deploy/nginx.conf). On: Django sends the bytes as well.
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=False)
 
 # Uploads on S3 (or any S3-compatible store) when a bucket is named, so that several app

@@ -1,10 +1,16 @@
 import io
 import json
+import os
+import re
+import tracemalloc
+import zipfile
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
@@ -22,7 +28,16 @@ from members.models import (
     Role,
     Visibility,
 )
-from stories.models import Reaction, ReactionKind, Reply, Report, Status, Story
+from stories.models import (
+    ChapterFollow,
+    NotificationSettings,
+    Reaction,
+    ReactionKind,
+    Reply,
+    Report,
+    Status,
+    Story,
+)
 from tests.factories import (
     ChapterFactory,
     InvitationFactory,
@@ -133,16 +148,136 @@ def test_data_page_offers_download_and_delete(member_client, member):
 # ---- Download -----------------------------------------------------------------------
 
 
-def test_download_is_a_json_attachment_of_everything(client, rich_member):
-    user, membership, story, reply = rich_member
+def download(client, url=DOWNLOAD) -> zipfile.ZipFile:
+    """The data download, opened as the zip it is."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def downloaded_data(client) -> dict:
+    return json.loads(download(client).read("gegevens.json"))
+
+
+def test_download_is_a_zip_attachment_streamed_from_a_file(client, rich_member):
+    user, *_ = rich_member
     client.force_login(user)
     response = client.get(DOWNLOAD)
-
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="mijn-gegevens-')
-    assert "no-store" in response["Cache-Control"]
-    data = json.loads(response.content)
+    assert response.streaming
+    assert response["Content-Type"] == "application/zip"
+    assert re.fullmatch(
+        r'attachment; filename="mijn-gegevens-\d{4}-\d{2}-\d{2}\.zip"',
+        response["Content-Disposition"],
+    )
+    assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert archive.testzip() is None
+
+
+def test_download_holds_the_export_and_the_photos_as_stored(client, rich_member):
+    """gegevens.json is account_export as the download always gave it; each photo it
+    names is in the zip under that very name, byte for byte."""
+    user, membership, story, _reply = rich_member
+    story.photo.save("ignored.jpg", photo().image, save=True)
+    client.force_login(user)
+    archive = download(client)
+    data = json.loads(archive.read("gegevens.json"))
+
+    expected = privacy.account_export(user=user)
+    assert data.keys() == expected.keys()
+    assert {**data, "exported_at": None} == {**expected, "exported_at": None}
+    profile_photo = Profile.objects.get(membership=membership).photo
+    assert data["profile"]["photo"] == profile_photo.name
+    assert data["stories"][0]["photo"] == story.photo.name
+    assert sorted(archive.namelist()) == sorted(
+        ["gegevens.json", "LEESMIJ.txt", profile_photo.name, story.photo.name]
+    )
+    for field_file in (profile_photo, story.photo):
+        with field_file.open("rb") as stored:
+            assert archive.read(field_file.name) == stored.read()
+    assert archive.getinfo(story.photo.name).compress_type == zipfile.ZIP_STORED
+
+
+def test_a_member_without_photos_gets_the_json_and_the_explanation(member_client, member):
+    archive = download(member_client)
+    assert sorted(archive.namelist()) == ["LEESMIJ.txt", "gegevens.json"]
+    data = json.loads(archive.read("gegevens.json"))
+    assert data["membership"]["number"] == member.membership.number
+
+
+def test_a_photo_whose_file_is_gone_is_left_out(client, rich_member):
+    user, membership, *_ = rich_member
+    profile = Profile.objects.get(membership=membership)
+    profile.photo.storage.delete(profile.photo.name)
+    client.force_login(user)
+    archive = download(client)
+    assert sorted(archive.namelist()) == ["LEESMIJ.txt", "gegevens.json"]
+    assert json.loads(archive.read("gegevens.json"))["profile"]["photo"] == profile.photo.name
+
+
+def _keys(value, found=None) -> set[str]:
+    found = set() if found is None else found
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.add(key)
+            _keys(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _keys(item, found)
+    return found
+
+
+def test_leesmij_explains_every_key_of_the_json(client, rich_member):
+    user, membership, story, _reply = rich_member
+    ChapterFollow.objects.create(membership=membership, chapter=story.chapter)
+    NotificationSettings.objects.create(membership=membership)
+    client.force_login(user)
+    archive = download(client)
+    data = json.loads(archive.read("gegevens.json"))
+    readme = archive.read("LEESMIJ.txt").decode()
+    assert readme.startswith("Je gegevens bij „Het boek waar je lid van kunt worden”")
+    explained = set(re.findall(r"\b[a-z_]+\b", readme))
+    assert _keys(data) - explained == set()
+    # And the values that are codes rather than words.
+    for code in ("invitation", "resident", "full", "published", "pending", "dank"):
+        assert code in explained
+
+
+def test_leesmij_in_english_for_the_english_site(client, rich_member):
+    user, *_ = rich_member
+    client.force_login(user)
+    readme = download(client, "/en/my-data/download/").read("LEESMIJ.txt").decode()
+    assert readme.startswith("Your data at “Het boek waar je lid van kunt worden”")
+    assert "notification_settings: which e-mail you want from us" in readme
+
+
+def test_the_download_is_built_on_disk_not_in_memory(client, user, settings):
+    """A member with many photos: the zip is written to a temporary file and each photo
+    copied in chunks, so memory does not grow with the photos."""
+    membership = MembershipFactory(user=user)
+    size = 4 * 1024 * 1024
+    for _ in range(3):
+        StoryFactory(
+            author=membership,
+            photo=default_storage.save("stories/groot.jpg", ContentFile(os.urandom(size))),
+        )
+    client.force_login(user)
+    tracemalloc.start()
+    try:
+        response = client.get(DOWNLOAD)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < size
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(archive.namelist()) == 5
+
+
+def test_download_is_everything_as_json(client, rich_member):
+    user, membership, story, reply = rich_member
+    client.force_login(user)
+    data = downloaded_data(client)
 
     assert data["account"]["email"] == "anouk@example.org"
     assert {a["email"] for a in data["account"]["email_addresses"]} == {
@@ -170,7 +305,9 @@ def test_download_is_a_json_attachment_of_everything(client, rich_member):
 
 def test_download_for_an_account_without_a_copy(client, user):
     client.force_login(user)
-    data = json.loads(client.get(DOWNLOAD).content)
+    archive = download(client)
+    assert sorted(archive.namelist()) == ["LEESMIJ.txt", "gegevens.json"]
+    data = json.loads(archive.read("gegevens.json"))
     assert data["account"]["email"] == user.email
     assert data["membership"] is None and data["profile"] is None
     assert data["reading_position"] is None
@@ -181,7 +318,7 @@ def test_download_holds_nobody_elses_stories(client, rich_member):
     user, *_ = rich_member
     StoryFactory(title="Van iemand anders")
     client.force_login(user)
-    assert "Van iemand anders" not in client.get(DOWNLOAD).content.decode()
+    assert "Van iemand anders" not in download(client).read("gegevens.json").decode()
 
 
 def test_delete_page_explains_and_asks_for_the_email(client, rich_member):

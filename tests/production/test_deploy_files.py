@@ -75,6 +75,8 @@ def test_nginx_passes_what_django_and_gunicorn_read():
         "proxy_set_header X-Forwarded-Proto $scheme;",
         "proxy_set_header X-Forwarded-For $remote_addr;",
         "proxy_set_header X-Request-ID $boek_request_id;",
+        "location /media-internal/ {",
+        "internal;",
         "alias /srv/boek/media/;",
         "proxy_pass http://boek_app;",
     ):

@@ -1,7 +1,7 @@
 """deploy/nginx.conf in front of a real gunicorn: TLS ends at nginx, Django sees https,
-the request id goes through, media come from disk, large bodies stop at nginx. Runs where
-nginx and openssl are installed (the sample is checked as written, with only ports and
-paths swapped for test ones)."""
+the request id goes through, uploads come from disk once Django allows them, large
+bodies stop at nginx. Runs where nginx and openssl are installed (the sample is checked
+as written, with only ports and paths swapped for test ones)."""
 
 import http.client
 import os
@@ -9,10 +9,20 @@ import shutil
 import ssl
 import subprocess
 import time
+import urllib.parse
 
 import pytest
+from django.conf import settings
 
-from .servers import ROOT, free_port, production_env, request, start_gunicorn, wait_healthy
+from .servers import (
+    ROOT,
+    free_port,
+    manage,
+    production_env,
+    request,
+    start_gunicorn,
+    wait_healthy,
+)
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("nginx") and shutil.which("openssl")),
@@ -20,13 +30,38 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+PHOTO = b"\xff\xd8\xff\xe0 een foto van "
+#: A published story's photo (anyone), a pending one's (its author and curators only),
+#: and a name with a letter that is not ASCII (percent-encoded in X-Accel-Redirect).
+UPLOADS = ["stories/open.jpg", "stories/wacht.jpg", "stories/café.jpg"]
+STORIES = """
+import uuid
+from book.models import Access, Book, Chapter
+from stories.models import Status, Story
+chapter = Chapter.objects.create(
+    book=Book.objects.create(title="Het boek"), title="Open", slug="open",
+    access=Access.OPEN, is_published=True,
+)
+for photo, status in [
+    ("stories/open.jpg", Status.PUBLISHED),
+    ("stories/wacht.jpg", Status.PENDING),
+    ("stories/café.jpg", Status.PUBLISHED),
+]:
+    Story.objects.create(
+        chapter=chapter, title=photo, body="x", photo=photo, status=status,
+        submission_key=uuid.uuid4(),
+    )
+"""
+
+
 @pytest.fixture
-def proxied(tmp_path):
+def proxied(tmp_path, collected_static):
     media, static = tmp_path / "media", tmp_path / "static"
     media.mkdir()
     static.mkdir()
     (media / "stories").mkdir()
-    (media / "stories" / "foto.txt").write_text("een foto")
+    for name in UPLOADS:
+        (media / name).write_bytes(PHOTO + name.encode())
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
         + ["-subj", "/CN=127.0.0.1", "-keyout", tmp_path / "key.pem"]
@@ -40,8 +75,13 @@ def proxied(tmp_path):
         DJANGO_SECURE_SSL_REDIRECT="true",
         DJANGO_TRUSTED_PROXY_COUNT="1",
         DJANGO_SERVE_MEDIA="false",
+        DJANGO_MEDIA_ROOT=str(media),
+        # Collected once for the whole test run by tests/conftest.py (the 404 page).
+        DJANGO_STATIC_ROOT=str(settings.STATIC_ROOT),
         DJANGO_SECURE_HSTS_SECONDS="60",
     )
+    manage("migrate", "--noinput", env=env)
+    manage("shell", "-c", STORIES, env=env)
     app = start_gunicorn(env=env, log=tmp_path / "gunicorn.log", workers=1)
     http_port, https_port = free_port(), free_port()
     site = (ROOT / "deploy" / "nginx.conf").read_text()
@@ -129,11 +169,41 @@ def test_nginx_sample_terminates_tls_and_passes_what_django_needs(proxied):
     direct = request(app.port, "GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
     assert direct.status == 200
 
-    status, headers, body = _https(https_port, "GET", "/media/stories/foto.txt")
-    assert (status, body) == (200, b"een foto")
-    assert headers["Server"].startswith("nginx")
-
     status, _headers, _body = _https(
         https_port, "POST", "/exemplaar/code/", body=b"x" * (13 * 1024 * 1024)
     )
     assert status == 413
+
+
+def test_nginx_sends_the_uploads_django_allows_and_nothing_else(proxied):
+    _http_port, https_port, app = proxied
+
+    for name in ("stories/open.jpg", "stories/caf%C3%A9.jpg"):
+        status, headers, body = _https(https_port, "GET", f"/media/{name}")
+        assert status == 200, name
+        assert body == PHOTO + urllib.parse.unquote(name).encode()
+        assert headers["Server"].startswith("nginx")
+        # What Django decided, passed on by nginx; the redirect itself stays inside.
+        assert headers["Content-Type"] == "image/jpeg"
+        assert headers["Cache-Control"] == "public, max-age=3600"
+        assert "X-Accel-Redirect" not in headers
+        assert headers["Content-Security-Policy"] == "default-src 'none'; img-src 'self'; sandbox"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+    # Gunicorn alone sends no bytes: only the name for nginx.
+    direct = request(
+        app.port, "GET", "/media/stories/open.jpg", headers={"X-Forwarded-Proto": "https"}
+    )
+    assert direct.status == 200 and direct.body == ""
+    assert direct.headers["X-Accel-Redirect"] == "/media-internal/stories/open.jpg"
+
+    for path in (
+        "/media/stories/wacht.jpg",  # a pending story's photo: not for a visitor
+        "/media/stories/nergens.jpg",
+        "/media-internal/stories/open.jpg",  # the internal location, asked from outside
+        "/media-internal/stories/wacht.jpg",
+        "/media/stories/..%2fwacht.jpg",
+    ):
+        status, _headers, body = _https(https_port, "GET", path)
+        assert status == 404, path
+        assert PHOTO not in body, path
