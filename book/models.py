@@ -225,3 +225,24 @@ class ReadingPosition(models.Model):
     @property
     def section_title(self) -> str:
         return next((s["title"] for s in self.chapter.sections if s["id"] == self.section), "")
+
+
+class ImportRecord(models.Model):
+    """What an import that keeps edits (book_import with keep_edits, as load_demo runs it)
+    last wrote into a part of the book: the book itself (`part` "book") or one chapter
+    ("chapter:<slug>"), as a digest of the fields and the image it set. The next such
+    import updates that part only while it still has this digest, and does not make a
+    recorded chapter again once it is gone: a curator changed or deleted it."""
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="+")
+    part = models.CharField(max_length=220)
+    digest = models.CharField(max_length=64)
+    written_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("geïmporteerd deel")
+        verbose_name_plural = _("geïmporteerde delen")
+        constraints = [models.UniqueConstraint(fields=["book", "part"], name="import_record_part")]
+
+    def __str__(self):
+        return self.part

@@ -30,6 +30,7 @@ from .models import (
     Access,
     Book,
     Chapter,
+    ImportRecord,
     ReadingPosition,
 )
 
@@ -73,6 +74,10 @@ class ImportResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     not_in_folder: list[str] = field(default_factory=list)
+    # With keep_edits: the parts ("book", chapter slugs) changed since the import wrote
+    # them, left as they are; and the chapters it made once that are gone now.
+    kept: list[str] = field(default_factory=list)
+    not_recreated: list[str] = field(default_factory=list)
 
 
 def parse_document(path: Path, *, front_matter: bool = True) -> Document:
@@ -230,9 +235,48 @@ def _apply(instance, fields: dict, image_field: str, image: tuple[str, bytes] | 
     return changed
 
 
-def book_import(*, folder: Path) -> ImportResult:
+def _holds(instance, fields: dict, image_field: str, image: tuple[str, bytes] | None) -> bool:
+    """Whether `instance` holds what the folder says already (what _apply would write)."""
+    current = getattr(instance, image_field)
+    same_image = not current if image is None else _same_file(current, image[1])
+    return same_image and all(getattr(instance, name) == value for name, value in fields.items())
+
+
+def _written_digest(instance, names, image_field: str) -> str:
+    """A digest of the fields an import writes, as `instance` holds them now; the image
+    by its stored name (a replaced or removed picture changes the name)."""
+    values = {name: getattr(instance, name) for name in names}
+    values[image_field] = getattr(instance, image_field).name or ""
+    encoded = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def _edited(instance, part: str, fields: dict, image_field: str, image, records) -> bool:
+    """Whether a part of the book changed since an import with keep_edits wrote it: it
+    holds neither what that import wrote (the recorded digest) nor what the folder says
+    now. A part without a record (loaded before imports kept them) counts as edited
+    unless it holds the folder's content."""
+    if records.get(part) == _written_digest(instance, fields, image_field):
+        return False
+    return not _holds(instance, fields, image_field, image)
+
+
+def _record(book: Book, part: str, digest: str, records: dict[str, str]) -> None:
+    """Remember `digest` for `part` (written only when it changed, so that a run that
+    changes nothing writes nothing)."""
+    if records.get(part) != digest:
+        ImportRecord.objects.update_or_create(book=book, part=part, defaults={"digest": digest})
+
+
+def book_import(*, folder: Path, keep_edits: bool = False) -> ImportResult:
     """Read the whole folder, check every file, then write it all in one transaction:
-    a bad file stops the import before anything is saved."""
+    a bad file stops the import before anything is saved.
+
+    `keep_edits` (load_demo): on a new book everything is made; on a book that exists,
+    a part (the book's own fields, a chapter) is updated only while it still holds what
+    the previous such import wrote there, so a curator's edits stay (`result.kept`); a
+    chapter new to the folder is made, but one the import made before and that is gone
+    now is not made again (`result.not_recreated`)."""
     folder = Path(folder)
     if not (folder / "book.md").is_file():
         raise BookFormatError(folder / "book.md", None, _("bestand ontbreekt"))
@@ -266,6 +310,12 @@ def book_import(*, folder: Path) -> ImportResult:
     result = ImportResult()
     with transaction.atomic():
         book = Book.objects.current() or Book()
+        book_is_new = book.pk is None
+        # What earlier imports with keep_edits wrote, {part: digest} ("" for a chapter
+        # that is gone); None: this import overwrites.
+        records = None
+        if keep_edits and not book_is_new:
+            records = dict(ImportRecord.objects.filter(book=book).values_list("part", "digest"))
         book_fields = {
             "title": book_doc.meta["title"],
             "subtitle": book_doc.meta.get("subtitle", ""),
@@ -274,21 +324,51 @@ def book_import(*, folder: Path) -> ImportResult:
             "introduction": book_doc.body,
             "colophon": colophon,
         }
-        if _apply(book, book_fields, "cover", cover) or book.pk is None:
-            book.save()
+        if records is not None and _edited(book, "book", book_fields, "cover", cover, records):
+            result.kept.append("book")
+        else:
+            if _apply(book, book_fields, "cover", cover) or book_is_new:
+                book.save()
+            if keep_edits:
+                digest = _written_digest(book, book_fields, "cover")
+                _record(book, "book", digest, records or {})
         existing = {c.slug: c for c in Chapter.objects.select_for_update().filter(book=book)}
         # Numbers may be swapped between chapters; no constraint stands in the way.
         for data in chapters:
-            chapter = existing.pop(data.fields["slug"], None)
+            slug = data.fields["slug"]
+            part = f"chapter:{slug}"
+            chapter = existing.pop(slug, None)
             is_new = chapter is None
+            if records is not None and is_new and (not records or part in records):
+                # Made before and gone now: a curator deleted it. (No records at all: a
+                # book loaded before imports kept them, which cannot tell; from now on
+                # the chapter is known as gone.)
+                result.not_recreated.append(slug)
+                _record(book, part, "", records)
+                continue
+            if records is not None and not is_new:
+                if _edited(chapter, part, data.fields, "illustration", data.illustration, records):
+                    result.kept.append(slug)
+                    continue
             chapter = chapter or Chapter(book=book)
             if _apply(chapter, data.fields, "illustration", data.illustration) or is_new:
                 chapter.save()
-                (result.created if is_new else result.updated).append(chapter.slug)
+                (result.created if is_new else result.updated).append(slug)
             else:
-                result.unchanged.append(chapter.slug)
+                result.unchanged.append(slug)
+            if keep_edits:
+                digest = _written_digest(chapter, data.fields, "illustration")
+                _record(book, part, digest, records or {})
         result.not_in_folder = sorted(existing)
     return result
+
+
+def imported_chapter_slugs(*, book: Book) -> set[str]:
+    """The slugs of the chapters imports with keep_edits wrote into `book`, whether
+    they are still there or were deleted since (load_demo_stories leaves the demo
+    stories of a deleted demo chapter out rather than put them under another)."""
+    parts = ImportRecord.objects.filter(book=book, part__startswith="chapter:")
+    return {part.removeprefix("chapter:") for part in parts.values_list("part", flat=True)}
 
 
 def _front_matter(pairs: list[tuple[str, str]]) -> str:

@@ -282,7 +282,8 @@ def public_counts() -> dict[str, int]:
     counts = cache.get(PUBLIC_COUNTS_KEY)
     if counts is None:
         counts = {
-            "members": Membership.objects.count(),
+            # A member who deleted their account leaves a retired number, not a member.
+            "members": Membership.objects.current().count(),
             "municipalities": municipality_count(),
             # Summed from the counts per chapter the table of contents shows (cached
             # per chapter): a count over every story took a tenth of a second.

@@ -34,6 +34,7 @@ from ebooklib import epub
 from PIL import Image, UnidentifiedImageError
 
 from core.markdown import is_upload_url
+from core.site_url import absolute_url
 
 from .models import Edition
 
@@ -137,7 +138,7 @@ def _page(uid: str, file_name: str, title: str, html: str, style) -> epub.EpubHt
 
 
 def _site_url(path: str) -> str:
-    return urljoin(settings.SITE_URL, path)
+    return absolute_url(path)
 
 
 def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes:

@@ -3,12 +3,24 @@ from django.utils.translation import gettext_lazy as _
 
 from core.converters import BoundedModelMultipleChoiceField
 
+from .models import edition_slug_validator
+
 
 class EditionForm(forms.Form):
     label = forms.CharField(
         label=_("Naam van de editie"),
         max_length=100,
         help_text=_("Bijvoorbeeld: Tussenstand 2027"),
+    )
+    slug = forms.CharField(
+        label=_("Webadres"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Het laatste deel van het adres van de editie, zoals tussenstand-2027. "
+            "Leeg laten: gemaakt uit de naam."
+        ),
+        validators=[edition_slug_validator],
     )
     date = forms.DateField(
         label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}), required=False

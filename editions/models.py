@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -6,6 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from book.models import Access, Book, Chapter, access_allows
 from core.markdown import reading_minutes
+from stories.models import Status
+
+#: The address a curator may give an edition: lower-case letters, digits, hyphens and
+#: underscores, as the book's chapter slugs (book.services.SLUG_RE).
+edition_slug_validator = RegexValidator(
+    r"^[-a-z0-9_]+\Z",
+    _(
+        "Gebruik voor het webadres alleen kleine letters zonder accenten, cijfers en "
+        "streepjes, zoals tussenstand-2027."
+    ),
+)
 
 
 class EditionQuerySet(models.QuerySet):
@@ -69,6 +81,14 @@ class Edition(models.Model):
 
     def get_absolute_url(self):
         return reverse("editions:edition", kwargs={"slug": self.slug})
+
+    def contents_to_publish(self) -> tuple[models.QuerySet, models.QuerySet]:
+        """What publishing copies, as things stand now: the book's published chapters
+        in order, and the chosen stories still featured under them. The confirmation
+        page counts them; editions.services.edition_publish copies them."""
+        chapters = Chapter.objects.published().filter(book=self.book_id).in_order()
+        stories = self.selected_stories.filter(status=Status.FEATURED, chapter__in=chapters)
+        return chapters, stories
 
 
 class EditionChapter(models.Model):

@@ -9,24 +9,27 @@ From then on the edition is read-only: nothing reads the live book or stories to
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from book.models import Book, Chapter
+from book.models import Book
 from members.models import Membership, membership_display_name
 from stories.models import Status
 
-from .models import Edition, EditionChapter, EditionStory
+from .models import Edition, EditionChapter, EditionStory, edition_slug_validator
 
 
 class EditionError(Exception):
-    """A refused change to an edition; `message` is for the curator."""
+    """A refused change to an edition; `message` is for the curator, `field` the form
+    field it is about (None: the whole request)."""
 
-    def __init__(self, message):
+    def __init__(self, message, *, field: str | None = None):
         self.message = message
+        self.field = field
         super().__init__(message)
 
 
@@ -43,26 +46,51 @@ def _edition_slug(label: str) -> str:
 
 
 def edition_create(*, label: str, curator, notes: str = "", date=None, slug: str = "") -> Edition:
-    """A draft edition of the current book."""
+    """A draft edition of the current book, at the address `slug` (empty: made from
+    the label)."""
     label = label.strip()
-    slug = slug or _edition_slug(label)
+    slug = slug.strip() or _edition_slug(label)
     with transaction.atomic():
         book = Book.objects.current()
         if book is None:
             raise EditionError(_("Er is nog geen boek om een editie van te maken."))
-        if not label or not slug:
-            raise EditionError(_("Geef de editie een naam."))
+        if not label:
+            raise EditionError(_("Geef de editie een naam."), field="label")
+        if not slug:
+            raise EditionError(
+                _("Uit deze naam valt geen webadres te maken: kies er zelf een."), field="slug"
+            )
+        try:
+            edition_slug_validator(slug)
+        except ValidationError as invalid:
+            raise EditionError(invalid.messages[0], field="slug") from invalid
         if Edition.objects.filter(label__iexact=label).exists():
-            raise EditionError(_("Er is al een editie met deze naam."))
+            raise EditionError(_("Er is al een editie met deze naam."), field="label")
         if Edition.objects.filter(slug=slug).exists():
-            raise EditionError(_("Er is al een editie met dit webadres."))
-        return Edition.objects.create(
-            book=book,
-            label=label,
-            slug=slug,
-            notes=notes,
-            date=date or timezone.localdate(),
-        )
+            raise EditionError(_slug_taken(slug), field="slug")
+        try:
+            # A savepoint: an edition made at the same moment by another curator
+            # breaks the unique constraint here, and that is a refusal, not an error.
+            with transaction.atomic():
+                return Edition.objects.create(
+                    book=book,
+                    label=label,
+                    slug=slug,
+                    notes=notes,
+                    date=date or timezone.localdate(),
+                )
+        except IntegrityError as taken:
+            if Edition.objects.filter(label__iexact=label).exists():
+                raise EditionError(
+                    _("Er is al een editie met deze naam."), field="label"
+                ) from taken
+            raise EditionError(_slug_taken(slug), field="slug") from taken
+
+
+def _slug_taken(slug: str) -> str:
+    return _("Er is al een editie met het webadres %(slug)s. Kies een ander webadres.") % {
+        "slug": slug
+    }
 
 
 def _draft_for_update(edition: Edition) -> Edition:
@@ -112,14 +140,11 @@ def edition_publish(*, edition: Edition, curator) -> Edition:
     with transaction.atomic():
         edition = _draft_for_update(edition)
         book = edition.book
-        chapters = list(Chapter.objects.published().filter(book=book).in_order())
+        chapters, stories = edition.contents_to_publish()
+        chapters = list(chapters)
         if not chapters:
             raise EditionError(_("Het boek heeft nog geen gepubliceerde hoofdstukken."))
-        stories = (
-            edition.selected_stories.filter(status=Status.FEATURED, chapter__in=chapters)
-            .select_related("author", "author__profile")
-            .order_by("published_at", "pk")
-        )
+        stories = stories.select_related("author", "author__profile").order_by("published_at", "pk")
         by_chapter: dict[int, list] = {}
         for story in stories:
             by_chapter.setdefault(story.chapter_id, []).append(story)

@@ -3,13 +3,11 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from book.models import Chapter, user_is_member
-from core.http import post_only
 from core.roles import curator_required
-from stories.models import Status, Story
+from stories.models import Status, Story, author_related
 
 from .epub import build_edition_epub
 from .forms import EditionForm, EditionStoriesForm
@@ -35,6 +33,7 @@ def edition_detail(request, slug):
         "editions/detail.html",
         {
             "edition": edition,
+            "newest": Edition.objects.current(),
             "chapters": chapters,
             "is_member": user_is_member(request.user),
             "other_editions": Edition.objects.published().exclude(pk=edition.pk),
@@ -138,12 +137,13 @@ def edition_list(request):
         try:
             edition = edition_create(
                 label=form.cleaned_data["label"],
+                slug=form.cleaned_data["slug"],
                 date=form.cleaned_data["date"],
                 notes=form.cleaned_data["notes"],
                 curator=request.user,
             )
         except EditionError as refusal:
-            form.add_error(None, refusal.message)
+            form.add_error(refusal.field, refusal.message)
         else:
             messages.success(request, _("Editie %(label)s is aangemaakt.") % {"label": edition})
             return redirect("editions:edition_curate", slug=edition.slug)
@@ -159,7 +159,7 @@ def _candidates(edition):
         Story.objects.filter(
             status=Status.FEATURED, chapter__book=edition.book, chapter__is_published=True
         )
-        .select_related("chapter", "author")
+        .select_related("chapter", *author_related("author"))
         .order_by("chapter__number", "chapter__pk", "published_at", "pk")
     )
 
@@ -201,14 +201,25 @@ def edition_curate(request, slug):
     )
 
 
-@post_only("editions:edition_curate", label=gettext_lazy("Naar de editie"))
+@require_http_methods(["GET", "HEAD", "POST"])
 @curator_required("editions.change_edition")
 def edition_publish_view(request, slug):
+    """Publishing cannot be undone, so it asks first: the page says what the edition
+    will carry (counted as edition_publish would copy it now); its form publishes."""
     edition = get_object_or_404(Edition, slug=slug)
-    try:
-        edition = edition_publish(edition=edition, curator=request.user)
-    except EditionError as refusal:
-        messages.error(request, refusal.message)
-        return redirect("editions:edition_curate", slug=edition.slug)
-    messages.success(request, _("Editie %(label)s is gepubliceerd.") % {"label": edition})
-    return redirect(edition.get_absolute_url())
+    if request.method == "POST":
+        try:
+            edition = edition_publish(edition=edition, curator=request.user)
+        except EditionError as refusal:
+            messages.error(request, refusal.message)
+            return redirect("editions:edition_curate", slug=edition.slug)
+        messages.success(request, _("Editie %(label)s is gepubliceerd.") % {"label": edition})
+        return redirect(edition.get_absolute_url())
+    if edition.is_published:
+        return redirect(edition.get_absolute_url())
+    chapters, stories = edition.contents_to_publish()
+    return render(
+        request,
+        "editions/publish.html",
+        {"edition": edition, "chapter_count": chapters.count(), "story_count": stories.count()},
+    )

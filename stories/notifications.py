@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core import site_url
 from core.tasks import send_email
 from members.models import Membership
 
@@ -67,7 +68,7 @@ def preferences_for(membership: Membership) -> NotificationSettings:
 
 
 def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return site_url.absolute_url(path)
 
 
 def _language(preferences: NotificationSettings) -> str:
@@ -103,7 +104,7 @@ def notify(
         context = {
             **context,
             "site_name": settings.SITE_NAME,
-            "site_url": settings.SITE_URL.rstrip("/"),
+            "site_url": site_url.site_url(),
             "membership": membership,
             "kind_label": NotificationKind(kind).label,
             "unsubscribe_url": unsubscribe_url,

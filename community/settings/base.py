@@ -154,6 +154,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "core.site_url.RequestOriginMiddleware",
 ]
 
 ROOT_URLCONF = "community.urls"
@@ -346,14 +347,17 @@ LOGGING = {
 }
 
 SITE_NAME = "Het boek waar je lid van kunt worden"
-# Where the site lives, for the links in e-mails sent outside a request (notifications,
-# the daily digest). Default: https:// and the first of DJANGO_ALLOWED_HOSTS when that
-# is set (production requires it), else the development server.
+# Where the site lives, for the links in e-mails (notifications, the daily digest) and
+# EPUBs (core.site_url). Default: https:// and the first of DJANGO_ALLOWED_HOSTS when
+# that is set (production requires it), else the development server of `make run`.
 SITE_URL = env.str("DJANGO_SITE_URL", default=None) or (
     f"https://{ALLOWED_HOSTS[0]}"
     if "DJANGO_ALLOWED_HOSTS" in env and ALLOWED_HOSTS
-    else "http://localhost:8000"
+    else "http://127.0.0.1:8000"
 )
+# Links made during a request point at the address of that request instead (dev.py
+# turns this on when DJANGO_SITE_URL is not set).
+SITE_URL_FROM_REQUEST = False
 
 # How new learning stories reach readers: "pre" (a curator approves every story), "post"
 # (published at once, curators hide afterwards) or "auto" (a member's stories wait for a

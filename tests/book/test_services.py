@@ -2,11 +2,14 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from PIL import Image
 
-from book.models import Access, Book, Chapter
+from book.models import Access, Book, Chapter, ImportRecord
 from book.services import BookFormatError, book_export, book_import
+from stories.models import Story
 
 CHAPTER = """---
 title: {title}
@@ -240,9 +243,147 @@ def test_load_demo_is_idempotent():
     assert all(c.access == Access.MEMBERS for c in chapters[2:])
     assert all(c.word_count >= 400 for c in chapters)
     assert any(c.illustration for c in chapters)
-    from stories.models import Story
-
     stories = Story.objects.count()
     assert stories >= 5
     call_command("load_demo", stdout=io.StringIO())
     assert Story.objects.count() == stories
+
+
+# ---- Imports that keep a curator's edits (load_demo) ---------------------------------
+
+
+def _rewrite(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.django_db
+def test_an_import_keeping_edits_updates_only_what_it_wrote_itself(tmp_path):
+    folder = _write_book(tmp_path / "in")
+    book_import(folder=folder, keep_edits=True)
+    edited = Chapter.objects.get(slug="een")
+    edited.title, edited.body = "Een, herschreven", "Wat de redactie ervan maakte."
+    edited.save()
+    # The demo folder changes too: both chapters and the book's introduction.
+    for path in (folder / "chapters").glob("*.md"):
+        _rewrite(path, "Tekst van", "Nieuwe tekst van")
+    _rewrite(folder / "book.md", "De *inleiding*.", "Een nieuwe inleiding.")
+
+    result = book_import(folder=folder, keep_edits=True)
+
+    assert (result.updated, result.kept, result.created) == (["twee"], ["een"], [])
+    edited.refresh_from_db()
+    assert (edited.title, edited.body) == ("Een, herschreven", "Wat de redactie ervan maakte.")
+    assert "Nieuwe tekst van twee." in Chapter.objects.get(slug="twee").body
+    assert Book.objects.get().introduction == "Een nieuwe inleiding.\n"
+    # Run again: the edit still stands, nothing else moves.
+    again = book_import(folder=folder, keep_edits=True)
+    assert (again.updated, again.kept, again.unchanged) == ([], ["een"], ["twee"])
+
+
+@pytest.mark.django_db
+def test_an_import_keeping_edits_leaves_an_edited_book_and_a_replaced_picture(tmp_path):
+    folder = _write_book(tmp_path / "in")
+    book_import(folder=folder, keep_edits=True)
+    book = Book.objects.get()
+    book.subtitle = "Door de redactie"
+    book.save()
+    _png(tmp_path / "eigen.png", "red")
+    chapter = Chapter.objects.get(slug="twee")
+    chapter.illustration.save("eigen.png", ContentFile((tmp_path / "eigen.png").read_bytes()))
+    _rewrite(folder / "book.md", "title: Het boek", "title: Het nieuwe boek")
+
+    result = book_import(folder=folder, keep_edits=True)
+
+    assert result.kept == ["book", "twee"]
+    book.refresh_from_db()
+    assert (book.title, book.subtitle) == ("Het boek", "Door de redactie")
+    assert Chapter.objects.get(slug="twee").illustration.name.endswith("eigen.png")
+
+
+@pytest.mark.django_db
+def test_an_import_keeping_edits_adds_new_chapters_but_not_deleted_ones(tmp_path):
+    folder = _write_book(tmp_path / "in")
+    book_import(folder=folder, keep_edits=True)
+    Chapter.objects.get(slug="twee").delete()
+    (folder / "chapters" / "03-drie.md").write_text(
+        CHAPTER.format(title="Drie", slug="drie", order=3, access="members"), encoding="utf-8"
+    )
+
+    result = book_import(folder=folder, keep_edits=True)
+
+    assert (result.created, result.not_recreated) == (["drie"], ["twee"])
+    assert not Chapter.objects.filter(slug="twee").exists()
+    assert book_import(folder=folder, keep_edits=True).not_recreated == ["twee"]
+
+
+@pytest.mark.django_db
+def test_a_book_loaded_before_imports_kept_records_keeps_its_edits_too(tmp_path):
+    folder = _write_book(tmp_path / "in")
+    book_import(folder=folder)  # as load_demo did before
+    Chapter.objects.filter(slug="een").update(summary="Door de redactie.")
+    Chapter.objects.get(slug="twee").delete()
+    for path in (folder / "chapters").glob("*.md"):
+        _rewrite(path, "Tekst van", "Nieuwe tekst van")
+
+    first = book_import(folder=folder, keep_edits=True)
+    second = book_import(folder=folder, keep_edits=True)
+
+    # Nothing tells what the old import wrote: only a part that holds the folder's
+    # content is the import's; anything else, and any gap, is the curator's.
+    assert (first.kept, first.not_recreated, first.unchanged) == (["een"], ["twee"], [])
+    assert (second.kept, second.not_recreated) == (["een"], ["twee"])
+    assert Chapter.objects.get(slug="een").summary == "Door de redactie."
+    assert ImportRecord.objects.filter(part="book").exists()
+
+
+@pytest.mark.django_db
+def test_an_import_without_keep_edits_still_overwrites(tmp_path):
+    folder = _write_book(tmp_path / "in")
+    book_import(folder=folder, keep_edits=True)
+    Chapter.objects.filter(slug="een").update(title="Van de redactie")
+    assert book_import(folder=folder).updated == ["een"]
+    assert Chapter.objects.get(slug="een").title == "Een"
+
+
+def _admin_edit(client, chapter, **changes):
+    """Save `chapter` through its admin change form, as a curator does."""
+    data = {
+        "book": chapter.book_id,
+        "number": chapter.number,
+        "title": chapter.title,
+        "slug": chapter.slug,
+        "summary": chapter.summary,
+        "body": chapter.body,
+        "illustration_alt": chapter.illustration_alt,
+        "access": chapter.access,
+        "is_published": "on" if chapter.is_published else "",
+        **changes,
+    }
+    response = client.post(reverse("admin:book_chapter_change", args=[chapter.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+def test_make_run_never_overwrites_a_curators_edit_to_a_demo_chapter(client, curator):
+    call_command("load_demo", stdout=io.StringIO())
+    chapters = list(Chapter.objects.order_by("number"))
+    edited, deleted = chapters[1], chapters[2]
+    client.force_login(curator)
+    _admin_edit(client, edited, title="Door de redactie", body="Onze eigen tekst.")
+    # Its stories first: they protect the chapter.
+    gone_stories = set(deleted.stories.values_list("submission_key", flat=True))
+    deleted.stories.all().delete()
+    deleted.delete()
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+
+    edited.refresh_from_db()
+    assert (edited.title, edited.body) == ("Door de redactie", "Onze eigen tekst.")
+    assert not Chapter.objects.filter(slug=deleted.slug).exists()
+    lines = out.getvalue().splitlines()
+    assert f"Demo book: 0 chapters created, 0 updated, {len(chapters) - 2} unchanged." in lines
+    assert f"Left as a curator changed them (not updated from book/demo/): {edited.slug}" in lines
+    assert f"Deleted demo chapters, not made again: {deleted.slug}" in lines
+    # Nor do its demo stories come back under another chapter.
+    assert not Story.objects.filter(submission_key__in=gone_stories).exists()

@@ -49,7 +49,10 @@ def test_curator_reads_statistics_publishes_an_edition_and_a_reader_opens_it(
     page.get_by_label(story.title).check()
     page.get_by_role("button", name="Keuze bewaren").click()
     expect(page.get_by_label(story.title)).to_be_checked()
-    page.get_by_role("button", name="Tussenstand 2027 publiceren").click()
+    page.get_by_role("link", name="Tussenstand 2027 publiceren").click()
+    expect(page.get_by_text("Weet je het zeker? Dit kan niet ongedaan worden.")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Ja, publiceren").click()
 
     edition = Edition.objects.get(label="Tussenstand 2027")
     assert edition.is_published

@@ -31,12 +31,6 @@ POST_ONLY = [
     ("stories:follow", {"slug": "samen"}, "/hoofdstuk/samen/#verhalen", "Naar het hoofdstuk"),
     ("members:invitation_create", {}, "/mijn-exemplaar/#uitnodigingen", "Naar je uitnodigingen"),
     ("members:card_renew", {}, "/mijn-exemplaar/kaart/", "Naar je lidmaatschapskaart"),
-    (
-        "editions:edition_publish",
-        {"slug": "tussenstand-2027"},
-        "/redactie/edities/tussenstand-2027/",
-        "Naar de editie",
-    ),
 ]
 
 

@@ -82,6 +82,33 @@ def test_check_deploy_with_production_variables_reports_no_warnings():
     assert "no issues" in result.stdout
 
 
+SITE_URL_SETTINGS = (
+    "from django.conf import settings; print(settings.SITE_URL_FROM_REQUEST, settings.SITE_URL)"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        # Development: links made during a request follow it; the digest command's
+        # default is the address `make run` serves on.
+        ({"DJANGO_SETTINGS_MODULE": "community.settings.dev"}, "True http://127.0.0.1:8000"),
+        (
+            {
+                "DJANGO_SETTINGS_MODULE": "community.settings.dev",
+                "DJANGO_SITE_URL": "http://boek.test:9000",
+            },
+            "False http://boek.test:9000",
+        ),
+        (PRODUCTION_ENV, "False https://boek.example.nl"),
+    ],
+)
+def test_links_follow_the_request_only_in_development_without_a_site_url(env, expected):
+    result = _run("shell", "--no-imports", "-c", SITE_URL_SETTINGS, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected.split()
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

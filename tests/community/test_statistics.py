@@ -8,11 +8,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from book.services import chapter_stories_changed
 from community import statistics
+from community.privacy import account_delete
 from core.charts import bar_chart, line_chart
-from members.models import ClaimCode, CodeStatus, How
+from members.models import ClaimCode, CodeStatus, How, Membership
 from stories.models import ReactionKind, Status
 from tests.factories import (
     ChapterFactory,
@@ -251,6 +253,23 @@ def test_home_counts_members_municipalities_and_stories(client, book):
     assert statistics.public_counts() == {"members": 4, "municipalities": 2, "stories": 1}
     html = client.get("/").content.decode()
     assert "4 leden" in html and "2 gemeenten" in html and "1 leerverhaal" in html
+
+
+@pytest.mark.django_db
+def test_the_home_counter_leaves_out_the_numbers_of_deleted_accounts(client, book):
+    ChapterFactory(book=book)
+    MembershipFactory.create_batch(2)
+    leaving = MembershipFactory()
+    account_delete(user=leaving.user)
+    # The number stays, retired, so that it is never handed out again: not a member.
+    assert Membership.objects.count() == 3
+    response = client.get("/")
+    assert response.context["counts"]["members"] == 2
+    assertContains(
+        response,
+        '<p class="community-counter">2 leden · 0 gemeenten · 0 leerverhalen</p>',
+        html=True,
+    )
 
 
 @pytest.mark.django_db

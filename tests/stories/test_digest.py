@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -110,7 +110,7 @@ def test_digest_lists_new_stories_of_followed_chapters(commit, follow, chapter, 
     assert message.to == [member.email]
     assert message.subject == "1 nieuw verhaal bij de hoofdstukken die je volgt"
     assert "Het buurtbudget" in message.body
-    assert f"http://localhost:8000{new.get_absolute_url()}" in message.body
+    assert f"http://127.0.0.1:8000{new.get_absolute_url()}" in message.body
     assert "Niet gevolgd" not in message.body
     assert chapter.title in message.body
     assert "List-Unsubscribe" in message.extra_headers
@@ -239,6 +239,30 @@ def test_the_command_sends_the_digests(commit, membership, chapter):
 
     assert out.getvalue().splitlines() == ["1 digest(s) queued.", "0 digest(s) queued."]
     assert len(mail.outbox) == 1
+
+
+def test_the_command_links_to_the_address_it_is_given(settings, commit, membership, chapter):
+    settings.SITE_URL_FROM_REQUEST = True  # no request here: the option decides
+    following.chapter_follow(membership=membership, chapter=chapter)
+    ChapterFollow.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    story = StoryFactory(chapter=chapter)
+
+    with commit():
+        call_command("send_digests", "--site-url", "http://127.0.0.1:8123", stdout=io.StringIO())
+
+    (message,) = mail.outbox
+    assert f"http://127.0.0.1:8123{story.get_absolute_url()}" in message.body
+    assert "127.0.0.1:8000" not in message.body
+
+
+@pytest.mark.parametrize(
+    "address", ["127.0.0.1:8123", "ftp://127.0.0.1", "http://127.0.0.1:8123/boek/", "http://"]
+)
+def test_the_command_refuses_an_address_it_cannot_link_to(membership, chapter, address):
+    following.chapter_follow(membership=membership, chapter=chapter)
+    with pytest.raises(CommandError, match="--site-url"):
+        call_command("send_digests", "--site-url", address)
+    assert not mail.outbox
 
 
 def test_the_task_sends_the_digests(commit, membership, chapter):

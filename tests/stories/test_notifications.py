@@ -47,7 +47,7 @@ def test_approval_mails_the_author(commit, pending, curator, member):
     assert message.to == [member.email]
     assert pending.title in message.subject
     assert "in het boek gezet" in message.body
-    assert f"http://localhost:8000{pending.get_absolute_url()}" in message.body
+    assert f"http://127.0.0.1:8000{pending.get_absolute_url()}" in message.body
 
 
 def test_featuring_mails_the_author(commit, pending, curator):
@@ -178,6 +178,49 @@ def test_task_arguments_stay_plain_json(commit, pending, curator, settings):
     (result,) = default_task_backend.results
     assert json.loads(json.dumps(result.kwargs)) == result.kwargs
     assert mail.outbox == []
+
+
+# ---- Where the links point ---------------------------------------------------------
+
+ORIGIN = re.compile(r"https?://[^\s/>]+")
+
+
+def _origins(message) -> set[str]:
+    """The scheme and host of every link in the mail, the unsubscribe header's too."""
+    return set(ORIGIN.findall(message.body + message.extra_headers["List-Unsubscribe"]))
+
+
+def _approve_on(client, curator, story, host: str):
+    client.force_login(curator)
+    return client.post(
+        reverse("stories:moderation_decide"),
+        {"target": f"story:{story.pk}", "action": "approve"},
+        headers={"host": host},
+    )
+
+
+def test_in_development_a_mail_links_to_the_host_and_port_of_its_request(
+    settings, commit, client, pending, curator
+):
+    settings.SITE_URL_FROM_REQUEST = True  # community/settings/dev.py without DJANGO_SITE_URL
+    with commit():
+        assert _approve_on(client, curator, pending, "127.0.0.1:8123").status_code == 302
+
+    (message,) = mail.outbox
+    assert f"http://127.0.0.1:8123{pending.get_absolute_url()}" in message.body
+    assert _origins(message) == {"http://127.0.0.1:8123"}
+
+
+def test_otherwise_a_mail_links_to_the_site_url_whatever_the_host(
+    settings, commit, client, pending, curator
+):
+    settings.SITE_URL = "https://boek.example.nl"
+    with commit():
+        assert _approve_on(client, curator, pending, "127.0.0.1:8123").status_code == 302
+
+    (message,) = mail.outbox
+    assert f"https://boek.example.nl{pending.get_absolute_url()}" in message.body
+    assert _origins(message) == {"https://boek.example.nl"}
 
 
 # ---- Unsubscribing -----------------------------------------------------------------

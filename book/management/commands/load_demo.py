@@ -10,16 +10,30 @@ DEMO_BOOK = Path(__file__).resolve().parent.parent.parent / "demo"
 
 class Command(BaseCommand):
     help = (
-        "Load the demo book, demo members and their learning stories "
-        "(idempotent: running it again changes nothing)."
+        "Load the demo book, demo members and their learning stories. Safe to run again "
+        "(`make run` does, every time): it makes what is missing and never undoes a "
+        "curator's work. The book and each chapter are updated from book/demo/ only while "
+        "they still hold what load_demo last wrote there; one changed since (in the admin, "
+        "say) is left as it is. A demo chapter that was deleted is not made again; a "
+        "chapter new in book/demo/ is added. To start again from the demo as it is, "
+        "delete the database."
     )
 
     def handle(self, *args, **options):
-        result = book_import(folder=DEMO_BOOK)
+        result = book_import(folder=DEMO_BOOK, keep_edits=True)
         self.stdout.write(
             f"Demo book: {len(result.created)} chapters created, {len(result.updated)} updated, "
             f"{len(result.unchanged)} unchanged."
         )
+        if result.kept:
+            self.stdout.write(
+                "Left as a curator changed them (not updated from book/demo/): "
+                + ", ".join(result.kept)
+            )
+        if result.not_recreated:
+            self.stdout.write(
+                "Deleted demo chapters, not made again: " + ", ".join(result.not_recreated)
+            )
         # The demo members too (the writing group as no. 1, a curator, profiles, demo
         # codes): it prints how to log in as the curator and a code to claim a copy with.
         call_command("load_demo_members", stdout=self.stdout, stderr=self.stderr)

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from book.models import Book, Chapter
+from book.services import imported_chapter_slugs
 from members.models import Membership
 from members.services import membership_claim_digital
 from stories import notifications
@@ -49,11 +50,15 @@ class Command(BaseCommand):
             for name, slug in THEMES
         }
         by_slug = {chapter.slug: chapter for chapter in chapters}
+        # Demo chapters a curator deleted (or unpublished): their stories stay out too.
+        demo_chapters_gone = imported_chapter_slugs(book=book) - set(by_slug)
 
         made = []
         for index, data in enumerate(STORIES):
             key = demo_key(data["key"])
             if Story.objects.filter(submission_key=key).exists():
+                continue
+            if data["chapter"] in demo_chapters_gone:
                 continue
             # Demo members are invented people: nobody to tell about approvals or replies.
             with transaction.atomic(), notifications.muted():
