@@ -241,6 +241,13 @@ def env_for(folder: Path, port: int) -> dict:
     return env
 
 
+def engine(env: dict) -> str:
+    """The database and cache the run measured, for the table's heading."""
+    database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+    cache = "Redis" if env.get("REDIS_URL") else "local memory"
+    return f"{database} + {cache} cache"
+
+
 def start_gunicorn(env: dict, folder: Path, base: str) -> subprocess.Popen:
     # --max-requests 0: production replaces a worker after about 1000 requests, which
     # would hide a leak from the RSS figures and put restarts in the timings.
@@ -364,6 +371,8 @@ def main() -> int:
             },
             {"name": f"story ({targets['story_replies']} replies)", "path": targets["story"]},
             {"name": "latest stories", "path": targets["latest"]},
+            {"name": "Atom feed, anonymous", "path": targets["feed"]},
+            {"name": "static file (whitenoise)", "path": targets["static"]},
         ]
         if targets["search"]:
             pages.append({"name": "search", "path": targets["search"]})
@@ -461,7 +470,7 @@ def main() -> int:
     )
     log(
         f"wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}s --latency against gunicorn "
-        f"({WORKERS} sync workers), SQLite: p99 target < {P99_MS} ms, 0 errors."
+        f"({WORKERS} sync workers), {engine(env)}: p99 target < {P99_MS} ms, 0 errors."
     )
     log("")
     log("| page | req/s | p50 ms | p99 ms | errors | x baseline | target | result |")
@@ -509,7 +518,7 @@ def main() -> int:
     )
     extra_pass = (growth < RSS_GROWTH_MB) + (weight_kb < PAGE_WEIGHT_KB) + (photo_kb < PHOTO_KB)
     log(
-        f"bench summary {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: pages {passed}/{len(pages)} "
+        f"bench summary ({engine(env)}) {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: pages {passed}/{len(pages)} "
         f"PASS, other targets {extra_pass}/3 PASS; baseline {baseline:.0f} req/s, anonymous "
         f"chapter {results[2]['rps']:.0f} ({results[2]['ratio']:.2f}), member chapter "
         f"{results[3]['rps']:.0f} ({results[3]['ratio']:.2f}); RSS {growth:+.1f} MB; page "
