@@ -33,6 +33,8 @@ CURATOR_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("members", "codebatch"): ("view", "add", "change"),
     ("members", "claimcode"): ("view", "add", "change"),
     ("members", "membership"): ("view",),
+    ("introductions", "introduction"): ("view",),
+    ("introductions", "round"): ("view",),
 }
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from book.models import Access, Book, Chapter
 from core.markdown import render_markdown
 from editions.models import Edition
+from introductions.models import Introduction, Participation
 from members.codes import generate_code
 from members.models import ClaimCode, CodeBatch, Invitation, Membership, Profile
 from stories.models import Reply, Status, Story, Theme
@@ -133,3 +134,35 @@ class ProfileFactory(factory.django.DjangoModelFactory):
 
     membership = factory.SubFactory(MembershipFactory)
     display_name = factory.Sequence(lambda n: f"Lid {n}")
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    """A member who takes part in introductions (knows/seeks: lists of themes)."""
+
+    class Meta:
+        model = Participation
+        skip_postgeneration_save = True
+
+    membership = factory.SubFactory(MembershipFactory)
+    takes_part = True
+
+    @factory.post_generation
+    def knows(self, create, themes, **kwargs):
+        if themes:
+            self.knows.set(themes)
+
+    @factory.post_generation
+    def seeks(self, create, themes, **kwargs):
+        if themes:
+            self.seeks.set(themes)
+
+
+class IntroductionFactory(factory.django.DjangoModelFactory):
+    """Two members introduced by a curator (first has the lower id)."""
+
+    class Meta:
+        model = Introduction
+
+    origin = "curator"
+    first = factory.SubFactory(MembershipFactory)
+    second = factory.SubFactory(MembershipFactory)

@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "members",
     "stories",
     "editions",
+    "introductions",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_VALUES = {"slug": "een-hoofdstuk", "pk": "1", "code": "7KQ4M2XD9TRA5B1C", "token": "abc"}
+SAMPLE_VALUES = {
+    "slug": "een-hoofdstuk",
+    "pk": "1",
+    "number": "1",
+    "code": "7KQ4M2XD9TRA5B1C",
+    "token": "abc",
+}
 
 
 def _concrete_urls():
