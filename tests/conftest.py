@@ -1,7 +1,13 @@
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.signals import setting_changed
 from django.utils import translation
 
 from book.models import Access
@@ -24,7 +30,33 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 
 @pytest.fixture(scope="session", autouse=True)
-def collected_static(django_test_environment):
+def compiled_messages():
+    """The .mo catalogues are not committed: a bare `pytest` on a fresh clone compiles
+    each one that is missing or older than its .po, next to it, as `make messages` does.
+    Each is written to a temporary file and moved into place, so a reader never sees half
+    a catalogue."""
+    compiled = False
+    for locale_path in settings.LOCALE_PATHS:
+        for po in Path(locale_path).glob("*/LC_MESSAGES/*.po"):
+            mo = po.with_suffix(".mo")
+            if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+                continue
+            handle, partial = tempfile.mkstemp(dir=po.parent, suffix=".mo.part")
+            os.close(handle)
+            subprocess.run(["msgfmt", "--check-format", "-o", partial, po], check=True)
+            os.chmod(partial, 0o644)
+            os.replace(partial, mo)
+            compiled = True
+    if compiled:
+        # Anything translated before this point (at collection) found no catalogue:
+        # Django forgets the loaded ones when told that LOCALE_PATHS changed.
+        setting_changed.send(
+            sender=None, setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=False
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(django_test_environment, compiled_messages):
     """Pages link their CSS through the hashed-name manifest, as in production."""
     call_command("collectstatic", interactive=False, verbosity=0)
 
