@@ -131,6 +131,19 @@ def chapters(book):
 
 
 @pytest.fixture
+def open_chapter(chapters):
+    """The first of `chapters`: published and open to everyone."""
+    return chapters[0]
+
+
+@pytest.fixture
+def members_chapter(chapters):
+    """The third of `chapters`: published, its text for members only."""
+    assert chapters[2].access == Access.MEMBERS
+    return chapters[2]
+
+
+@pytest.fixture
 def session_queries(settings) -> int:
     """Queries a signed-in request spends reading its session: one with the sessions in
     the database (the default), none with them in Redis (the PostgreSQL + Redis pass)."""

@@ -18,8 +18,15 @@ from book.models import ReadingPosition
 from book.services import chapter_stories_changed
 from editions.services import edition_publish
 from stories.fragments import CSRF_STAND_IN
-from stories.models import ChapterFollow, Reaction, ReactionKind
-from tests.factories import EditionFactory, MembershipFactory, StoryFactory
+from stories.models import ChapterFollow, ReactionKind
+from tests.clients import signed_in
+from tests.factories import (
+    ChapterFollowFactory,
+    EditionFactory,
+    MembershipFactory,
+    ReactionFactory,
+    StoryFactory,
+)
 
 
 @pytest.mark.django_db
@@ -144,8 +151,8 @@ def test_no_token_reaction_or_follow_state_crosses_from_one_member_to_another(ch
     chapter = chapters[2]
     story = StoryFactory(chapter=chapter)
     alice, bob = MembershipFactory(), MembershipFactory()
-    Reaction.objects.create(story=story, member=alice, kind=ReactionKind.THANKS)
-    ChapterFollow.objects.create(membership=alice, chapter=chapter)
+    ReactionFactory(story=story, member=alice, kind=ReactionKind.THANKS)
+    ChapterFollowFactory(membership=alice, chapter=chapter)
     pages = {}
     for membership in (alice, bob, alice, bob):  # each one's page, then from the cache
         browser = Client()
@@ -219,8 +226,7 @@ def test_a_members_messages_show_and_are_not_shared(client, chapters, member):
     )
     assert "Je verhaal is geplaatst." in client.get(url).content.decode()
     assert "Je verhaal is geplaatst." not in client.get(url).content.decode()
-    other = Client()
-    other.force_login(MembershipFactory().user)
+    other = signed_in(MembershipFactory().user)
     assert "Je verhaal is geplaatst." not in other.get(url).content.decode()
 
 

@@ -20,16 +20,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    curator = django_user_model.objects.create_superuser(
-        username="redactie", email="redactie@example.org", password="x"
-    )
-    client.force_login(curator)
-    client.curator = curator
-    return client
-
-
 def labels_url(batch):
     return reverse("admin:members_codebatch_labels", args=[batch.pk])
 
@@ -109,14 +99,14 @@ def test_memberships_cannot_be_edited_or_deleted(admin_client, member):
     )
 
 
-def test_admin_creates_a_batch_through_the_service(admin_client):
+def test_admin_creates_a_batch_through_the_service(admin_client, admin_user):
     response = admin_client.post(
         reverse("admin:members_codebatch_add"),
         {"label": "Eerste druk", "size": "12", "notes": "Drukkerij De Letter"},
     )
     batch = CodeBatch.objects.get()
     assert response["Location"] == reverse("admin:members_codebatch_change", args=[batch.pk])
-    assert batch.codes.count() == 12 and batch.created_by == admin_client.curator
+    assert batch.codes.count() == 12 and batch.created_by == admin_user
 
 
 def test_batch_add_page_refuses_bad_sizes(admin_client):

@@ -13,6 +13,7 @@ from members.models import CodeStatus, How, Invitation, Membership
 from members.ratelimit import CODE_FAILURES, CODE_GUESSES, failures, record_failure
 from tests.factories import (
     ClaimCodeFactory,
+    EmailAddressFactory,
     InvitationFactory,
     MembershipFactory,
     UserFactory,
@@ -163,10 +164,9 @@ def test_next_survives_signup_verification_and_login(client):
 
 
 def test_next_survives_login_of_an_existing_account(client):
-    from allauth.account.models import EmailAddress
 
     user = UserFactory(email="bestaand@example.org")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     response = client.post(
         reverse("account_login"),
         {"login": user.email, "password": "correct horse battery staple", "next": CLAIM},
@@ -715,12 +715,11 @@ def test_member_opening_an_invitation_leaves_it_open(member_client, member):
 
 
 def test_scanned_code_survives_login_and_is_claimed(client):
-    from allauth.account.models import EmailAddress
 
     claim_code = ClaimCodeFactory()
     path = f"/exemplaar/code/{claim_code.display}/"
     user = UserFactory(email="lezer@example.org")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     login_link = f"{reverse('account_login')}?{urlencode({'next': path})}"
     assert f'href="{login_link}"' in client.get(path).content.decode()
 

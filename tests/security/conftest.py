@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.client import ClientHandler
 from PIL import Image
 
+from tests.clients import signed_in
 from tests.factories import MembershipFactory, UserFactory
 
 # Tags no page of ours ever carries: one in the output means user input became markup.
@@ -115,10 +116,8 @@ def shared_handler():
 @pytest.fixture
 def make_client(shared_handler):
     def make(user=None) -> Client:
-        client = Client()
+        client = signed_in(user)
         client.handler = shared_handler
-        if user is not None:
-            client.force_login(user)
         return client
 
     return make

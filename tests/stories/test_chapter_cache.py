@@ -4,15 +4,15 @@ name, their CSRF token, the reactions they gave) reaches another."""
 
 import re
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
 from book.models import Chapter
 from members.services import profile_update
 from stories import moderation, reactions, writing
-from stories.models import Reaction, ReactionKind, Status
-from tests.factories import MembershipFactory, StoryFactory
+from stories.models import ReactionKind, Status
+from tests.clients import signed_in
+from tests.factories import MembershipFactory, ReactionFactory, StoryFactory
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -21,22 +21,6 @@ def _page(client, chapter) -> str:
     response = client.get(chapter.get_absolute_url())
     assert response.status_code == 200
     return response.content.decode()
-
-
-def _logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def open_chapter(chapters):
-    return chapters[0]
-
-
-@pytest.fixture
-def story(open_chapter):
-    return StoryFactory(chapter=open_chapter, title="Het bankje in het park")
 
 
 def test_story_published_by_a_curator_shows_at_once(client, curator, open_chapter, story):
@@ -121,7 +105,7 @@ def test_home_count_changes_at_once(client, curator, open_chapter, story):
 def test_anonymous_reader_never_gets_the_members_forms(client, member, open_chapter, story):
     """A member's visit fills the cache first; the anonymous reader still gets counts,
     not forms, and no token."""
-    assert "stories:react" not in _page(_logged_in(member), open_chapter)
+    assert "stories:react" not in _page(signed_in(member), open_chapter)
     html = _page(client, open_chapter)
     assert reverse("stories:react", args=[story.pk]) not in html
     assert "Herkenbaar: 0" in html
@@ -130,15 +114,15 @@ def test_anonymous_reader_never_gets_the_members_forms(client, member, open_chap
 
 def test_member_never_gets_the_anonymous_list(client, member, open_chapter, story):
     _page(client, open_chapter)
-    html = _page(_logged_in(member), open_chapter)
+    html = _page(signed_in(member), open_chapter)
     assert reverse("stories:react", args=[story.pk]) in html
 
 
 def test_second_member_never_sees_the_first_members_token_or_reactions(open_chapter, story):
     first, second = MembershipFactory(), MembershipFactory()
-    Reaction.objects.create(story=story, member=first, kind=ReactionKind.THANKS)
+    ReactionFactory(story=story, member=first, kind=ReactionKind.THANKS)
     Chapter.objects.filter(pk=open_chapter.pk).update(stories_version=99)  # a fresh list
-    first_client, second_client = _logged_in(first.user), _logged_in(second.user)
+    first_client, second_client = signed_in(first.user), signed_in(second.user)
     first_html = _page(first_client, open_chapter)
     second_html = _page(second_client, open_chapter)
     first_secret = first_client.cookies["csrftoken"].value

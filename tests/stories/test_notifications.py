@@ -11,7 +11,7 @@ from django.utils import translation
 
 from stories import following, moderation, notifications, reactions
 from stories.models import NotificationKind, NotificationSettings, Status
-from tests.factories import MembershipFactory, StoryFactory
+from tests.factories import MembershipFactory, NotificationSettingsFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +144,7 @@ def test_demo_data_mails_nobody(commit, pending, curator):
 
 
 def test_mail_is_written_in_the_members_language(commit, pending, curator, membership):
-    NotificationSettings.objects.create(membership=membership, language="en")
+    NotificationSettingsFactory(membership=membership, language="en")
     with commit():
         moderation.story_moderate(story=pending, curator=curator, action="approve")
 

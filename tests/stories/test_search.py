@@ -9,17 +9,16 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from book.models import Access
 from core.markdown import render_markdown
 from stories.models import Status
 from stories.search import SEARCH_MAX_LENGTH, _plain, details_add, search, terms_of
+from tests.clients import signed_in
 from tests.factories import ChapterFactory, MembershipFactory, StoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,24 +41,16 @@ def _find(client, query, **params):
 
 
 @pytest.fixture
-def open_chapter(chapters):
-    chapter = chapters[0]
-    chapter.body = "Over de **participatieraad** en wat die deed."
-    chapter.save()
-    return chapter
+def chapter_texts(open_chapter, members_chapter):
+    """The open and the members' chapter both speak of the participatieraad."""
+    open_chapter.body = "Over de **participatieraad** en wat die deed."
+    open_chapter.save()
+    members_chapter.body = "Alleen voor leden: het geheim van de participatieraad."
+    members_chapter.save()
 
 
 @pytest.fixture
-def members_chapter(chapters):
-    chapter = chapters[2]
-    assert chapter.access == Access.MEMBERS
-    chapter.body = "Alleen voor leden: het geheim van de participatieraad."
-    chapter.save()
-    return chapter
-
-
-@pytest.fixture
-def stories(open_chapter, members_chapter):
+def stories(chapter_texts, open_chapter, members_chapter):
     word = "participatieraad"
     return {
         "open": StoryFactory(chapter=open_chapter, title="Open verhaal", body=f"Onze {word}."),
@@ -104,8 +95,7 @@ def test_members_find_every_published_chapter_and_story(member_client, stories, 
 
 
 def test_authors_do_not_find_their_own_drafts(stories):
-    client = Client()
-    client.force_login(stories["draft"].author.user)
+    client = signed_in(stories["draft"].author.user)
     html = _find(client, "participatieraad")
     assert "Conceptverhaal" not in html
     assert "Open verhaal" in html
@@ -178,7 +168,7 @@ def test_the_header_links_to_search_and_the_latest_stories(client, chapters):
     assert f'href="{reverse("stories:latest")}"' in html
 
 
-def test_each_result_says_what_it_is_in_the_reader_s_language(client, open_chapter):
+def test_each_result_says_what_it_is_in_the_reader_s_language(client, chapter_texts, open_chapter):
     StoryFactory(chapter=open_chapter, title="Verhaal over de participatieraad", body="x")
     html = _find(client, "participatieraad")
     assert f"Hoofdstuk {open_chapter.number}</p>" in html

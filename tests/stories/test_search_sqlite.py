@@ -44,17 +44,6 @@ def _found(query, user=None):
     return [result.title for result in results if result.kind == "story"]
 
 
-@pytest.fixture
-def open_chapter(chapters):
-    return chapters[0]
-
-
-@pytest.fixture
-def members_chapter(chapters):
-    assert chapters[2].access == Access.MEMBERS
-    return chapters[2]
-
-
 # ---- The indexes and their triggers -------------------------------------------------
 
 

@@ -13,22 +13,23 @@ from django.urls import reverse
 
 from book.models import Access
 from book.services import chapter_stories_changed
-from members.models import Profile
 from members.services import profile_update
 from stories import moderation, privacy, reactions, reports, writing
-from stories.models import Reaction, ReactionKind
-from tests.factories import MembershipFactory, ReplyFactory, StoryFactory, ThemeFactory
+from stories.models import ReactionKind
+from tests.clients import signed_in
+from tests.factories import (
+    MembershipFactory,
+    ProfileFactory,
+    ReactionFactory,
+    ReplyFactory,
+    StoryFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 LATEST = "/verhalen/"
-
-
-def _logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _page(client, url) -> str:
@@ -51,23 +52,13 @@ def _secrets(html: str) -> set[str]:
     return {_unmask_cipher_token(token) for token in CSRF_INPUT.findall(html)}
 
 
-@pytest.fixture
-def open_chapter(chapters):
-    return chapters[0]
-
-
-@pytest.fixture
-def story(open_chapter):
-    return StoryFactory(chapter=open_chapter, title="Het bankje in het park", body="Een bankje.")
-
-
 @pytest.fixture(params=["anonymous", "member"])
 def reader(request, db):
     """Each kind of reader who gets a shared page: anonymous, or a member with nothing
     of their own on it."""
     if request.param == "anonymous":
         return Client()
-    return _logged_in(MembershipFactory().user)
+    return signed_in(MembershipFactory().user)
 
 
 # ---- The story page: what it costs ----------------------------------------------------
@@ -88,7 +79,7 @@ def test_anonymous_story_page_comes_from_the_cache(client, story, django_assert_
 
 def test_member_story_page_queries(story, session_queries, django_assert_num_queries):
     ReplyFactory.create_batch(3, story=story)
-    client = _logged_in(MembershipFactory().user)
+    client = signed_in(MembershipFactory().user)
     client.get(story.get_absolute_url())
     # The session, the user with their membership, the story's versions, their reactions.
     with django_assert_num_queries(3 + session_queries):
@@ -98,11 +89,11 @@ def test_member_story_page_queries(story, session_queries, django_assert_num_que
 def test_a_query_string_is_not_served_from_the_shared_page(client, story):
     """Who comes with a query string gets the page rendered for them; the reaction
     forms send them back to it, and nobody else gets that address."""
-    member = _logged_in(MembershipFactory().user)
+    member = signed_in(MembershipFactory().user)
     url = story.get_absolute_url()
     assert f'value="{url}?spoor=kwaad"' in _page(member, f"{url}?spoor=kwaad")
     assert "spoor=kwaad" not in _page(member, url)
-    assert "spoor=kwaad" not in _page(_logged_in(MembershipFactory().user), url)
+    assert "spoor=kwaad" not in _page(signed_in(MembershipFactory().user), url)
     _page(client, f"{url}?spoor=kwaad")
     assert "spoor=kwaad" not in _page(client, url)
 
@@ -212,11 +203,11 @@ def test_author_names_change_at_once(reader, story):
 
 
 def test_a_name_corrected_in_the_admin_shows_at_once(client, story):
-    profile = Profile.objects.create(membership=story.author, display_name="Naam die weg moet")
+    profile = ProfileFactory(membership=story.author, display_name="Naam die weg moet")
     curator = MembershipFactory(user__is_staff=True, user__is_superuser=True).user
     url = story.get_absolute_url()
     assert "Naam die weg moet" in _page(client, url)
-    admin = _logged_in(curator)
+    admin = signed_in(curator)
     response = admin.post(
         reverse("admin:members_profile_change", args=[profile.pk]),
         {
@@ -240,7 +231,7 @@ def test_author_who_leaves_is_anonymised_at_once(reader, story):
 
 
 def test_chapter_changes_show_at_once(client, open_chapter, story):
-    member = _logged_in(MembershipFactory().user)
+    member = signed_in(MembershipFactory().user)
     url = story.get_absolute_url()
     for reader in (client, member):
         _page(reader, url)
@@ -259,8 +250,8 @@ def test_chapter_changes_show_at_once(client, open_chapter, story):
 
 def test_members_get_their_own_token_and_reactions(story):
     first, second = MembershipFactory(), MembershipFactory()
-    Reaction.objects.create(story=story, member=first, kind=ReactionKind.THANKS)
-    first_client, second_client = _logged_in(first.user), _logged_in(second.user)
+    ReactionFactory(story=story, member=first, kind=ReactionKind.THANKS)
+    first_client, second_client = signed_in(first.user), signed_in(second.user)
     first_html = _page(first_client, story.get_absolute_url())
     second_html = _page(second_client, story.get_absolute_url())
     # Both forms (two reactions and the reply) carry each member's own token.
@@ -273,7 +264,7 @@ def test_members_get_their_own_token_and_reactions(story):
 
 
 def test_anonymous_readers_and_members_never_get_each_others_page(client, story):
-    member = _logged_in(MembershipFactory().user)
+    member = signed_in(MembershipFactory().user)
     react = reverse("stories:react", args=[story.pk])
     reply = reverse("stories:reply", args=[story.pk])
     assert react in _page(member, story.get_absolute_url())
@@ -288,8 +279,8 @@ def test_anonymous_readers_and_members_never_get_each_others_page(client, story)
 def test_the_authors_links_stay_with_the_author(client, story):
     edit = reverse("stories:edit", args=[story.pk])
     report = reverse("stories:report", args=[story.pk])
-    member = _logged_in(MembershipFactory().user)
-    author = _logged_in(story.author.user)
+    member = signed_in(MembershipFactory().user)
+    author = signed_in(story.author.user)
     url = story.get_absolute_url()
     for _round in range(2):  # whoever comes first fills the cache
         html = _page(member, url)
@@ -303,7 +294,7 @@ def test_the_authors_links_stay_with_the_author(client, story):
 def test_the_reply_links_and_hidden_replies_stay_with_who_may_see_them(client, curator, story):
     shown = ReplyFactory(story=story, body="Een zichtbare reactie.")
     hidden = ReplyFactory(story=story, body="Een verborgen reactie.", is_hidden=True)
-    member = _logged_in(MembershipFactory().user)
+    member = signed_in(MembershipFactory().user)
     own_edit = reverse("stories:reply_edit", args=[shown.pk])
     own_report = reverse("stories:reply_report", args=[shown.pk])
     url = story.get_absolute_url()
@@ -311,12 +302,12 @@ def test_the_reply_links_and_hidden_replies_stay_with_who_may_see_them(client, c
         html = _page(member, url)
         assert own_edit not in html and own_report in html
         assert "Een verborgen reactie." not in html
-        html = _page(_logged_in(shown.author.user), url)
+        html = _page(signed_in(shown.author.user), url)
         assert own_edit in html and own_report not in html
         assert "Een verborgen reactie." not in html
-        html = _page(_logged_in(hidden.author.user), url)
+        html = _page(signed_in(hidden.author.user), url)
         assert "Een verborgen reactie." in html and own_edit not in html
-        html = _page(_logged_in(curator), url)
+        html = _page(signed_in(curator), url)
         assert "Een verborgen reactie." in html and "badge--draft" in html
         html = _page(client, url)
         assert own_report not in html and "Een verborgen reactie." not in html
@@ -358,7 +349,7 @@ def test_anonymous_latest_page_comes_from_the_cache(client, story, django_assert
 
 
 def test_member_latest_page_queries(story, session_queries, django_assert_num_queries):
-    client = _logged_in(MembershipFactory().user)
+    client = signed_in(MembershipFactory().user)
     client.get(LATEST)
     # The session, the user with their membership, the chapters' versions, whether they
     # wrote a story under the unpublished chapter, their reactions.
@@ -392,7 +383,7 @@ def test_a_renamed_theme_shows_at_once(client, story):
     story.themes.add(theme)
     curator = MembershipFactory(user__is_staff=True, user__is_superuser=True).user
     assert "Groen" in _page(client, LATEST)
-    response = _logged_in(curator).post(
+    response = signed_in(curator).post(
         reverse("admin:stories_theme_change", args=[theme.pk]),
         {"name": "Stadsgroen", "slug": theme.slug},
     )
@@ -402,7 +393,7 @@ def test_a_renamed_theme_shows_at_once(client, story):
 
 
 def test_chapter_access_shows_at_once(client, open_chapter, story):
-    member = _logged_in(MembershipFactory().user)
+    member = signed_in(MembershipFactory().user)
     for reader in (client, member):
         assert "Het bankje in het park" in _page(reader, LATEST)
     open_chapter.access = Access.MEMBERS
@@ -416,8 +407,8 @@ def test_chapter_access_shows_at_once(client, open_chapter, story):
 
 def test_members_get_their_own_token_and_reactions_on_latest(story):
     first, second = MembershipFactory(), MembershipFactory()
-    Reaction.objects.create(story=story, member=first, kind=ReactionKind.THANKS)
-    first_client, second_client = _logged_in(first.user), _logged_in(second.user)
+    ReactionFactory(story=story, member=first, kind=ReactionKind.THANKS)
+    first_client, second_client = signed_in(first.user), signed_in(second.user)
     first_html = _page(first_client, LATEST)
     second_html = _page(second_client, LATEST)
     assert _secrets(first_html) == {first_client.cookies["csrftoken"].value}
@@ -428,7 +419,7 @@ def test_members_get_their_own_token_and_reactions_on_latest(story):
 
 def test_anonymous_readers_and_members_never_get_each_others_latest(client, chapters, story):
     members_only = StoryFactory(chapter=chapters[2], title="Alleen voor leden")
-    member = _logged_in(MembershipFactory().user)
+    member = signed_in(MembershipFactory().user)
     react = reverse("stories:react", args=[story.pk])
     assert react in _page(member, LATEST)
     html = _page(client, LATEST)
@@ -439,7 +430,7 @@ def test_anonymous_readers_and_members_never_get_each_others_latest(client, chap
 
 
 def test_a_query_string_stays_with_its_own_latest_page(client, story):
-    member = _logged_in(MembershipFactory().user)
+    member = signed_in(MembershipFactory().user)
     for reader in (client, member):
         assert 'value="Spoorkwaad"' in _page(reader, f"{LATEST}?gemeente=Spoorkwaad")
         html = _page(reader, LATEST)
@@ -453,10 +444,10 @@ def test_what_only_some_see_stays_with_them_on_latest(chapters, curator, story):
         chapter for chapter in chapters[0].book.chapters.all() if not chapter.is_published
     )
     hers = StoryFactory(chapter=draft_chapter, title="Onder een teruggetrokken hoofdstuk")
-    member = _logged_in(MembershipFactory().user)
+    member = signed_in(MembershipFactory().user)
     for _round in range(2):
-        assert hers.title in _page(_logged_in(curator), LATEST)
-        assert hers.title in _page(_logged_in(hers.author.user), LATEST)
+        assert hers.title in _page(signed_in(curator), LATEST)
+        assert hers.title in _page(signed_in(hers.author.user), LATEST)
         assert hers.title not in _page(member, LATEST)
         assert hers.title not in _page(Client(), LATEST)
 

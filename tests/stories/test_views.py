@@ -16,9 +16,11 @@ from stories import moderation, reactions, reports, writing
 from stories.models import Reaction, Reply, Report, Status, Story
 from tests.book.test_markdown import XSS_PAYLOADS
 from tests.book.test_views import meta_description
+from tests.clients import signed_in
 from tests.factories import (
     MembershipFactory,
     ProfileFactory,
+    ReactionFactory,
     ReplyFactory,
     StoryFactory,
     ThemeFactory,
@@ -31,21 +33,9 @@ FETCH = {"x-requested-with": "fetch"}
 
 
 @pytest.fixture
-def open_chapter(chapters):
-    return chapters[0]
-
-
-@pytest.fixture
-def members_chapter(chapters):
-    return chapters[2]
-
-
-@pytest.fixture
 def other_client(client, db):
     """A logged-in member who is not the author of anything here."""
-    other = Client()
-    other.force_login(MembershipFactory().user)
-    return other
+    return signed_in(MembershipFactory().user)
 
 
 def _region(html: str, marker: str) -> str:
@@ -125,7 +115,7 @@ def test_chapter_page_queries_do_not_grow_with_stories(
         for story in StoryFactory.create_batch(count, chapter=open_chapter):
             story.themes.add(theme)
             ReplyFactory(story=story)
-            Reaction.objects.create(story=story, member=member.membership, kind="dank")
+            ReactionFactory(story=story, member=member.membership, kind="dank")
 
     client.force_login(member)
     add(10)
@@ -527,7 +517,7 @@ def test_reaction_refuses_a_foreign_next_url(member_client, open_chapter):
 
 def test_reaction_with_fetch_returns_counts_and_toggles(member_client, open_chapter):
     story = StoryFactory(chapter=open_chapter)
-    Reaction.objects.create(story=story, member=MembershipFactory(), kind="dank")
+    ReactionFactory(story=story, member=MembershipFactory(), kind="dank")
     url = reverse("stories:react", args=[story.pk])
     first = member_client.post(url, {"kind": "dank"}, headers=FETCH)
     assert first.status_code == 200
@@ -557,7 +547,7 @@ def test_reaction_refusals(client, member, user, open_chapter, members_chapter):
 
 def test_anonymous_readers_see_counts_but_no_buttons(client, open_chapter):
     story = StoryFactory(chapter=open_chapter)
-    Reaction.objects.create(story=story, member=MembershipFactory(), kind="herkenbaar")
+    ReactionFactory(story=story, member=MembershipFactory(), kind="herkenbaar")
     html = client.get(story.get_absolute_url()).content.decode()
     assert "Herkenbaar: 1" in html and "aria-pressed" not in html
 
@@ -629,9 +619,9 @@ def test_member_reports_a_story_once(member_client, open_chapter):
 def test_three_members_reporting_hide_the_story(open_chapter):
     story = StoryFactory(chapter=open_chapter)
     for _n in range(3):
-        reporter = Client()
-        reporter.force_login(MembershipFactory().user)
-        reporter.post(reverse("stories:report", args=[story.pk]), {"reason": "Spam"})
+        signed_in(MembershipFactory().user).post(
+            reverse("stories:report", args=[story.pk]), {"reason": "Spam"}
+        )
     story.refresh_from_db()
     assert story.status == Status.HIDDEN
     assert Client().get(story.get_absolute_url()).status_code == 404

@@ -1,0 +1,31 @@
+"""Every model of the apps has a factory in tests/factories.py, and what it makes is
+valid: a new model without one fails here."""
+
+import factory
+import pytest
+from django.apps import apps
+
+from tests import factories
+
+APPS = ("core", "book", "members", "stories", "editions")
+FACTORIES = {
+    value._meta.model: value
+    for value in vars(factories).values()
+    if isinstance(value, type)
+    and issubclass(value, factory.django.DjangoModelFactory)
+    and value._meta.model is not None
+}
+MODELS = [model for label in APPS for model in apps.get_app_config(label).get_models()]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_every_model_has_a_factory(model):
+    assert model in FACTORIES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_each_factory_makes_a_valid_saved_object(model):
+    made = FACTORIES[model]()
+    made.full_clean()
+    assert model.objects.filter(pk=made.pk).exists()
