@@ -52,3 +52,10 @@ def attributes(source: Markup, selector: str, name: str) -> list[str]:
 
 def hrefs(source: Markup, selector: str = "a") -> list[str]:
     return attributes(source, selector, "href")
+
+
+def inner_html(element: HtmlElement) -> str:
+    """An element's content as markup, without the element's own tags."""
+    return (element.text or "") + "".join(
+        lxml_html.tostring(child, encoding="unicode") for child in element
+    )
