@@ -4,8 +4,6 @@ reactions they gave filled in afterwards). Every change through the services sho
 once, and nothing of one visitor (their token, their reactions, the links to change
 what they wrote, what only curators see, a query string) reaches another."""
 
-import re
-
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
@@ -25,10 +23,10 @@ from tests.factories import (
     StoryFactory,
     ThemeFactory,
 )
+from tests.markup import attributes, hrefs, select, texts
 
 pytestmark = pytest.mark.django_db
 
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 LATEST = "/verhalen/"
 
 
@@ -39,17 +37,34 @@ def _page(client, url) -> str:
 
 
 def _counts(html: str, story) -> tuple[str, str]:
-    """The two reaction counts shown with `story`, as forms (members) or as text."""
-    part = html[html.index(f'id="{story.anchor}"') :]
-    forms = re.search(r'data-count="herkenbaar">(\d+)<.*?data-count="dank">(\d+)<', part, re.DOTALL)
-    if forms and 'class="reactions__counts"' not in part[: forms.start()]:
-        return forms[1], forms[2]
-    text = re.search(r"Herkenbaar: (\d+)</span>\s*<span>Dank je wel: (\d+)<", part)
-    return text[1], text[2]
+    """The two reaction counts shown with `story`, on its buttons (members) or as text."""
+    (reactions,) = select(html, f"#{story.anchor} .reactions")
+    buttons = texts(reactions, "[data-count]")
+    if buttons:
+        return tuple(buttons)
+    herkenbaar, dank = texts(reactions, ".reactions__counts span")
+    return herkenbaar.removeprefix("Herkenbaar: "), dank.removeprefix("Dank je wel: ")
+
+
+def _tokens(html: str, within: str = "") -> list[str]:
+    return attributes(html, f'{within} input[name="csrfmiddlewaretoken"]', "value")
 
 
 def _secrets(html: str) -> set[str]:
-    return {_unmask_cipher_token(token) for token in CSRF_INPUT.findall(html)}
+    return {_unmask_cipher_token(token) for token in _tokens(html)}
+
+
+def _pressed(html: str) -> dict[str, str]:
+    """The reaction buttons of a shared page, by their `data-given`: "true" where the
+    member gave that reaction."""
+    return {
+        button.get("data-given"): button.get("aria-pressed")
+        for button in select(html, "button[data-given]")
+    }
+
+
+def _actions(html: str) -> list[str]:
+    return attributes(html, "form", "action")
 
 
 @pytest.fixture(params=["anonymous", "member"])
@@ -91,7 +106,8 @@ def test_a_query_string_is_not_served_from_the_shared_page(client, story):
     forms send them back to it, and nobody else gets that address."""
     member = signed_in(MembershipFactory().user)
     url = story.get_absolute_url()
-    assert f'value="{url}?spoor=kwaad"' in _page(member, f"{url}?spoor=kwaad")
+    back = attributes(_page(member, f"{url}?spoor=kwaad"), 'input[name="next"]', "value")
+    assert back == [f"{url}?spoor=kwaad"] * 2
     assert "spoor=kwaad" not in _page(member, url)
     assert "spoor=kwaad" not in _page(signed_in(MembershipFactory().user), url)
     _page(client, f"{url}?spoor=kwaad")
@@ -109,7 +125,7 @@ def test_story_edit_shows_at_once(reader, story):
     )
     html = _page(reader, url)
     assert "Een nieuw bankje." in html and "Een bankje." not in html
-    assert 'class="story__edited"' in html
+    assert select(html, ".story__edited")
 
 
 def test_new_title_moves_the_page_at_once(reader, story):
@@ -133,13 +149,13 @@ def test_deleted_story_is_gone_at_once(reader, story):
 
 def test_moderation_shows_at_once(reader, curator, story):
     url = story.get_absolute_url()
-    assert "badge--featured" not in _page(reader, url)
+    assert not select(_page(reader, url), ".badge--featured")
     moderation.story_moderate(story=story, curator=curator, action="feature")
-    assert "badge--featured" in _page(reader, url)
+    assert select(_page(reader, url), ".badge--featured")
     moderation.story_moderate(story=story, curator=curator, action="hide", reason="Klopt niet")
     assert reader.get(url).status_code == 404
     moderation.story_moderate(story=story, curator=curator, action="restore")
-    assert "badge--featured" in _page(reader, url)
+    assert select(_page(reader, url), ".badge--featured")
 
 
 def test_reaction_counts_change_at_once(reader, story):
@@ -160,7 +176,7 @@ def test_replies_show_at_once(reader, curator, story):
     assert "Mooi verhaal." in _page(reader, url)
     reply = reactions.reply_update(reply=reply, editor=replier.user, body="Heel mooi verhaal.")
     html = _page(reader, url)
-    assert "Heel mooi verhaal." in html and 'class="reply__edited"' in html
+    assert "Heel mooi verhaal." in html and select(html, ".reply__edited")
     moderation.reply_moderate(reply=reply, curator=curator, action="hide", reason="Niet aardig")
     assert "Heel mooi verhaal." not in _page(reader, url)
     moderation.reply_moderate(reply=reply, curator=curator, action="restore")
@@ -255,24 +271,24 @@ def test_members_get_their_own_token_and_reactions(story):
     first_html = _page(first_client, story.get_absolute_url())
     second_html = _page(second_client, story.get_absolute_url())
     # Both forms (two reactions and the reply) carry each member's own token.
-    assert len(CSRF_INPUT.findall(first_html.split('id="inhoud"')[1])) == 3
+    assert len(_tokens(first_html, "#inhoud")) == 3
     assert _secrets(first_html) == {first_client.cookies["csrftoken"].value}
     assert _secrets(second_html) == {second_client.cookies["csrftoken"].value}
-    assert f'data-given="{story.pk} dank" aria-pressed="true"' in first_html
-    assert f'data-given="{story.pk} dank" aria-pressed="false"' in second_html
-    assert 'aria-pressed="true"' not in second_html
+    given = {f"{story.pk} herkenbaar": "false", f"{story.pk} dank": "true"}
+    assert _pressed(first_html) == given
+    assert _pressed(second_html) == dict.fromkeys(given, "false")
 
 
 def test_anonymous_readers_and_members_never_get_each_others_page(client, story):
     member = signed_in(MembershipFactory().user)
     react = reverse("stories:react", args=[story.pk])
     reply = reverse("stories:reply", args=[story.pk])
-    assert react in _page(member, story.get_absolute_url())
+    assert react in _actions(_page(member, story.get_absolute_url()))
     html = _page(client, story.get_absolute_url())
     assert react not in html and reply not in html and "csrfmiddlewaretoken" not in html
     assert "Log in als lid om te reageren." in html
     html = _page(member, story.get_absolute_url())
-    assert react in html and reply in html
+    assert {react, reply} <= set(_actions(html))
     assert "Log in als lid om te reageren." not in html
 
 
@@ -284,9 +300,9 @@ def test_the_authors_links_stay_with_the_author(client, story):
     url = story.get_absolute_url()
     for _round in range(2):  # whoever comes first fills the cache
         html = _page(member, url)
-        assert edit not in html and report in html
+        assert edit not in html and report in hrefs(html)
         html = _page(author, url)
-        assert edit in html and report not in html
+        assert edit in hrefs(html) and report not in html
         html = _page(client, url)
         assert edit not in html and report not in html
 
@@ -300,15 +316,15 @@ def test_the_reply_links_and_hidden_replies_stay_with_who_may_see_them(client, c
     url = story.get_absolute_url()
     for _round in range(2):
         html = _page(member, url)
-        assert own_edit not in html and own_report in html
+        assert own_edit not in html and own_report in hrefs(html)
         assert "Een verborgen reactie." not in html
         html = _page(signed_in(shown.author.user), url)
-        assert own_edit in html and own_report not in html
+        assert own_edit in hrefs(html) and own_report not in html
         assert "Een verborgen reactie." not in html
         html = _page(signed_in(hidden.author.user), url)
         assert "Een verborgen reactie." in html and own_edit not in html
         html = _page(signed_in(curator), url)
-        assert "Een verborgen reactie." in html and "badge--draft" in html
+        assert "Een verborgen reactie." in html and select(html, ".badge--draft")
         html = _page(client, url)
         assert own_report not in html and "Een verborgen reactie." not in html
 
@@ -317,7 +333,7 @@ def test_forms_on_the_shared_page_pass_the_csrf_check(member, story):
     client = Client(enforce_csrf_checks=True)
     client.force_login(member)
     html = _page(client, story.get_absolute_url())
-    token = CSRF_INPUT.search(html.split('id="inhoud"')[1])[1]  # not the header's logout
+    token = _tokens(html, "#inhoud")[0]  # not the header's logout
     response = client.post(
         reverse("stories:react", args=[story.pk]),
         {"csrfmiddlewaretoken": token, "kind": "dank", "next": story.get_absolute_url()},
@@ -329,7 +345,8 @@ def test_forms_on_the_shared_page_pass_the_csrf_check(member, story):
     )
     assert response.status_code == 302
     html = _page(client, story.get_absolute_url())
-    assert "Dank je wel hiervoor." in html and 'aria-pressed="true"' in html
+    assert "Dank je wel hiervoor." in html
+    assert attributes(html, "button.reaction", "aria-pressed") == ["false", "true"]
 
 
 # ---- Nieuwste verhalen --------------------------------------------------------------
@@ -371,7 +388,7 @@ def test_latest_changes_show_at_once(reader, curator, settings, story):
     reactions.reaction_toggle(story=story, member=giver, kind=ReactionKind.RECOGNISABLE)
     assert _counts(_page(reader, LATEST), story) == ("1", "0")
     reactions.reply_create(story=story, author=giver, body="Mooi.")
-    assert "1 reactie<" in _page(reader, LATEST)
+    assert texts(_page(reader, LATEST), f"#{story.anchor} .story-card__replies") == ["1 reactie"]
     _name(story.author, "Anna de Vries")
     assert "Anna de Vries" in _page(reader, LATEST)
     moderation.story_moderate(story=story, curator=curator, action="hide", reason="Klopt niet")
@@ -413,26 +430,28 @@ def test_members_get_their_own_token_and_reactions_on_latest(story):
     second_html = _page(second_client, LATEST)
     assert _secrets(first_html) == {first_client.cookies["csrftoken"].value}
     assert _secrets(second_html) == {second_client.cookies["csrftoken"].value}
-    assert f'data-given="{story.pk} dank" aria-pressed="true"' in first_html
-    assert 'aria-pressed="true"' not in second_html
+    given = {f"{story.pk} herkenbaar": "false", f"{story.pk} dank": "true"}
+    assert _pressed(first_html) == given
+    assert _pressed(second_html) == dict.fromkeys(given, "false")
 
 
 def test_anonymous_readers_and_members_never_get_each_others_latest(client, chapters, story):
     members_only = StoryFactory(chapter=chapters[2], title="Alleen voor leden")
     member = signed_in(MembershipFactory().user)
     react = reverse("stories:react", args=[story.pk])
-    assert react in _page(member, LATEST)
+    assert react in _actions(_page(member, LATEST))
     html = _page(client, LATEST)
     assert react not in html and "csrfmiddlewaretoken" not in html
     assert members_only.title not in html
     html = _page(member, LATEST)
-    assert react in html and members_only.title in html
+    assert react in _actions(html) and members_only.title in html
 
 
 def test_a_query_string_stays_with_its_own_latest_page(client, story):
     member = signed_in(MembershipFactory().user)
     for reader in (client, member):
-        assert 'value="Spoorkwaad"' in _page(reader, f"{LATEST}?gemeente=Spoorkwaad")
+        filtered = _page(reader, f"{LATEST}?gemeente=Spoorkwaad")
+        assert "Spoorkwaad" in attributes(filtered, "main form input", "value")
         html = _page(reader, LATEST)
         assert "Spoorkwaad" not in html and "Het bankje in het park" in html
 
