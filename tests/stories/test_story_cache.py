@@ -5,7 +5,6 @@ once, and nothing of one visitor (their token, their reactions, the links to cha
 what they wrote, what only curators see, a query string) reaches another."""
 
 import pytest
-from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
 
@@ -24,6 +23,7 @@ from tests.factories import (
     ThemeFactory,
 )
 from tests.markup import attributes, hrefs, select, texts
+from tests.stories.shared_page import form_actions, pressed, reaction_counts, secrets, tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -34,37 +34,6 @@ def _page(client, url) -> str:
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
-
-
-def _counts(html: str, story) -> tuple[str, str]:
-    """The two reaction counts shown with `story`, on its buttons (members) or as text."""
-    (reactions,) = select(html, f"#{story.anchor} .reactions")
-    buttons = texts(reactions, "[data-count]")
-    if buttons:
-        return tuple(buttons)
-    herkenbaar, dank = texts(reactions, ".reactions__counts span")
-    return herkenbaar.removeprefix("Herkenbaar: "), dank.removeprefix("Dank je wel: ")
-
-
-def _tokens(html: str, within: str = "") -> list[str]:
-    return attributes(html, f'{within} input[name="csrfmiddlewaretoken"]', "value")
-
-
-def _secrets(html: str) -> set[str]:
-    return {_unmask_cipher_token(token) for token in _tokens(html)}
-
-
-def _pressed(html: str) -> dict[str, str]:
-    """The reaction buttons of a shared page, by their `data-given`: "true" where the
-    member gave that reaction."""
-    return {
-        button.get("data-given"): button.get("aria-pressed")
-        for button in select(html, "button[data-given]")
-    }
-
-
-def _actions(html: str) -> list[str]:
-    return attributes(html, "form", "action")
 
 
 @pytest.fixture(params=["anonymous", "member"])
@@ -161,11 +130,11 @@ def test_moderation_shows_at_once(reader, curator, story):
 def test_reaction_counts_change_at_once(reader, story):
     giver = MembershipFactory()
     url = story.get_absolute_url()
-    assert _counts(_page(reader, url), story) == ("0", "0")
+    assert reaction_counts(_page(reader, url), story) == ("0", "0")
     reactions.reaction_toggle(story=story, member=giver, kind=ReactionKind.THANKS)
-    assert _counts(_page(reader, url), story) == ("0", "1")
+    assert reaction_counts(_page(reader, url), story) == ("0", "1")
     reactions.reaction_toggle(story=story, member=giver, kind=ReactionKind.THANKS)
-    assert _counts(_page(reader, url), story) == ("0", "0")
+    assert reaction_counts(_page(reader, url), story) == ("0", "0")
 
 
 def test_replies_show_at_once(reader, curator, story):
@@ -271,24 +240,24 @@ def test_members_get_their_own_token_and_reactions(story):
     first_html = _page(first_client, story.get_absolute_url())
     second_html = _page(second_client, story.get_absolute_url())
     # Both forms (two reactions and the reply) carry each member's own token.
-    assert len(_tokens(first_html, "#inhoud")) == 3
-    assert _secrets(first_html) == {first_client.cookies["csrftoken"].value}
-    assert _secrets(second_html) == {second_client.cookies["csrftoken"].value}
+    assert len(tokens(first_html, "#inhoud")) == 3
+    assert secrets(first_html) == {first_client.cookies["csrftoken"].value}
+    assert secrets(second_html) == {second_client.cookies["csrftoken"].value}
     given = {f"{story.pk} herkenbaar": "false", f"{story.pk} dank": "true"}
-    assert _pressed(first_html) == given
-    assert _pressed(second_html) == dict.fromkeys(given, "false")
+    assert pressed(first_html) == given
+    assert pressed(second_html) == dict.fromkeys(given, "false")
 
 
 def test_anonymous_readers_and_members_never_get_each_others_page(client, story):
     member = signed_in(MembershipFactory().user)
     react = reverse("stories:react", args=[story.pk])
     reply = reverse("stories:reply", args=[story.pk])
-    assert react in _actions(_page(member, story.get_absolute_url()))
+    assert react in form_actions(_page(member, story.get_absolute_url()))
     html = _page(client, story.get_absolute_url())
     assert react not in html and reply not in html and "csrfmiddlewaretoken" not in html
     assert "Log in als lid om te reageren." in html
     html = _page(member, story.get_absolute_url())
-    assert {react, reply} <= set(_actions(html))
+    assert {react, reply} <= set(form_actions(html))
     assert "Log in als lid om te reageren." not in html
 
 
@@ -333,7 +302,7 @@ def test_forms_on_the_shared_page_pass_the_csrf_check(member, story):
     client = Client(enforce_csrf_checks=True)
     client.force_login(member)
     html = _page(client, story.get_absolute_url())
-    token = _tokens(html, "#inhoud")[0]  # not the header's logout
+    token = tokens(html, "#inhoud")[0]  # not the header's logout
     response = client.post(
         reverse("stories:react", args=[story.pk]),
         {"csrfmiddlewaretoken": token, "kind": "dank", "next": story.get_absolute_url()},
@@ -386,7 +355,7 @@ def test_latest_changes_show_at_once(reader, curator, settings, story):
     html = _page(reader, LATEST)
     assert "Net herschreven" in html and "Net geschreven" not in html
     reactions.reaction_toggle(story=story, member=giver, kind=ReactionKind.RECOGNISABLE)
-    assert _counts(_page(reader, LATEST), story) == ("1", "0")
+    assert reaction_counts(_page(reader, LATEST), story) == ("1", "0")
     reactions.reply_create(story=story, author=giver, body="Mooi.")
     assert texts(_page(reader, LATEST), f"#{story.anchor} .story-card__replies") == ["1 reactie"]
     _name(story.author, "Anna de Vries")
@@ -428,23 +397,23 @@ def test_members_get_their_own_token_and_reactions_on_latest(story):
     first_client, second_client = signed_in(first.user), signed_in(second.user)
     first_html = _page(first_client, LATEST)
     second_html = _page(second_client, LATEST)
-    assert _secrets(first_html) == {first_client.cookies["csrftoken"].value}
-    assert _secrets(second_html) == {second_client.cookies["csrftoken"].value}
+    assert secrets(first_html) == {first_client.cookies["csrftoken"].value}
+    assert secrets(second_html) == {second_client.cookies["csrftoken"].value}
     given = {f"{story.pk} herkenbaar": "false", f"{story.pk} dank": "true"}
-    assert _pressed(first_html) == given
-    assert _pressed(second_html) == dict.fromkeys(given, "false")
+    assert pressed(first_html) == given
+    assert pressed(second_html) == dict.fromkeys(given, "false")
 
 
 def test_anonymous_readers_and_members_never_get_each_others_latest(client, chapters, story):
     members_only = StoryFactory(chapter=chapters[2], title="Alleen voor leden")
     member = signed_in(MembershipFactory().user)
     react = reverse("stories:react", args=[story.pk])
-    assert react in _actions(_page(member, LATEST))
+    assert react in form_actions(_page(member, LATEST))
     html = _page(client, LATEST)
     assert react not in html and "csrfmiddlewaretoken" not in html
     assert members_only.title not in html
     html = _page(member, LATEST)
-    assert react in _actions(html) and members_only.title in html
+    assert react in form_actions(html) and members_only.title in html
 
 
 def test_a_query_string_stays_with_its_own_latest_page(client, story):
