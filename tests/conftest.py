@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -35,9 +36,15 @@ def compiled_messages():
     each one that is missing or older than its .po, next to it, as `make messages` does.
     Each is written to a temporary file and moved into place, so a reader never sees half
     a catalogue."""
+    project = Path(settings.BASE_DIR)
+    locale_dirs = [Path(path) for path in settings.LOCALE_PATHS] + [
+        Path(app.path) / "locale"
+        for app in apps.get_app_configs()
+        if Path(app.path).is_relative_to(project) and ".venv" not in Path(app.path).parts
+    ]
     compiled = False
-    for locale_path in settings.LOCALE_PATHS:
-        for po in Path(locale_path).glob("*/LC_MESSAGES/*.po"):
+    for locale_dir in locale_dirs:
+        for po in locale_dir.glob("*/LC_MESSAGES/*.po"):
             mo = po.with_suffix(".mo")
             if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
                 continue
