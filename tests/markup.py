@@ -59,3 +59,8 @@ def inner_html(element: HtmlElement) -> str:
     return (element.text or "") + "".join(
         lxml_html.tostring(child, encoding="unicode") for child in element
     )
+
+
+def links(source: Markup, selector: str = "a") -> list[tuple[str, str]]:
+    """Each link `selector` matches as (what it says, where it leads)."""
+    return [(text(element), element.get("href")) for element in select(source, selector)]
