@@ -4,18 +4,12 @@ decisions in the log."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from stories.models import ModerationAction, Status, Story
-from tests.browser.accounts import log_in, next_number, verified_account
+from tests.browser.accounts import log_in, next_number
 from tests.factories import MembershipFactory, StoryFactory
-
-
-@pytest.fixture
-def curator_account(live_server):
-    return verified_account("moderator@example.org", curator=True)
 
 
 def _waiting_story(chapter, title, days_ago):

@@ -6,7 +6,6 @@ e-mail. The live server runs in this process, so the e-mails are in Django's out
 import io
 import re
 
-import pytest
 from django.core import mail
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
@@ -15,11 +14,6 @@ from stories.models import Status, Story
 from tests.browser.accounts import log_in, verified_account
 
 TITLE = "Een bankje bij de bibliotheek"
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    mail.outbox.clear()
 
 
 def logged_in_page(browser, base_url, user):

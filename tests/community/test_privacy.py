@@ -29,8 +29,6 @@ from members.models import (
     Visibility,
 )
 from stories.models import (
-    ChapterFollow,
-    NotificationSettings,
     Reaction,
     ReactionKind,
     Reply,
@@ -40,12 +38,19 @@ from stories.models import (
 )
 from tests.factories import (
     ChapterFactory,
+    ChapterFollowFactory,
+    EmailAddressFactory,
     InvitationFactory,
     MembershipFactory,
+    NotificationSettingsFactory,
+    ReactionFactory,
+    ReadingPositionFactory,
     ReplyFactory,
+    ReportFactory,
     StoryFactory,
     UserFactory,
 )
+from tests.markup import hrefs, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +73,8 @@ def rich_member(db):
     """A member with something of everything the site keeps about people."""
     inviter = MembershipFactory(number=3)
     user = UserFactory(email="anouk@example.org", first_name="Anouk")
-    EmailAddress.objects.create(user=user, email="anouk@example.org", verified=True, primary=True)
-    EmailAddress.objects.create(user=user, email="anouk@werk.example", verified=False)
+    EmailAddressFactory(user=user, email="anouk@example.org")
+    EmailAddressFactory(user=user, email="anouk@werk.example", verified=False, primary=False)
     membership = MembershipFactory(user=user, number=8, how=How.INVITATION, invited_by=inviter)
     services.profile_update(
         membership=membership,
@@ -81,15 +86,15 @@ def rich_member(db):
         photo=photo(),
     )
     chapter = ChapterFactory(title="Samen beginnen")
-    ReadingPosition.objects.create(user=user, chapter=chapter, section="begin")
+    ReadingPositionFactory(user=user, chapter=chapter, section="begin")
     InvitationFactory(created_by=membership, name="Mijn buurman Kees")
     accepted = InvitationFactory(created_by=membership, name="Zus")
     invitee = MembershipFactory(number=20)
     services_accept(accepted, invitee)
     story = StoryFactory(author=membership, chapter=chapter, title="Onze moestuin")
     reply = ReplyFactory(author=membership, body="Mooi gedaan!")
-    Reaction.objects.create(story=reply.story, member=membership, kind=ReactionKind.THANKS)
-    Report.objects.create(story=reply.story, reporter=membership, reason="Klopt niet")
+    ReactionFactory(story=reply.story, member=membership, kind=ReactionKind.THANKS)
+    ReportFactory(story=reply.story, reporter=membership, reason="Klopt niet")
     return user, membership, story, reply
 
 
@@ -115,13 +120,13 @@ def test_privacy_page_is_public_and_covers_what_why_how_long_and_rights(client):
         "Hoe lang",
         "Je rechten",
     ]:
-        assert heading in html
+        assert heading in texts(response, "main h2")
     assert "Autoriteit Persoonsgegevens" in html
-    assert 'href="/mijn-gegevens/"' not in html  # only for logged-in people
+    assert "/mijn-gegevens/" not in hrefs(response, "main a")  # only for logged-in people
 
 
 def test_privacy_page_links_logged_in_people_to_their_data(member_client):
-    assert 'href="/mijn-gegevens/"' in member_client.get(PRIVACY).content.decode()
+    assert "/mijn-gegevens/" in hrefs(member_client.get(PRIVACY), "main a")
 
 
 def test_privacy_urls_in_english():
@@ -140,8 +145,9 @@ def test_data_pages_need_login(client, url):
 
 
 def test_data_page_offers_download_and_delete(member_client, member):
-    html = member_client.get(DATA).content.decode()
-    assert f'href="{DOWNLOAD}"' in html and f'href="{DELETE}"' in html
+    response = member_client.get(DATA)
+    html = response.content.decode()
+    assert {DOWNLOAD, DELETE} <= set(hrefs(response, "main a"))
     assert f"Nummer {member.membership.number} blijft van niemand" in html
 
 
@@ -230,8 +236,8 @@ def _keys(value, found=None) -> set[str]:
 
 def test_leesmij_explains_every_key_of_the_json(client, rich_member):
     user, membership, story, _reply = rich_member
-    ChapterFollow.objects.create(membership=membership, chapter=story.chapter)
-    NotificationSettings.objects.create(membership=membership)
+    ChapterFollowFactory(membership=membership, chapter=story.chapter)
+    NotificationSettingsFactory(membership=membership)
     client.force_login(user)
     archive = download(client)
     data = json.loads(archive.read("gegevens.json"))
@@ -435,7 +441,7 @@ def test_the_retired_number_is_never_handed_out_again(client, rich_member):
 
 
 def test_deleting_an_account_without_a_copy(client, user):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     client.force_login(user)
     response = client.post(DELETE, {"email": user.email}, follow=True)
     assert "Je account en je gegevens zijn verwijderd." in response.content.decode()

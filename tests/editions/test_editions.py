@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML
 
 from book.models import Access
 from editions.models import Edition, EditionStory
@@ -57,7 +58,7 @@ def test_publish_copies_published_chapters_and_chosen_stories(published, illustr
     assert story.member_number == 4242
     assert story.author_name == "Lid nr. 4242"
     assert story.municipality == "Zwolle"
-    assert "<strong>het budget</strong>" in story.body_html
+    assertInHTML("<strong>het budget</strong>", story.body_html)
     assert not EditionStory.objects.filter(title="Gewoon gepubliceerd").exists()
 
 

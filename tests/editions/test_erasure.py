@@ -6,12 +6,12 @@ import io
 import zipfile
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.test import Client
 from django.urls import reverse
 
 from community.privacy import STORIES_DELETE, STORIES_KEEP
 from editions.models import EditionStory
+from tests.clients import signed_in
+from tests.factories import EmailAddressFactory
 
 TITLE = "Buurtbudget in Zwolle"
 BODY = "het budget"
@@ -20,8 +20,7 @@ BODY = "het budget"
 def _everything_the_edition_serves(edition, reader) -> str:
     """The edition's chapter pages, its print page and its EPUB as `reader` gets them
     (in a browser of their own), as one text."""
-    client = Client()
-    client.force_login(reader)
+    client = signed_in(reader)
     parts = [client.get(edition.get_absolute_url()).content.decode()]
     for chapter in edition.chapters.all():
         parts.append(client.get(chapter.get_absolute_url()).content.decode())
@@ -38,7 +37,7 @@ def _everything_the_edition_serves(edition, reader) -> str:
 
 def _delete_account(client, membership, choice: str):
     user = membership.user
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     client.force_login(user)
     page = client.get(reverse("account_delete"))
     # The page says what happens to the story in the edition before anything is done.
