@@ -16,8 +16,8 @@ from django.urls import reverse, translate_url
 
 from book.models import ReadingPosition
 from book.services import chapter_stories_changed
+from core.cache import CSRF_STAND_IN
 from editions.services import edition_publish
-from stories.fragments import CSRF_STAND_IN
 from stories.models import ChapterFollow, Reaction, ReactionKind
 from tests.factories import EditionFactory, MembershipFactory, StoryFactory
 
