@@ -188,14 +188,16 @@ def personal_page(
 ) -> HttpResponse:
     """The page under `key` made this visitor's (`personalise`, with `given()`), or
     `view()`: a page rendered with `shared_context()` for everyone who shares the key,
-    kept under it when it is a plain 200 page, and answered made this visitor's."""
+    kept under it when it is a plain 200 page, and answered made this visitor's (kept
+    or not: a stand-in never reaches a browser)."""
     html = store.get(key)
     if html is not None:
         return HttpResponse(personalise(request, html, given()))
     response = view()
-    if not _shareable(request, response):
+    if response.streaming:
         return response
     html = response.content.decode(response.charset)
-    store.set(key, html, seconds)
+    if _shareable(request, response):
+        store.set(key, html, seconds)
     response.content = personalise(request, html, given())
     return response
