@@ -1,6 +1,6 @@
 """The chapter page is cached whole for anonymous readers (the same for all of them: no
 CSRF token, the language switcher is a list of links) and for members (with stand-ins for
-their own parts), keyed by what it shows (book.pages)."""
+their own parts), keyed by what it shows (community.pages, core.cache)."""
 
 import re
 
