@@ -4,7 +4,6 @@ reply to a curator. Every change of state goes through a service: stories.writin
 reactions, reports, moderation, following, privacy."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -14,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from book.models import Chapter, chapter_readable_q
+from core import cache
 from members.models import Membership, membership_display_name
 
 
@@ -567,11 +567,6 @@ class ChapterFollow(models.Model):
         return f"{self.membership} · {self.chapter}"
 
 
-#: How long a chapter's story count (or municipalities) may stay cached; a change raises
-#: the chapter's stories_version and so takes a new key at once (published_story_counts).
-STORY_COUNT_SECONDS = 600
-
-
 def published_story_counts(chapters) -> dict[int, int]:
     """How many published stories each of `chapters` holds, by chapter pk. Cached per
     chapter under its `stories_version`, which every change to its stories raises (in
@@ -609,22 +604,14 @@ def published_story_municipalities(chapters) -> dict[int, frozenset]:
 
 
 def _per_chapter(chapters, name: str, compute, *, default) -> dict:
-    """A value per chapter, cached under the chapter's stories_version: `compute(pks)`
-    gives it for the chapters not in the cache (those it leaves out get `default`)."""
+    """A value per chapter, cached under the chapter's stories_version (raised by every
+    change to its stories, so a change takes a new key at once): `compute(pks)` gives
+    it for the chapters not in the cache (those it leaves out get `default`)."""
     keys = {
-        f"stories:{name}:{chapter.pk}:{chapter.stories_version}": chapter.pk for chapter in chapters
+        cache.key("stories", name, chapter.pk, chapter.stories_version): chapter.pk
+        for chapter in chapters
     }
-    found = cache.get_many(list(keys))
-    values = {keys[key]: value for key, value in found.items()}
-    missing = [pk for key, pk in keys.items() if key not in found]
-    if missing:
-        fresh = compute(missing)
-        cache.set_many(
-            {key: fresh.get(pk, default) for key, pk in keys.items() if key not in found},
-            STORY_COUNT_SECONDS,
-        )
-        values |= {pk: fresh.get(pk, default) for pk in missing}
-    return values
+    return cache.fetch_each(keys, compute, default=default)
 
 
 def published_story_count():

@@ -1,6 +1,6 @@
 """The chapter page is cached whole for anonymous readers (the same for all of them: no
 CSRF token, the language switcher is a list of links) and for members (with stand-ins for
-their own parts), keyed by what it shows (book.pages)."""
+their own parts), keyed by what it shows (community.pages, core.cache)."""
 
 import re
 
@@ -16,8 +16,8 @@ from django.urls import reverse, translate_url
 
 from book.models import ReadingPosition
 from book.services import chapter_stories_changed
+from core.cache import CSRF_STAND_IN
 from editions.services import edition_publish
-from stories.fragments import CSRF_STAND_IN
 from stories.models import ChapterFollow, ReactionKind
 from tests.clients import signed_in
 from tests.factories import (
