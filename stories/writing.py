@@ -12,8 +12,10 @@ Curators (staff) publish at once in every mode.
 Spam limits: a member without an approved story yet ("new member", the same test as
 "auto" moderation uses: approval by a curator, not the passing of time, is what earns
 trust) may post at most NEW_MEMBER_STORIES_PER_HOUR stories and
-NEW_MEMBER_REPLIES_PER_HOUR replies per hour. The counts come from the database rows, so
-they hold across processes without a shared cache.
+NEW_MEMBER_REPLIES_PER_HOUR replies per hour. Trusted members and curators have a ceiling
+too, higher (settings.STORIES_TRUSTED_STORIES_PER_HOUR, STORIES_TRUSTED_REPLIES_PER_HOUR):
+an account taken over, or a script, cannot flood the book. The counts come from the
+database rows, so they hold across processes without a shared cache.
 
 Double submission: the write form carries a `submission_key` (a UUID made when the
 form is shown); submitting the same key again returns the story the first submit made,
@@ -25,6 +27,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -36,7 +39,7 @@ from core.markdown import render_markdown
 from members.models import Membership, Profile
 
 from .exceptions import NotAllowed, RateLimited
-from .models import PUBLIC_STATUSES, Status, Story, Theme
+from .models import Status, Story, Theme
 
 NEW_MEMBER_STORIES_PER_HOUR = 3
 NEW_MEMBER_REPLIES_PER_HOUR = 10
@@ -53,7 +56,12 @@ def moderation_mode() -> str:
 def author_is_trusted(membership: Membership) -> bool:
     """Whether a curator has approved one of this member's stories (and it is still
     out in the open: a story hidden later no longer vouches for its author)."""
-    return Story.objects.filter(author=membership, status__in=PUBLIC_STATUSES).exists()
+    return Story.objects.published().filter(author=membership).exists()
+
+
+def trusted_author_q(path: str) -> Exists:
+    """author_is_trusted as a condition on the membership at `path` of another query."""
+    return Exists(Story.objects.published().filter(author=OuterRef(path)))
 
 
 def _is_curator(membership: Membership) -> bool:
@@ -66,12 +74,17 @@ def profile_municipality(membership: Membership) -> str:
     return profile.municipality if profile is not None else ""
 
 
-def _check_rate(membership: Membership, *, model, limit: int, message) -> None:
+def _check_rate(
+    membership: Membership, *, model, limit: int, message, trusted_limit: int, trusted_message
+) -> None:
+    """Refuses a new row of `model` by `membership` past the hourly ceiling: `limit` for
+    a new member, `trusted_limit` for a trusted member or a curator. The messages take
+    the ceiling as `limit`."""
     if _is_curator(membership) or author_is_trusted(membership):
-        return
+        limit, message = trusted_limit, trusted_message
     since = timezone.now() - timedelta(hours=1)
     if model.objects.filter(author=membership, created_at__gte=since).count() >= limit:
-        raise RateLimited(message)
+        raise RateLimited(message % {"limit": limit})
 
 
 def _status_on_submit(membership: Membership) -> str:
@@ -140,8 +153,13 @@ def story_submit(
                 "kunnen %(limit)d verhalen per uur plaatsen; probeer het later nog eens. "
                 "Je tekst staat hieronder nog klaar.",
                 "limit",
-            )
-            % {"limit": NEW_MEMBER_STORIES_PER_HOUR},
+            ),
+            trusted_limit=settings.STORIES_TRUSTED_STORIES_PER_HOUR,
+            trusted_message=_(
+                "Je hebt het afgelopen uur al %(limit)d verhalen geplaatst; meer kan er in "
+                "een uur niet bij. Probeer het later nog eens. Je tekst staat hieronder nog "
+                "klaar."
+            ),
         )
         story = Story(
             chapter=chapter,

@@ -36,7 +36,9 @@ def _report(item, count=1, reason="Dit klopt niet"):
     service: three of them hide the item, as on the site)."""
     key = "story" if isinstance(item, Story) else "reply"
     for _n in range(count):
-        reports.report_create(reporter=MembershipFactory(), reason=reason, **{key: item})
+        reports.report_create(
+            reporter=MembershipFactory(established=True), reason=reason, **{key: item}
+        )
     item.refresh_from_db()
     return item
 
@@ -575,7 +577,9 @@ def test_payloads_in_title_body_and_report_are_inert_on_the_queue(curator_client
         body=f"Alinea.\n\n{payload}\n\nNog een.",
     )
     moderation.story_moderate(story=story, curator=None, action="approve")
-    reports.report_create(reporter=MembershipFactory(), story=story, reason=f"Reden {payload}")
+    reports.report_create(
+        reporter=MembershipFactory(established=True), story=story, reason=f"Reden {payload}"
+    )
     html = curator_client.get(reverse(QUEUE)).content.decode()
     assert_inert(_queue_region(html), allowed_tags=set(ALLOWED_TAGS) | QUEUE_TAGS)
     assert escape(f"Titel {payload}"[:200]) in html

@@ -144,7 +144,7 @@ def test_story_limit_counts_only_the_last_hour(membership, chapter):
     assert _submit(membership, chapter).pk
 
 
-def test_trusted_member_has_no_story_limit(membership, chapter):
+def test_trusted_member_is_not_held_to_the_new_member_limit(membership, chapter):
     StoryFactory(author=membership, chapter=chapter)
     for n in range(writing.NEW_MEMBER_STORIES_PER_HOUR + 2):
         _submit(membership, chapter, title=f"Verhaal {n}")
@@ -325,10 +325,14 @@ def test_no_replies_to_stories_that_are_not_public(membership, chapter):
 def test_three_reports_from_different_members_hide_a_story(chapter):
     story = StoryFactory(chapter=chapter)
     for _n in range(reports.REPORTS_TO_HIDE - 1):
-        reports.report_create(reporter=MembershipFactory(), story=story, reason="Reclame")
+        reports.report_create(
+            reporter=MembershipFactory(established=True), story=story, reason="Reclame"
+        )
     story.refresh_from_db()
     assert story.status == Status.PUBLISHED
-    reports.report_create(reporter=MembershipFactory(), story=story, reason="Reclame")
+    reports.report_create(
+        reporter=MembershipFactory(established=True), story=story, reason="Reclame"
+    )
     story.refresh_from_db()
     assert story.status == Status.HIDDEN
     assert story.hidden_reason == "automatisch verborgen na meldingen"
@@ -338,7 +342,9 @@ def test_three_reports_from_different_members_hide_a_story(chapter):
 def test_three_reports_hide_a_reply(chapter):
     reply = ReplyFactory(story=StoryFactory(chapter=chapter))
     for _n in range(reports.REPORTS_TO_HIDE):
-        reports.report_create(reporter=MembershipFactory(), reply=reply, reason="Scheldwoord")
+        reports.report_create(
+            reporter=MembershipFactory(established=True), reply=reply, reason="Scheldwoord"
+        )
     reply.refresh_from_db()
     assert reply.is_hidden and reply.hidden_reason == reports.AUTO_HIDDEN_REASON
 
@@ -360,7 +366,9 @@ def test_members_cannot_report_their_own_story(membership, chapter):
 def test_restoring_resolves_the_reports(curator, chapter):
     story = StoryFactory(chapter=chapter)
     for _n in range(reports.REPORTS_TO_HIDE):
-        reports.report_create(reporter=MembershipFactory(), story=story, reason="Reclame")
+        reports.report_create(
+            reporter=MembershipFactory(established=True), story=story, reason="Reclame"
+        )
     moderation.story_moderate(story=story, curator=curator, action="restore")
     assert not Report.objects.open().exists()
     assert Report.objects.filter(resolved_by=curator).count() == reports.REPORTS_TO_HIDE

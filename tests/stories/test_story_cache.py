@@ -182,10 +182,10 @@ def test_reports_hide_at_once(reader, story):
     reply = ReplyFactory(story=story, body="Een grove reactie.")
     url = story.get_absolute_url()
     assert "Een grove reactie." in _page(reader, url)
-    for reporter in MembershipFactory.create_batch(reports.REPORTS_TO_HIDE):
+    for reporter in MembershipFactory.create_batch(reports.REPORTS_TO_HIDE, established=True):
         reports.report_create(reporter=reporter, reply=reply, reason="Grof")
     assert "Een grove reactie." not in _page(reader, url)
-    for reporter in MembershipFactory.create_batch(reports.REPORTS_TO_HIDE):
+    for reporter in MembershipFactory.create_batch(reports.REPORTS_TO_HIDE, established=True):
         reports.report_create(reporter=reporter, story=story, reason="Reclame")
     assert reader.get(url).status_code == 404
 
