@@ -20,6 +20,7 @@ from .models import (
     Report,
     Status,
     Story,
+    StoryRevision,
 )
 
 #: A kept story keeps its municipality only when at least this many other members wrote
@@ -151,6 +152,10 @@ def stories_on_account_delete(*, membership: Membership, keep_stories: bool) -> 
         Reaction.objects.filter(member=membership).delete()
         ChapterFollow.objects.filter(membership=membership).delete()
         NotificationSettings.objects.filter(membership=membership).delete()
+        # Edits that wait for a curator are their words not yet in the book: gone.
+        waiting = StoryRevision.objects.filter(story__author=membership).exclude(photo="")
+        files_delete_on_commit(name for r in waiting for name in (r.photo.name, r.thumbnail.name))
+        StoryRevision.objects.filter(story__author=membership).delete()
         going = Story.objects.by(membership)
         if keep_stories:
             going = going.filter(status=Status.DRAFT)

@@ -12,7 +12,15 @@ from django.utils.html import escape
 
 from core.roles import CURATORS_GROUP, curators_group_sync
 from stories import moderation, reports, writing
-from stories.models import ModerationAction, ModerationKind, Reply, Report, Status, Story
+from stories.models import (
+    ModerationAction,
+    ModerationKind,
+    Reply,
+    Report,
+    Status,
+    Story,
+    StoryRevision,
+)
 from tests.book.test_markdown import XSS_PAYLOADS
 from tests.factories import MembershipFactory, ReplyFactory, StoryFactory, UserFactory
 from tests.inert import assert_inert
@@ -110,18 +118,22 @@ def test_queue_pages_by_25(curator_client, chapter):
 def test_queue_query_count_does_not_grow_with_the_items(
     curator_client, chapter, django_assert_max_num_queries
 ):
-    def add(stories, reported, replies):
+    def add(stories, reported, replies, edited):
         StoryFactory.create_batch(stories, chapter=chapter, status=Status.PENDING)
         for _n in range(reported):
             _report(StoryFactory(chapter=chapter), 2)
         for _n in range(replies):
             _report(ReplyFactory(story=StoryFactory(chapter=chapter)))
+        for _n in range(edited):
+            StoryRevision.objects.create(
+                story=StoryFactory(chapter=chapter), title="Bewerkt", body="Nieuwe tekst"
+            )
 
-    add(1, 1, 1)
+    add(1, 1, 1, 1)
     with django_assert_max_num_queries(15) as few:
         response = curator_client.get(reverse(QUEUE))
-    assert response.content.decode().count('class="moderation-item"') == 3
-    add(14, 13, 10)
+    assert response.content.decode().count('class="moderation-item"') == 4
+    add(14, 13, 6, 4)
     with django_assert_max_num_queries(15) as many:
         response = curator_client.get(reverse(QUEUE))
     assert response.content.decode().count('class="moderation-item"') == 25

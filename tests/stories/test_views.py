@@ -378,6 +378,7 @@ def test_non_members_cannot_write(client, user, open_chapter):
 
 def test_author_edits_their_story(client, open_chapter):
     story = StoryFactory(chapter=open_chapter)
+    StoryFactory(chapter=open_chapter, author=story.author)  # trusted: another approved story
     client.force_login(story.author.user)
     response = client.post(
         reverse("stories:edit", args=[story.pk]),
