@@ -14,7 +14,7 @@ import re
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Prefetch, Value
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Value
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,7 @@ from core.http import post_only
 from core.paging import PAGE_PARAM, counted_page, page_number
 from core.roles import curator_required
 
-from . import moderation
+from . import moderation, reports
 from .exceptions import StoryError
 from .models import (
     ModerationAction,
@@ -94,9 +94,12 @@ class BulkDecisionForm(forms.Form):
 
 
 def _open_reports():
+    """The open reports, each marked `weighs`: whether its reporter is established
+    enough to count towards hiding (stories.reports)."""
+    weighs = ExpressionWrapper(reports.established_member_q("reporter"), BooleanField())
     return Prefetch(
         "reports",
-        queryset=Report.objects.open().order_by("created_at", "pk"),
+        queryset=Report.objects.open().annotate(weighs=weighs).order_by("created_at", "pk"),
         to_attr="open_reports",
     )
 
@@ -213,6 +216,7 @@ def _entry(kind: str, item, waiting_since) -> dict:
         "state_label": state_label,
         "hidden": hidden,
         "reporters": len({report.reporter_id for report in item.open_reports}),
+        "weighing": len({report.reporter_id for report in item.open_reports if report.weighs}),
         "edit": edit,
         "diff": edit.diff() if edit is not None else [],
         "actions": [(action, ACTION_LABELS[action]) for action in _actions(kind, item)],

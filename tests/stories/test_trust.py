@@ -88,9 +88,14 @@ def test_a_member_with_an_approved_story_is_established_however_new(chapter):
     assert story.status == Status.HIDDEN
 
 
-def test_only_established_reporters_count_towards_hiding(chapter):
+def test_only_established_reporters_count_towards_hiding(curator_client, chapter):
     story = _report_through_the_site(StoryFactory(chapter=chapter), _established(2) + _fresh(4))
     assert story.status == Status.PUBLISHED
+    html = curator_client.get(reverse(QUEUE)).content.decode()
+    assert "Gemeld door 6 leden" in html
+    assert "2 van hen tellen mee om automatisch te verbergen" in html
+    assert html.count('<span class="moderation-item__new-reporter">(nieuw lid)</span>') == 4
+    assert html.count("Dit is reclame") == 6
     story = _report_through_the_site(story, _established(1))
     assert story.status == Status.HIDDEN
 
