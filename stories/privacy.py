@@ -5,6 +5,7 @@ to what they wrote (stories_on_account_delete)."""
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Prefetch
 
 from book.services import chapter_stories_changed
 from core.exports import iso_or_none
@@ -29,6 +30,17 @@ from .models import (
 MUNICIPALITY_KEPT_WITH_OTHER_AUTHORS = 3
 
 
+def _edit_export(edit: StoryRevision) -> dict:
+    return {
+        "title": edit.title,
+        "body": edit.body,
+        "municipality": edit.municipality,
+        "photo": edit.photo.name or None,
+        "photo_description": edit.photo_alt,
+        "created_at": iso_or_none(edit.created_at),
+    }
+
+
 def stories_export_for(*, membership: Membership | None) -> dict:
     """Everything the stories app holds about a member, as JSON-ready data, for their
     data download: their stories (any status), replies, reactions, the reports they
@@ -40,7 +52,10 @@ def stories_export_for(*, membership: Membership | None) -> dict:
     stories = (
         Story.objects.by(membership)
         .select_related("chapter")
-        .prefetch_related("themes")
+        .prefetch_related(
+            "themes",
+            Prefetch("revisions", StoryRevision.objects.pending(), to_attr="pending_edits"),
+        )
         .order_by("created_at", "pk")
     )
     replies = Reply.objects.filter(author=membership).select_related("story").order_by("pk")
@@ -67,6 +82,7 @@ def stories_export_for(*, membership: Membership | None) -> dict:
                 "created_at": iso_or_none(story.created_at),
                 "updated_at": iso_or_none(story.updated_at),
                 "published_at": iso_or_none(story.published_at),
+                "edit_waiting": next(map(_edit_export, story.pending_edits), None),
             }
             for story in stories
         ],

@@ -5,6 +5,7 @@ any photo with its description; approving puts it in the book, rejecting keeps t
 published version; the author hears of both."""
 
 import io
+import json
 import os
 
 import pytest
@@ -18,6 +19,7 @@ from community.privacy import STORIES_KEEP, account_delete
 from core.markdown import ALLOWED_TAGS
 from stories.models import ModerationAction, RevisionStatus, Status, Story, StoryRevision
 from tests.book.test_markdown import XSS_PAYLOADS
+from tests.community.test_privacy import download
 from tests.factories import MembershipFactory, StoryFactory
 from tests.inert import assert_inert
 from tests.stories.test_moderation import QUEUE_TAGS, _queue_region
@@ -320,3 +322,19 @@ def test_the_edit_in_the_queue_is_in_english_too(author_client, curator_client, 
     html = curator_client.get("/en/curation/moderation/").content.decode()
     assert '<span class="badge badge--edited">edited</span>' in html
     assert "Edited: this is what changes" in html and "Reject the edit" in html
+
+
+def test_the_data_download_holds_the_edit_that_waits_and_its_photo(author_client, story):
+    _edit(author_client, story, body="Mijn bewerking", photo=_jpeg(), photo_alt="Nieuw")
+    revision = StoryRevision.objects.get()
+
+    archive = download(author_client)
+
+    data = json.loads(archive.read("gegevens.json"))
+    (exported,) = data["stories"]
+    assert exported["body"] == OLD_BODY
+    assert exported["edit_waiting"]["body"] == "Mijn bewerking"
+    assert exported["edit_waiting"]["photo"] == revision.photo.name
+    assert exported["edit_waiting"]["photo_description"] == "Nieuw"
+    assert revision.photo.name in archive.namelist()
+    assert "edit_waiting:" in archive.read("LEESMIJ.txt").decode()
