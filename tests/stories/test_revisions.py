@@ -338,3 +338,28 @@ def test_the_data_download_holds_the_edit_that_waits_and_its_photo(author_client
     assert exported["edit_waiting"]["photo_description"] == "Nieuw"
     assert revision.photo.name in archive.namelist()
     assert "edit_waiting:" in archive.read("LEESMIJ.txt").decode()
+
+
+def test_deleting_the_story_deletes_the_photo_of_its_waiting_edit(author_client, story, commit):
+    _edit(author_client, story, photo=_jpeg(), photo_alt="Nieuw")
+    photo_file = StoryRevision.objects.get().photo.path
+    with commit():
+        author_client.post(reverse("stories:delete", args=[story.pk]))
+    assert not Story.objects.filter(pk=story.pk).exists()
+    assert not StoryRevision.objects.exists() and not os.path.exists(photo_file)
+
+
+def test_edits_are_approved_in_bulk_and_the_others_are_named(
+    author_client, curator_client, story, chapter
+):
+    _edit(author_client, story, body="Bewerkt in bulk")
+    pending = StoryFactory(chapter=chapter, status=Status.PENDING, title="Nog niet bewerkt")
+    response = curator_client.post(
+        reverse("stories:moderation_bulk"),
+        {"items": [f"story:{story.pk}", f"story:{pending.pk}"], "action": "approve_edit"},
+        follow=True,
+    )
+    story.refresh_from_db()
+    assert story.body == "Bewerkt in bulk"
+    html = response.content.decode()
+    assert "1 item afgehandeld." in html and "Nog niet bewerkt: Hier wacht geen bewerking" in html
