@@ -5,6 +5,8 @@ their fields), and that page's own access rule decides; none is restated here:
 
 - `stories/`: a story's photo and thumbnail, for whom Story.objects.visible_to holds
   the story (pending, hidden and members-only stories included, as their pages are);
+  a new photo in an edit that waits for a curator, for its author and curators
+  (StoryRevision.objects.seen_by);
 - `profiles/`: a member's photo and thumbnail, Profile.objects.photo_visible_to;
 - `chapters/`: a chapter's illustration, Chapter.objects.readable_by;
 - `editions/`: a published edition's cover (as public as the edition) and its chapters'
@@ -26,13 +28,16 @@ from book.models import Book, Chapter
 from core.media import upload_name, upload_response
 from editions.models import Edition, EditionChapter
 from members.models import Profile
-from stories.models import Story
+from stories.models import Story, StoryRevision
 
 ANONYMOUS = AnonymousUser()
 
 
 def _story_file(user, name: str) -> bool:
-    return Story.objects.visible_to(user).filter(Q(photo=name) | Q(thumbnail=name)).exists()
+    photo = Q(photo=name) | Q(thumbnail=name)
+    if Story.objects.visible_to(user).filter(photo).exists():
+        return True
+    return StoryRevision.objects.pending().seen_by(user).filter(photo).exists()
 
 
 def _profile_file(user, name: str) -> bool:

@@ -45,9 +45,11 @@ ARCHIVE_README = "LEESMIJ.txt"
 
 def account_photos(data: dict) -> list[str]:
     """The photos an export (account_export) names, as storage names: the profile
-    photo and each story's photo. The originals, not the thumbnails made of them."""
+    photo, each story's photo and a new one in an edit that waits. The originals, not
+    the thumbnails made of them."""
     names = [(data["profile"] or {}).get("photo")]
     names += [story["photo"] for story in data["stories"]]
+    names += [(story["edit_waiting"] or {}).get("photo") for story in data["stories"]]
     return [name for name in names if name]
 
 

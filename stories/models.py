@@ -16,6 +16,10 @@ from book.models import Chapter, chapter_readable_q
 from core import cache
 from members.models import Membership, membership_display_name
 
+# Defined in its own module (models.py is long enough); imported here so that the app
+# registers it, and so that `stories.models` names every model of the app.
+from .revisions import RevisionStatus, StoryRevision  # noqa: F401
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Concept")
@@ -106,15 +110,23 @@ class StoryQuerySet(models.QuerySet):
         return self.filter(status=Status.PENDING).order_by("created_at", "pk")
 
     def awaiting_curator(self):
-        """The stories in the curators' queue: waiting for approval, or with open
-        reports (those hidden by the report threshold among them). `waiting_since`: when
-        the first open report came in, or when the story was written."""
+        """The stories in the curators' queue: waiting for approval, with open reports
+        (those hidden by the report threshold among them), or published with an edit
+        that waits (StoryRevision). `waiting_since`: when the first open report came in,
+        when the edit was made, or when the story was written."""
         open_reports = Report.objects.open().filter(story=OuterRef("pk"))
         first_report = open_reports.order_by("created_at").values("created_at")[:1]
+        edit = StoryRevision.objects.pending().filter(story=OuterRef("pk")).values("created_at")
         return (
             self.exclude(status=Status.DRAFT)
-            .filter(Q(status=Status.PENDING) | Exists(open_reports))
-            .annotate(waiting_since=Coalesce(Subquery(first_report), "created_at"))
+            .filter(
+                Q(status=Status.PENDING)
+                | Exists(open_reports)
+                | Q(status__in=PUBLIC_STATUSES) & Exists(edit)
+            )
+            .annotate(
+                waiting_since=Coalesce(Subquery(first_report), Subquery(edit[:1]), "created_at")
+            )
         )
 
     def by(self, membership):
@@ -439,6 +451,8 @@ class ModerationKind(models.TextChoices):
     AUTO_HIDE = "auto_hide", _("Automatisch verborgen na meldingen")
     RESTORE = "restore", _("Teruggezet")
     DISMISS = "dismiss", _("Meldingen afgewezen")
+    APPROVE_EDIT = "approve_edit", _("Bewerking goedgekeurd")
+    REJECT_EDIT = "reject_edit", _("Bewerking afgewezen")
 
 
 class TargetType(models.TextChoices):

@@ -5,6 +5,7 @@ to what they wrote (stories_on_account_delete)."""
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Prefetch
 
 from book.services import chapter_stories_changed
 from core.exports import iso_or_none
@@ -20,12 +21,24 @@ from .models import (
     Report,
     Status,
     Story,
+    StoryRevision,
 )
 
 #: A kept story keeps its municipality only when at least this many other members wrote
 #: stories naming it too: "Utrecht" says nothing about who wrote a story, a village or
 #: an organisation (the profile field is "gemeente of organisatie") may.
 MUNICIPALITY_KEPT_WITH_OTHER_AUTHORS = 3
+
+
+def _edit_export(edit: StoryRevision) -> dict:
+    return {
+        "title": edit.title,
+        "body": edit.body,
+        "municipality": edit.municipality,
+        "photo": edit.photo.name or None,
+        "photo_description": edit.photo_alt,
+        "created_at": iso_or_none(edit.created_at),
+    }
 
 
 def stories_export_for(*, membership: Membership | None) -> dict:
@@ -39,7 +52,10 @@ def stories_export_for(*, membership: Membership | None) -> dict:
     stories = (
         Story.objects.by(membership)
         .select_related("chapter")
-        .prefetch_related("themes")
+        .prefetch_related(
+            "themes",
+            Prefetch("revisions", StoryRevision.objects.pending(), to_attr="pending_edits"),
+        )
         .order_by("created_at", "pk")
     )
     replies = Reply.objects.filter(author=membership).select_related("story").order_by("pk")
@@ -66,6 +82,7 @@ def stories_export_for(*, membership: Membership | None) -> dict:
                 "created_at": iso_or_none(story.created_at),
                 "updated_at": iso_or_none(story.updated_at),
                 "published_at": iso_or_none(story.published_at),
+                "edit_waiting": next(map(_edit_export, story.pending_edits), None),
             }
             for story in stories
         ],
@@ -151,6 +168,10 @@ def stories_on_account_delete(*, membership: Membership, keep_stories: bool) -> 
         Reaction.objects.filter(member=membership).delete()
         ChapterFollow.objects.filter(membership=membership).delete()
         NotificationSettings.objects.filter(membership=membership).delete()
+        # Edits that wait for a curator are their words not yet in the book: gone.
+        waiting = StoryRevision.objects.filter(story__author=membership).exclude(photo="")
+        files_delete_on_commit(name for r in waiting for name in (r.photo.name, r.thumbnail.name))
+        StoryRevision.objects.filter(story__author=membership).delete()
         going = Story.objects.by(membership)
         if keep_stories:
             going = going.filter(status=Status.DRAFT)

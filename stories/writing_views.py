@@ -147,20 +147,24 @@ def story_edit(request, pk):
     story = _own_story_or_error(request, pk)
     if story.status == Status.HIDDEN:
         raise PermissionDenied(_("Dit verhaal is verborgen door een curator."))
+    # An edit that waits for a curator is what the author goes on from.
+    edit = story.revisions.pending().first() if story.is_public else None
+    shown = edit or story
+    photo = story.photo if edit is None or not (edit.photo or edit.remove_photo) else edit.photo
     initial = {
-        "title": story.title,
-        "body": story.body,
+        "title": shown.title,
+        "body": shown.body,
         "themes": list(story.themes.all()),
-        "municipality": story.municipality,
-        "photo": story.photo or None,
-        "photo_alt": story.photo_alt,
+        "municipality": shown.municipality,
+        "photo": photo or None,
+        "photo_alt": shown.photo_alt,
         "submission_key": story.submission_key,
     }
     form = StoryForm(
         request.POST or None,
         request.FILES or None,
         initial=initial,
-        has_photo=bool(story.photo),
+        has_photo=bool(photo),
         uploader=request.user,
     )
     context = {"form": form, "chapter": story.chapter, "story": story}
@@ -184,7 +188,16 @@ def story_edit(request, pk):
             )
         except NotAllowed as refusal:
             raise PermissionDenied(refusal.message) from None
-        messages.success(request, _("Je verhaal is bijgewerkt."))
+        if story.is_public and story.revisions.pending().exists():
+            messages.info(
+                request,
+                _(
+                    "Je bewerking wacht op een curator. Tot die haar goedkeurt, lezen "
+                    "anderen de versie die er al stond."
+                ),
+            )
+        else:
+            messages.success(request, _("Je verhaal is bijgewerkt."))
         return redirect(story)
     return _form_page(request, template, context)
 

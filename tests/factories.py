@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -72,6 +73,12 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     number = factory.Sequence(lambda n: n + 1)
+
+    class Params:
+        # A member long enough for their reports to weigh (STORIES_ESTABLISHED_MEMBER_DAYS).
+        established = factory.Trait(
+            claimed_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=365))
+        )
 
 
 class CodeBatchFactory(factory.django.DjangoModelFactory):

@@ -45,6 +45,7 @@ def test_hidden_story_disappears_at_once(client, curator, open_chapter, story):
 
 def test_deleted_and_edited_stories_show_at_once(client, open_chapter, story):
     author = story.author.user
+    StoryFactory(chapter=open_chapter, author=story.author)  # trusted: another approved story
     assert "Het bankje in het park" in _page(client, open_chapter)
     writing.story_update(story=story, editor=author, title="Het bankje bij de vijver", body="x")
     html = _page(client, open_chapter)

@@ -12,7 +12,15 @@ from django.utils.html import escape
 
 from core.roles import CURATORS_GROUP, curators_group_sync
 from stories import moderation, reports, writing
-from stories.models import ModerationAction, ModerationKind, Reply, Report, Status, Story
+from stories.models import (
+    ModerationAction,
+    ModerationKind,
+    Reply,
+    Report,
+    Status,
+    Story,
+    StoryRevision,
+)
 from tests.book.test_markdown import XSS_PAYLOADS
 from tests.factories import MembershipFactory, ReplyFactory, StoryFactory, UserFactory
 from tests.inert import assert_inert
@@ -37,7 +45,9 @@ def _report(item, count=1, reason="Dit klopt niet"):
     service: three of them hide the item, as on the site)."""
     key = "story" if isinstance(item, Story) else "reply"
     for _n in range(count):
-        reports.report_create(reporter=MembershipFactory(), reason=reason, **{key: item})
+        reports.report_create(
+            reporter=MembershipFactory(established=True), reason=reason, **{key: item}
+        )
     item.refresh_from_db()
     return item
 
@@ -111,18 +121,22 @@ def test_queue_pages_by_25(curator_client, open_chapter):
 def test_queue_query_count_does_not_grow_with_the_items(
     curator_client, open_chapter, django_assert_max_num_queries
 ):
-    def add(stories, reported, replies):
+    def add(stories, reported, replies, edited):
         StoryFactory.create_batch(stories, chapter=open_chapter, status=Status.PENDING)
         for _n in range(reported):
             _report(StoryFactory(chapter=open_chapter), 2)
         for _n in range(replies):
             _report(ReplyFactory(story=StoryFactory(chapter=open_chapter)))
+        for _n in range(edited):
+            StoryRevision.objects.create(
+                story=StoryFactory(chapter=open_chapter), title="Bewerkt", body="Nieuwe tekst"
+            )
 
-    add(1, 1, 1)
+    add(1, 1, 1, 1)
     with django_assert_max_num_queries(15) as few:
         response = curator_client.get(reverse(QUEUE))
-    assert response.content.decode().count('class="moderation-item"') == 3
-    add(14, 13, 10)
+    assert response.content.decode().count('class="moderation-item"') == 4
+    add(14, 13, 6, 4)
     with django_assert_max_num_queries(15) as many:
         response = curator_client.get(reverse(QUEUE))
     assert response.content.decode().count('class="moderation-item"') == 25
@@ -590,7 +604,9 @@ def test_payloads_in_title_body_and_report_are_inert_on_the_queue(
         body=f"Alinea.\n\n{payload}\n\nNog een.",
     )
     moderation.story_moderate(story=story, curator=None, action="approve")
-    reports.report_create(reporter=MembershipFactory(), story=story, reason=f"Reden {payload}")
+    reports.report_create(
+        reporter=MembershipFactory(established=True), story=story, reason=f"Reden {payload}"
+    )
     html = curator_client.get(reverse(QUEUE)).content.decode()
     assert_inert(_queue_region(html), allowed_tags=set(ALLOWED_TAGS) | QUEUE_TAGS)
     assert escape(f"Titel {payload}"[:200]) in html

@@ -147,7 +147,7 @@ def test_story_limit_counts_only_the_last_hour(membership, open_chapter):
     assert _submit(membership, open_chapter).pk
 
 
-def test_trusted_member_has_no_story_limit(membership, open_chapter):
+def test_trusted_member_is_not_held_to_the_new_member_limit(membership, open_chapter):
     StoryFactory(author=membership, chapter=open_chapter)
     for n in range(writing.NEW_MEMBER_STORIES_PER_HOUR + 2):
         _submit(membership, open_chapter, title=f"Verhaal {n}")
@@ -175,6 +175,7 @@ def test_new_member_may_post_ten_replies_an_hour(membership, open_chapter):
 
 def test_editing_a_published_story_marks_it_edited(membership, open_chapter):
     story = StoryFactory(author=membership, chapter=open_chapter)
+    StoryFactory(author=membership, chapter=open_chapter)  # trusted: another approved story
     story = writing.story_update(
         story=story, editor=membership.user, title="Nieuwe titel", body="**Nieuw**"
     )
@@ -185,8 +186,10 @@ def test_editing_a_published_story_marks_it_edited(membership, open_chapter):
 def test_in_pre_mode_an_edit_goes_back_to_the_curators(settings, membership, open_chapter):
     settings.STORIES_MODERATION = "pre"
     story = StoryFactory(author=membership, chapter=open_chapter)
+    StoryFactory(author=membership, chapter=open_chapter)
     story = writing.story_update(story=story, editor=membership.user, title="t", body="b")
-    assert story.status == Status.PENDING
+    # The published version stays until a curator approves the edit (tests/stories/test_revisions.py).
+    assert story.status == Status.PUBLISHED and story.revisions.pending().get().body == "b"
 
 
 def test_only_the_author_edits_or_deletes(membership, open_chapter):
@@ -329,10 +332,14 @@ def test_no_replies_to_stories_that_are_not_public(membership, open_chapter):
 def test_three_reports_from_different_members_hide_a_story(open_chapter):
     story = StoryFactory(chapter=open_chapter)
     for _n in range(reports.REPORTS_TO_HIDE - 1):
-        reports.report_create(reporter=MembershipFactory(), story=story, reason="Reclame")
+        reports.report_create(
+            reporter=MembershipFactory(established=True), story=story, reason="Reclame"
+        )
     story.refresh_from_db()
     assert story.status == Status.PUBLISHED
-    reports.report_create(reporter=MembershipFactory(), story=story, reason="Reclame")
+    reports.report_create(
+        reporter=MembershipFactory(established=True), story=story, reason="Reclame"
+    )
     story.refresh_from_db()
     assert story.status == Status.HIDDEN
     assert story.hidden_reason == "automatisch verborgen na meldingen"
@@ -342,7 +349,9 @@ def test_three_reports_from_different_members_hide_a_story(open_chapter):
 def test_three_reports_hide_a_reply(open_chapter):
     reply = ReplyFactory(story=StoryFactory(chapter=open_chapter))
     for _n in range(reports.REPORTS_TO_HIDE):
-        reports.report_create(reporter=MembershipFactory(), reply=reply, reason="Scheldwoord")
+        reports.report_create(
+            reporter=MembershipFactory(established=True), reply=reply, reason="Scheldwoord"
+        )
     reply.refresh_from_db()
     assert reply.is_hidden and reply.hidden_reason == reports.AUTO_HIDDEN_REASON
 
@@ -364,7 +373,9 @@ def test_members_cannot_report_their_own_story(membership, open_chapter):
 def test_restoring_resolves_the_reports(curator, open_chapter):
     story = StoryFactory(chapter=open_chapter)
     for _n in range(reports.REPORTS_TO_HIDE):
-        reports.report_create(reporter=MembershipFactory(), story=story, reason="Reclame")
+        reports.report_create(
+            reporter=MembershipFactory(established=True), story=story, reason="Reclame"
+        )
     moderation.story_moderate(story=story, curator=curator, action="restore")
     assert not Report.objects.open().exists()
     assert Report.objects.filter(resolved_by=curator).count() == reports.REPORTS_TO_HIDE
