@@ -55,7 +55,12 @@ def _edition_file(user, name: str) -> bool:
 
 
 def _pending_file(user, name: str) -> bool:
-    return PendingPhoto.objects.of_user(user).filter(Q(image=name) | Q(thumbnail=name)).exists()
+    return (
+        PendingPhoto.objects.of_user(user)
+        .unused()
+        .filter(Q(image=name) | Q(thumbnail=name))
+        .exists()
+    )
 
 
 def _book_file(user, name: str) -> bool:

@@ -17,6 +17,9 @@ class PendingPhotoQuerySet(models.QuerySet):
             return self.none()
         return self.filter(owner=user)
 
+    def unused(self):
+        return self.filter(used_at__isnull=True)
+
 
 class PendingPhoto(models.Model):
     """A photo a member chose in a form that was shown again before it was saved (a
@@ -34,6 +37,10 @@ class PendingPhoto(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     created_at = models.DateTimeField(_("gekozen op"), auto_now_add=True, db_index=True)
+    # Set when the form is saved with it: the files go, the row stays until it is pruned,
+    # so that the same form sent twice (a double click) finds its photo already saved
+    # instead of missing.
+    used_at = models.DateTimeField(null=True, blank=True)
 
     objects = PendingPhotoQuerySet.as_manager()
 

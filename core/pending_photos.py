@@ -2,7 +2,7 @@
 
 A form keeps its photo here when it has to be shown again (a preview, a mistake in
 another field): the photo has been through core.images.process_photo already, so using
-it later decodes nothing again. Only the member who chose it can name it, and it is gone
+it later decodes nothing again. Only the member who chose it can name it; its files are gone
 once the form is saved, when the member replaces or removes it, or after a day
 (`prune_pending_photos`)."""
 
@@ -52,11 +52,20 @@ def pending_photo_processed(pending: PendingPhoto) -> ProcessedPhoto:
 
 
 def pending_photo_discard(*, pending: PendingPhoto) -> None:
-    """The kept photo is used or no longer wanted: the row goes now, its files once
-    the transaction has committed."""
+    """The kept photo is no longer wanted (removed or replaced in the form): the row
+    goes now, its files once the transaction has committed."""
     with transaction.atomic():
         files_delete_on_commit(_files(pending))
         PendingPhoto.objects.filter(pk=pending.pk).delete()
+
+
+def pending_photo_use(*, pending: PendingPhoto) -> None:
+    """The form was saved with the kept photo (copied by then to where the form put
+    it): its files go once the transaction has committed; the row stays, marked used,
+    until it is pruned, so the same form sent again finds it saved rather than lost."""
+    with transaction.atomic():
+        files_delete_on_commit(_files(pending))
+        PendingPhoto.objects.filter(pk=pending.pk).update(used_at=timezone.now())
 
 
 def _discard_all(photos) -> int:
@@ -73,8 +82,8 @@ def pending_photos_discard_all(*, user) -> None:
 
 
 def pending_photos_prune(*, now=None) -> int:
-    """Removes the photos chosen more than PENDING_LIFETIME ago and never used, with
-    their files; returns how many."""
+    """Removes the photos chosen more than PENDING_LIFETIME ago, with the files of
+    those never used; returns how many."""
     cutoff = (now or timezone.now()) - PENDING_LIFETIME
     with transaction.atomic():
         return _discard_all(PendingPhoto.objects.filter(created_at__lt=cutoff))

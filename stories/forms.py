@@ -64,11 +64,12 @@ class StoryForm(forms.Form):
         if not self.fields["themes"].queryset.exists():
             del self.fields["themes"]
         self.pending_token = self.data.get(self.add_prefix("pending_photo"), "")
-        self.pending = None
+        found = None
         if self.pending_token:
-            self.pending = (
-                PendingPhoto.objects.of_user(uploader).filter(token=self.pending_token).first()
-            )
+            found = PendingPhoto.objects.of_user(uploader).filter(token=self.pending_token).first()
+        # A used one: this form was saved with its photo already (sent twice).
+        self.pending_used = found is not None and found.used_at is not None
+        self.pending = None if self.pending_used else found
         if self.pending is not None:
             # Shown as the current photo, with the choice to remove or replace it.
             self.initial = {**self.initial, "photo": self.pending.image}
@@ -78,7 +79,8 @@ class StoryForm(forms.Form):
         cleaned = super().clean()
         photo = cleaned.get("photo")
         new_photo = isinstance(photo, ProcessedPhoto)
-        if self.pending_token and self.pending is None and not new_photo:
+        lost = self.pending_token and self.pending is None and not self.pending_used
+        if lost and not new_photo:
             self.add_error(
                 "photo",
                 _(

@@ -20,7 +20,7 @@ from book.models import Book, Chapter
 from core.http import post_only
 from core.images import ProcessedPhoto
 from core.markdown import render_markdown
-from core.pending_photos import pending_photo_discard, pending_photo_keep
+from core.pending_photos import pending_photo_discard, pending_photo_keep, pending_photo_use
 from members.models import Membership
 
 from . import reactions, reports, writing
@@ -153,7 +153,7 @@ def story_create(request, chapter_slug):
         except RateLimited as refusal:
             return _form_page(request, template, context, status=429, refusal=refusal.message)
         if form.pending is not None:
-            pending_photo_discard(pending=form.pending)
+            pending_photo_use(pending=form.pending)
         messages.success(request, _status_message(story))
         return redirect(story)
     return _form_page(request, template, context)
@@ -213,7 +213,7 @@ def story_edit(request, pk):
         except NotAllowed as refusal:
             raise PermissionDenied(refusal.message) from None
         if form.pending is not None:
-            pending_photo_discard(pending=form.pending)
+            pending_photo_use(pending=form.pending)
         messages.success(request, _("Je verhaal is bijgewerkt."))
         return redirect(story)
     return _form_page(request, template, context)

@@ -73,9 +73,22 @@ def test_preview_keeps_the_photo_and_publishing_posts_it(member_client, member, 
     assert (story.photo_width, story.photo_height) == (800, 600)
     assert default_storage.exists(story.photo.name)
     assert default_storage.exists(story.thumbnail.name)
-    # The pending photo is used up: its row and files are gone.
-    assert not PendingPhoto.objects.exists()
+    # The pending photo is used up: its files are gone, and nobody can load it.
+    assert PendingPhoto.objects.get().used_at is not None
     assert not default_storage.exists(pending.image.name)
+    assert not default_storage.exists(pending.thumbnail.name)
+    assert member_client.get(pending.image.url).status_code == 404
+
+
+def test_the_same_form_sent_twice_makes_one_story_with_the_photo(member_client, create_url, commit):
+    _response, page = _preview(member_client, create_url, photo=_jpeg())
+    data = {**page.inputs, "body": "Tekst", "action": "submit"}
+    with commit():
+        first = member_client.post(create_url, data)
+    second = member_client.post(create_url, data)
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    story = Story.objects.get()
+    assert story.photo and default_storage.exists(story.photo.name)
 
 
 def test_a_second_preview_keeps_the_photo_without_sending_it_again(member_client, create_url):
@@ -157,7 +170,7 @@ def test_the_edit_form_keeps_a_new_photo_across_the_preview(client, chapters):
     client.post(url, {**page.inputs, "body": "Tekst", "action": "save"})
     story.refresh_from_db()
     assert story.photo.name.startswith("stories/") and story.photo_alt == "Een houten bankje"
-    assert not PendingPhoto.objects.exists()
+    assert PendingPhoto.objects.get().used_at is not None
 
 
 def test_the_edit_preview_shows_the_storys_own_photo(client, chapters):
@@ -171,18 +184,19 @@ def test_the_edit_preview_shows_the_storys_own_photo(client, chapters):
 
 
 def test_prune_removes_only_photos_older_than_a_day(member_client, create_url, commit):
-    for _ in range(2):
+    for _ in range(3):
         _preview(member_client, create_url, photo=_jpeg())
-    old, fresh = PendingPhoto.objects.order_by("pk")
-    PendingPhoto.objects.filter(pk=old.pk).update(
+    old, used, fresh = PendingPhoto.objects.order_by("pk")
+    PendingPhoto.objects.filter(pk__in=[old.pk, used.pk]).update(
         created_at=timezone.now() - timedelta(days=1, minutes=1)
     )
+    PendingPhoto.objects.filter(pk=used.pk).update(used_at=timezone.now())
     PendingPhoto.objects.filter(pk=fresh.pk).update(created_at=timezone.now() - timedelta(hours=23))
     out = io.StringIO()
     with commit():
         call_command("prune_pending_photos", stdout=out)
     assert list(PendingPhoto.objects.all()) == [fresh]
-    assert "1 pending photo" in out.getvalue()
+    assert "2 pending photo" in out.getvalue()
     assert not default_storage.exists(old.image.name)
     assert not default_storage.exists(old.thumbnail.name)
     assert default_storage.exists(fresh.image.name)
