@@ -109,7 +109,12 @@ class StoryForm(forms.Form):
         if isinstance(photo, ProcessedPhoto):
             return photo
         if photo and self.pending is not None:
-            return pending_photo_processed(self.pending)
+            try:
+                return pending_photo_processed(self.pending)
+            except OSError:
+                # Its files went with the same form sent a moment earlier (a double
+                # click), which saved the photo: this submit finds that story.
+                return None
         return None
 
     def photo_shown(self):
