@@ -2,8 +2,8 @@
 
 A form keeps its photo here when it has to be shown again (a preview, a mistake in
 another field): the photo has been through core.images.process_photo already, so using
-it later decodes nothing again. Only the member who chose it can name it; its files are gone
-once the form is saved, when the member replaces or removes it, or after a day
+it later decodes nothing again. Only the member who chose it can name it; its files are
+gone once the form is saved, when the member replaces or removes it, or after a day
 (`prune_pending_photos`)."""
 
 from datetime import timedelta
@@ -76,7 +76,8 @@ def _discard_all(photos) -> int:
 
 
 def pending_photos_discard_all(*, user) -> None:
-    """Every photo `user` chose and did not use (their account is being deleted)."""
+    """Every photo `user` chose in a form, used or not (their account is being
+    deleted)."""
     with transaction.atomic():
         _discard_all(PendingPhoto.objects.of_user(user))
 
