@@ -11,7 +11,9 @@ their fields), and that page's own access rule decides; none is restated here:
 - `chapters/`: a chapter's illustration, Chapter.objects.readable_by;
 - `editions/`: a published edition's cover (as public as the edition) and its chapters'
   illustrations, EditionChapter.is_readable_by;
-- `book/`: the book's cover, on the home page for everyone.
+- `book/`: the book's cover, on the home page for everyone;
+- `pending/`: a photo chosen in a form not yet saved (core.models.PendingPhoto), for
+  the member who chose it only.
 
 A name no row holds (a file left behind, a guess, another folder) is a 404, and so is a
 file the visitor may not see: a 404 rather than a 403 says nothing about whether it
@@ -26,6 +28,7 @@ from django.views.decorators.http import require_safe
 
 from book.models import Book, Chapter
 from core.media import upload_name, upload_response
+from core.models import PendingPhoto
 from editions.models import Edition, EditionChapter
 from members.models import Profile
 from stories.models import Story, StoryRevision
@@ -56,6 +59,15 @@ def _edition_file(user, name: str) -> bool:
     return any(chapter.is_readable_by(user) for chapter in chapters.only("access"))
 
 
+def _pending_file(user, name: str) -> bool:
+    return (
+        PendingPhoto.objects.of_user(user)
+        .unused()
+        .filter(Q(image=name) | Q(thumbnail=name))
+        .exists()
+    )
+
+
 def _book_file(user, name: str) -> bool:
     return Book.objects.filter(cover=name).exists()
 
@@ -67,6 +79,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "chapters": _chapter_file,
     "editions": _edition_file,
     "book": _book_file,
+    "pending": _pending_file,
 }
 
 

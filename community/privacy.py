@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from book.services import reading_position_export
+from core.pending_photos import pending_photos_discard_all
 from editions.services import editions_on_account_delete
 from introductions.services import introductions_export, introductions_on_account_delete
 from members.models import Membership
@@ -97,6 +98,7 @@ def account_delete(*, user, stories: str = STORIES_KEEP) -> int | None:
         raise ValueError(f"stories must be {STORIES_KEEP!r} or {STORIES_DELETE!r}")
     keep = stories == STORIES_KEEP
     with transaction.atomic():
+        pending_photos_discard_all(user=user)
         membership = Membership.objects.select_for_update().filter(user=user).first()
         if membership is not None:
             # The editions first: their copies are found through the stories, which

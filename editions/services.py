@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from book.models import Book
-from members.models import Membership, membership_display_name
+from members.models import Membership, membership_chosen_name
 from stories.models import Status
 
 from .models import Edition, EditionChapter, EditionStory, edition_slug_validator
@@ -33,12 +33,13 @@ class EditionError(Exception):
         super().__init__(message)
 
 
-def credit_name(membership: Membership | None) -> str:
-    """How an author is credited in an edition: the name they chose on their profile,
-    else their member number; "Een oud-lid" once the account is gone."""
+def credit_parts(membership: Membership | None) -> tuple[str, int | None]:
+    """What an edition copies of a story's author for its credit (EditionStory.credit):
+    the name they chose (empty without one) and their copy number; neither once the
+    account is gone."""
     if membership is None or membership.user_id is None:
-        return _("Een oud-lid")
-    return membership_display_name(membership)
+        return "", None
+    return membership_chosen_name(membership), membership.number
 
 
 def _edition_slug(label: str) -> str:
@@ -175,6 +176,7 @@ def edition_publish(*, edition: Edition, curator) -> Edition:
             _copy_file(chapter.illustration, copy.illustration, folder)
             copy.save()
             for position, story in enumerate(by_chapter.get(chapter.pk, []), start=1):
+                author_name, member_number = credit_parts(story.author)
                 copies.append(
                     EditionStory(
                         chapter=copy,
@@ -182,8 +184,8 @@ def edition_publish(*, edition: Edition, curator) -> Edition:
                         story=story,
                         title=story.title,
                         body_html=story.body_html,
-                        author_name=credit_name(story.author),
-                        member_number=story.author.number if story.author else None,
+                        author_name=author_name,
+                        member_number=member_number,
                         municipality=story.municipality,
                     )
                 )

@@ -18,6 +18,8 @@ from PIL import Image
 from book.models import ReadingPosition
 from community import privacy
 from core.images import process_photo
+from core.models import PendingPhoto
+from core.pending_photos import pending_photo_keep
 from core.sessions import signed_in_session
 from members import services
 from members.models import (
@@ -422,6 +424,20 @@ def test_delete_removing_stories(client, rich_member, django_capture_on_commit_c
     assert not Story.objects.filter(pk=story.pk).exists()
     assert not Reply.objects.filter(pk__in=[reply.pk, others_reply.pk]).exists()
     assert Story.objects.filter(pk=reply.story.pk).exists()  # someone else's story stays
+
+
+def test_photos_chosen_but_never_saved_go_with_the_account(
+    rich_member, django_capture_on_commit_callbacks
+):
+    user, *_ = rich_member
+    chosen = pending_photo_keep(user=user, photo=photo())
+    others = pending_photo_keep(user=UserFactory(), photo=photo())
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.account_delete(user=user)
+    assert list(PendingPhoto.objects.all()) == [others]
+    assert not default_storage.exists(chosen.image.name)
+    assert not default_storage.exists(chosen.thumbnail.name)
+    assert default_storage.exists(others.image.name)
 
 
 def test_drafts_are_never_kept(rich_member):
