@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from book.models import Book
 from members.models import Membership, membership_display_name
 from stories.models import Status
 
+from .builds import builds_discard
 from .models import Edition, EditionChapter, EditionStory, edition_slug_validator
 
 
@@ -197,15 +199,21 @@ def edition_publish(*, edition: Edition, curator) -> Edition:
 
 def editions_on_account_delete(*, membership: Membership, keep_stories: bool) -> None:
     """What leaving does to a member's stories in published editions (called by
-    community.privacy.account_delete in its transaction, before the stories app takes
-    its part, since the copies are found through the stories).
+        community.privacy.account_delete in its transaction, before the stories app takes
+        its part, since the copies are found through the stories).
 
-    An edition is frozen, but not against the person it quotes: `keep_stories=False`
-    removes their stories from every edition (web, print and EPUB are all made from
-    these rows); `keep_stories=True` keeps the text and credits it to "een oud-lid",
-    with no name, number or municipality. Copies whose original story is already gone
-    are found by the member number they were credited with."""
+        An edition is frozen, but not against the person it quotes: `keep_stories=False`
+        removes their stories from every edition (web, print and EPUB are all made from
+        these rows); `keep_stories=True` keeps the text and credits it to "een oud-lid",
+        with no name, number or municipality. Copies whose original story is already gone
+        are found by the member number they were credited with. The stored EPUB and print
+    copies of the editions concerned are discarded (editions.builds)."""
     copies = EditionStory.objects.of_member(membership)
+    changed = list(
+        Edition.objects.filter(chapters__stories__in=copies).distinct().values_list("pk", flat=True)
+    )
+    Edition.objects.filter(pk__in=changed).update(version=F("version") + 1)
+    builds_discard(edition_pks=changed)
     if keep_stories:
         copies.update(author_name="", member_number=None, municipality="")
     else:

@@ -1,14 +1,18 @@
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from book.models import Chapter, user_is_member
+from book.models import Chapter, audience_may_read, user_is_member
 from core.roles import curator_required
 from stories.models import Status, Story, author_related
 
+from .builds import stored_build
 from .epub import build_edition_epub
 from .forms import EditionForm, EditionStoriesForm
 from .models import Edition
@@ -69,19 +73,28 @@ def edition_chapter(request, slug, chapter):
 @require_safe
 def edition_print(request, slug):
     """The whole edition on one page, for the browser's "Print" / "Save as PDF".
-    Members-only chapters show their text to members only, as on the site."""
+    Members-only chapters show their text to members only, as on the site. The edition
+    itself is rendered once per variant and stored (editions.builds)."""
     edition = _published_edition_or_404(slug)
-    chapters = list(edition.chapters.prefetch_related("stories"))
-    for chapter in chapters:
-        chapter.readable = chapter.is_readable_by(request.user)
+    members = user_is_member(request.user)
+
+    def build() -> bytes:
+        chapters = list(edition.chapters.prefetch_related("stories"))
+        for chapter in chapters:
+            chapter.readable = audience_may_read(
+                is_published=True, access=chapter.access, members=members
+            )
+        return render_to_string(
+            "editions/_print_edition.html", {"edition": edition, "chapters": chapters}
+        ).encode()
+
+    name = stored_build(edition=edition, members=members, suffix=".html", build=build)
+    with default_storage.open(name, "rb") as stored:
+        printed = mark_safe(stored.read().decode())  # rendered by our own template
     return render(
         request,
         "editions/print.html",
-        {
-            "edition": edition,
-            "chapters": chapters,
-            "is_member": user_is_member(request.user),
-        },
+        {"edition": edition, "printed": printed, "is_member": members},
     )
 
 
@@ -117,14 +130,23 @@ def edition_print_css(request, slug):
 def edition_epub(request, slug):
     """The edition as an EPUB 3 file. Members (and curators) get every chapter; other
     readers get the open chapters whole and the members-only ones as title and summary,
-    as the site shows them."""
+    as the site shows them. Built on the first download and sent from storage after
+    (editions.builds)."""
     edition = _published_edition_or_404(slug)
-    is_member = user_is_member(request.user)
-    data = build_edition_epub(edition=edition, members_only_content=is_member)
-    suffix = "" if is_member else "-open"
-    response = HttpResponse(data, content_type="application/epub+zip")
-    response["Content-Disposition"] = f'attachment; filename="{edition.slug}{suffix}.epub"'
-    return response
+    members = user_is_member(request.user)
+    name = stored_build(
+        edition=edition,
+        members=members,
+        suffix=".epub",
+        build=lambda: build_edition_epub(edition=edition, members_only_content=members),
+    )
+    suffix = "" if members else "-open"
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"{edition.slug}{suffix}.epub",
+        content_type="application/epub+zip",
+    )
 
 
 # Editions: curators --------------------------------------------------------------------

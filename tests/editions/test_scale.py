@@ -1,13 +1,18 @@
 """Editions do not grow with the number of stories: choosing, publishing, the curators'
 page and the downloads cost the same queries with 10 stories as with 1,000."""
 
+import io
+import zipfile
+
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from editions.models import EditionStory
-from editions.services import edition_create
+from editions.builds import stored_build
+from editions.models import Edition, EditionStory
+from editions.services import edition_create, edition_publish, edition_stories_choose
 from stories.models import Status
 from tests.factories import MembershipFactory, ProfileFactory, bulk_stories
 
@@ -46,3 +51,52 @@ def test_choosing_and_publishing_cost_the_same_queries_whatever_the_number_of_st
         f"Lid nr. {authors[1].number}",
     }
     assert (len(choosing), len(publishing)) == (14, 17)
+
+
+@pytest.fixture
+def published_with(chapters, authors, curator, draft):
+    """A published edition carrying `count` stories (call it with the count)."""
+
+    def publish(count):
+        featured = bulk_stories(count, chapter=chapters[0], status=Status.FEATURED, authors=authors)
+        edition_stories_choose(
+            edition=draft, stories=featured.select_related("chapter"), curator=curator
+        )
+        return edition_publish(edition=draft, curator=curator)
+
+    return publish
+
+
+def _story_reads(queries) -> int:
+    return sum('"editions_editionstory"' in query["sql"] for query in queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [10, 1000])
+@pytest.mark.parametrize("download", ["editions:edition_epub", "editions:edition_print"])
+def test_a_download_is_built_once_and_then_sent_from_storage(
+    count, download, published_with, client
+):
+    edition = published_with(count)
+    url = reverse(download, args=[edition.slug])
+    with CaptureQueriesContext(connection) as first:
+        built = client.get(url).getvalue()
+    with CaptureQueriesContext(connection) as second:
+        again = client.get(url).getvalue()
+    assert again == built
+    if download.endswith("epub"):
+        with zipfile.ZipFile(io.BytesIO(built)) as archive:
+            built = b"".join(archive.read(name) for name in archive.namelist())
+    assert f"Verhaal {count - 1}<".encode() in built
+    # The first download reads the stories once; the next ones only find the edition.
+    assert (_story_reads(first), _story_reads(second)) == (1, 0)
+    assert (len(first), len(second)) == (4, 1)
+
+
+@pytest.mark.django_db
+def test_a_copy_built_from_rows_that_erasure_changed_meanwhile_is_not_kept(published_with):
+    edition = published_with(10)
+    Edition.objects.filter(pk=edition.pk).update(version=2)  # committed during the build
+    name = stored_build(edition=edition, members=False, suffix=".epub", build=lambda: b"old")
+    assert name.endswith("/v2-open-nl.epub")
+    assert not default_storage.exists(name.replace("/v2-", "/v1-"))
