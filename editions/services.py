@@ -102,24 +102,40 @@ def _draft_for_update(edition: Edition) -> Edition:
     return edition
 
 
+def _check_choosable(edition: Edition, stories) -> None:
+    for story in stories:
+        if story.status != Status.FEATURED:
+            raise EditionError(
+                _("Alleen uitgelichte verhalen komen in een editie: %(title)s")
+                % {"title": story.title}
+            )
+        if not story.chapter.is_published or story.chapter.book_id != edition.book_id:
+            raise EditionError(
+                _("%(title)s hoort niet bij een gepubliceerd hoofdstuk.") % {"title": story.title}
+            )
+
+
 def edition_stories_choose(*, edition: Edition, stories, curator) -> None:
     """Set the stories a draft edition will carry: featured stories under the book's
-    published chapters, chosen per chapter on the curators' page."""
+    published chapters (select_related their chapters)."""
     with transaction.atomic():
         edition = _draft_for_update(edition)
         stories = list(stories)
-        for story in stories:
-            if story.status != Status.FEATURED:
-                raise EditionError(
-                    _("Alleen uitgelichte verhalen komen in een editie: %(title)s")
-                    % {"title": story.title}
-                )
-            if not story.chapter.is_published or story.chapter.book_id != edition.book_id:
-                raise EditionError(
-                    _("%(title)s hoort niet bij een gepubliceerd hoofdstuk.")
-                    % {"title": story.title}
-                )
+        _check_choosable(edition, stories)
         edition.selected_stories.set(stories)
+
+
+def edition_stories_mark(*, edition: Edition, shown, chosen, curator) -> None:
+    """Change the choice for the stories `shown` on one page of the curators' list:
+    those in `chosen` are in the edition, the other shown ones are not; stories on
+    other pages keep their place. Queries do not grow with the number of stories."""
+    with transaction.atomic():
+        edition = _draft_for_update(edition)
+        chosen = list(chosen)
+        _check_choosable(edition, chosen)
+        chosen_pks = {story.pk for story in chosen}
+        edition.selected_stories.remove(*[s.pk for s in shown if s.pk not in chosen_pks])
+        edition.selected_stories.add(*chosen_pks)
 
 
 def _copy_file(field_file, target, name: str) -> None:

@@ -9,14 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from book.models import Chapter, audience_may_read, user_is_member
+from core.paging import counted_page
 from core.roles import curator_required
 from stories.models import Status, Story, author_related
 
 from .builds import stored_build
 from .epub import build_edition_epub
-from .forms import EditionForm, EditionStoriesForm
+from .forms import EditionForm, EditionStoriesFilterForm, EditionStoriesForm
 from .models import Edition
-from .services import EditionError, edition_create, edition_publish, edition_stories_choose
+from .services import EditionError, edition_create, edition_publish, edition_stories_mark
 
 
 def _published_edition_or_404(slug):
@@ -186,40 +187,58 @@ def _candidates(edition):
     )
 
 
+#: Stories on one page of the curators' choice.
+CURATE_PER_PAGE = 50
+
+
 @curator_required("editions.change_edition")
 def edition_curate(request, slug):
-    """A draft edition's page: choose per chapter which featured stories it carries,
+    """A draft edition's page: choose, a page of featured stories at a time (grouped
+    by chapter, filtered by chapter and by the choice so far), which ones it carries;
     then publish it."""
     edition = get_object_or_404(Edition, slug=slug)
     if edition.is_published:
         return redirect(edition.get_absolute_url())
     candidates = _candidates(edition)
-    form = EditionStoriesForm(
-        request.POST or None,
-        candidates=candidates,
-        initial={"stories": list(edition.selected_stories.values_list("pk", flat=True))},
-    )
+    chapters = Chapter.objects.published().filter(book=edition.book).in_order()
+    filters = EditionStoriesFilterForm(request.GET, chapters=chapters)
+    form = EditionStoriesForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
-            edition_stories_choose(
-                edition=edition, stories=form.cleaned_data["stories"], curator=request.user
+            edition_stories_mark(
+                edition=edition,
+                shown=form.cleaned_data["shown"],
+                chosen=form.cleaned_data["stories"],
+                curator=request.user,
             )
         except EditionError as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _("De keuze van verhalen is bewaard."))
-            return redirect("editions:edition_curate", slug=edition.slug)
-    chosen = {str(pk) for pk in (form["stories"].value() or [])}
+            return redirect(request.get_full_path())
+    page = counted_page(request.GET, filters.filter(candidates, edition), per_page=CURATE_PER_PAGE)
+    shown = [story.pk for story in page.object_list]
+    if request.method == "POST":
+        chosen = {int(pk) for pk in form["stories"].value() or [] if str(pk).isdigit()}
+    else:
+        chosen = set(edition.selected_stories.filter(pk__in=shown).values_list("pk", flat=True))
     by_chapter = []
-    for story in candidates:
+    for story in page.object_list:
         if not by_chapter or by_chapter[-1][0] != story.chapter:
             by_chapter.append((story.chapter, []))
-        by_chapter[-1][1].append((story, str(story.pk) in chosen))
-    chapters = Chapter.objects.published().filter(book=edition.book).in_order()
+        by_chapter[-1][1].append((story, story.pk in chosen))
     return render(
         request,
         "editions/curate.html",
-        {"edition": edition, "form": form, "by_chapter": by_chapter, "chapters": chapters},
+        {
+            "edition": edition,
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "by_chapter": by_chapter,
+            "chosen_count": edition.selected_stories.count(),
+            "chapters": chapters,
+        },
     )
 
 
