@@ -28,11 +28,21 @@ from .models import (
 MUNICIPALITY_KEPT_WITH_OTHER_AUTHORS = 3
 
 
-def stories_export_for(*, membership: Membership | None) -> dict:
+#: Rows read at a time for the long lists of a streamed export: a prolific author's
+#: download holds this many stories in memory at most, at a query (and one for their
+#: themes) per this many.
+EXPORT_CHUNK = 2000
+
+
+def stories_export_for(*, membership: Membership | None, streamed: bool = False) -> dict:
     """Everything the stories app holds about a member, as JSON-ready data, for their
     data download: their stories (any status), replies, reactions, the reports they
     made, the chapters they follow and their e-mail settings. An account without a copy
-    has none of these (and must not match the stories kept from former members)."""
+    has none of these (and must not match the stories kept from former members).
+
+    `streamed`: the long lists (stories, replies, reactions) are iterators that read
+    their rows EXPORT_CHUNK at a time, for a writer that writes each row as it comes
+    (community.privacy.account_archive_write); otherwise they are lists."""
     if membership is None:
         empty = ("stories", "replies", "reactions", "reports", "follows")
         return dict.fromkeys(empty, []) | {"notification_settings": None}
@@ -41,9 +51,21 @@ def stories_export_for(*, membership: Membership | None) -> dict:
         .select_related("chapter")
         .prefetch_related("themes")
         .order_by("created_at", "pk")
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
-    replies = Reply.objects.filter(author=membership).select_related("story").order_by("pk")
-    reactions = Reaction.objects.filter(member=membership).select_related("story").order_by("pk")
+    replies = (
+        Reply.objects.filter(author=membership)
+        .select_related("story")
+        .order_by("pk")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    reactions = (
+        Reaction.objects.filter(member=membership)
+        .select_related("story")
+        .order_by("pk")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    rows = (lambda found: found) if streamed else list
     reports = (
         Report.objects.filter(reporter=membership)
         .select_related("story", "reply__story")
@@ -52,7 +74,7 @@ def stories_export_for(*, membership: Membership | None) -> dict:
     follows = membership.chapter_follows.select_related("chapter").order_by("created_at", "pk")
     preferences = NotificationSettings.objects.filter(membership=membership).first()
     return {
-        "stories": [
+        "stories": rows(
             {
                 "title": story.title,
                 "body": story.body,
@@ -68,8 +90,8 @@ def stories_export_for(*, membership: Membership | None) -> dict:
                 "published_at": iso_or_none(story.published_at),
             }
             for story in stories
-        ],
-        "replies": [
+        ),
+        "replies": rows(
             {
                 "story": reply.story.title,
                 "body": reply.body,
@@ -78,15 +100,15 @@ def stories_export_for(*, membership: Membership | None) -> dict:
                 "updated_at": iso_or_none(reply.updated_at),
             }
             for reply in replies
-        ],
-        "reactions": [
+        ),
+        "reactions": rows(
             {
                 "story": reaction.story.title,
                 "kind": reaction.kind,
                 "created_at": iso_or_none(reaction.created_at),
             }
             for reaction in reactions
-        ],
+        ),
         "reports": [
             {
                 "story": (report.story or report.reply.story).title,
