@@ -1,6 +1,11 @@
 """Atom feeds of published stories: the whole book, and one chapter. A feed shows what
 its visitor may read, so an anonymous feed reader gets only the stories under open
-chapters (a logged-in browser sees what the member sees)."""
+chapters (a logged-in browser sees what the member sees).
+
+The newest stories are read on the (status, published_at) index and stopped after the
+feed's size (StoryQuerySet.newest_page_for_display), and anonymous feed readers, nearly
+all of them, share one copy per feed, kept until any story or chapter changes (the
+chapters' version, as "Nieuwste verhalen" is kept)."""
 
 from dataclasses import dataclass
 
@@ -8,11 +13,15 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
+from core.page_cache import cached_page, sessionless_anonymous
 
-from .models import Story, author_related
+from .models import Story
+from .shared import chapters_state
+from .views import STORY_PAGE_SECONDS
 
 FEED_SIZE = 30
 
@@ -40,14 +49,10 @@ class StoryFeed(Feed):
         return reverse("stories:latest")
 
     def stories(self, obj):
-        return (
-            Story.objects.visible_to(obj.user)
-            .published()
-            .select_related("chapter", *author_related("author"))
-        )
+        return Story.objects.visible_to(obj.user).published()
 
     def items(self, obj):
-        return self.stories(obj).order_by("-published_at", "-pk")[:FEED_SIZE]
+        return self.stories(obj).newest_page_for_display(0, FEED_SIZE, obj.user)
 
     def item_title(self, item):
         return item.title
@@ -82,3 +87,24 @@ class ChapterStoryFeed(StoryFeed):
 
     def stories(self, obj):
         return super().stories(obj).filter(chapter=obj.chapter)
+
+
+_book_feed = StoryFeed()
+_chapter_feed = ChapterStoryFeed()
+
+
+def _cached_feed(request, name: str, feed):
+    key = None
+    if sessionless_anonymous(request):
+        key = f"stories:feed:{name}:{chapters_state().version}:{get_language()}"
+    response = cached_page(request, key, feed, STORY_PAGE_SECONDS)
+    response["Content-Type"] = Atom1Feed.content_type  # a copy from the cache has none
+    return response
+
+
+def story_feed(request):
+    return _cached_feed(request, "book", lambda: _book_feed(request))
+
+
+def chapter_story_feed(request, slug):
+    return _cached_feed(request, f"chapter:{slug}", lambda: _chapter_feed(request, slug=slug))
