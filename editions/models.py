@@ -69,6 +69,9 @@ class Edition(models.Model):
     cover = models.ImageField(upload_to="editions/", blank=True, editable=False)
     cover_alt = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    #: Raised when a published edition's rows change (erasure): the EPUB and print
+    #: copies stored for an earlier version are not served again (editions.builds).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = EditionQuerySet.as_manager()
 

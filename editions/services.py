@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from book.models import Book
 from members.models import Membership, membership_chosen_name
 from stories.models import Status
 
+from .builds import builds_discard
 from .models import Edition, EditionChapter, EditionStory, edition_slug_validator
 
 
@@ -101,24 +103,40 @@ def _draft_for_update(edition: Edition) -> Edition:
     return edition
 
 
+def _check_choosable(edition: Edition, stories) -> None:
+    for story in stories:
+        if story.status != Status.FEATURED:
+            raise EditionError(
+                _("Alleen uitgelichte verhalen komen in een editie: %(title)s")
+                % {"title": story.title}
+            )
+        if not story.chapter.is_published or story.chapter.book_id != edition.book_id:
+            raise EditionError(
+                _("%(title)s hoort niet bij een gepubliceerd hoofdstuk.") % {"title": story.title}
+            )
+
+
 def edition_stories_choose(*, edition: Edition, stories, curator) -> None:
     """Set the stories a draft edition will carry: featured stories under the book's
-    published chapters, chosen per chapter on the curators' page."""
+    published chapters (select_related their chapters)."""
     with transaction.atomic():
         edition = _draft_for_update(edition)
         stories = list(stories)
-        for story in stories:
-            if story.status != Status.FEATURED:
-                raise EditionError(
-                    _("Alleen uitgelichte verhalen komen in een editie: %(title)s")
-                    % {"title": story.title}
-                )
-            if not story.chapter.is_published or story.chapter.book_id != edition.book_id:
-                raise EditionError(
-                    _("%(title)s hoort niet bij een gepubliceerd hoofdstuk.")
-                    % {"title": story.title}
-                )
+        _check_choosable(edition, stories)
         edition.selected_stories.set(stories)
+
+
+def edition_stories_mark(*, edition: Edition, shown, chosen, curator) -> None:
+    """Change the choice for the stories `shown` on one page of the curators' list:
+    those in `chosen` are in the edition, the other shown ones are not; stories on
+    other pages keep their place. Queries do not grow with the number of stories."""
+    with transaction.atomic():
+        edition = _draft_for_update(edition)
+        chosen = list(chosen)
+        _check_choosable(edition, chosen)
+        chosen_pks = {story.pk for story in chosen}
+        edition.selected_stories.remove(*[s.pk for s in shown if s.pk not in chosen_pks])
+        edition.selected_stories.add(*chosen_pks)
 
 
 def _copy_file(field_file, target, name: str) -> None:
@@ -199,15 +217,21 @@ def edition_publish(*, edition: Edition, curator) -> Edition:
 
 def editions_on_account_delete(*, membership: Membership, keep_stories: bool) -> None:
     """What leaving does to a member's stories in published editions (called by
-    community.privacy.account_delete in its transaction, before the stories app takes
-    its part, since the copies are found through the stories).
+        community.privacy.account_delete in its transaction, before the stories app takes
+        its part, since the copies are found through the stories).
 
-    An edition is frozen, but not against the person it quotes: `keep_stories=False`
-    removes their stories from every edition (web, print and EPUB are all made from
-    these rows); `keep_stories=True` keeps the text and credits it to "een oud-lid",
-    with no name, number or municipality. Copies whose original story is already gone
-    are found by the member number they were credited with."""
+        An edition is frozen, but not against the person it quotes: `keep_stories=False`
+        removes their stories from every edition (web, print and EPUB are all made from
+        these rows); `keep_stories=True` keeps the text and credits it to "een oud-lid",
+        with no name, number or municipality. Copies whose original story is already gone
+        are found by the member number they were credited with. The stored EPUB and print
+    copies of the editions concerned are discarded (editions.builds)."""
     copies = EditionStory.objects.of_member(membership)
+    changed = list(
+        Edition.objects.filter(chapters__stories__in=copies).distinct().values_list("pk", flat=True)
+    )
+    Edition.objects.filter(pk__in=changed).update(version=F("version") + 1)
+    builds_discard(edition_pks=changed)
     if keep_stories:
         copies.update(author_name="", member_number=None, municipality="")
     else:

@@ -30,6 +30,12 @@ from .models import (
 MUNICIPALITY_KEPT_WITH_OTHER_AUTHORS = 3
 
 
+#: Rows read at a time for the long lists of a streamed export: a prolific author's
+#: download holds this many stories in memory at most, at a query (and one for their
+#: themes) per this many.
+EXPORT_CHUNK = 2000
+
+
 def _edit_export(edit: StoryRevision) -> dict:
     return {
         "title": edit.title,
@@ -41,11 +47,15 @@ def _edit_export(edit: StoryRevision) -> dict:
     }
 
 
-def stories_export_for(*, membership: Membership | None) -> dict:
+def stories_export_for(*, membership: Membership | None, streamed: bool = False) -> dict:
     """Everything the stories app holds about a member, as JSON-ready data, for their
     data download: their stories (any status), replies, reactions, the reports they
     made, the chapters they follow and their e-mail settings. An account without a copy
-    has none of these (and must not match the stories kept from former members)."""
+    has none of these (and must not match the stories kept from former members).
+
+    `streamed`: the long lists (stories, replies, reactions) are iterators that read
+    their rows EXPORT_CHUNK at a time, for a writer that writes each row as it comes
+    (community.privacy.account_archive_write); otherwise they are lists."""
     if membership is None:
         empty = ("stories", "replies", "reactions", "reports", "follows")
         return dict.fromkeys(empty, []) | {"notification_settings": None}
@@ -57,9 +67,21 @@ def stories_export_for(*, membership: Membership | None) -> dict:
             Prefetch("revisions", StoryRevision.objects.pending(), to_attr="pending_edits"),
         )
         .order_by("created_at", "pk")
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
-    replies = Reply.objects.filter(author=membership).select_related("story").order_by("pk")
-    reactions = Reaction.objects.filter(member=membership).select_related("story").order_by("pk")
+    replies = (
+        Reply.objects.filter(author=membership)
+        .select_related("story")
+        .order_by("pk")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    reactions = (
+        Reaction.objects.filter(member=membership)
+        .select_related("story")
+        .order_by("pk")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    rows = (lambda found: found) if streamed else list
     reports = (
         Report.objects.filter(reporter=membership)
         .select_related("story", "reply__story")
@@ -68,7 +90,7 @@ def stories_export_for(*, membership: Membership | None) -> dict:
     follows = membership.chapter_follows.select_related("chapter").order_by("created_at", "pk")
     preferences = NotificationSettings.objects.filter(membership=membership).first()
     return {
-        "stories": [
+        "stories": rows(
             {
                 "title": story.title,
                 "body": story.body,
@@ -85,8 +107,8 @@ def stories_export_for(*, membership: Membership | None) -> dict:
                 "edit_waiting": next(map(_edit_export, story.pending_edits), None),
             }
             for story in stories
-        ],
-        "replies": [
+        ),
+        "replies": rows(
             {
                 "story": reply.story.title,
                 "body": reply.body,
@@ -95,15 +117,15 @@ def stories_export_for(*, membership: Membership | None) -> dict:
                 "updated_at": iso_or_none(reply.updated_at),
             }
             for reply in replies
-        ],
-        "reactions": [
+        ),
+        "reactions": rows(
             {
                 "story": reaction.story.title,
                 "kind": reaction.kind,
                 "created_at": iso_or_none(reaction.created_at),
             }
             for reaction in reactions
-        ],
+        ),
         "reports": [
             {
                 "story": (report.story or report.reply.story).title,

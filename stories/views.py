@@ -284,18 +284,26 @@ def _latest_context(request, *, shared_by: str | None = None) -> dict:
     }
 
 
+#: Stories on a page of "Mijn verhalen".
+MINE_PER_PAGE = 25
+
+
 @login_required
 @require_safe
 def story_mine(request):
-    """Mijn verhalen: every story of the member, in whatever state, newest first."""
+    """Mijn verhalen: every story of the member, in whatever state, newest first, a
+    page at a time."""
     membership = Membership.objects.for_user(request.user)
     stories = (
         Story.objects.by(membership).for_display(request.user).order_by("-created_at", "-pk")
         if membership
         else Story.objects.none()
     )
+    page = counted_page(request.GET, stories, per_page=MINE_PER_PAGE)
     return render(
-        request, "stories/story_mine.html", {"membership": membership, "stories": stories}
+        request,
+        "stories/story_mine.html",
+        {"membership": membership, "stories": page.object_list, "page": page},
     )
 
 

@@ -322,3 +322,26 @@ class BlockFactory(factory.django.DjangoModelFactory):
 
     blocker = factory.SubFactory(MembershipFactory)
     blocked = factory.SubFactory(MembershipFactory)
+
+
+def bulk_stories(count: int, *, chapter, status=Status.PUBLISHED, authors=None, **fields):
+    """`count` stories under `chapter`, written in one bulk insert (as seed_load does),
+    for tests that check a page or a job does not grow with the number of stories.
+    The authors (memberships) take turns; without them each story has none."""
+    authors = list(authors or [None])
+    now = timezone.now()
+    Story.objects.bulk_create(
+        Story(
+            chapter=chapter,
+            author=authors[index % len(authors)],
+            title=f"Verhaal {index}",
+            body="Wat we samen deden.",
+            body_html="<p>Wat we samen deden.</p>",
+            status=status,
+            published_at=now,
+            submission_key=uuid.uuid4(),
+            **fields,
+        )
+        for index in range(count)
+    )
+    return Story.objects.filter(chapter=chapter, status=status)

@@ -234,6 +234,11 @@ else:
     # kept there would outlive a logout made through another worker.
     SESSION_ENGINE = "core.sessions"
 
+# The curators' statistics aggregate every member and story: computed at most once per
+# this many seconds (per language), so a figure on the page is at most this stale; the
+# page says when it was computed.
+STATISTICS_SECONDS = env.int("DJANGO_STATISTICS_SECONDS", default=300)
+
 AUTHENTICATION_BACKENDS = [
     "members.backends.ModelBackend",
     "members.backends.AuthenticationBackend",

@@ -162,7 +162,7 @@ def test_editions_show_members_chapters_as_the_rule_says(world, audience, curato
     client = signed_in(person)
     print_page = client.get(reverse("editions:edition_print", args=[edition.slug]))
     epub = client.get(reverse("editions:edition_epub", args=[edition.slug]))
-    with zipfile.ZipFile(io.BytesIO(epub.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(epub.getvalue())) as archive:
         epub_text = "".join(
             archive.read(name).decode() for name in archive.namelist() if name.endswith("html")
         )

@@ -237,7 +237,7 @@ def _epub(client, edition) -> zipfile.ZipFile:
     response = client.get(reverse("editions:edition_epub", args=[edition.slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/epub+zip"
-    return zipfile.ZipFile(io.BytesIO(response.content))
+    return zipfile.ZipFile(io.BytesIO(response.getvalue()))
 
 
 @pytest.mark.django_db
@@ -313,7 +313,7 @@ def _epubcheck(data: bytes, tmp_path) -> subprocess.CompletedProcess:
 def test_epub_passes_epubcheck(client, published, member, tmp_path):
     client.force_login(member)
     response = client.get(reverse("editions:edition_epub", args=[published.slug]))
-    result = _epubcheck(response.content, tmp_path)
+    result = _epubcheck(response.getvalue(), tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -394,7 +394,7 @@ def test_epub_carries_uploads_and_points_links_at_the_site(client, unruly, membe
 def test_epub_of_every_kind_of_link_and_image_passes_epubcheck(client, unruly, member, tmp_path):
     client.force_login(member)
     response = client.get(reverse("editions:edition_epub", args=[unruly.slug]))
-    result = _epubcheck(response.content, tmp_path)
+    result = _epubcheck(response.getvalue(), tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
