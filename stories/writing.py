@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -177,7 +178,7 @@ def story_submit(
 def story_update(
     *,
     story: Story,
-    editor,
+    editor: User,
     title: str,
     body: str,
     submit: bool = False,
@@ -226,14 +227,14 @@ def story_update(
         return story
 
 
-def story_delete(*, story: Story, member) -> None:
+def story_delete(*, story: Story, user: User) -> None:
     """The author removes their story, with its reactions, replies and reports. Allowed
     in every state, hidden too: what someone wrote remains theirs to take back."""
     with transaction.atomic():
         story = (
             Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
         )
-        if not story.is_by(member):
+        if not story.is_by(user):
             raise NotAllowed
         files = [story.photo.name, story.thumbnail.name]
         chapter_stories_changed(chapters=[story.chapter_id])

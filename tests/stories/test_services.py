@@ -193,7 +193,7 @@ def test_only_the_author_edits_or_deletes(membership, chapter):
     with pytest.raises(exceptions.NotAllowed):
         writing.story_update(story=story, editor=other, title="x", body="y")
     with pytest.raises(exceptions.NotAllowed):
-        writing.story_delete(story=story, member=other)
+        writing.story_delete(story=story, user=other)
     assert Story.objects.filter(pk=story.pk, title=story.title).exists()
 
 
@@ -201,7 +201,7 @@ def test_hidden_story_cannot_be_edited_but_can_be_deleted(membership, chapter):
     story = StoryFactory(author=membership, chapter=chapter, status=Status.HIDDEN)
     with pytest.raises(exceptions.NotAllowed):
         writing.story_update(story=story, editor=membership.user, title="x", body="y")
-    writing.story_delete(story=story, member=membership.user)
+    writing.story_delete(story=story, user=membership.user)
     assert not Story.objects.filter(pk=story.pk).exists()
 
 
@@ -209,7 +209,7 @@ def test_deleting_a_story_removes_reactions_and_replies(membership, chapter):
     story = StoryFactory(author=membership, chapter=chapter)
     ReplyFactory(story=story)
     Reaction.objects.create(story=story, member=MembershipFactory(), kind="dank")
-    writing.story_delete(story=story, member=membership.user)
+    writing.story_delete(story=story, user=membership.user)
     assert not Reply.objects.exists() and not Reaction.objects.exists()
 
 
@@ -272,24 +272,24 @@ def test_only_staff_moderate(member, chapter):
 
 def test_reaction_toggles(membership, chapter):
     story = StoryFactory(chapter=chapter)
-    assert reactions.reaction_toggle(story=story, member=membership, kind="herkenbaar") is True
+    assert reactions.reaction_toggle(story=story, membership=membership, kind="herkenbaar") is True
     assert reactions.reaction_counts(story=story) == {"herkenbaar": 1, "dank": 0}
-    assert reactions.reaction_toggle(story=story, member=membership, kind="herkenbaar") is False
+    assert reactions.reaction_toggle(story=story, membership=membership, kind="herkenbaar") is False
     assert reactions.reaction_counts(story=story) == {"herkenbaar": 0, "dank": 0}
 
 
 def test_both_reactions_count_separately(membership, chapter):
     story = StoryFactory(chapter=chapter)
-    reactions.reaction_toggle(story=story, member=membership, kind="herkenbaar")
-    reactions.reaction_toggle(story=story, member=membership, kind="dank")
-    reactions.reaction_toggle(story=story, member=MembershipFactory(), kind="dank")
+    reactions.reaction_toggle(story=story, membership=membership, kind="herkenbaar")
+    reactions.reaction_toggle(story=story, membership=membership, kind="dank")
+    reactions.reaction_toggle(story=story, membership=MembershipFactory(), kind="dank")
     assert reactions.reaction_counts(story=story) == {"herkenbaar": 1, "dank": 2}
 
 
 def test_no_reactions_on_stories_that_are_not_public(membership, chapter):
     story = StoryFactory(chapter=chapter, status=Status.PENDING)
     with pytest.raises(exceptions.NotAllowed):
-        reactions.reaction_toggle(story=story, member=membership, kind="dank")
+        reactions.reaction_toggle(story=story, membership=membership, kind="dank")
 
 
 # ---- Replies ---------------------------------------------------------------------------
@@ -308,8 +308,8 @@ def test_reply_is_rendered_and_editable_by_its_author(membership, chapter):
 def test_deleted_reply_disappears(membership, chapter):
     reply = ReplyFactory(author=membership, story=StoryFactory(chapter=chapter))
     with pytest.raises(exceptions.NotAllowed):
-        reactions.reply_delete(reply=reply, member=UserFactory())
-    reactions.reply_delete(reply=reply, member=membership.user)
+        reactions.reply_delete(reply=reply, user=UserFactory())
+    reactions.reply_delete(reply=reply, user=membership.user)
     assert not Reply.objects.exists()
 
 

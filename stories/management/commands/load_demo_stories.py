@@ -74,7 +74,7 @@ class Command(BaseCommand):
             for story_index, member_index, kind in REACTIONS:
                 if story_index == index:
                     reaction_toggle(
-                        story=story, member=members[member_index % len(members)], kind=kind
+                        story=story, membership=members[member_index % len(members)], kind=kind
                     )
         self.stdout.write(
             f"Demo stories added: {len(made)} (now {Story.objects.published().count()} "
