@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps, PngImagePlugin, UnidentifiedImageError
@@ -64,10 +64,16 @@ UPRIGHT = {
 }
 
 
+class NamedContentFile(ContentFile):
+    """A file made in memory with its name, as FieldFile.save needs one."""
+
+    name: str
+
+
 @dataclass(frozen=True)
 class ProcessedPhoto:
-    image: ContentFile
-    thumbnail: ContentFile
+    image: NamedContentFile
+    thumbnail: NamedContentFile
     width: int
     height: int
 
@@ -76,10 +82,10 @@ class PhotoError(forms.ValidationError):
     pass
 
 
-def _jpeg(image: Image.Image, name: str) -> ContentFile:
+def _jpeg(image: Image.Image, name: str) -> NamedContentFile:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    return ContentFile(buffer.getvalue(), name=name)
+    return NamedContentFile(buffer.getvalue(), name=name)
 
 
 def _too_many_pixels(limit: int, file_format: str | None = None) -> PhotoError:
@@ -288,16 +294,18 @@ class PhotoField(forms.FileField):
         return process_photo(upload)
 
 
-def files_delete_on_commit(names: Iterable[str], *, storage=default_storage) -> None:
+def files_delete_on_commit(
+    names: Iterable[str | None], *, storage: Storage = default_storage
+) -> None:
     """Delete stored files (a replaced or removed photo and its thumbnail) once the
     transaction that stopped using them has committed: a rollback must not leave a row
     pointing at a deleted file. Empty names (no photo) are skipped."""
-    names = [name for name in names if name]
-    if not names:
+    stored = [name for name in names if name]
+    if not stored:
         return
 
-    def delete():
-        for name in names:
+    def delete() -> None:
+        for name in stored:
             storage.delete(name)
 
     transaction.on_commit(delete)

@@ -253,7 +253,8 @@ def decide(request):
             curator=request.user,
             action=form.cleaned_data["action"],
             reason=form.cleaned_data["reason"],
-            **{kind: item},
+            story=item if isinstance(item, Story) else None,
+            reply=item if isinstance(item, Reply) else None,
         )
     except StoryError as refusal:
         messages.error(request, refusal.message)

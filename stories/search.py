@@ -38,7 +38,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from book.models import Book, Chapter, chapter_url
+from book.models import Book, Chapter, Reader, chapter_url
 
 from .models import Story, story_slug, story_url
 
@@ -91,7 +91,7 @@ def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search(*, query: str, user) -> list[Result]:
+def search(*, query: str, user: Reader) -> list[Result]:
     """Everything `user` may read that matches `query`, best first (at most MAX_RESULTS
     chapters and MAX_RESULTS stories). Snippets (and on SQLite the chapters and stories
     themselves) are added by `details_add`, for the page that is shown only."""
@@ -121,7 +121,7 @@ def _plain(text: str) -> str:
 # ---- PostgreSQL ---------------------------------------------------------------------
 
 
-def _full_text_results(query: str, user) -> list[Result]:
+def _full_text_results(query: str, user: Reader) -> list[Result]:
     book = Book.objects.current()
     chapters = Chapter.objects.readable_by(user).published().filter(book=book)
     stories = (
@@ -130,7 +130,7 @@ def _full_text_results(query: str, user) -> list[Result]:
         .filter(chapter__in=chapters)
         .select_related("chapter")
     )
-    chapters, stories = _full_text(query, chapters, stories)
+    ranked_chapters, ranked_stories = _full_text(query, chapters, stories)
     return [
         Result(
             kind="chapter",
@@ -142,7 +142,7 @@ def _full_text_results(query: str, user) -> list[Result]:
             date=chapter.updated_at,
             number=chapter.number,
         )
-        for chapter in chapters[:MAX_RESULTS]
+        for chapter in ranked_chapters[:MAX_RESULTS]
     ] + [
         Result(
             kind="story",
@@ -154,7 +154,7 @@ def _full_text_results(query: str, user) -> list[Result]:
             date=story.published_at,
             number=story.chapter.number,
         )
-        for story in stories[:MAX_RESULTS]
+        for story in ranked_stories[:MAX_RESULTS]
     ]
 
 
@@ -287,13 +287,13 @@ def _story_result(rowid: int, rank: int) -> Result:
     )
 
 
-def _readable_chapters_sql(user) -> tuple[str, tuple]:
+def _readable_chapters_sql(user: Reader) -> tuple[str, tuple]:
     """The access rule's SQL for `user`: the ids of the chapters they may read."""
     query = Chapter.objects.readable_by(user).values("pk").query
     return query.sql_with_params()
 
 
-def _index_results(query: str, user) -> list[Result]:
+def _index_results(query: str, user: Reader) -> list[Result]:
     words = words_of(query)
     if not words:
         return []
@@ -370,7 +370,7 @@ def _story_linker() -> Callable[[int, str], str]:
 def _accented_letters() -> dict[str, str]:
     """The Latin letters with a diacritic, by the letter without it ("e": "éèêë…"), as
     the index folds them (remove_diacritics)."""
-    accented = defaultdict(str)
+    accented: defaultdict[str, str] = defaultdict(str)
     for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
         letter = chr(code)
         base = unicodedata.normalize("NFD", letter)[0]

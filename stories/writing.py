@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from book.models import Chapter
 from book.services import chapter_stories_changed
@@ -37,7 +38,7 @@ from core.markdown import render_markdown
 from members.models import Membership, Profile
 
 from .exceptions import NotAllowed, RateLimited
-from .models import PUBLIC_STATUSES, Status, Story, Theme
+from .models import PUBLIC_STATUSES, Reply, Status, Story, Theme
 
 NEW_MEMBER_STORIES_PER_HOUR = 3
 NEW_MEMBER_REPLIES_PER_HOUR = 10
@@ -67,7 +68,9 @@ def profile_municipality(membership: Membership) -> str:
     return profile.municipality if profile is not None else ""
 
 
-def _check_rate(membership: Membership, *, model, limit: int, message) -> None:
+def _check_rate(
+    membership: Membership, *, model: type[Story | Reply], limit: int, message: StrOrPromise
+) -> None:
     if _is_curator(membership) or author_is_trusted(membership):
         return
     since = timezone.now() - timedelta(hours=1)
@@ -91,7 +94,7 @@ def _publish(story: Story, status: str = Status.PUBLISHED) -> None:
         story.published_at = timezone.now()
 
 
-def _set_photo(story: Story, photo: ProcessedPhoto | None, remove: bool) -> list[str]:
+def _set_photo(story: Story, photo: ProcessedPhoto | None, remove: bool) -> list[str | None]:
     """Attach a new photo or remove the old one; returns the names of files that are
     no longer used, to delete once the transaction has committed."""
     old = [f.name for f in (story.photo, story.thumbnail) if f]
@@ -195,7 +198,7 @@ def story_update(
         story = (
             Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
         )
-        if not story.is_by(editor):
+        if story.author is None or not story.is_by(editor):
             raise NotAllowed
         if story.status == Status.HIDDEN:
             raise NotAllowed(
