@@ -10,9 +10,10 @@ the field in the model metadata and leave the table empty when there is none."""
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import cast
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Field, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -91,7 +92,7 @@ def members_over_time() -> Table:
 def _grouped_by_profile(name: str, slug: str, title: str, description: str, column: str):
     table = Table(slug=slug, title=title, description=description, columns=[column, _("Leden")])
     path = f"profile__{name}"
-    choices = dict(Profile._meta.get_field(name).choices or [])
+    choices = dict(cast(Field, Profile._meta.get_field(name)).choices or [])
     rows = Membership.objects.values(path).annotate(n=Count("pk")).order_by("-n", path)
     counts: Counter = Counter()
     for row in rows:

@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.log import log_response
+from django_stubs_ext import StrOrPromise
 
 #: Where in the session the fields of a POST that waited for a login are kept, by path.
 KEPT = "post_only:kept"
@@ -29,7 +30,7 @@ KEEP_MAX_CHARS = 20_000
 def post_only(
     back: str | Callable[..., str],
     *,
-    label: str,
+    label: StrOrPromise,
     anchor: str = "",
     keep: dict[str, str] | None = None,
 ):
@@ -79,7 +80,7 @@ def post_only(
             )
             return response
 
-        wrapped.post_only_back = back
+        wrapped.post_only_back = back  # type: ignore[attr-defined]  # found by its tests
         return wrapped
 
     return decorator

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -40,4 +42,4 @@ class EditionStoriesForm(forms.Form):
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stories"].queryset = candidates
+        cast(BoundedModelMultipleChoiceField, self.fields["stories"]).queryset = candidates

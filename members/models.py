@@ -1,5 +1,5 @@
 import secrets
-from typing import Self
+from typing import Self, TypedDict
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import WithAnnotations
 
 from book.models import Reader, user_is_member
 
@@ -36,8 +37,14 @@ class MembershipCounter(models.Model):
         return str(self.last_number)
 
 
+class BatchCounts(TypedDict):
+    redeemed_count: int
+    available_count: int
+    revoked_count: int
+
+
 class CodeBatchQuerySet(models.QuerySet["CodeBatch"]):
-    def with_counts(self) -> Self:
+    def with_counts(self) -> "CodeBatchQuerySet[WithAnnotations[CodeBatch, BatchCounts]]":
         """Each batch with the number of its codes per status, in one query."""
         return self.annotate(
             redeemed_count=Count("codes", filter=Q(codes__status=CodeStatus.REDEEMED)),

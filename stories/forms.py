@@ -1,5 +1,6 @@
 import uuid
 from functools import partial
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -53,12 +54,15 @@ class StoryForm(forms.Form):
     def __init__(self, *args, uploader, has_photo: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.has_photo = has_photo
-        self.fields["photo"].before_decoding = partial(photo_upload_take, user=uploader)
-        if not self.fields["themes"].queryset.exists():
+        photo = cast(PhotoField, self.fields["photo"])
+        photo.before_decoding = partial(photo_upload_take, user=uploader)
+        themes = cast(forms.ModelMultipleChoiceField, self.fields["themes"]).queryset
+        if themes is not None and not themes.exists():
             del self.fields["themes"]
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # a form's clean returns its cleaned_data
         photo = cleaned.get("photo")
         new_photo = photo not in (None, False) and not hasattr(photo, "url")
         keeps_photo = self.has_photo and photo is not False
@@ -108,7 +112,7 @@ class StoryFilterForm(forms.Form):
 
     def __init__(self, *args, chapters, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hoofdstuk"].queryset = chapters
+        cast(forms.ModelChoiceField, self.fields["hoofdstuk"]).queryset = chapters
 
 
 class NotificationSettingsForm(forms.ModelForm):
