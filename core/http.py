@@ -32,7 +32,7 @@ def post_only(
     *,
     label: StrOrPromise,
     anchor: str = "",
-    keep: dict[str, str] | None = None,
+    keep: dict[str, StrOrPromise] | None = None,
 ):
     """For a view that only takes POST. Any other method gets status 405 (Allow: POST)
     with templates/405.html: what the address is for, and a link with `label` to where
@@ -86,7 +86,7 @@ def post_only(
     return decorator
 
 
-def _keep_and_log_in(request, keep: dict[str, str]):
+def _keep_and_log_in(request, keep: dict[str, StrOrPromise]):
     fields = {
         name: request.POST[name]
         for name in keep

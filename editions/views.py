@@ -188,7 +188,7 @@ def edition_curate(request, slug):
             messages.success(request, _("De keuze van verhalen is bewaard."))
             return redirect("editions:edition_curate", slug=edition.slug)
     chosen = {str(pk) for pk in (form["stories"].value() or [])}
-    by_chapter = []
+    by_chapter: list[tuple[Chapter, list[tuple[Story, bool]]]] = []
     for story in candidates:
         if not by_chapter or by_chapter[-1][0] != story.chapter:
             by_chapter.append((story.chapter, []))

@@ -118,7 +118,7 @@ def queue_entries():
 def queue_items(rows) -> list:
     """The stories and replies of one page of `queue_entries`, in its order, with what
     the queue shows of them: two queries for each kind, however many items."""
-    ids = {"story": [], "reply": []}
+    ids: dict[str, list[int]] = {"story": [], "reply": []}
     for kind, pk, _waiting_since in rows:
         ids[kind].append(pk)
     stories = (
@@ -275,7 +275,7 @@ def decide_bulk(request):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return _back_to_queue(request)
     stories, replies = _targets(form.cleaned_data["items"])
     try:

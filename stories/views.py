@@ -168,7 +168,7 @@ def _story_detail(request, pk, slug, state: StoryState | None):
         and state.public_to(members=membership is not None)
         and (membership is None or state.author_id != membership.pk)
     )
-    if shares:
+    if shares and state is not None:
         shared = _shared_story(pk, state, forms=membership is not None)
         if membership is None or membership.pk not in shared.repliers:
             if slug != shared.slug:
@@ -259,7 +259,7 @@ def _story_latest(request, chapters: ChaptersState):
     cached = cache.get(key)
     if cached is None:
         context = _latest_context(request, shared_by=shared_by)
-        html = render_to_string("stories/_latest.html", context)
+        html: str = render_to_string("stories/_latest.html", context)
         cached = (html, [story.pk for story in context["page"].object_list])
         cache.set(key, cached, STORY_PAGE_SECONDS)
     html, story_pks = cached
