@@ -9,7 +9,7 @@ the field in the model metadata and leave the table empty when there is none."""
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
 
 from django.core.cache import cache
@@ -60,7 +60,7 @@ def _months(first: date, last: date) -> list[date]:
     return months
 
 
-def _as_date(value) -> date:
+def _as_date(value: date | datetime) -> date:
     # TruncMonth of a DateTimeField gives an aware datetime in the current time zone.
     return value.date() if hasattr(value, "date") else value
 
@@ -89,7 +89,7 @@ def members_over_time() -> Table:
     return table
 
 
-def _grouped_by_profile(name: str, slug: str, title: str, description: str, column: str):
+def _grouped_by_profile(name: str, slug: str, title: str, description: str, column: str) -> Table:
     table = Table(slug=slug, title=title, description=description, columns=[column, _("Leden")])
     path = f"profile__{name}"
     choices = dict(cast(Field, Profile._meta.get_field(name)).choices or [])
