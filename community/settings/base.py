@@ -160,7 +160,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "community.urls"
 WSGI_APPLICATION = "community.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
