@@ -1,5 +1,6 @@
 import uuid
 from functools import partial
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,7 @@ class StoryForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # a form's clean returns its cleaned_data
         photo = cleaned.get("photo")
         new_photo = isinstance(photo, ProcessedPhoto)
         lost = self.pending_token and self.pending is None and not self.pending_used
@@ -168,7 +170,7 @@ class StoryFilterForm(forms.Form):
 
     def __init__(self, *args, chapters, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hoofdstuk"].queryset = chapters
+        cast(forms.ModelChoiceField, self.fields["hoofdstuk"]).queryset = chapters
 
 
 class NotificationSettingsForm(forms.ModelForm):

@@ -26,11 +26,13 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from book.models import Chapter
 from book.services import chapter_stories_changed
@@ -39,7 +41,7 @@ from core.markdown import render_markdown
 from members.models import Membership, Profile
 
 from .exceptions import NotAllowed, RateLimited
-from .models import Status, Story, StoryRevision, Theme
+from .models import Reply, Status, Story, StoryRevision, Theme
 
 NEW_MEMBER_STORIES_PER_HOUR = 3
 NEW_MEMBER_REPLIES_PER_HOUR = 10
@@ -80,7 +82,13 @@ def profile_municipality(membership: Membership) -> str:
 
 
 def _check_rate(
-    membership: Membership, *, model, limit: int, message, trusted_limit: int, trusted_message
+    membership: Membership,
+    *,
+    model: type[Story | Reply],
+    limit: int,
+    message: StrOrPromise,
+    trusted_limit: int,
+    trusted_message: StrOrPromise,
 ) -> None:
     """Refuses a new row of `model` by `membership` past the hourly ceiling: `limit` for
     a new member, `trusted_limit` for a trusted member or a curator. The messages take
@@ -110,7 +118,7 @@ def _publish(story: Story, status: str = Status.PUBLISHED) -> None:
 
 def _set_photo(
     target: Story | StoryRevision, photo: ProcessedPhoto | None, remove: bool
-) -> list[str]:
+) -> list[str | None]:
     """Attach a new photo to a story (or to an edit waiting for a curator) or remove the
     old one; returns the names of files that are no longer used, to delete once the
     transaction has committed."""
@@ -203,7 +211,7 @@ def story_submit(
 def story_update(
     *,
     story: Story,
-    editor,
+    editor: User,
     title: str,
     body: str,
     submit: bool = False,
@@ -222,7 +230,7 @@ def story_update(
         story = (
             Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
         )
-        if not story.is_by(editor):
+        if story.author is None or not story.is_by(editor):
             raise NotAllowed
         if story.status == Status.HIDDEN:
             raise NotAllowed(
@@ -327,14 +335,14 @@ def revision_apply(story: Story, revision: StoryRevision) -> list[str]:
     return stale
 
 
-def story_delete(*, story: Story, member) -> None:
+def story_delete(*, story: Story, user: User) -> None:
     """The author removes their story, with its reactions, replies and reports. Allowed
     in every state, hidden too: what someone wrote remains theirs to take back."""
     with transaction.atomic():
         story = (
             Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
         )
-        if not story.is_by(member):
+        if not story.is_by(user):
             raise NotAllowed
         files = [story.photo.name, story.thumbnail.name]
         for revision in story.revisions.exclude(photo=""):
