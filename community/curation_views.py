@@ -4,13 +4,12 @@ core.roles.CURATOR_PERMISSIONS): anonymous visitors go to the login page,
 logged-in people without it get 403."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from core import cache
 from core.charts import bar_chart, line_chart
 from core.exports import csv_response
 from core.roles import curator_required
@@ -46,8 +45,8 @@ def _statistics_now() -> dict:
 def _statistics() -> dict:
     """The tables and their charts, as computed at most STATISTICS_SECONDS ago: each
     is an aggregate over the whole community."""
-    return cache.get_or_set(
-        f"community:statistics:{get_language()}", _statistics_now, settings.STATISTICS_SECONDS
+    return cache.fetch(
+        cache.html_key("community", "statistics"), _statistics_now, settings.STATISTICS_SECONDS
     )
 
 

@@ -8,6 +8,7 @@ an app added to the site adds its two calls here."""
 import io
 import shutil
 import zipfile
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from django.contrib.auth.models import User
@@ -48,7 +49,7 @@ ARCHIVE_DATA = "gegevens.json"
 ARCHIVE_README = "LEESMIJ.txt"
 
 
-def _noting_photos(stories, photos: list[str]):
+def _noting_photos(stories: Iterable[dict], photos: list[str]) -> Iterator[dict]:
     """`stories` (exported rows) as they pass, with each photo noted in `photos`: the
     story's and a new one in an edit that waits; the originals, not the thumbnails
     made of them."""

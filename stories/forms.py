@@ -3,6 +3,7 @@ from functools import partial
 from typing import cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from book.models import Chapter
@@ -61,8 +62,11 @@ class StoryForm(forms.Form):
         self.uploader = uploader
         self.had_photo = has_photo
         self.initial_given = self.initial
-        self.fields["photo"].before_decoding = partial(photo_upload_take, user=uploader)
-        if not self.fields["themes"].queryset.exists():
+        cast(PhotoField, self.fields["photo"]).before_decoding = partial(
+            photo_upload_take, user=uploader
+        )
+        themes = cast(forms.ModelMultipleChoiceField, self.fields["themes"]).queryset
+        if themes is not None and not themes.exists():
             del self.fields["themes"]
         self.pending_token = self.data.get(self.add_prefix("pending_photo"), "")
         found = None
@@ -98,7 +102,7 @@ class StoryForm(forms.Form):
     def with_pending_photo(self, token: str) -> "StoryForm":
         """This form as sent, but with its photo kept as the pending photo `token`
         (empty: none) instead of the file that came with it."""
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()
         data[self.add_prefix("pending_photo")] = token
         return type(self)(
             data, initial=self.initial_given, uploader=self.uploader, has_photo=self.had_photo

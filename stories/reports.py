@@ -69,7 +69,7 @@ def established_member_q(path: str) -> Q:
     they have been a member for STORIES_ESTABLISHED_MEMBER_DAYS. `path` is the
     membership's field on the queried model ("reporter" on a report)."""
     since = timezone.now() - timedelta(days=settings.STORIES_ESTABLISHED_MEMBER_DAYS)
-    return Q(**{f"{path}__claimed_at__lte": since}) | trusted_author_q(path)
+    return Q(Q(**{f"{path}__claimed_at__lte": since}) | trusted_author_q(path))
 
 
 def established_reporters(reports: ReportQuerySet) -> int:

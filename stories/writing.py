@@ -278,15 +278,18 @@ def edit_waits_for_curator(story: Story) -> bool:
     """Whether an edit of this published story waits for a curator: any edit of a
     featured story, and in "auto" mode an edit by an author no other approved story
     vouches for (in "pre" mode every edit, in "post" mode none). A curator's own edits
-    never wait."""
-    if _is_curator(story.author):
+    never wait. A story without an author (who left) is edited by nobody: its edits wait."""
+    author = story.author
+    if author is None:
+        return True
+    if _is_curator(author):
         return False
     if story.status == Status.FEATURED:
         return True
     mode = moderation_mode()
     if mode == "post":
         return False
-    return mode == "pre" or not author_is_trusted(story.author, other_than=story)
+    return mode == "pre" or not author_is_trusted(author, other_than=story)
 
 
 def _revision_save(
@@ -318,7 +321,7 @@ def _revision_save(
     return revision
 
 
-def revision_apply(story: Story, revision: StoryRevision) -> list[str]:
+def revision_apply(story: Story, revision: StoryRevision) -> list[str | None]:
     """Put an approved revision's text and photo on the story (not saved); returns the
     story's files it no longer uses."""
     story.title = revision.title
