@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,15 +21,22 @@ from . import notifications, services
 from .forms import AnswerForm, CuratorIntroductionForm, MetForm, ParticipationForm, RequestForm
 from .models import Answer, Introduction, Participation, Round
 
+# Lazy: translated when a refusal is shown, in the language of that request.
 REFUSALS = {
-    "self": _("Je kunt jezelf niet aan jezelf voorstellen."),
-    "before": _("Deze twee leden zijn al eens aan elkaar voorgesteld, of willen dat niet."),
-    "not_taking_part": _("Dit lid doet (nu) niet mee aan kennismakingen."),
-    "too_many": _("Je vroeg deze week al drie kennismakingen aan. Volgende week kan het weer."),
-    "stopped": _("Je kunt even geen kennismakingen vragen; de redactie kijkt ernaar."),
-    "expired": _("Deze kennismaking is verlopen: er kwam binnen twee weken geen antwoord."),
-    "answer": _("Kies ja of nee."),
-    "met": _("Dat kan bij deze kennismaking niet."),
+    "self": gettext_lazy("Je kunt jezelf niet aan jezelf voorstellen."),
+    "before": gettext_lazy(
+        "Deze twee leden zijn al eens aan elkaar voorgesteld, of willen dat niet."
+    ),
+    "not_taking_part": gettext_lazy("Dit lid doet (nu) niet mee aan kennismakingen."),
+    "too_many": gettext_lazy(
+        "Je vroeg deze week al drie kennismakingen aan. Volgende week kan het weer."
+    ),
+    "stopped": gettext_lazy("Je kunt even geen kennismakingen vragen; de redactie kijkt ernaar."),
+    "expired": gettext_lazy(
+        "Deze kennismaking is verlopen: er kwam binnen twee weken geen antwoord."
+    ),
+    "answer": gettext_lazy("Kies ja of nee."),
+    "met": gettext_lazy("Dat kan bij deze kennismaking niet."),
 }
 
 
