@@ -370,6 +370,24 @@ def test_delete_refuses_without_a_proper_confirmation(client, rich_member, data,
     assert get_user_model().objects.filter(pk=user.pk).exists()
 
 
+def test_delete_page_and_its_refusal_in_english(client):
+    membership = MembershipFactory(user=UserFactory(email="anouk@example.org"))
+    StoryFactory(author=membership)
+    user = membership.user
+    client.force_login(user)
+    page = client.get("/en/my-data/delete/")
+    assert "Type your e-mail address to confirm:" in texts(page, "main form label")
+    assert "What happens to your stories and replies?" in texts(page, "main form legend")
+    response = client.post(
+        "/en/my-data/delete/", {"email": "iemand@example.org", "stories": "keep"}
+    )
+    assert response.status_code == 200
+    assert texts(response, "main form ul.errorlist li") == [
+        "That is not your account’s e-mail address. Type it exactly."
+    ]
+    assert get_user_model().objects.filter(pk=user.pk).exists()
+
+
 def test_delete_needs_post(member_client, member):
     assert member_client.put(DELETE).status_code == 405
     assert get_user_model().objects.filter(pk=member.pk).exists()
