@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def prolific(member, chapter):
+def prolific(member, open_chapter):
     """`member` with `count` stories (call with the count)."""
 
     def write(count):
-        bulk_stories(count, chapter=chapter, authors=[member.membership])
+        bulk_stories(count, chapter=open_chapter, authors=[member.membership])
         return member
 
     return write
