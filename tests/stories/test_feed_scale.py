@@ -1,5 +1,5 @@
 """The Atom feeds read the newest stories on an index and stop at the feed's size, and
-anonymous feed readers share one copy until a story or open_chapter changes."""
+anonymous feed readers share one copy until a story or chapter changes."""
 
 import xml.etree.ElementTree as ET
 
