@@ -85,4 +85,4 @@ def test_the_moderation_queue_is_paged_in_queries_that_do_not_grow(
     assert response.context["page"].count == count
     assert len(response.context["items"]) == min(count, QUEUE_PER_PAGE)
     # The page, its stories with their open reports, reporters and waiting edits.
-    assert len(queries) == 9 + session_queries
+    assert len(queries) == 8 + session_queries
