@@ -288,6 +288,30 @@ class PhotoField(forms.FileField):
         return process_photo(upload)
 
 
+def photo_put(
+    instance,
+    *,
+    photo: ProcessedPhoto | None,
+    remove: bool = False,
+    image_field: str = "photo",
+    thumbnail_field: str = "thumbnail",
+) -> list[str]:
+    """Put a new photo (or, with `remove`, none) in `instance`'s image and thumbnail
+    fields, unsaved. Returns the names of the files no longer used, for
+    files_delete_on_commit once the row is saved."""
+    image, thumbnail = getattr(instance, image_field), getattr(instance, thumbnail_field)
+    old = [f.name for f in (image, thumbnail) if f]
+    if photo is not None:
+        image.save(photo.image.name, photo.image, save=False)
+        thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        return old
+    if remove:
+        setattr(instance, image_field, "")
+        setattr(instance, thumbnail_field, "")
+        return old
+    return []
+
+
 def files_delete_on_commit(names: Iterable[str], *, storage=default_storage) -> None:
     """Delete stored files (a replaced or removed photo and its thumbnail) once the
     transaction that stopped using them has committed: a rollback must not leave a row

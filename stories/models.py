@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from book.models import Chapter, chapter_readable_q
 from members.models import Membership, membership_display_name
+from organisations.models import Organisation
 
 
 class Status(models.TextChoices):
@@ -219,6 +220,14 @@ class Story(models.Model):
         Theme, blank=True, related_name="stories", verbose_name=_("thema's")
     )
     municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("gemeente of organisatie"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

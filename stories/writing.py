@@ -31,9 +31,10 @@ from django.utils.translation import ngettext_lazy
 
 from book.models import Chapter
 from book.services import chapter_stories_changed
-from core.images import ProcessedPhoto, files_delete_on_commit
+from core.images import ProcessedPhoto, files_delete_on_commit, photo_put
 from core.markdown import render_markdown
 from members.models import Membership, Profile
+from organisations.models import Organisation
 
 from .exceptions import NotAllowed, RateLimited
 from .models import PUBLIC_STATUSES, Status, Story, Theme
@@ -93,18 +94,13 @@ def _publish(story: Story, status: str = Status.PUBLISHED) -> None:
 def _set_photo(story: Story, photo: ProcessedPhoto | None, remove: bool) -> list[str]:
     """Attach a new photo or remove the old one; returns the names of files that are
     no longer used, to delete once the transaction has committed."""
-    old = [f.name for f in (story.photo, story.thumbnail) if f]
+    stale = photo_put(story, photo=photo, remove=remove)
     if photo is not None:
-        story.photo.save(photo.image.name, photo.image, save=False)
-        story.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
         story.photo_width, story.photo_height = photo.width, photo.height
-        return old
-    if remove:
-        story.photo = story.thumbnail = ""
+    elif remove:
         story.photo_width = story.photo_height = None
         story.photo_alt = ""
-        return old
-    return []
+    return stale
 
 
 def story_submit(
@@ -239,3 +235,12 @@ def story_delete(*, story: Story, member) -> None:
         chapter_stories_changed(chapters=[story.chapter_id])
         story.delete()
         files_delete_on_commit(files)
+
+
+def stories_organisation_move(*, source: Organisation, target: Organisation) -> int:
+    """Stories naming `source` (a merged municipality) name `target` from now on."""
+    with transaction.atomic():
+        moved = Story.objects.filter(organisation=source).update(organisation=target)
+    if moved:
+        chapter_stories_changed()
+    return moved

@@ -9,6 +9,7 @@ from core.markdown import render_markdown
 from editions.models import Edition
 from members.codes import generate_code
 from members.models import ClaimCode, CodeBatch, Invitation, Membership, Profile
+from organisations.models import Affiliation, Kind, Organisation, Relation
 from stories.models import Reply, Status, Story, Theme
 
 
@@ -133,3 +134,25 @@ class ProfileFactory(factory.django.DjangoModelFactory):
 
     membership = factory.SubFactory(MembershipFactory)
     display_name = factory.Sequence(lambda n: f"Lid {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """An organisation that is no municipality (those ship as data: take them with
+    Organisation.objects.get(cbs_code=...))."""
+
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Wijkbedrijf {n}")
+    slug = factory.Sequence(lambda n: f"wijkbedrijf-{n}")
+    kind = Kind.CIVIL_SOCIETY
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affiliation
+
+    membership = factory.SubFactory(MembershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    relation = Relation.LIVES
+    public = True

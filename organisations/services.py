@@ -1,0 +1,90 @@
+"""State changes of organisations and affiliations."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.images import ProcessedPhoto, files_delete_on_commit, photo_put
+from core.markdown import render_markdown
+from members.models import Membership
+
+from .models import Affiliation, Organisation, Relation
+
+
+def organisation_save(
+    *,
+    organisation: Organisation,
+    logo: ProcessedPhoto | None = None,
+    remove_logo: bool = False,
+) -> Organisation:
+    """Save an organisation as edited (by a curator or coordinator): its description
+    through the one Markdown sanitiser, a new logo (already through core.images)
+    replacing the old one, whose files are deleted after the commit."""
+    with transaction.atomic():
+        organisation.description = organisation.description.strip()
+        organisation.description_html = render_markdown(organisation.description).html
+        organisation.email_domains = ", ".join(organisation.domains)
+        stale = photo_put(
+            organisation,
+            photo=logo,
+            remove=remove_logo,
+            image_field="logo",
+            thumbnail_field="logo_thumbnail",
+        )
+        organisation.full_clean()
+        organisation.save()
+        files_delete_on_commit(stale)
+        return organisation
+
+
+def email_on_domains(*, email: str, domains: list[str]) -> bool:
+    _local, at, domain = email.rpartition("@")
+    return bool(at) and domain.lower() in domains
+
+
+def affiliation_add(
+    *,
+    membership: Membership,
+    organisation: Organisation,
+    relation: str,
+    public: bool,
+    verified_emails: list[str] = (),
+) -> Affiliation:
+    """Affiliate a member with an organisation. Verified at once when one of the member's
+    verified e-mail addresses is on one of the organisation's domains; otherwise a
+    coordinator (or curator) verifies it. Adding the same relation twice changes only
+    its visibility."""
+    if relation not in Relation.values:
+        raise ValidationError(_("Kies hoe je bij deze organisatie hoort."))
+    if organisation.successor_id is not None:
+        raise ValidationError(
+            _("Deze organisatie bestaat niet meer; kies %(name)s.")
+            % {"name": organisation.successor}
+        )
+    verified = any(
+        email_on_domains(email=email, domains=organisation.domains) for email in verified_emails
+    )
+    with transaction.atomic():
+        affiliation, created = Affiliation.objects.select_for_update().get_or_create(
+            membership=membership,
+            organisation=organisation,
+            relation=relation,
+            defaults={"public": public, "verified": verified},
+        )
+        if not created:
+            affiliation.public = public
+            affiliation.verified = affiliation.verified or verified
+            affiliation.save(update_fields=["public", "verified"])
+        return affiliation
+
+
+def affiliation_remove(*, affiliation: Affiliation) -> None:
+    with transaction.atomic():
+        affiliation.delete()
+
+
+def affiliation_verify(*, affiliation: Affiliation) -> Affiliation:
+    with transaction.atomic():
+        affiliation.verified = True
+        affiliation.save(update_fields=["verified"])
+        return affiliation
