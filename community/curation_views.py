@@ -3,15 +3,22 @@ and the statistics. Every page asks for a permission the Curators group holds (s
 core.roles.CURATOR_PERMISSIONS): anonymous visitors go to the login page,
 logged-in people without it get 403."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from core.charts import bar_chart, line_chart
+from core.converters import bounded_id
 from core.exports import csv_response
 from core.roles import curator_required
+from organisations.models import Kind, Organisation, UnmatchedName
 
-from . import statistics
+from . import statistics, unmatched
+
+SEARCH_RESULTS = 10
 
 
 @require_safe
@@ -47,3 +54,57 @@ def statistics_csv(request, table):
         raise Http404("No such table")
     data = make()
     return csv_response(filename=f"{data.slug}.csv", header=data.columns, rows=data.rows)
+
+
+@require_safe
+@curator_required("organisations.change_organisation")
+def unmatched_names(request):
+    query = request.GET.get("q", "").strip()[:100]
+    found = None
+    if query:
+        found = list(Organisation.objects.current().filter(name__icontains=query)[:SEARCH_RESULTS])
+    return render(
+        request,
+        "curation/unmatched_names.html",
+        {
+            "listed": unmatched.unmatched_names_listed(),
+            "query": query,
+            "found": found,
+            "for_name": request.GET.get("voor", ""),
+            "kinds": Kind.choices,
+        },
+    )
+
+
+@require_POST
+@curator_required("organisations.change_organisation")
+def unmatched_name_map(request, pk):
+    name = get_object_or_404(UnmatchedName, pk=pk)
+    organisation = get_object_or_404(
+        Organisation.objects.current(), pk=bounded_id(request.POST.get("organisation"))
+    )
+    made, moved = unmatched.unmatched_name_map(unmatched=name, organisation=organisation)
+    messages.success(
+        request,
+        _("“%(name)s” is gekoppeld aan %(organisation)s: %(members)d leden, %(stories)d verhalen.")
+        % {"name": name.name, "organisation": organisation, "members": made, "stories": moved},
+    )
+    return redirect("unmatched_names")
+
+
+@require_POST
+@curator_required("organisations.add_organisation")
+def unmatched_name_create(request, pk):
+    name = get_object_or_404(UnmatchedName, pk=pk)
+    try:
+        organisation = unmatched.unmatched_name_organisation_create(
+            unmatched=name, kind=request.POST.get("kind", "")
+        )
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(
+            request,
+            _("%(organisation)s is aangemaakt en gekoppeld.") % {"organisation": organisation},
+        )
+    return redirect("unmatched_names")

@@ -47,5 +47,16 @@ urlpatterns += i18n_patterns(
         curation_views.statistics_csv,
         name="statistics_csv",
     ),
+    path(_("redactie/onbekende-namen/"), curation_views.unmatched_names, name="unmatched_names"),
+    path(
+        _("redactie/onbekende-namen/<id:pk>/koppelen/"),
+        curation_views.unmatched_name_map,
+        name="unmatched_name_map",
+    ),
+    path(
+        _("redactie/onbekende-namen/<id:pk>/aanmaken/"),
+        curation_views.unmatched_name_create,
+        name="unmatched_name_create",
+    ),
     prefix_default_language=False,
 )

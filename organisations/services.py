@@ -2,13 +2,16 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.images import ProcessedPhoto, files_delete_on_commit, photo_put
 from core.markdown import render_markdown
-from members.models import Membership
+from members.models import Membership, Profile, Visibility
 
-from .models import Affiliation, Organisation, Relation
+from .matching import normalised
+from .models import Affiliation, Kind, Organisation, Relation
+from .municipalities import slug_free
 
 
 def organisation_save(
@@ -88,3 +91,50 @@ def affiliation_verify(*, affiliation: Affiliation) -> Affiliation:
         affiliation.verified = True
         affiliation.save(update_fields=["verified"])
         return affiliation
+
+
+def affiliations_from_text(*, text: str, organisation: Organisation) -> int:
+    """Affiliate every current member whose profile names `text` (in any spelling that
+    normalises to it) with `organisation`, as the data migration does; returns how many
+    affiliations were made."""
+    key = normalised(text)
+    made = 0
+    with transaction.atomic():
+        profiles = (
+            Profile.objects.exclude(municipality="")
+            .filter(membership__user__isnull=False)
+            .values_list("membership_id", "municipality", "visibility")
+        )
+        for membership_id, municipality, visibility in profiles:
+            if normalised(municipality) != key:
+                continue
+            _affiliation, created = Affiliation.objects.get_or_create(
+                membership_id=membership_id,
+                organisation=organisation,
+                relation=(
+                    Relation.LIVES
+                    if organisation.kind == Kind.MUNICIPALITY
+                    else Relation.VOLUNTEERS
+                ),
+                defaults={"public": visibility == Visibility.FULL},
+            )
+            made += created
+    return made
+
+
+def organisation_create(*, name: str, kind: str) -> Organisation:
+    """A new organisation named as curators typed it, with a free slug."""
+    name = name.strip()
+    if kind not in Kind.values:
+        raise ValidationError(_("Kies een soort organisatie."))
+    if not name:
+        raise ValidationError(_("Geef de organisatie een naam."))
+    with transaction.atomic():
+        taken = set(
+            Organisation.objects.filter(slug__startswith=slugify(name)[:50]).values_list(
+                "slug", flat=True
+            )
+        )
+        return organisation_save(
+            organisation=Organisation(name=name, kind=kind, slug=slug_free(name, taken=taken))
+        )

@@ -34,6 +34,7 @@ from book.services import chapter_stories_changed
 from core.images import ProcessedPhoto, files_delete_on_commit, photo_put
 from core.markdown import render_markdown
 from members.models import Membership, Profile
+from organisations.matching import normalised
 from organisations.models import Organisation
 
 from .exceptions import NotAllowed, RateLimited
@@ -241,6 +242,19 @@ def stories_organisation_move(*, source: Organisation, target: Organisation) -> 
     """Stories naming `source` (a merged municipality) name `target` from now on."""
     with transaction.atomic():
         moved = Story.objects.filter(organisation=source).update(organisation=target)
+    if moved:
+        chapter_stories_changed()
+    return moved
+
+
+def stories_organisation_from_text(*, text: str, organisation: Organisation) -> int:
+    """Stories without an organisation whose municipality reads `text` (in any spelling
+    that normalises to it) name `organisation` from now on."""
+    key = normalised(text)
+    with transaction.atomic():
+        stories = Story.objects.filter(organisation=None).exclude(municipality="")
+        texts = {t for t in stories.values_list("municipality", flat=True) if normalised(t) == key}
+        moved = stories.filter(municipality__in=texts).update(organisation=organisation)
     if moved:
         chapter_stories_changed()
     return moved
