@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
 from members.models import CodeBatch, How, Membership, Profile
+from organisations.models import Organisation
 from stories.models import (
     PUBLIC_STATUSES,
     Reaction,
@@ -25,7 +26,6 @@ from stories.models import (
     Reply,
     Status,
     published_story_counts,
-    published_story_municipalities,
 )
 
 PUBLIC_COUNTS_KEY = "community:public-counts"
@@ -265,15 +265,9 @@ TABLES = {
 
 
 def municipality_count() -> int:
-    """Distinct municipalities: from members' profiles and from
-    the published stories (each names where it happened; read per chapter and cached
-    under its stories_version, so only a chapter whose stories changed is read again)."""
-    chapters = Chapter.objects.only("pk", "stories_version")
-    names = set().union(*published_story_municipalities(chapters).values())
-    names |= set(
-        Profile.objects.exclude(municipality="").values_list("municipality", flat=True).distinct()
-    )
-    return len({name.strip().casefold() for name in names if name and name.strip()})
+    """Municipalities with at least one current member affiliated with them (a merged
+    one's members moved to its successor)."""
+    return Organisation.objects.municipalities().with_members().count()
 
 
 def public_counts() -> dict[str, int]:

@@ -6,7 +6,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from community import account_views, curation_views, media_views, privacy_views, views
+from community import (
+    account_views,
+    curation_views,
+    media_views,
+    organisation_views,
+    privacy_views,
+    views,
+)
 from core import health
 
 urlpatterns = [
@@ -29,6 +36,18 @@ urlpatterns += i18n_patterns(
     path("", include("editions.urls")),
     path("", include("members.urls")),
     path("", include("stories.urls")),
+    path("", include("organisations.urls")),
+    path(_("gemeenten/<slug:slug>/"), organisation_views.organisation_detail, name="municipality"),
+    path(
+        _("organisaties/<slug:slug>/"),
+        organisation_views.organisation_detail,
+        name="organisation",
+    ),
+    path(
+        _("organisaties/<slug:slug>/lid-worden/"),
+        organisation_views.organisation_join,
+        name="organisation_join",
+    ),
     path(
         _("accounts/bevestiging-opnieuw/"),
         account_views.email_confirmation_resend,

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -128,6 +129,11 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self) -> str:
+        # The page shows stories as well, so it lives in community/ (organisation_views).
+        name = "municipality" if self.kind == Kind.MUNICIPALITY else "organisation"
+        return reverse(name, kwargs={"slug": self.slug})
 
     @property
     def domains(self) -> list[str]:

@@ -1,5 +1,7 @@
 """State changes of organisations and affiliations."""
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
@@ -8,6 +10,7 @@ from django.utils.translation import gettext as _
 from core.images import ProcessedPhoto, files_delete_on_commit, photo_put
 from core.markdown import render_markdown
 from members.models import Membership, Profile, Visibility
+from members.services import membership_claim_digital
 
 from .matching import normalised
 from .models import Affiliation, Kind, Organisation, Relation
@@ -45,17 +48,22 @@ def email_on_domains(*, email: str, domains: list[str]) -> bool:
     return bool(at) and domain.lower() in domains
 
 
+def verified_emails(user) -> list[str]:
+    return list(
+        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    )
+
+
 def affiliation_add(
     *,
     membership: Membership,
     organisation: Organisation,
     relation: str,
     public: bool,
-    verified_emails: list[str] = (),
 ) -> Affiliation:
     """Affiliate a member with an organisation. Verified at once when one of the member's
     verified e-mail addresses is on one of the organisation's domains; otherwise a
-    coordinator (or curator) verifies it. Adding the same relation twice changes only
+    coordinator (or curator) verifies it. Adding the same relation again changes only
     its visibility."""
     if relation not in Relation.values:
         raise ValidationError(_("Kies hoe je bij deze organisatie hoort."))
@@ -64,8 +72,9 @@ def affiliation_add(
             _("Deze organisatie bestaat niet meer; kies %(name)s.")
             % {"name": organisation.successor}
         )
-    verified = any(
-        email_on_domains(email=email, domains=organisation.domains) for email in verified_emails
+    domains = organisation.domains
+    verified = bool(domains) and any(
+        email_on_domains(email=email, domains=domains) for email in verified_emails(membership.user)
     )
     with transaction.atomic():
         affiliation, created = Affiliation.objects.select_for_update().get_or_create(
@@ -79,6 +88,23 @@ def affiliation_add(
             affiliation.verified = affiliation.verified or verified
             affiliation.save(update_fields=["public", "verified"])
         return affiliation
+
+
+def membership_join_via(
+    *, user: User, organisation: Organisation, relation: str, public: bool
+) -> tuple[Affiliation, bool]:
+    """ "Word lid via <organisatie>": a digital copy for `user` unless they hold one, and
+    their affiliation with `organisation`, together or not at all. Returns the
+    affiliation and whether a copy was claimed."""
+    with transaction.atomic():
+        membership = Membership.objects.for_user(user)
+        joined = membership is None
+        if joined:
+            membership = membership_claim_digital(user=user)
+        affiliation = affiliation_add(
+            membership=membership, organisation=organisation, relation=relation, public=public
+        )
+        return affiliation, joined
 
 
 def affiliation_remove(*, affiliation: Affiliation) -> None:

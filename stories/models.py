@@ -569,7 +569,7 @@ class ChapterFollow(models.Model):
         return f"{self.membership} · {self.chapter}"
 
 
-#: How long a chapter's story count (or municipalities) may stay cached; a change raises
+#: How long a chapter's story count may stay cached; a change raises
 #: the chapter's stories_version and so takes a new key at once (published_story_counts).
 STORY_COUNT_SECONDS = 600
 
@@ -587,27 +587,6 @@ def published_story_counts(chapters) -> dict[int, int]:
         )
 
     return _per_chapter(chapters, "published-count", count, default=0)
-
-
-def published_story_municipalities(chapters) -> dict[int, frozenset]:
-    """The municipalities the published stories of each of `chapters` name, by chapter
-    pk; cached per chapter as published_story_counts is."""
-
-    def read(pks):
-        found = {}
-        rows = (
-            Story.objects.published()
-            .filter(chapter__in=pks)
-            .exclude(municipality="")
-            .order_by()
-            .values_list("chapter", "municipality")
-            .distinct()
-        )
-        for chapter, name in rows:
-            found.setdefault(chapter, set()).add(name)
-        return {pk: frozenset(names) for pk, names in found.items()}
-
-    return _per_chapter(chapters, "municipalities", read, default=frozenset())
 
 
 def _per_chapter(chapters, name: str, compute, *, default) -> dict:
