@@ -62,7 +62,7 @@ def unmatched_names(request):
     query = request.GET.get("q", "").strip()[:100]
     found = None
     if query:
-        found = list(Organisation.objects.current().filter(name__icontains=query)[:SEARCH_RESULTS])
+        found = list(Organisation.objects.search(query)[:SEARCH_RESULTS])
     return render(
         request,
         "curation/unmatched_names.html",

@@ -47,6 +47,11 @@ class OrganisationQuerySet(models.QuerySet):
         """Organisations that still exist: a merged municipality points to its successor."""
         return self.filter(successor__isnull=True)
 
+    def search(self, query: str):
+        """Current organisations whose name contains `query`, by name: the search step
+        of every page that chooses an organisation."""
+        return self.current().filter(name__icontains=query).order_by("name", "pk")
+
     def municipalities(self):
         return self.filter(kind=Kind.MUNICIPALITY)
 

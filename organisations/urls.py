@@ -18,4 +18,15 @@ urlpatterns = [
         {"municipalities": False},
         name="list",
     ),
+    path(_("mijn-exemplaar/organisaties/"), views.affiliation_list, name="mine"),
+    path(
+        _("mijn-exemplaar/organisaties/<id:pk>/kiezen/"),
+        views.affiliation_create,
+        name="affiliation_create",
+    ),
+    path(
+        _("mijn-exemplaar/organisaties/verbinding/<id:pk>/weg/"),
+        views.affiliation_delete,
+        name="affiliation_delete",
+    ),
 ]

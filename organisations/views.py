@@ -1,10 +1,15 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from core.paging import counted_page
+from members.models import Membership
 
-from .forms import OrganisationFilterForm
-from .models import Kind, Organisation
+from . import services
+from .forms import JoinForm, OrganisationFilterForm
+from .models import Affiliation, Kind, Organisation
 
 PAGE_SIZE = 50
 
@@ -34,3 +39,79 @@ def organisation_list(request, *, municipalities: bool):
             "filtered": bool(request.GET.get("soort") or request.GET.get("provincie")),
         },
     )
+
+
+# ---- A member's own organisations ---------------------------------------------------
+
+SEARCH_RESULTS = 10
+QUERY_MAX_LENGTH = 100
+
+
+def _own_membership(request):
+    membership = Membership.objects.for_user(request.user)
+    if membership is None:
+        messages.info(request, _("Je hebt nog geen exemplaar. Claim er hier een."))
+    return membership
+
+
+@login_required
+@require_safe
+def affiliation_list(request):
+    """ "Mijn organisaties": the member's affiliations, and the search-and-choose step
+    that adds one. Searching is a plain GET form and choosing a plain POST per result,
+    so it works without JavaScript and never lists all 342 municipalities at once."""
+    membership = _own_membership(request)
+    if membership is None:
+        return redirect("members:claim")
+    query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
+    found = None
+    if query:
+        found = list(Organisation.objects.search(query)[:SEARCH_RESULTS])
+    return render(
+        request,
+        "organisations/affiliation_list.html",
+        {
+            "affiliations": Affiliation.objects.filter(membership=membership).select_related(
+                "organisation"
+            ),
+            "query": query,
+            "found": found,
+            "join_form": JoinForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def affiliation_create(request, pk):
+    membership = _own_membership(request)
+    if membership is None:
+        return redirect("members:claim")
+    organisation = get_object_or_404(Organisation.objects.current(), pk=pk)
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kies hoe je bij %(name)s hoort.") % {"name": organisation})
+        return redirect("organisations:mine")
+    services.affiliation_add(
+        membership=membership,
+        organisation=organisation,
+        relation=form.cleaned_data["relation"],
+        public=form.cleaned_data["public"],
+    )
+    messages.success(request, _("Je hoort nu bij %(name)s.") % {"name": organisation})
+    return redirect("organisations:mine")
+
+
+@login_required
+@require_POST
+def affiliation_delete(request, pk):
+    """Only the member's own affiliation: another's pk is a 404, like one that is not."""
+    affiliation = get_object_or_404(
+        Affiliation.objects.select_related("organisation"), pk=pk, membership__user=request.user
+    )
+    services.affiliation_remove(affiliation=affiliation)
+    messages.success(
+        request,
+        _("Je hoort niet meer bij %(name)s.") % {"name": affiliation.organisation},
+    )
+    return redirect("organisations:mine")
