@@ -7,10 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from core.charts import bar_chart, line_chart
 from core.converters import bounded_id
 from core.exports import csv_response
 from core.roles import curator_required
@@ -27,22 +27,13 @@ def index(request):
     return render(request, "curation/index.html")
 
 
-def _chart(table: statistics.Table):
-    if not table.chart or not table.rows:
-        return ""
-    draw = line_chart if table.chart == "line" else bar_chart
-    return draw(
-        chart_id=f"chart-{table.slug}",
-        title=table.title,
-        desc=table.description,
-        points=table.chart_points,
-    )
-
-
 @require_safe
 @curator_required("members.view_membership")
 def statistics_page(request):
-    tables = [(table, _chart(table)) for table in statistics.statistics_tables()]
+    tables = [
+        (table, statistics.table_chart(table), reverse("statistics_csv", args=[table.slug]))
+        for table in statistics.statistics_tables()
+    ]
     return render(request, "curation/statistics.html", {"tables": tables})
 
 

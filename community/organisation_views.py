@@ -3,7 +3,9 @@ and learning question, the stories of its members and its public members, and "W
 via ...". It lives here because it shows organisations, members and stories together."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,12 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from book.models import user_is_member
+from core.exports import csv_response
 from core.paging import counted_page, uncounted_page
 from members.models import Membership
+from organisations.coordination import coordinated_organisation, may_coordinate
 from organisations.forms import JoinForm
 from organisations.models import Affiliation, Organisation
 from organisations.services import membership_join_via
 from stories.models import PUBLIC_STATUSES, Story
+
+from . import organisation_statistics as organisation_statistics_tables
+from .statistics import table_chart
 
 STORIES_PER_PAGE = 10
 MEMBERS_PER_PAGE = 48
@@ -78,6 +85,7 @@ def organisation_detail(request, slug):
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
+            "coordinates": may_coordinate(request.user, organisation),
             "page": page,
             "members": members,
             "membership": membership,
@@ -110,3 +118,32 @@ def organisation_join(request, slug):
         return redirect("members:welcome")
     messages.success(request, _("Je hoort nu bij %(name)s.") % {"name": organisation})
     return redirect(page)
+
+
+@login_required
+@require_safe
+def organisation_statistics(request, slug):
+    organisation = coordinated_organisation(request.user, slug)
+    tables = []
+    for table_slug, make in organisation_statistics_tables.TABLES.items():
+        table = make(organisation)
+        url = reverse("organisation_statistics_csv", args=[organisation.slug, table_slug])
+        tables.append((table, table_chart(table), url))
+    return render(
+        request,
+        "organisations/statistics.html",
+        {"organisation": organisation, "tables": tables},
+    )
+
+
+@login_required
+@require_safe
+def organisation_statistics_csv(request, slug, table):
+    organisation = coordinated_organisation(request.user, slug)
+    make = organisation_statistics_tables.TABLES.get(table)
+    if make is None:
+        raise Http404("No such table")
+    data = make(organisation)
+    return csv_response(
+        filename=f"{organisation.slug}-{data.slug}.csv", header=data.columns, rows=data.rows
+    )

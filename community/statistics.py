@@ -17,6 +17,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
+from core.charts import bar_chart, line_chart
 from members.models import CodeBatch, How, Membership, Profile
 from organisations.models import Organisation
 from stories.models import (
@@ -49,6 +50,19 @@ class Table:
     @property
     def chart_points(self) -> list[tuple[str, int]]:
         return [(str(row[0]), row[self.chart_column] or 0) for row in self.rows]
+
+
+def table_chart(table: Table):
+    """The table's SVG chart (core.charts), or "" when it has none or no rows."""
+    if not table.chart or not table.rows:
+        return ""
+    draw = line_chart if table.chart == "line" else bar_chart
+    return draw(
+        chart_id=f"chart-{table.slug}",
+        title=table.title,
+        desc=table.description,
+        points=table.chart_points,
+    )
 
 
 def _months(first: date, last: date) -> list[date]:

@@ -44,6 +44,16 @@ urlpatterns += i18n_patterns(
         name="organisation",
     ),
     path(
+        _("organisaties/<slug:slug>/beheer/statistieken/"),
+        organisation_views.organisation_statistics,
+        name="organisation_statistics",
+    ),
+    path(
+        _("organisaties/<slug:slug>/beheer/statistieken/<slug:table>.csv"),
+        organisation_views.organisation_statistics_csv,
+        name="organisation_statistics_csv",
+    ),
+    path(
         _("organisaties/<slug:slug>/lid-worden/"),
         organisation_views.organisation_join,
         name="organisation_join",

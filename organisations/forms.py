@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Kind, Province, Relation
+from core.images import PhotoField
+
+from .models import Kind, Organisation, Province, Relation
 
 
 class OrganisationFilterForm(forms.Form):
@@ -27,3 +29,24 @@ class JoinForm(forms.Form):
     public = forms.BooleanField(
         label=_("Laat andere leden zien dat ik erbij hoor"), required=False, initial=True
     )
+
+
+class OrganisationEditForm(forms.ModelForm):
+    """What coordinators edit on their organisation's page. The logo goes through
+    core.images (PhotoField); the model's logo fields are not in Meta.fields."""
+
+    new_logo = PhotoField(label=_("Nieuw logo"), required=False)
+    remove_logo = forms.BooleanField(label=_("Logo weghalen"), required=False)
+
+    class Meta:
+        model = Organisation
+        fields = ["description", "learning_question", "website"]
+
+
+class CoordinatorForm(forms.Form):
+    number = forms.IntegerField(label=_("Lidnummer"), min_value=1, max_value=2**31 - 1)
+
+
+class OrganisationBatchForm(forms.Form):
+    label = forms.CharField(label=_("Naam"), max_length=200)
+    size = forms.IntegerField(label=_("Aantal codes"), min_value=1, max_value=10_000)
