@@ -164,3 +164,33 @@ def organisation_create(*, name: str, kind: str) -> Organisation:
         return organisation_save(
             organisation=Organisation(name=name, kind=kind, slug=slug_free(name, taken=taken))
         )
+
+
+def affiliations_export(*, membership: Membership | None) -> dict:
+    """A member's affiliations and coordinator roles, for their data download."""
+    if membership is None:
+        return {"affiliations": [], "coordinating": []}
+    affiliations = Affiliation.objects.filter(membership=membership).select_related("organisation")
+    return {
+        "affiliations": [
+            {
+                "organisation": affiliation.organisation.name,
+                "relation": affiliation.relation,
+                "public": affiliation.public,
+                "verified": affiliation.verified,
+                "since": affiliation.created_at.isoformat(),
+            }
+            for affiliation in affiliations.order_by("created_at", "pk")
+        ],
+        "coordinating": list(
+            membership.coordinating.order_by("pk").values_list("organisation__name", flat=True)
+        ),
+    }
+
+
+def affiliations_on_account_delete(*, membership: Membership) -> None:
+    """Leaving removes every affiliation and coordinator role: the membership row stays
+    behind without a person, and must not stay counted as anyone's member."""
+    with transaction.atomic():
+        Affiliation.objects.filter(membership=membership).delete()
+        membership.coordinating.all().delete()
