@@ -59,7 +59,7 @@ def batch_codes_used(organisation: Organisation) -> int:
 
 
 def organisation_batch_create(
-    *, organisation: Organisation, label: str, size: int, user: User
+    *, organisation: Organisation, label: str, size: int, user: User | None
 ) -> CodeBatch:
     """A batch of claim codes for the organisation's printed copies, within its quota.
     The organisation's row is locked, so two coordinators at once cannot both take the
