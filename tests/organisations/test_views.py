@@ -239,3 +239,12 @@ def test_a_bad_relation_is_refused_and_nothing_saved(client, zwolle):
     assert not Membership.objects.filter(user=user).exists()
     assert not Affiliation.objects.exists()
     assert join(client, slug="nergens").status_code == 404
+
+
+def test_the_pages_speak_english_at_their_english_addresses(client):
+    AffiliationFactory(organisation=municipality("GM0193"))
+    response = client.get("/en/municipalities/")
+    assertContains(response, "<h1>Municipalities</h1>", html=True)
+    assertContains(response, '<a href="/en/municipalities/zwolle/">Zwolle</a>', html=True)
+    response = client.get("/en/municipalities/zwolle/")
+    assertContains(response, '<h2 id="lid-worden">Join through Zwolle</h2>', html=True)
