@@ -8,7 +8,8 @@ found, not by their authors nor by curators: search is for reading.
 On PostgreSQL: full-text search in the Dutch configuration (stemming: "gemeenten"
 finds "gemeente"), the question read as a web search (`"..."` for a phrase, `-word` to
 leave out, `or`), title weighted above summary and body, ranked by ts_rank, snippets by
-ts_headline. On SQLite: the FTS5 indexes of migration stories 0006, kept in step by
+ts_headline. Stories are matched through their stored tsvector and its GIN index
+(migration stories 0007) and at most RANK_CANDIDATES of them, the newest, are ranked. On SQLite: the FTS5 indexes of migration stories 0006, kept in step by
 triggers. Every word must occur in the title, summary or text (a story's municipality
 counts as its text), as a whole word, case and accents aside ("cafe" finds "Café");
 results with a word in the title first, then the newest. `search` reads the order of
@@ -18,9 +19,9 @@ the page that is shown, the stories' titles among them.
 
 Snippets are made from plain text (the rendered HTML with its tags stripped), escaped,
 and only then are the matches wrapped in <mark>: nothing a member wrote reaches the page
-unescaped. The expressions used (SearchVector, SearchQuery, SearchRank) need no
-"django.contrib.postgres" in INSTALLED_APPS: its system check concerns model fields,
-and this module defines none."""
+unescaped. The expressions used (SearchVector, SearchQuery, SearchRank, and
+SearchVectorField as an output type) need no "django.contrib.postgres" in
+INSTALLED_APPS: its system check concerns model fields, and no model declares one."""
 
 import functools
 import html
@@ -32,8 +33,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
 
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Expression, QuerySet
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -72,7 +79,7 @@ class Result:
     title: str
     rank: float
     date: datetime | None
-    # On SQLite these (and a story's title) are read by `details_add`, for the page shown.
+    # These (and on SQLite a story's title) are read by `details_add`, for the page shown.
     number: int = 0  # the chapter's, or the story's chapter's
     url: str = ""
     text: str = ""
@@ -93,8 +100,8 @@ def uses_full_text() -> bool:
 
 def search(*, query: str, user) -> list[Result]:
     """Everything `user` may read that matches `query`, best first (at most MAX_RESULTS
-    chapters and MAX_RESULTS stories). Snippets (and on SQLite the chapters and stories
-    themselves) are added by `details_add`, for the page that is shown only."""
+    chapters and MAX_RESULTS stories). Their text and snippets are added by
+    `details_add`, for the page that is shown only."""
     query = " ".join(query.split())[:SEARCH_MAX_LENGTH]
     if not terms_of(query):
         return []
@@ -122,62 +129,63 @@ def _plain(text: str) -> str:
 
 
 def _full_text_results(query: str, user) -> list[Result]:
+    """The order of the matches only: ids, titles, ranks and dates. The text, links and
+    chapter numbers are read by `details_add`, for the page that is shown."""
     book = Book.objects.current()
     chapters = Chapter.objects.readable_by(user).published().filter(book=book)
-    stories = (
-        Story.objects.visible_to(user)
-        .published()
-        .filter(chapter__in=chapters)
-        .select_related("chapter")
-    )
+    stories = Story.objects.readable_by(user).filter(chapter__in=chapters)
     chapters, stories = _full_text(query, chapters, stories)
     return [
-        Result(
-            kind="chapter",
-            pk=chapter.pk,
-            title=chapter.title,
-            url=chapter.get_absolute_url(),
-            text=_plain(chapter.summary + "\n\n" + chapter.body_html),
-            rank=chapter.rank,
-            date=chapter.updated_at,
-            number=chapter.number,
-        )
-        for chapter in chapters[:MAX_RESULTS]
+        Result(kind="chapter", pk=pk, title=title, rank=rank, date=updated_at)
+        for pk, title, rank, updated_at in chapters.values_list(
+            "pk", "title", "rank", "updated_at"
+        )[:MAX_RESULTS]
     ] + [
-        Result(
-            kind="story",
-            pk=story.pk,
-            title=story.title,
-            url=story.get_absolute_url(),
-            text=_plain(story.body_html),
-            rank=story.rank,
-            date=story.published_at,
-            number=story.chapter.number,
-        )
-        for story in stories[:MAX_RESULTS]
+        Result(kind="story", pk=pk, title=title, rank=rank, date=published_at)
+        for pk, title, rank, published_at in stories.values_list(
+            "pk", "title", "rank", "published_at"
+        )[:MAX_RESULTS]
     ]
 
 
-def _full_text(query: str, chapters: QuerySet, stories: QuerySet) -> tuple[QuerySet, QuerySet]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+#: At most this many stories matching a question are ranked: the newest of them, read
+#: through the GIN index of migration stories 0007. A question that matches more is
+#: answered from its newest matches, so that a common word costs no more than a rare one.
+RANK_CANDIDATES = 1000
 
+
+class StoredVector(Expression):
+    """The story's stored tsvector (migration stories 0007), a column the model does not
+    declare: named with the alias the query gives the stories' table, so it holds inside
+    a subquery too."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name(compiler.query.base_table)}.search_vector", []
+
+
+def _full_text(query: str, chapters: QuerySet, stories: QuerySet) -> tuple[QuerySet, QuerySet]:
     question = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     chapter_vector = (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
         + SearchVector("body", weight="C", config=SEARCH_CONFIG)
     )
-    story_vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-        "body", "municipality", weight="B", config=SEARCH_CONFIG
-    )
     chapters = (
         chapters.annotate(search=chapter_vector, rank=SearchRank(chapter_vector, question))
         .filter(search=question)
         .order_by("-rank", "number")
     )
-    stories = (
-        stories.annotate(search=story_vector, rank=SearchRank(story_vector, question))
+    candidates = (
+        stories.annotate(search=StoredVector())
         .filter(search=question)
+        .order_by("-published_at", "-pk")
+        .values("pk")[:RANK_CANDIDATES]
+    )
+    stories = (
+        Story.objects.filter(pk__in=candidates)
+        .annotate(rank=SearchRank(StoredVector(), question))
         .order_by("-rank", "-published_at", "-pk")
     )
     return chapters, stories
@@ -432,18 +440,18 @@ def _snippet_around(text: str, patterns: list[re.Pattern]) -> SafeString:
 
 
 def details_add(query: str, results: list[Result]) -> None:
-    """Give the results of the page shown what the page shows of them: on SQLite the
-    chapters and stories themselves, their links and text (a query for each kind, for
-    this page only); everywhere the snippets (one query on PostgreSQL for all of them)."""
+    """Give the results of the page shown what the page shows of them: the chapters and
+    stories themselves, their links and text (a query for each kind, for this page
+    only), and the snippets (on PostgreSQL one more query for all of them)."""
     if not results:
         return
+    _details_read(results)
     if uses_full_text():
         for result, headline in zip(
             results, _headlines(query, [r.text for r in results]), strict=True
         ):
             result.snippet = _from_markers(headline)
         return
-    _details_read(results)
     patterns = _word_patterns(words_of(query))
     for result in results:
         result.snippet = _snippet_around(result.text, patterns)

@@ -5,6 +5,7 @@ matching: full-text search in Dutch on PostgreSQL, whole words in an FTS5 index 
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
@@ -18,8 +19,16 @@ from hypothesis import strategies as st
 
 from book.models import Access
 from core.markdown import render_markdown
-from stories.models import Status
-from stories.search import SEARCH_MAX_LENGTH, _plain, details_add, search, terms_of
+from stories import search as search_module
+from stories.models import Status, Story
+from stories.search import (
+    SEARCH_MAX_LENGTH,
+    StoredVector,
+    _plain,
+    details_add,
+    search,
+    terms_of,
+)
 from tests.factories import ChapterFactory, MembershipFactory, StoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -287,6 +296,44 @@ def test_web_search_syntax_works(client, open_chapter):
 def test_dutch_stop_words_alone_find_nothing(client, open_chapter):
     StoryFactory(chapter=open_chapter, title="De en het", body="de het een")
     assert "Niets gevonden" in _find(client, "de het")
+
+
+@on_postgresql
+def test_an_edited_story_is_found_by_its_new_words(open_chapter):
+    story = StoryFactory(chapter=open_chapter, title="Buurtkamer", body="Koffie.")
+    story.title, story.body = "Wijkkamer", "Thee en taart."
+    story.save()
+    user = UserFactory()
+    assert [r.pk for r in search(query="taart", user=user)] == [story.pk]
+    assert search(query="koffie", user=user) == []
+
+
+@on_postgresql
+def test_stories_are_matched_through_the_gin_index(open_chapter):
+    StoryFactory(chapter=open_chapter, title="Moestuin", body="Groente.")
+    from django.contrib.postgres.search import SearchQuery
+
+    question = SearchQuery("moestuin", search_type="websearch", config="dutch")
+    candidates = Story.objects.annotate(search=StoredVector()).filter(search=question).values("pk")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = candidates.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "stories_story_search_vector" in plan
+
+
+@on_postgresql
+def test_only_the_newest_matches_of_a_broad_question_are_ranked(open_chapter, monkeypatch):
+    monkeypatch.setattr(search_module, "RANK_CANDIDATES", 2)
+    old, middle, new = (
+        StoryFactory(chapter=open_chapter, title=title, body="moestuin")
+        for title in ("Oud", "Midden", "Nieuw")
+    )
+    Story.objects.filter(pk=old.pk).update(published_at=old.published_at - timedelta(days=2))
+    Story.objects.filter(pk=middle.pk).update(published_at=old.published_at - timedelta(days=1))
+    found = [r.pk for r in search(query="moestuin", user=UserFactory()) if r.kind == "story"]
+    assert sorted(found) == sorted([middle.pk, new.pk])
 
 
 # ---- SQLite: every word somewhere, title matches first -----------------------------
