@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0002_municipalities'),
-        ('stories', '0006_sqlite_search_index'),
+        ('stories', '0007_postgres_search_vector'),
     ]
 
     operations = [
