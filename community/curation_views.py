@@ -14,11 +14,10 @@ from django.views.decorators.http import require_POST, require_safe
 from core.converters import bounded_id
 from core.exports import csv_response
 from core.roles import curator_required
+from organisations.forms import organisation_search
 from organisations.models import Kind, Organisation, UnmatchedName
 
 from . import statistics, unmatched
-
-SEARCH_RESULTS = 10
 
 
 @require_safe
@@ -50,10 +49,7 @@ def statistics_csv(request, table):
 @require_safe
 @curator_required("organisations.change_organisation")
 def unmatched_names(request):
-    query = request.GET.get("q", "").strip()[:100]
-    found = None
-    if query:
-        found = list(Organisation.objects.search(query)[:SEARCH_RESULTS])
+    query, found = organisation_search(request.GET)
     return render(
         request,
         "curation/unmatched_names.html",

@@ -5,6 +5,18 @@ from core.images import PhotoField
 
 from .models import Kind, Organisation, Province, Relation
 
+SEARCH_RESULTS = 10
+QUERY_MAX_LENGTH = 100
+
+
+def organisation_search(query_dict) -> tuple[str, list[Organisation] | None]:
+    """The search step of the pages that choose an organisation: the query typed (`q`)
+    and the first few organisations it finds, or None when nothing was asked."""
+    query = query_dict.get("q", "").strip()[:QUERY_MAX_LENGTH]
+    if not query:
+        return query, None
+    return query, list(Organisation.objects.search(query)[:SEARCH_RESULTS])
+
 
 class OrganisationFilterForm(forms.Form):
     soort = forms.ChoiceField(

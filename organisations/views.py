@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.paging import counted_page
-from members.models import Membership
+from members.access import membership_or_claim
 
 from . import services
-from .forms import JoinForm, OrganisationFilterForm
+from .forms import JoinForm, OrganisationFilterForm, organisation_search
 from .models import Affiliation, Kind, Organisation
 
 PAGE_SIZE = 50
@@ -43,16 +43,6 @@ def organisation_list(request, *, municipalities: bool):
 
 # ---- A member's own organisations ---------------------------------------------------
 
-SEARCH_RESULTS = 10
-QUERY_MAX_LENGTH = 100
-
-
-def _own_membership(request):
-    membership = Membership.objects.for_user(request.user)
-    if membership is None:
-        messages.info(request, _("Je hebt nog geen exemplaar. Claim er hier een."))
-    return membership
-
 
 @login_required
 @require_safe
@@ -60,13 +50,10 @@ def affiliation_list(request):
     """ "Mijn organisaties": the member's affiliations, and the search-and-choose step
     that adds one. Searching is a plain GET form and choosing a plain POST per result,
     so it works without JavaScript and never lists all 342 municipalities at once."""
-    membership = _own_membership(request)
+    membership = membership_or_claim(request)
     if membership is None:
         return redirect("members:claim")
-    query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
-    found = None
-    if query:
-        found = list(Organisation.objects.search(query)[:SEARCH_RESULTS])
+    query, found = organisation_search(request.GET)
     return render(
         request,
         "organisations/affiliation_list.html",
@@ -84,7 +71,7 @@ def affiliation_list(request):
 @login_required
 @require_POST
 def affiliation_create(request, pk):
-    membership = _own_membership(request)
+    membership = membership_or_claim(request)
     if membership is None:
         return redirect("members:claim")
     organisation = get_object_or_404(Organisation.objects.current(), pk=pk)
