@@ -34,3 +34,10 @@ def test_load_demo_makes_founders_affiliations_coordinators_and_a_batch_once(cli
     assert [o.founding for o in listed[:11]] == [True] * 11
     colophon = client.get(reverse("book:colophon")).content.decode()
     assert "demodata" in colophon
+
+
+def test_load_demo_brings_the_municipalities_back_into_an_emptied_database():
+    Organisation.objects.all().delete()
+    call_command("load_demo", stdout=io.StringIO())
+    assert Organisation.objects.municipalities().count() == 342
+    assert Organisation.objects.filter(founding=True).count() == 11

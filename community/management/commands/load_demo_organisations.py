@@ -9,6 +9,7 @@ from django.db import transaction
 from members.models import Membership, Visibility
 from organisations.coordination import coordinator_appoint, organisation_batch_create
 from organisations.models import Affiliation, Organisation, OrganisationBatch, Relation
+from organisations.municipalities import data_file_rows, municipalities_update
 from stories.writing import stories_organisation_from_text
 
 #: Demo data: the municipalities of the demo stories, and one more, as the eleven that
@@ -36,6 +37,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
+            if not Organisation.objects.municipalities().exists():
+                # A flushed database (the browser tests') lost what the migration loaded.
+                municipalities_update(rows=data_file_rows())
             founding = list(Organisation.objects.filter(cbs_code__in=FOUNDING).order_by("name"))
             Organisation.objects.filter(pk__in=[o.pk for o in founding]).update(founding=True)
             for organisation in founding:
