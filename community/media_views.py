@@ -9,7 +9,8 @@ their fields), and that page's own access rule decides; none is restated here:
 - `chapters/`: a chapter's illustration, Chapter.objects.readable_by;
 - `editions/`: a published edition's cover (as public as the edition) and its chapters'
   illustrations, EditionChapter.is_readable_by;
-- `book/`: the book's cover, on the home page for everyone.
+- `book/`: the book's cover, on the home page for everyone;
+- `organisations/`: an organisation's logo and its thumbnail, public as its page is.
 
 A name no row holds (a file left behind, a guess, another folder) is a 404, and so is a
 file the visitor may not see: a 404 rather than a 403 says nothing about whether it
@@ -26,6 +27,7 @@ from book.models import Book, Chapter
 from core.media import upload_name, upload_response
 from editions.models import Edition, EditionChapter
 from members.models import Profile
+from organisations.models import Organisation
 from stories.models import Story
 
 ANONYMOUS = AnonymousUser()
@@ -55,6 +57,10 @@ def _book_file(user, name: str) -> bool:
     return Book.objects.filter(cover=name).exists()
 
 
+def _organisation_file(user, name: str) -> bool:
+    return Organisation.objects.filter(Q(logo=name) | Q(logo_thumbnail=name)).exists()
+
+
 #: The first folder of an upload's name -> whether a user may see that upload.
 RULES: dict[str, Callable[..., bool]] = {
     "stories": _story_file,
@@ -62,6 +68,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "chapters": _chapter_file,
     "editions": _edition_file,
     "book": _book_file,
+    "organisations": _organisation_file,
 }
 
 

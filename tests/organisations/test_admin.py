@@ -47,3 +47,22 @@ def test_a_duplicate_slug_is_refused(client, curator):
     assert response.status_code == 200
     assert "slug" in response.context["adminform"].form.errors
     assert Organisation.objects.filter(slug="zwolle").count() == 1
+
+
+def test_a_logo_goes_through_the_photo_pipeline_and_is_served_to_everyone(client, curator):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (20, 90, 160)).save(buffer, "PNG")
+    logo = SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+    client.force_login(curator)
+    client.post(ADD, form(new_logo=logo))
+    organisation = Organisation.objects.get(slug="wijkbedrijf-zuidpoort")
+    assert organisation.logo.name.startswith("organisations/")
+    assert organisation.logo.name.endswith(".jpg")
+    client.logout()
+    response = client.get(organisation.logo_thumbnail.url)
+    assert response.status_code == 200
+    assert client.get("/media/organisations/not-a-logo.jpg").status_code == 404
