@@ -9,10 +9,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from core.converters import bounded_id
 from core.exports import csv_response
+from core.http import post_only
 from core.roles import curator_required
 from organisations.forms import organisation_search
 from organisations.models import Kind, Organisation, UnmatchedName
@@ -63,7 +64,11 @@ def unmatched_names(request):
     )
 
 
-@require_POST
+def _to_unmatched_names(request, **kwargs) -> str:
+    return reverse("unmatched_names")
+
+
+@post_only(_to_unmatched_names, label=_("Naar de onbekende namen"))
 @curator_required("organisations.change_organisation")
 def unmatched_name_map(request, pk):
     name = get_object_or_404(UnmatchedName, pk=pk)
@@ -79,7 +84,7 @@ def unmatched_name_map(request, pk):
     return redirect("unmatched_names")
 
 
-@require_POST
+@post_only(_to_unmatched_names, label=_("Naar de onbekende namen"))
 @curator_required("organisations.add_organisation")
 def unmatched_name_create(request, pk):
     name = get_object_or_404(UnmatchedName, pk=pk)

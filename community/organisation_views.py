@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from book.models import user_is_member
 from core.exports import csv_response
+from core.http import post_only
 from core.paging import counted_page, uncounted_page
 from members.models import Membership
 from organisations.coordination import coordinated_organisation, may_coordinate
@@ -95,7 +96,7 @@ def organisation_detail(request, slug):
     )
 
 
-@require_POST
+@post_only("municipality", label=_("Naar de organisatie"))
 def organisation_join(request, slug):
     """ "Word lid via <gemeente>": claim a digital copy (unless the visitor has one) and
     the affiliation with the organisation, in one step. A visitor without an account

@@ -8,9 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
+from core.http import post_only
 from members.batch_exports import batch_csv, batch_labels
 from members.models import Membership
 
@@ -23,6 +25,10 @@ from .coordination import (
 )
 from .forms import CoordinatorForm, OrganisationBatchForm, OrganisationEditForm
 from .models import Affiliation, Coordinator, OrganisationBatch
+
+
+def _to_dashboard_url(request, slug, **kwargs) -> str:
+    return reverse("organisations:coordinate", kwargs={"slug": slug})
 
 
 def _to_dashboard(organisation):
@@ -69,8 +75,8 @@ def coordinate(request, slug):
     return _dashboard(request, coordinated_organisation(request.user, slug))
 
 
+@post_only(_to_dashboard_url, label=_("Naar het beheer"))
 @login_required
-@require_POST
 def organisation_edit(request, slug):
     organisation = coordinated_organisation(request.user, slug)
     form = OrganisationEditForm(request.POST, request.FILES, instance=organisation)
@@ -94,8 +100,8 @@ def _affiliation(organisation, pk) -> Affiliation:
     )
 
 
+@post_only(_to_dashboard_url, label=_("Naar het beheer"))
 @login_required
-@require_POST
 def affiliation_decide(request, slug, pk, *, verify: bool):
     """Verify (`verify`) or remove one of the organisation's public affiliations."""
     organisation = coordinated_organisation(request.user, slug)
@@ -109,8 +115,8 @@ def affiliation_decide(request, slug, pk, *, verify: bool):
     return _to_dashboard(organisation)
 
 
+@post_only(_to_dashboard_url, label=_("Naar het beheer"))
 @login_required
-@require_POST
 def coordinator_add(request, slug):
     organisation = coordinated_organisation(request.user, slug)
     form = CoordinatorForm(request.POST)
@@ -129,8 +135,8 @@ def coordinator_add(request, slug):
     return _to_dashboard(organisation)
 
 
+@post_only(_to_dashboard_url, label=_("Naar het beheer"))
 @login_required
-@require_POST
 def batch_create(request, slug):
     organisation = coordinated_organisation(request.user, slug)
     form = OrganisationBatchForm(request.POST)

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
+from core.http import post_only
 from core.paging import counted_page
 from members.access import membership_or_claim
 
@@ -68,8 +70,12 @@ def affiliation_list(request):
     )
 
 
+def _to_mine(request, **kwargs) -> str:
+    return reverse("organisations:mine")
+
+
+@post_only(_to_mine, label=_("Naar je organisaties"))
 @login_required
-@require_POST
 def affiliation_create(request, pk):
     membership = membership_or_claim(request)
     if membership is None:
@@ -89,8 +95,8 @@ def affiliation_create(request, pk):
     return redirect("organisations:mine")
 
 
+@post_only(_to_mine, label=_("Naar je organisaties"))
 @login_required
-@require_POST
 def affiliation_delete(request, pk):
     """Only the member's own affiliation: another's pk is a 404, like one that is not."""
     affiliation = get_object_or_404(
