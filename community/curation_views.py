@@ -3,11 +3,15 @@ and the statistics. Every page asks for a permission the Curators group holds (s
 core.roles.CURATOR_PERMISSIONS): anonymous visitors go to the login page,
 logged-in people without it get 403."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -27,23 +31,41 @@ def index(request):
     return render(request, "curation/index.html")
 
 
+def _statistics_now() -> dict:
+    return {
+        "computed_at": timezone.now(),
+        "tables": [
+            (table, statistics.table_chart(table), reverse("statistics_csv", args=[table.slug]))
+            for table in statistics.statistics_tables()
+        ],
+    }
+
+
+def _statistics() -> dict:
+    """The tables and their charts, as computed at most STATISTICS_SECONDS ago: each
+    is an aggregate over the whole community."""
+    return cache.get_or_set(
+        f"community:statistics:{get_language()}", _statistics_now, settings.STATISTICS_SECONDS
+    )
+
+
 @require_safe
 @curator_required("members.view_membership")
 def statistics_page(request):
-    tables = [
-        (table, statistics.table_chart(table), reverse("statistics_csv", args=[table.slug]))
-        for table in statistics.statistics_tables()
-    ]
-    return render(request, "curation/statistics.html", {"tables": tables})
+    return render(
+        request,
+        "curation/statistics.html",
+        {**_statistics(), "stale_minutes": settings.STATISTICS_SECONDS // 60},
+    )
 
 
 @require_safe
 @curator_required("members.view_membership")
 def statistics_csv(request, table):
-    make = statistics.TABLES.get(table)
-    if make is None:
+    """One table of the statistics page, as the page shows it now."""
+    if table not in statistics.TABLES:
         raise Http404("No such table")
-    data = make()
+    data = next(shown for shown, _chart in _statistics()["tables"] if shown.slug == table)
     return csv_response(filename=f"{data.slug}.csv", header=data.columns, rows=data.rows)
 
 

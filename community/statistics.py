@@ -11,12 +11,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
+from core import cache
 from core.charts import bar_chart, line_chart
 from members.models import CodeBatch, How, Membership, Profile
 from organisations.models import Organisation
@@ -30,7 +30,6 @@ from stories.models import (
 )
 
 PUBLIC_COUNTS_KEY = "community:public-counts"
-PUBLIC_COUNTS_SECONDS = 60
 
 
 @dataclass
@@ -286,20 +285,20 @@ def municipality_count() -> int:
 
 def public_counts() -> dict[str, int]:
     """Counts anyone may see on the home page: no names, nothing about one person.
-    Cached for a minute: the home page is the busiest page."""
-    counts = cache.get(PUBLIC_COUNTS_KEY)
-    if counts is None:
-        counts = {
-            # A member who deleted their account leaves a retired number, not a member.
-            "members": Membership.objects.current().count(),
-            "municipalities": municipality_count(),
-            # Summed from the counts per chapter the table of contents shows (cached
-            # per chapter): a count over every story took a tenth of a second.
-            "stories": sum(
-                published_story_counts(
-                    Chapter.objects.published().only("pk", "stories_version")
-                ).values()
-            ),
-        }
-        cache.set(PUBLIC_COUNTS_KEY, counts, PUBLIC_COUNTS_SECONDS)
-    return counts
+    Cached for a minute (core.cache.COUNTS_SECONDS): the home page is the busiest page."""
+    return cache.fetch(PUBLIC_COUNTS_KEY, _public_counts, cache.COUNTS_SECONDS)
+
+
+def _public_counts() -> dict[str, int]:
+    return {
+        # A member who deleted their account leaves a retired number, not a member.
+        "members": Membership.objects.current().count(),
+        "municipalities": municipality_count(),
+        # Summed from the counts per chapter the table of contents shows (cached per
+        # chapter): a count over every story took a tenth of a second.
+        "stories": sum(
+            published_story_counts(
+                Chapter.objects.published().only("pk", "stories_version")
+            ).values()
+        ),
+    }

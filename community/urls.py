@@ -58,6 +58,7 @@ urlpatterns += i18n_patterns(
         organisation_views.organisation_join,
         name="organisation_join",
     ),
+    path("", include("introductions.urls")),
     path(
         _("accounts/bevestiging-opnieuw/"),
         account_views.email_confirmation_resend,

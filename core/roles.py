@@ -38,6 +38,8 @@ CURATOR_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("organisations", "coordinator"): ALL,
     ("organisations", "organisationbatch"): ("view",),
     ("organisations", "unmatchedname"): ("view", "delete"),
+    ("introductions", "introduction"): ("view",),
+    ("introductions", "round"): ("view",),
 }
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from book.models import Access, Book, Chapter, access_allows
 from core.markdown import reading_minutes
+from members.models import member_credit
 from stories.models import Status
 
 #: The address a curator may give an edition: lower-case letters, digits, hyphens and
@@ -68,6 +69,9 @@ class Edition(models.Model):
     cover = models.ImageField(upload_to="editions/", blank=True, editable=False)
     cover_alt = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    #: Raised when a published edition's rows change (erasure): the EPUB and print
+    #: copies stored for an earlier version are not served again (editions.builds).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = EditionQuerySet.as_manager()
 
@@ -151,7 +155,8 @@ class EditionStoryQuerySet(models.QuerySet):
 
 class EditionStory(models.Model):
     """A learning story as it stood when its edition was published, with its author's
-    credit (name and member number) copied too."""
+    credit copied too: the name they chose (`author_name`, empty without one) and their
+    member number, both empty once they left keeping their stories."""
 
     chapter = models.ForeignKey(EditionChapter, on_delete=models.CASCADE, related_name="stories")
     position = models.PositiveSmallIntegerField(default=0)
@@ -182,3 +187,10 @@ class EditionStory(models.Model):
     @property
     def anchor(self) -> str:
         return f"verhaal-{self.pk}"
+
+    def credit(self) -> str:
+        """The line beneath the story, the same on the edition's pages, in print and
+        in the EPUB: name and member number (members.models.member_credit), and the
+        municipality."""
+        credit = member_credit(name=self.author_name, number=self.member_number)
+        return f"{credit}, {self.municipality}" if self.municipality else credit

@@ -12,14 +12,16 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from book.models import Book
-from members.models import Membership, membership_display_name
+from members.models import Membership, membership_chosen_name
 from stories.models import Status
 
+from .builds import builds_discard
 from .models import Edition, EditionChapter, EditionStory, edition_slug_validator
 
 
@@ -33,12 +35,13 @@ class EditionError(Exception):
         super().__init__(message)
 
 
-def credit_name(membership: Membership | None) -> str:
-    """How an author is credited in an edition: the name they chose on their profile,
-    else their member number; "Een oud-lid" once the account is gone."""
+def credit_parts(membership: Membership | None) -> tuple[str, int | None]:
+    """What an edition copies of a story's author for its credit (EditionStory.credit):
+    the name they chose (empty without one) and their copy number; neither once the
+    account is gone."""
     if membership is None or membership.user_id is None:
-        return _("Een oud-lid")
-    return membership_display_name(membership)
+        return "", None
+    return membership_chosen_name(membership), membership.number
 
 
 def _edition_slug(label: str) -> str:
@@ -100,24 +103,40 @@ def _draft_for_update(edition: Edition) -> Edition:
     return edition
 
 
+def _check_choosable(edition: Edition, stories) -> None:
+    for story in stories:
+        if story.status != Status.FEATURED:
+            raise EditionError(
+                _("Alleen uitgelichte verhalen komen in een editie: %(title)s")
+                % {"title": story.title}
+            )
+        if not story.chapter.is_published or story.chapter.book_id != edition.book_id:
+            raise EditionError(
+                _("%(title)s hoort niet bij een gepubliceerd hoofdstuk.") % {"title": story.title}
+            )
+
+
 def edition_stories_choose(*, edition: Edition, stories, curator) -> None:
     """Set the stories a draft edition will carry: featured stories under the book's
-    published chapters, chosen per chapter on the curators' page."""
+    published chapters (select_related their chapters)."""
     with transaction.atomic():
         edition = _draft_for_update(edition)
         stories = list(stories)
-        for story in stories:
-            if story.status != Status.FEATURED:
-                raise EditionError(
-                    _("Alleen uitgelichte verhalen komen in een editie: %(title)s")
-                    % {"title": story.title}
-                )
-            if not story.chapter.is_published or story.chapter.book_id != edition.book_id:
-                raise EditionError(
-                    _("%(title)s hoort niet bij een gepubliceerd hoofdstuk.")
-                    % {"title": story.title}
-                )
+        _check_choosable(edition, stories)
         edition.selected_stories.set(stories)
+
+
+def edition_stories_mark(*, edition: Edition, shown, chosen, curator) -> None:
+    """Change the choice for the stories `shown` on one page of the curators' list:
+    those in `chosen` are in the edition, the other shown ones are not; stories on
+    other pages keep their place. Queries do not grow with the number of stories."""
+    with transaction.atomic():
+        edition = _draft_for_update(edition)
+        chosen = list(chosen)
+        _check_choosable(edition, chosen)
+        chosen_pks = {story.pk for story in chosen}
+        edition.selected_stories.remove(*[s.pk for s in shown if s.pk not in chosen_pks])
+        edition.selected_stories.add(*chosen_pks)
 
 
 def _copy_file(field_file, target, name: str) -> None:
@@ -175,6 +194,7 @@ def edition_publish(*, edition: Edition, curator) -> Edition:
             _copy_file(chapter.illustration, copy.illustration, folder)
             copy.save()
             for position, story in enumerate(by_chapter.get(chapter.pk, []), start=1):
+                author_name, member_number = credit_parts(story.author)
                 copies.append(
                     EditionStory(
                         chapter=copy,
@@ -182,8 +202,8 @@ def edition_publish(*, edition: Edition, curator) -> Edition:
                         story=story,
                         title=story.title,
                         body_html=story.body_html,
-                        author_name=credit_name(story.author),
-                        member_number=story.author.number if story.author else None,
+                        author_name=author_name,
+                        member_number=member_number,
                         municipality=story.municipality,
                     )
                 )
@@ -197,15 +217,21 @@ def edition_publish(*, edition: Edition, curator) -> Edition:
 
 def editions_on_account_delete(*, membership: Membership, keep_stories: bool) -> None:
     """What leaving does to a member's stories in published editions (called by
-    community.privacy.account_delete in its transaction, before the stories app takes
-    its part, since the copies are found through the stories).
+        community.privacy.account_delete in its transaction, before the stories app takes
+        its part, since the copies are found through the stories).
 
-    An edition is frozen, but not against the person it quotes: `keep_stories=False`
-    removes their stories from every edition (web, print and EPUB are all made from
-    these rows); `keep_stories=True` keeps the text and credits it to "een oud-lid",
-    with no name, number or municipality. Copies whose original story is already gone
-    are found by the member number they were credited with."""
+        An edition is frozen, but not against the person it quotes: `keep_stories=False`
+        removes their stories from every edition (web, print and EPUB are all made from
+        these rows); `keep_stories=True` keeps the text and credits it to "een oud-lid",
+        with no name, number or municipality. Copies whose original story is already gone
+        are found by the member number they were credited with. The stored EPUB and print
+    copies of the editions concerned are discarded (editions.builds)."""
     copies = EditionStory.objects.of_member(membership)
+    changed = list(
+        Edition.objects.filter(chapters__stories__in=copies).distinct().values_list("pk", flat=True)
+    )
+    Edition.objects.filter(pk__in=changed).update(version=F("version") + 1)
+    builds_discard(edition_pks=changed)
     if keep_stories:
         copies.update(author_name="", member_number=None, municipality="")
     else:

@@ -84,6 +84,7 @@ class MembershipAdmin(ServiceAddMixin, admin.ModelAdmin):
 
     add_form_class = MembershipAssignForm
     list_display = ("number", "user_email", "claimed_at", "how", "invited_by")
+    show_full_result_count = False  # one count per page view, not two
     list_display_links = ("number",)
     list_filter = ("how",)
     list_select_related = ("user", "invited_by")
@@ -229,6 +230,7 @@ class ClaimCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     claims: the admin shows them, read-only."""
 
     list_display = ("display", "batch", "status", "redeemed_at", "redeemed_by")
+    show_full_result_count = False  # one count per page view, not two
     list_filter = ("status", "batch")
     list_select_related = ("batch", "redeemed_by")
     search_fields = ("code",)
@@ -265,6 +267,7 @@ class ClaimCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_by", "name", "created_at", "accepted_at", "accepted_by")
+    show_full_result_count = False  # one count per page view, not two
     list_select_related = ("created_by", "accepted_by")
     search_fields = ("=created_by__number", "name")
     fields = ("created_by", "name", "created_at", "accepted_at", "accepted_by")
@@ -278,6 +281,7 @@ class ProfileAdmin(admin.ModelAdmin):
     photo pipeline on the member's own profile page, never straight into storage."""
 
     list_display = ("membership", "display_name", "visibility", "role", "municipality")
+    show_full_result_count = False  # one count per page view, not two
     list_select_related = ("membership",)
     list_filter = ("visibility", "role")
     search_fields = ("=membership__number", "display_name", "municipality")
@@ -321,6 +325,7 @@ admin.site.unregister(Group)
 @admin.register(get_user_model())
 class AccountAdmin(UserAdmin):
     list_display = ("username", "email_shown", "first_name", "last_name", "is_staff")
+    show_full_result_count = False  # one count per page view, not two
     formfield_overrides = BOUNDED_MANY_TO_MANY
 
     @admin.display(description=_("e-mailadres"), ordering="email")

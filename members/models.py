@@ -338,10 +338,24 @@ class Profile(models.Model):
         return self.visibility == Visibility.FULL
 
 
-def membership_display_name(membership: Membership) -> str:
-    """The member's chosen name, or "Lid nr. N" when they chose none (or have no
-    profile yet). Uses `membership.profile`: select_related it in lists."""
+def membership_chosen_name(membership: Membership) -> str:
+    """The name the member chose on their profile; empty when they chose none (or have
+    no profile yet). Uses `membership.profile`: select_related it in lists."""
     profile = getattr(membership, "profile", None)
-    if profile is not None and profile.display_name:
-        return profile.display_name
-    return str(membership)
+    return profile.display_name if profile is not None else ""
+
+
+def membership_display_name(membership: Membership) -> str:
+    """The member's chosen name, or "Lid nr. N" when they chose none."""
+    return membership_chosen_name(membership) or str(membership)
+
+
+def member_credit(*, name: str, number: int | None) -> str:
+    """How a member is credited beneath what they wrote: the name they chose and their
+    copy number, each once ("Femke, lid nr. 12"); the number alone without a chosen
+    name; "een oud-lid" once neither is known (the account is gone)."""
+    if name and number is not None:
+        return _("%(name)s, lid nr. %(number)s") % {"name": name, "number": number}
+    if number is not None:
+        return _("lid nr. %(number)s") % {"number": number}
+    return name or str(_("een oud-lid"))

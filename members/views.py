@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from book.models import Access, Book, Chapter, user_is_member
+from core import cache
 from core.http import post_only
 from core.paging import counted_page
 
@@ -359,8 +359,10 @@ def card_image(request, token):
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
-    png = cache.get_or_set(
-        f"members:card:{text.fingerprint}", lambda: cards.card_png(text), timeout=7 * 24 * 3600
+    png = cache.fetch(
+        cache.key("members:card", text.fingerprint),
+        lambda: cards.card_png(text),
+        cache.FINGERPRINTED_SECONDS,
     )
     response = HttpResponse(png, content_type="image/png")
     response["ETag"] = etag

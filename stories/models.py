@@ -4,7 +4,6 @@ reply to a curator. Every change of state goes through a service: stories.writin
 reactions, reports, moderation, following, privacy."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -14,8 +13,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from book.models import Chapter, chapter_readable_q
+from core import cache
 from members.models import Membership, membership_display_name
 from organisations.models import Organisation
+
+# Defined in its own module (models.py is long enough); imported here so that the app
+# registers it, and so that `stories.models` names every model of the app.
+from .revisions import RevisionStatus, StoryRevision  # noqa: F401
 
 
 class Status(models.TextChoices):
@@ -107,15 +111,23 @@ class StoryQuerySet(models.QuerySet):
         return self.filter(status=Status.PENDING).order_by("created_at", "pk")
 
     def awaiting_curator(self):
-        """The stories in the curators' queue: waiting for approval, or with open
-        reports (those hidden by the report threshold among them). `waiting_since`: when
-        the first open report came in, or when the story was written."""
+        """The stories in the curators' queue: waiting for approval, with open reports
+        (those hidden by the report threshold among them), or published with an edit
+        that waits (StoryRevision). `waiting_since`: when the first open report came in,
+        when the edit was made, or when the story was written."""
         open_reports = Report.objects.open().filter(story=OuterRef("pk"))
         first_report = open_reports.order_by("created_at").values("created_at")[:1]
+        edit = StoryRevision.objects.pending().filter(story=OuterRef("pk")).values("created_at")
         return (
             self.exclude(status=Status.DRAFT)
-            .filter(Q(status=Status.PENDING) | Exists(open_reports))
-            .annotate(waiting_since=Coalesce(Subquery(first_report), "created_at"))
+            .filter(
+                Q(status=Status.PENDING)
+                | Exists(open_reports)
+                | Q(status__in=PUBLIC_STATUSES) & Exists(edit)
+            )
+            .annotate(
+                waiting_since=Coalesce(Subquery(first_report), Subquery(edit[:1]), "created_at")
+            )
         )
 
     def by(self, membership):
@@ -448,6 +460,8 @@ class ModerationKind(models.TextChoices):
     AUTO_HIDE = "auto_hide", _("Automatisch verborgen na meldingen")
     RESTORE = "restore", _("Teruggezet")
     DISMISS = "dismiss", _("Meldingen afgewezen")
+    APPROVE_EDIT = "approve_edit", _("Bewerking goedgekeurd")
+    REJECT_EDIT = "reject_edit", _("Bewerking afgewezen")
 
 
 class TargetType(models.TextChoices):
@@ -576,11 +590,6 @@ class ChapterFollow(models.Model):
         return f"{self.membership} · {self.chapter}"
 
 
-#: How long a chapter's story count may stay cached; a change raises
-#: the chapter's stories_version and so takes a new key at once (published_story_counts).
-STORY_COUNT_SECONDS = 600
-
-
 def published_story_counts(chapters) -> dict[int, int]:
     """How many published stories each of `chapters` holds, by chapter pk. Cached per
     chapter under its `stories_version`, which every change to its stories raises (in
@@ -597,22 +606,14 @@ def published_story_counts(chapters) -> dict[int, int]:
 
 
 def _per_chapter(chapters, name: str, compute, *, default) -> dict:
-    """A value per chapter, cached under the chapter's stories_version: `compute(pks)`
-    gives it for the chapters not in the cache (those it leaves out get `default`)."""
+    """A value per chapter, cached under the chapter's stories_version (raised by every
+    change to its stories, so a change takes a new key at once): `compute(pks)` gives
+    it for the chapters not in the cache (those it leaves out get `default`)."""
     keys = {
-        f"stories:{name}:{chapter.pk}:{chapter.stories_version}": chapter.pk for chapter in chapters
+        cache.key("stories", name, chapter.pk, chapter.stories_version): chapter.pk
+        for chapter in chapters
     }
-    found = cache.get_many(list(keys))
-    values = {keys[key]: value for key, value in found.items()}
-    missing = [pk for key, pk in keys.items() if key not in found]
-    if missing:
-        fresh = compute(missing)
-        cache.set_many(
-            {key: fresh.get(pk, default) for key, pk in keys.items() if key not in found},
-            STORY_COUNT_SECONDS,
-        )
-        values |= {pk: fresh.get(pk, default) for pk in missing}
-    return values
+    return cache.fetch_each(keys, compute, default=default)
 
 
 def published_story_count():

@@ -6,7 +6,10 @@ written to the audit log (ModerationAction) in the change's transaction; the aut
 hears of approval, featuring and hiding by e-mail.
 
 The report threshold hides an item through the same functions, with `curator` None
-(stories.reports)."""
+(stories.reports). An edit of a published story that waits for a curator (a
+StoryRevision, see stories.writing.story_update) is approved or rejected with
+revision_moderate: approving puts the edit in the book, rejecting keeps the published
+version; either way the author hears of it."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from book.services import chapter_stories_changed
+from core.images import files_delete_on_commit
 
 from . import notifications
 from .exceptions import ModerationError, NotAllowed, StoryError
@@ -27,11 +31,13 @@ from .models import (
     ModerationKind,
     NotificationKind,
     Reply,
+    RevisionStatus,
     Status,
     Story,
+    StoryRevision,
     TargetType,
 )
-from .writing import _publish
+from .writing import _publish, revision_apply
 
 MODERATION_ACTIONS = {
     # action: (states it applies to, resulting state)
@@ -46,7 +52,18 @@ MODERATION_ACTIONS = {
 
 
 #: The decisions the moderation queue offers; replies only know hide, restore, dismiss.
-QUEUE_ACTIONS = ("approve", "feature", "unfeature", "hide", "restore", "dismiss")
+QUEUE_ACTIONS = (
+    "approve",
+    "feature",
+    "unfeature",
+    "hide",
+    "restore",
+    "dismiss",
+    "approve_edit",
+    "reject_edit",
+)
+#: The decisions on an edit that waits (revision_moderate).
+EDIT_ACTIONS = ("approve_edit", "reject_edit")
 REPLY_ACTIONS = ("hide", "restore", "dismiss")
 
 
@@ -55,14 +72,17 @@ MODERATION_MAILS = {
     "approve": "story_approved",
     "feature": "story_featured",
     "hide": "story_hidden",
+    "approve_edit": "story_edit_approved",
+    "reject_edit": "story_edit_rejected",
 }
 
 
 def _checked_reason(*, action: str, reason: str, curator) -> str:
-    """The decision's reason, stripped, once the decision may be taken: hiding needs a
-    reason (the author sees it), and only staff decide (`curator` None: the system)."""
+    """The decision's reason, stripped, once the decision may be taken: hiding and
+    rejecting an edit need a reason (the author sees it), and only staff decide
+    (`curator` None: the system)."""
     reason = reason.strip()
-    if action == "hide" and not reason:
+    if action in ("hide", "reject_edit") and not reason:
         raise ModerationError(_("Geef een reden op: de auteur krijgt die te zien."))
     if curator is not None and not curator.is_staff:
         raise NotAllowed
@@ -179,6 +199,45 @@ def story_moderate(*, story: Story, curator, action: str, reason: str = "") -> S
         return story
 
 
+def revision_moderate(*, story: Story, curator, action: str, reason: str = "") -> Story:
+    """A curator's decision on the edit of a published story that waits: approve_edit
+    puts it in the book (a featured story stays featured), reject_edit (with a reason,
+    which the author sees) keeps the published version. Logged, and the author hears
+    of it, as with every decision."""
+    if action not in EDIT_ACTIONS:
+        raise ValueError(f"unknown decision on an edit {action!r}")
+    reason = _checked_reason(action=action, reason=reason, curator=curator)
+    with transaction.atomic():
+        story = Story.objects.select_for_update().get(pk=story.pk)
+        revision = StoryRevision.objects.select_for_update().pending().filter(story=story).first()
+        if revision is None or not story.is_public:
+            raise ModerationError(_("Hier wacht geen bewerking (meer)."))
+        if action == "approve_edit":
+            stale = revision_apply(story, revision)
+            story.save()
+            chapter_stories_changed(chapters=[story.chapter_id])
+        else:
+            # The story keeps its own photo; a new one that came with the edit goes.
+            stale = [f.name for f in (revision.photo, revision.thumbnail) if f]
+        revision.status = (
+            RevisionStatus.APPROVED if action == "approve_edit" else (RevisionStatus.REJECTED)
+        )
+        revision.decided_at, revision.decided_by, revision.reason = timezone.now(), curator, reason
+        # The story holds an approved photo now; a rejected one is deleted.
+        revision.photo = revision.thumbnail = ""
+        revision.save()
+        files_delete_on_commit(stale)
+        _log(
+            curator=curator,
+            action=action,
+            reason=reason,
+            story=story,
+            previous_status=story.status,
+        )
+        _notify_moderation(story=story, action=action, reason=reason)
+        return story
+
+
 def reply_moderate(*, reply: Reply, curator, action: str, reason: str = "") -> Reply:
     """Hide (reason required) or restore a reply; as with stories, a curator's
     decision settles the open reports and every decision is logged."""
@@ -248,6 +307,8 @@ def item_moderate(
         raise ValueError(f"unknown moderation action {action!r}")
     if action == "dismiss":
         report_dismiss(curator=curator, story=story, reply=reply, reason=reason)
+    elif story is not None and action in EDIT_ACTIONS:
+        revision_moderate(story=story, curator=curator, action=action, reason=reason)
     elif story is not None:
         story_moderate(story=story, curator=curator, action=action, reason=reason)
     elif action in REPLY_ACTIONS:

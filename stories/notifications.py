@@ -13,13 +13,11 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from core import site_url
-from core.tasks import send_email
+from core.tasks import email_after_commit, render_email
 from members.models import Membership
 
 from .models import NotificationKind, NotificationSettings
@@ -59,6 +57,11 @@ def muted():
         yield
     finally:
         _muted.reset(token)
+
+
+def is_muted() -> bool:
+    """Whether e-mails are muted here (inside `muted()`), for other apps' e-mails too."""
+    return _muted.get()
 
 
 def preferences_for(membership: Membership) -> NotificationSettings:
@@ -110,18 +113,7 @@ def notify(
             "unsubscribe_url": unsubscribe_url,
             "settings_url": absolute_url(reverse("stories:notifications")),
         }
-        subject = render_to_string(f"email/stories/{template}_subject.txt", context)
-        body = render_to_string(f"email/stories/{template}_message.txt", context)
-    arguments = {
-        "subject": " ".join(subject.split()),
-        "body": body,
-        "from_email": settings.DEFAULT_FROM_EMAIL,
-        "to": [user.email],
-        "headers": {
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    }
+        subject, body = render_email(f"email/stories/{template}", context)
     # After the commit: a moderation or reply that rolls back sends nothing.
-    transaction.on_commit(lambda: send_email.enqueue(**arguments))
+    email_after_commit(subject=subject, body=body, to=user.email, unsubscribe_url=unsubscribe_url)
     return True

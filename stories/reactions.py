@@ -3,6 +3,7 @@ beneath it, written, edited and deleted by their authors (new members within
 NEW_MEMBER_REPLIES_PER_HOUR, see stories.writing). The story's author hears of a reply
 by e-mail. Curators hide replies through stories.moderation."""
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -75,8 +76,13 @@ def reply_create(*, story: Story, author: Membership, body: str) -> Reply:
                 "Je hebt het afgelopen uur al %(limit)d reacties geplaatst. Nieuwe leden "
                 "kunnen %(limit)d reacties per uur plaatsen; probeer het later nog eens. "
                 "Je tekst staat hieronder nog klaar."
-            )
-            % {"limit": NEW_MEMBER_REPLIES_PER_HOUR},
+            ),
+            trusted_limit=settings.STORIES_TRUSTED_REPLIES_PER_HOUR,
+            trusted_message=_(
+                "Je hebt het afgelopen uur al %(limit)d reacties geplaatst; meer kan er in "
+                "een uur niet bij. Probeer het later nog eens. Je tekst staat hieronder nog "
+                "klaar."
+            ),
         )
         reply = Reply.objects.create(
             story=story, author=author, body=body, body_html=render_markdown(body).html

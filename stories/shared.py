@@ -10,7 +10,7 @@ a chapter's own edits change its `updated_at`."""
 from dataclasses import dataclass
 
 from book.models import Chapter, audience_may_read
-from core.page_cache import digest
+from core.cache import digest
 from core.prepared import Prepared
 
 from .models import PUBLIC_STATUSES, Reaction, Story

@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "organisations",
     "stories",
     "editions",
+    "introductions",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +234,11 @@ else:
     # In the database: each worker process has its own local-memory cache, so sessions
     # kept there would outlive a logout made through another worker.
     SESSION_ENGINE = "core.sessions"
+
+# The curators' statistics aggregate every member and story: computed at most once per
+# this many seconds (per language), so a figure on the page is at most this stale; the
+# page says when it was computed.
+STATISTICS_SECONDS = env.int("DJANGO_STATISTICS_SECONDS", default=300)
 
 AUTHENTICATION_BACKENDS = [
     "members.backends.ModelBackend",
@@ -364,3 +370,10 @@ SITE_URL_FROM_REQUEST = False
 # (published at once, curators hide afterwards) or "auto" (a member's stories wait for a
 # curator until one of them has been approved, then publish at once).
 STORIES_MODERATION = env.str("DJANGO_STORIES_MODERATION", default="auto")
+# Reports hide a story or reply only when they come from established members: with a
+# story a curator approved, or a member for at least this many days (stories.reports).
+STORIES_ESTABLISHED_MEMBER_DAYS = env.int("DJANGO_STORIES_ESTABLISHED_MEMBER_DAYS", default=30)
+# The hourly ceiling on stories and on replies for trusted members and curators; new
+# members have the lower one in stories.writing (NEW_MEMBER_*_PER_HOUR).
+STORIES_TRUSTED_STORIES_PER_HOUR = env.int("DJANGO_STORIES_TRUSTED_STORIES_PER_HOUR", default=20)
+STORIES_TRUSTED_REPLIES_PER_HOUR = env.int("DJANGO_STORIES_TRUSTED_REPLIES_PER_HOUR", default=60)

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("organisations", "0002_municipalities"),
         ("members", "0004_profile"),
-        ("stories", "0008_story_organisation"),
+        ("stories", "0009_story_organisation"),
     ]
 
     operations = [migrations.RunPython(free_text_map, free_text_unmap)]

@@ -39,6 +39,8 @@ EXPECTED = {
     "organisations.view_organisationbatch",
     "organisations.view_unmatchedname",
     "organisations.delete_unmatchedname",
+    "introductions.view_introduction",
+    "introductions.view_round",
 }
 
 ADMIN_PAGES = [

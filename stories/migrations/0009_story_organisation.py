@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0002_municipalities'),
-        ('stories', '0007_postgres_search_vector'),
+        ('stories', '0008_story_revisions'),
     ]
 
     operations = [
