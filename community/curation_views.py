@@ -35,8 +35,7 @@ def _statistics_now() -> dict:
     return {
         "computed_at": timezone.now(),
         "tables": [
-            (table, statistics.table_chart(table), reverse("statistics_csv", args=[table.slug]))
-            for table in statistics.statistics_tables()
+            (table, statistics.table_chart(table)) for table in statistics.statistics_tables()
         ],
     }
 

@@ -126,10 +126,9 @@ def organisation_join(request, slug):
 def organisation_statistics(request, slug):
     organisation = coordinated_organisation(request.user, slug)
     tables = []
-    for table_slug, make in organisation_statistics_tables.TABLES.items():
+    for make in organisation_statistics_tables.TABLES.values():
         table = make(organisation)
-        url = reverse("organisation_statistics_csv", args=[organisation.slug, table_slug])
-        tables.append((table, table_chart(table), url))
+        tables.append((table, table_chart(table)))
     return render(
         request,
         "organisations/statistics.html",

@@ -213,7 +213,7 @@ def test_statistics_count_members_codes_invitations_and_stories(client, zwolle, 
 
     response = client.get(reverse("organisation_statistics", args=["zwolle"]))
 
-    tables = {table.slug: table.rows for table, _chart, _url in response.context["tables"]}
+    tables = {table.slug: table.rows for table, _chart in response.context["tables"]}
     assert tables["leden-per-relatie"][:2] == [["Woont in", 1], ["Werkt bij", 1]]
     assert tables["leden-via"] == [
         ["Codes van de organisatie", 1],
