@@ -12,6 +12,7 @@ their fields), and that page's own access rule decides; none is restated here:
 - `editions/`: a published edition's cover (as public as the edition) and its chapters'
   illustrations, EditionChapter.is_readable_by;
 - `book/`: the book's cover, on the home page for everyone;
+- `organisations/`: an organisation's logo and its thumbnail, public as its page is;
 - `pending/`: a photo chosen in a form not yet saved (core.models.PendingPhoto), for
   the member who chose it only.
 
@@ -31,6 +32,7 @@ from core.media import upload_name, upload_response
 from core.models import PendingPhoto
 from editions.models import Edition, EditionChapter
 from members.models import Profile
+from organisations.models import Organisation
 from stories.models import Story, StoryRevision
 
 ANONYMOUS = AnonymousUser()
@@ -72,6 +74,10 @@ def _book_file(user, name: str) -> bool:
     return Book.objects.filter(cover=name).exists()
 
 
+def _organisation_file(user, name: str) -> bool:
+    return Organisation.objects.filter(Q(logo=name) | Q(logo_thumbnail=name)).exists()
+
+
 #: The first folder of an upload's name -> whether a user may see that upload.
 RULES: dict[str, Callable[..., bool]] = {
     "stories": _story_file,
@@ -79,6 +85,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "chapters": _chapter_file,
     "editions": _edition_file,
     "book": _book_file,
+    "organisations": _organisation_file,
     "pending": _pending_file,
 }
 

@@ -21,7 +21,7 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.core.files.base import ContentFile
@@ -294,6 +294,30 @@ class PhotoField(forms.FileField):
         if upload.size <= MAX_UPLOAD_BYTES and self.before_decoding is not None:
             self.before_decoding()
         return process_photo(upload)
+
+
+def photo_put(
+    instance: Any,
+    *,
+    photo: ProcessedPhoto | None,
+    remove: bool = False,
+    image_field: str = "photo",
+    thumbnail_field: str = "thumbnail",
+) -> list[str | None]:
+    """Put a new photo (or, with `remove`, none) in `instance`'s image and thumbnail
+    fields, unsaved. Returns the names of the files no longer used, for
+    files_delete_on_commit once the row is saved."""
+    image, thumbnail = getattr(instance, image_field), getattr(instance, thumbnail_field)
+    old = [f.name for f in (image, thumbnail) if f]
+    if photo is not None:
+        image.save(photo.image.name, photo.image, save=False)
+        thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        return old
+    if remove:
+        setattr(instance, image_field, "")
+        setattr(instance, thumbnail_field, "")
+        return old
+    return []
 
 
 def files_delete_on_commit(

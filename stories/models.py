@@ -20,6 +20,7 @@ from django_stubs_ext import WithAnnotations
 from book.models import Chapter, Reader, chapter_readable_q
 from core import cache
 from members.models import Membership, membership_display_name
+from organisations.models import Organisation
 
 # Defined in its own module (models.py is long enough); imported here so that the app
 # registers it, and so that `stories.models` names every model of the app.
@@ -249,6 +250,14 @@ class Story(models.Model):
         Theme, blank=True, related_name="stories", verbose_name=_("thema's")
     )
     municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("gemeente of organisatie"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -605,27 +614,6 @@ def published_story_counts(chapters: Iterable[Chapter]) -> dict[int, int]:
         )
 
     return _per_chapter(chapters, "published-count", count, default=0)
-
-
-def published_story_municipalities(chapters: Iterable[Chapter]) -> dict[int, frozenset[str]]:
-    """The municipalities the published stories of each of `chapters` name, by chapter
-    pk; cached per chapter as published_story_counts is."""
-
-    def read(pks: list[int]) -> dict[int, frozenset[str]]:
-        found: dict[int, set[str]] = {}
-        rows = (
-            Story.objects.published()
-            .filter(chapter__in=pks)
-            .exclude(municipality="")
-            .order_by()
-            .values_list("chapter", "municipality")
-            .distinct()
-        )
-        for chapter, name in rows:
-            found.setdefault(chapter, set()).add(name)
-        return {pk: frozenset(names) for pk, names in found.items()}
-
-    return _per_chapter(chapters, "municipalities", read, default=frozenset())
 
 
 def _per_chapter[V](

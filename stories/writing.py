@@ -36,9 +36,11 @@ from django_stubs_ext import StrOrPromise
 
 from book.models import Chapter
 from book.services import chapter_stories_changed
-from core.images import ProcessedPhoto, files_delete_on_commit
+from core.images import ProcessedPhoto, files_delete_on_commit, photo_put
 from core.markdown import render_markdown
 from members.models import Membership, Profile
+from organisations.matching import normalised
+from organisations.models import Organisation
 
 from .exceptions import NotAllowed, RateLimited
 from .models import Reply, Status, Story, StoryRevision, Theme
@@ -122,18 +124,13 @@ def _set_photo(
     """Attach a new photo to a story (or to an edit waiting for a curator) or remove the
     old one; returns the names of files that are no longer used, to delete once the
     transaction has committed."""
-    old = [f.name for f in (target.photo, target.thumbnail) if f]
+    stale = photo_put(target, photo=photo, remove=remove)
     if photo is not None:
-        target.photo.save(photo.image.name, photo.image, save=False)
-        target.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
         target.photo_width, target.photo_height = photo.width, photo.height
-        return old
-    if remove:
-        target.photo = target.thumbnail = ""
+    elif remove:
         target.photo_width = target.photo_height = None
         target.photo_alt = ""
-        return old
-    return []
+    return stale
 
 
 def story_submit(
@@ -353,3 +350,25 @@ def story_delete(*, story: Story, user: User) -> None:
         chapter_stories_changed(chapters=[story.chapter_id])
         story.delete()
         files_delete_on_commit(files)
+
+
+def stories_organisation_move(*, source: Organisation, target: Organisation) -> int:
+    """Stories naming `source` (a merged municipality) name `target` from now on."""
+    with transaction.atomic():
+        moved = Story.objects.filter(organisation=source).update(organisation=target)
+    if moved:
+        chapter_stories_changed()
+    return moved
+
+
+def stories_organisation_from_text(*, text: str, organisation: Organisation) -> int:
+    """Stories without an organisation whose municipality reads `text` (in any spelling
+    that normalises to it) name `organisation` from now on."""
+    key = normalised(text)
+    with transaction.atomic():
+        stories = Story.objects.filter(organisation=None).exclude(municipality="")
+        texts = {t for t in stories.values_list("municipality", flat=True) if normalised(t) == key}
+        moved = stories.filter(municipality__in=texts).update(organisation=organisation)
+    if moved:
+        chapter_stories_changed()
+    return moved

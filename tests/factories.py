@@ -19,6 +19,7 @@ from members.models import (
     MembershipCounter,
     Profile,
 )
+from organisations.models import Affiliation, Kind, Organisation, Relation
 from stories.models import (
     ChapterFollow,
     ModerationAction,
@@ -250,6 +251,28 @@ class ProfileFactory(factory.django.DjangoModelFactory):
 
     membership = factory.SubFactory(MembershipFactory)
     display_name = factory.Sequence(lambda n: f"Lid {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """An organisation that is no municipality (those ship as data: take them with
+    Organisation.objects.get(cbs_code=...))."""
+
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Wijkbedrijf {n}")
+    slug = factory.Sequence(lambda n: f"wijkbedrijf-{n}")
+    kind = Kind.CIVIL_SOCIETY
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affiliation
+
+    membership = factory.SubFactory(MembershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    relation = Relation.LIVES
+    public = True
 
 
 class ParticipationFactory(factory.django.DjangoModelFactory):

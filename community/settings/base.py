@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "community",
     "book",
     "members",
+    "organisations",
     "stories",
     "editions",
     "introductions",

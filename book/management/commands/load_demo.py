@@ -41,3 +41,5 @@ class Command(BaseCommand):
         call_command("load_demo_stories", stdout=self.stdout, stderr=self.stderr)
         # Members who take part in introductions, one round run, one pair that met.
         call_command("load_demo_introductions", stdout=self.stdout, stderr=self.stderr)
+        # Founding municipalities, affiliations, coordinators and an organisation batch.
+        call_command("load_demo_organisations", stdout=self.stdout, stderr=self.stderr)
