@@ -97,10 +97,9 @@ def membership_join_via(
     their affiliation with `organisation`, together or not at all. Returns the
     affiliation and whether a copy was claimed."""
     with transaction.atomic():
-        membership = Membership.objects.for_user(user)
-        joined = membership is None
-        if joined:
-            membership = membership_claim_digital(user=user)
+        found = Membership.objects.for_user(user)
+        joined = found is None
+        membership = found if found is not None else membership_claim_digital(user=user)
         affiliation = affiliation_add(
             membership=membership, organisation=organisation, relation=relation, public=public
         )
