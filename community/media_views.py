@@ -9,7 +9,8 @@ their fields), and that page's own access rule decides; none is restated here:
 - `chapters/`: a chapter's illustration, Chapter.objects.readable_by;
 - `editions/`: a published edition's cover (as public as the edition) and its chapters'
   illustrations, EditionChapter.is_readable_by;
-- `book/`: the book's cover, on the home page for everyone.
+- `book/`: the book's cover, on the home page for everyone;
+- `meetings/`: a meeting's photo and thumbnail, Meeting.objects.visible_to.
 
 A name no row holds (a file left behind, a guess, another folder) is a 404, and so is a
 file the visitor may not see: a 404 rather than a 403 says nothing about whether it
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_safe
 from book.models import Book, Chapter
 from core.media import upload_name, upload_response
 from editions.models import Edition, EditionChapter
+from meetings.models import Meeting
 from members.models import Profile
 from stories.models import Story
 
@@ -51,6 +53,10 @@ def _edition_file(user, name: str) -> bool:
     return any(chapter.is_readable_by(user) for chapter in chapters.only("access"))
 
 
+def _meeting_file(user, name: str) -> bool:
+    return Meeting.objects.visible_to(user).filter(Q(photo=name) | Q(thumbnail=name)).exists()
+
+
 def _book_file(user, name: str) -> bool:
     return Book.objects.filter(cover=name).exists()
 
@@ -62,6 +68,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "chapters": _chapter_file,
     "editions": _edition_file,
     "book": _book_file,
+    "meetings": _meeting_file,
 }
 
 

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("editions.urls")),
     path("", include("members.urls")),
     path("", include("stories.urls")),
+    path("", include("meetings.urls")),
     path(
         _("accounts/bevestiging-opnieuw/"),
         account_views.email_confirmation_resend,

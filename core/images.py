@@ -301,3 +301,21 @@ def files_delete_on_commit(names: Iterable[str], *, storage=default_storage) -> 
             storage.delete(name)
 
     transaction.on_commit(delete)
+
+
+def photo_set(instance, photo: ProcessedPhoto | None, *, remove: bool) -> list[str]:
+    """Attach a new photo to `instance` (a row with the fields photo, thumbnail,
+    photo_width, photo_height and photo_alt: a story, a meeting) or remove its photo;
+    returns the names of files no longer used, for files_delete_on_commit."""
+    old = [f.name for f in (instance.photo, instance.thumbnail) if f]
+    if photo is not None:
+        instance.photo.save(photo.image.name, photo.image, save=False)
+        instance.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        instance.photo_width, instance.photo_height = photo.width, photo.height
+        return old
+    if remove:
+        instance.photo = instance.thumbnail = ""
+        instance.photo_width = instance.photo_height = None
+        instance.photo_alt = ""
+        return old
+    return []

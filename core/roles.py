@@ -33,6 +33,8 @@ CURATOR_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("members", "codebatch"): ("view", "add", "change"),
     ("members", "claimcode"): ("view", "add", "change"),
     ("members", "membership"): ("view",),
+    ("meetings", "meeting"): ("view", "add", "change"),
+    ("meetings", "registration"): ("view",),
 }
 
 

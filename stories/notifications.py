@@ -61,6 +61,11 @@ def muted():
         _muted.reset(token)
 
 
+def is_muted() -> bool:
+    """Whether e-mails are switched off here (muted): the meetings app asks too."""
+    return _muted.get()
+
+
 def preferences_for(membership: Membership) -> NotificationSettings:
     """The member's settings, or the defaults (unsaved) when they never changed them."""
     found = NotificationSettings.objects.filter(membership=membership).first()
@@ -71,7 +76,7 @@ def absolute_url(path: str) -> str:
     return site_url.absolute_url(path)
 
 
-def _language(preferences: NotificationSettings) -> str:
+def language_of(preferences: NotificationSettings) -> str:
     available = {code for code, _name in settings.LANGUAGES}
     return preferences.language if preferences.language in available else settings.LANGUAGE_CODE
 
@@ -96,7 +101,7 @@ def notify(
     preferences = preferences or preferences_for(membership)
     if not preferences.wants(kind):
         return False
-    with translation.override(_language(preferences)):
+    with translation.override(language_of(preferences)):
         token = unsubscribe_token(membership=membership, kind=kind)
         unsubscribe_url = absolute_url(
             reverse("stories:unsubscribe", kwargs={"kind": kind, "token": token})

@@ -31,7 +31,7 @@ from django.utils.translation import ngettext_lazy
 
 from book.models import Chapter
 from book.services import chapter_stories_changed
-from core.images import ProcessedPhoto, files_delete_on_commit
+from core.images import ProcessedPhoto, files_delete_on_commit, photo_set
 from core.markdown import render_markdown
 from members.models import Membership, Profile
 
@@ -90,23 +90,6 @@ def _publish(story: Story, status: str = Status.PUBLISHED) -> None:
         story.published_at = timezone.now()
 
 
-def _set_photo(story: Story, photo: ProcessedPhoto | None, remove: bool) -> list[str]:
-    """Attach a new photo or remove the old one; returns the names of files that are
-    no longer used, to delete once the transaction has committed."""
-    old = [f.name for f in (story.photo, story.thumbnail) if f]
-    if photo is not None:
-        story.photo.save(photo.image.name, photo.image, save=False)
-        story.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
-        story.photo_width, story.photo_height = photo.width, photo.height
-        return old
-    if remove:
-        story.photo = story.thumbnail = ""
-        story.photo_width = story.photo_height = None
-        story.photo_alt = ""
-        return old
-    return []
-
-
 def story_submit(
     *,
     author: Membership,
@@ -160,7 +143,7 @@ def story_submit(
                 _publish(story)
             else:
                 story.status = status
-        _set_photo(story, photo, remove=False)
+        photo_set(story, photo, remove=False)
         try:
             with transaction.atomic():
                 story.save()
@@ -207,7 +190,7 @@ def story_update(
             story.municipality = municipality.strip()
         if photo_alt is not None:
             story.photo_alt = photo_alt.strip()
-        stale = _set_photo(story, photo, remove_photo)
+        stale = photo_set(story, photo, remove=remove_photo)
         if story.status == Status.DRAFT and submit:
             status = _status_on_submit(story.author)
             if status == Status.PUBLISHED:

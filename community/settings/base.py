@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "book",
     "members",
     "stories",
+    "meetings",
     "editions",
 ]
 

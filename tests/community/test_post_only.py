@@ -31,6 +31,10 @@ POST_ONLY = [
     ("stories:follow", {"slug": "samen"}, "/hoofdstuk/samen/#verhalen", "Naar het hoofdstuk"),
     ("members:invitation_create", {}, "/mijn-exemplaar/#uitnodigingen", "Naar je uitnodigingen"),
     ("members:card_renew", {}, "/mijn-exemplaar/kaart/", "Naar je lidmaatschapskaart"),
+    ("meetings:register", {"slug": "samen"}, "/bijeenkomsten/samen/", "Naar de bijeenkomst"),
+    ("meetings:unregister", {"slug": "samen"}, "/bijeenkomsten/samen/", "Naar de bijeenkomst"),
+    ("meetings:cancel", {"slug": "samen"}, "/bijeenkomsten/samen/", "Naar de bijeenkomst"),
+    ("meetings:publish", {"slug": "samen"}, "/redactie/bijeenkomsten/", "Naar de voorstellen"),
 ]
 
 
@@ -56,7 +60,7 @@ def test_no_view_answers_a_blank_405_any_more():
     """post_only replaced require_POST everywhere; a new view must not bring it back."""
     sources = [
         path
-        for app in ("book", "community", "core", "editions", "members", "stories")
+        for app in ("book", "community", "core", "editions", "meetings", "members", "stories")
         for path in (ROOT / app).rglob("*.py")
     ]
     assert [str(p) for p in sources if "require_POST" in p.read_text()] == []

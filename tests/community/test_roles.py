@@ -28,6 +28,10 @@ EXPECTED = {
     "members.add_claimcode",
     "members.change_claimcode",
     "members.view_membership",
+    "meetings.view_meeting",
+    "meetings.add_meeting",
+    "meetings.change_meeting",
+    "meetings.view_registration",
 }
 
 ADMIN_PAGES = [
@@ -66,6 +70,7 @@ def curation_urls(draft):
         reverse("statistics_csv", args=["leden-per-maand"]),
         reverse("editions:edition_list"),
         reverse("editions:edition_curate", args=[draft.slug]),
+        reverse("meetings:queue"),
     ]
 
 
