@@ -32,6 +32,7 @@ from core.page_cache import cached_page, digest, sessionless_anonymous
 from core.paging import page_number
 from core.prepared import Prepared
 from editions.models import Edition
+from meetings.models import Meeting
 from stories.fragments import CHAPTER_PAGE_PARAM, personalise
 from stories.models import ChapterFollow
 from stories.shared import given_reactions
@@ -92,7 +93,8 @@ def chapter_page(request, slug, render) -> HttpResponse:
     if versions is None or versions[0] is None:
         return render(None)  # not a published chapter: the view answers (404)
     chapter_pk = versions[0]
-    parts = ["book:chapter-page:v2", *versions, slug, get_language(), query]
+    meetings = _meetings_shown(chapter_pk)
+    parts = ["book:chapter-page:v2", *versions, meetings, slug, get_language(), query]
     if anonymous:
         return cached_page(request, _key(parts), lambda: render(None), CHAPTER_PAGE_SECONDS)
     following = bool(_follow.rows(membership=request.user.membership.pk, chapter=chapter_pk))
@@ -115,8 +117,15 @@ def home_page(request, render) -> HttpResponse:
     if not request.META.get("QUERY_STRING") and sessionless_anonymous(request):
         versions = _home_versions.first()
         if versions is not None:  # else no book or no published chapter yet: rendered
-            key = _key(["book:home:v1", *versions, digest(_editions.rows()), get_language()])
+            editions = digest(_editions.rows())
+            key = _key(["book:home:v1", *versions, editions, _meetings_shown(), get_language()])
     return cached_page(request, key, render, PUBLIC_COUNTS_SECONDS)
+
+
+def _meetings_shown(chapter_pk: int | None = None) -> str:
+    """Which upcoming meetings the page shows, as they are now: a key part."""
+    shown = Meeting.objects.next_shown(chapter=chapter_pk)
+    return digest(list(shown.values_list("pk", "updated_at")))
 
 
 def _shares_as_member(request) -> bool:

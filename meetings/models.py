@@ -18,6 +18,8 @@ from stories.models import Story, count_subquery
 
 #: How long after its end the nazit of a meeting stays open for notes.
 NAZIT_DAYS = 14
+#: How many upcoming meetings the home page and a chapter page show.
+UPCOMING_SHOWN = 3
 
 
 class MeetingStatus(models.TextChoices):
@@ -67,6 +69,16 @@ class MeetingQuerySet(models.QuerySet):
 
     def online(self):
         return self.exclude(online_url="")
+
+    def next_shown(self, chapter=None):
+        """The published meetings the home page (or `chapter`'s page) shows: the next
+        UPCOMING_SHOWN that are not over. Their ids and updated_at key those pages in
+        the cache (community.pages), so what they show of a meeting must change only
+        with its row."""
+        meetings = self.published().upcoming()
+        if chapter is not None:
+            meetings = meetings.about(chapter)
+        return meetings[:UPCOMING_SHOWN]
 
     def hosted_by(self, user):
         return self.filter(hosts__user=user)
