@@ -158,8 +158,8 @@ class AgendaItemForm(forms.Form):
 
 
 class AgendaMarkForm(forms.Form):
-    state = forms.ChoiceField(choices=AgendaState.choices)
-    position = forms.IntegerField(min_value=0, max_value=10_000, required=False)
+    state = forms.ChoiceField(choices=AgendaState.choices, required=False)
+    position = forms.IntegerField(min_value=1, max_value=10_000, required=False)
 
 
 class NoteForm(forms.Form):
@@ -169,3 +169,14 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Wat neem je mee naar huis, wie wil je terugzien?"),
     )
+
+
+class NoteStoryForm(forms.Form):
+    """ "Maak er een leerverhaal van": the chapter it goes beneath and its title."""
+
+    chapter = forms.ModelChoiceField(label=_("Bij hoofdstuk"), queryset=Chapter.objects.none())
+    title = forms.CharField(label=_("Titel van je verhaal"), max_length=200)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chapter"].queryset = Chapter.objects.readable_by(user).in_order()

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import agenda_views, views
 
 app_name = "meetings"
 
@@ -15,6 +15,23 @@ urlpatterns = [
     path(_("bijeenkomsten/<slug:slug>/afgelasten/"), views.meeting_cancel, name="cancel"),
     path(_("bijeenkomsten/<slug:slug>/aanmelden/"), views.register, name="register"),
     path(_("bijeenkomsten/<slug:slug>/afmelden/"), views.unregister, name="unregister"),
+    path(_("bijeenkomsten/<slug:slug>/agenda/"), agenda_views.item_add, name="item_add"),
+    path(
+        _("bijeenkomsten/<slug:slug>/agenda/<id:pk>/ook/"),
+        agenda_views.item_support,
+        name="item_support",
+    ),
+    path(
+        _("bijeenkomsten/<slug:slug>/agenda/<id:pk>/stand/"),
+        agenda_views.item_mark,
+        name="item_mark",
+    ),
+    path(_("bijeenkomsten/<slug:slug>/nazit/"), agenda_views.note_add, name="note_add"),
+    path(
+        _("bijeenkomsten/<slug:slug>/nazit/<id:pk>/leerverhaal/"),
+        agenda_views.note_story,
+        name="note_story",
+    ),
     path(_("redactie/bijeenkomsten/"), views.queue, name="queue"),
     path(_("redactie/bijeenkomsten/<slug:slug>/publiceren/"), views.publish, name="publish"),
 ]

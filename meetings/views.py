@@ -21,11 +21,21 @@ from core.http import post_only
 from core.paging import counted_page
 from core.roles import curator_required
 from members.models import Membership, Visibility, membership_display_name
+from stories.models import Story
 
 from . import services
 from .calendar import calendar_bytes
-from .forms import CancelForm, MeetingFilterForm, MeetingForm, RegistrationForm, meeting_initial
-from .models import Meeting, Registration, RegistrationStatus
+from .forms import (
+    AgendaItemForm,
+    CancelForm,
+    MeetingFilterForm,
+    MeetingForm,
+    NoteForm,
+    NoteStoryForm,
+    RegistrationForm,
+    meeting_initial,
+)
+from .models import AgendaState, Meeting, Registration, RegistrationStatus
 
 PER_PAGE = 20
 WHEN_PARAM = "wanneer"
@@ -251,6 +261,29 @@ def _attendees(meeting: Meeting) -> tuple[list[str], int]:
     return names, others
 
 
+def _agenda_context(request, meeting: Meeting, *, registration, is_host: bool) -> dict:
+    """The agenda and, once the meeting is over, the nazit with its notes and the
+    stories that came of them (as far as the visitor may see them)."""
+    user = request.user
+    takes_part = bool(registration) or is_host
+    context = {
+        "agenda_items": meeting.agenda_items.for_display(user).select_related("author"),
+        "agenda_open": takes_part and meeting.is_published and not meeting.has_started,
+        "agenda_form": AgendaItemForm(),
+        "states": AgendaState.choices,
+        "meeting_stories": Story.objects.visible_to(user)
+        .filter(meeting_notes__meeting=meeting)
+        .select_related("chapter")
+        .distinct(),
+    }
+    if meeting.is_over:
+        context["notes"] = meeting.notes.for_display()
+        context["nazit_open"] = meeting.nazit_is_open and takes_part and not meeting.is_cancelled
+        context["note_form"] = NoteForm()
+        context["story_form"] = NoteStoryForm(user=user)
+    return context
+
+
 def _page_context(request, meeting: Meeting) -> dict:
     user = request.user
     counts = Registration.objects.filter(meeting=meeting).aggregate(
@@ -283,6 +316,7 @@ def _page_context(request, meeting: Meeting) -> dict:
         "can_change": can_change,
         "cancel_form": CancelForm(),
     }
+    context |= _agenda_context(request, meeting, registration=registration, is_host=is_host)
     if can_change or (registration and registration.status == RegistrationStatus.GOING):
         context["attendees"], context["other_attendees"] = _attendees(meeting)
     return context

@@ -34,6 +34,26 @@ POST_ONLY = [
     ("meetings:register", {"slug": "samen"}, "/bijeenkomsten/samen/", "Naar de bijeenkomst"),
     ("meetings:unregister", {"slug": "samen"}, "/bijeenkomsten/samen/", "Naar de bijeenkomst"),
     ("meetings:cancel", {"slug": "samen"}, "/bijeenkomsten/samen/", "Naar de bijeenkomst"),
+    ("meetings:item_add", {"slug": "samen"}, "/bijeenkomsten/samen/#agenda", "Naar de bijeenkomst"),
+    (
+        "meetings:item_support",
+        {"slug": "samen", "pk": 3},
+        "/bijeenkomsten/samen/#agenda",
+        "Naar de bijeenkomst",
+    ),
+    (
+        "meetings:item_mark",
+        {"slug": "samen", "pk": 3},
+        "/bijeenkomsten/samen/#agenda",
+        "Naar de bijeenkomst",
+    ),
+    ("meetings:note_add", {"slug": "samen"}, "/bijeenkomsten/samen/#nazit", "Naar de bijeenkomst"),
+    (
+        "meetings:note_story",
+        {"slug": "samen", "pk": 3},
+        "/bijeenkomsten/samen/#nazit",
+        "Naar de bijeenkomst",
+    ),
     ("meetings:publish", {"slug": "samen"}, "/redactie/bijeenkomsten/", "Naar de voorstellen"),
 ]
 
