@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from book.services import reading_position_export
 from editions.services import editions_on_account_delete
+from meetings.privacy import meetings_export_for, meetings_on_account_delete
 from members.models import Membership
 from members.services import membership_erase, membership_export
 from stories.privacy import stories_export_for, stories_on_account_delete
@@ -32,6 +33,7 @@ def account_export(*, user) -> dict:
     data = membership_export(user=user, membership=membership)
     data["reading_position"] = reading_position_export(user=user)
     data |= stories_export_for(membership=membership)
+    data |= meetings_export_for(user=user)
     return data
 
 
@@ -99,4 +101,5 @@ def account_delete(*, user, stories: str = STORIES_KEEP) -> int | None:
             # the next call may delete.
             editions_on_account_delete(membership=membership, keep_stories=keep)
             stories_on_account_delete(membership=membership, keep_stories=keep)
+        meetings_on_account_delete(user=user, keep_stories=keep)
         return membership_erase(user=user, membership=membership)

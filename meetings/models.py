@@ -345,8 +345,13 @@ class Note(models.Model):
     become a learning story (`story`), which then goes through moderation as any."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notes")
+    # Nullable: a note can stay in the nazit, anonymised, when its author leaves.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_notes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_notes",
     )
     body = models.TextField(_("wat ik meeneem"), max_length=2000)
     story = models.ForeignKey(

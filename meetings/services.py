@@ -318,11 +318,11 @@ def registration_cancel(*, meeting: Meeting, user) -> Registration:
         registration.status = RegistrationStatus.CANCELLED
         registration.save(update_fields=["status", "updated_at"])
         if was_going and not meeting.has_started:
-            _promote(meeting)
+            waiting_list_promote(meeting=meeting)
         return registration
 
 
-def _promote(meeting: Meeting) -> Registration | None:
+def waiting_list_promote(*, meeting: Meeting) -> Registration | None:
     """Give a free place to the first one waiting; inside the caller's transaction,
     with the meeting row locked."""
     if meeting.capacity is not None and meeting.registrations.going().count() >= meeting.capacity:

@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('body', models.TextField(max_length=2000, verbose_name='wat ik meeneem')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='geschreven op')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meeting_notes', to=settings.AUTH_USER_MODEL)),
+                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meeting_notes', to=settings.AUTH_USER_MODEL)),
                 ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='meetings.meeting')),
                 ('story', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meeting_notes', to='stories.story', verbose_name='leerverhaal')),
             ],
