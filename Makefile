@@ -89,11 +89,24 @@ screenshots: messages | chromium
 	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
 
 # Load, page weight and photo size on 10,000 members and 100,000 stories (BENCHMARKS.md):
-# a report, not a test, and never part of `make test`. Quick run: BENCH_DURATION=3.
-.PHONY: bench
-bench: messages
+# a report, not a test, and never part of `make test`. Two tables: the embedded default
+# (SQLite, local-memory cache), then production's path (PostgreSQL + Redis, started by
+# .ci/services.sh, in a fresh database `bench`). Quick run: BENCH_DURATION=3.
+.PHONY: bench bench-sqlite bench-postgres wrk
+BENCH_PG_URL ?= postgres://community:community@127.0.0.1:5432/bench
+bench: bench-sqlite bench-postgres
+
+wrk:
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+
+bench-sqlite: messages | wrk
 	$(PY) -m bench.run
+
+bench-postgres: messages | wrk
+	bash .ci/services.sh
+	psql -q $(PG_URL) -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench'
+	redis-cli -n 3 flushdb >/dev/null
+	DATABASE_URL=$(BENCH_PG_URL) REDIS_URL=redis://127.0.0.1:6379/3 $(PY) -m bench.run
 
 clean:
 	rm -rf staticfiles .test-static .test-media

@@ -40,10 +40,17 @@ def main(pages: list[dict]) -> list[dict]:
                 "ms": round(statistics.median(totals) * 1000, 1),
                 "sql_ms": round(statistics.median(sql) * 1000, 1),
                 "queries": len(queries.captured_queries),
-                "html_kb": round(len(response.content) / 1024, 1),
+                "html_kb": round(_size(response) / 1024, 1),
             }
         )
     return results
+
+
+def _size(response) -> int:
+    """The body's bytes, of a page or of a file (whitenoise streams those)."""
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
 
 
 def _path(page: dict, n: int) -> str:

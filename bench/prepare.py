@@ -11,6 +11,7 @@ def main() -> dict:
     django.setup()
     from django.conf import settings
     from django.db.models import Count, Q
+    from django.templatetags.static import static
     from django.urls import Resolver404, resolve, reverse
     from django.utils.crypto import get_random_string
 
@@ -53,6 +54,8 @@ def main() -> dict:
         "story": story.get_absolute_url(),
         "story_replies": story.shown_replies,
         "latest": reverse("stories:latest"),
+        "feed": reverse("stories:feed"),
+        "static": static("css/base.css"),
         "search": search,
         # As a member's browser sends them: the session, and the CSRF cookie it got
         # with the first page (without it every page would mint a new one).

@@ -50,4 +50,13 @@ access_log_format = (
 # Django and its database connections (or psycopg pool) are made in each worker after
 # the fork, never shared between workers.
 preload_app = False
+
+
+def post_worker_init(worker):
+    """Imports, templates and catalogues before the first request (core/warmup.py)."""
+    from core.warmup import warm
+
+    warm()
+
+
 proc_name = "boek-web"

@@ -136,6 +136,13 @@ class StoryQuerySet(models.QuerySet):
             return self.filter(~Q(status=Status.DRAFT) | own)
         return self.filter((Q(status__in=PUBLIC_STATUSES) & readable) | own)
 
+    def readable_by(self, user):
+        """The published and featured stories under chapters `user` may read: what
+        `visible_to` shows `user` of the public stories, without the author's own
+        other states (and without the join that finds them, which a search over every
+        story would pay for on each row)."""
+        return self.published().filter(chapter_readable_q(user, prefix="chapter__"))
+
     def in_reading_order(self):
         """Featured stories first, then the others newest first."""
         return self.annotate(

@@ -79,7 +79,7 @@ class Result:
     title: str
     rank: float
     date: datetime | None
-    # On SQLite these (and a story's title) are read by `details_add`, for the page shown.
+    # These (and on SQLite a story's title) are read by `details_add`, for the page shown.
     number: int = 0  # the chapter's, or the story's chapter's
     url: str = ""
     text: str = ""
@@ -100,8 +100,8 @@ def uses_full_text() -> bool:
 
 def search(*, query: str, user) -> list[Result]:
     """Everything `user` may read that matches `query`, best first (at most MAX_RESULTS
-    chapters and MAX_RESULTS stories). Snippets (and on SQLite the chapters and stories
-    themselves) are added by `details_add`, for the page that is shown only."""
+    chapters and MAX_RESULTS stories). Their text and snippets are added by
+    `details_add`, for the page that is shown only."""
     query = " ".join(query.split())[:SEARCH_MAX_LENGTH]
     if not terms_of(query):
         return []
@@ -129,39 +129,22 @@ def _plain(text: str) -> str:
 
 
 def _full_text_results(query: str, user) -> list[Result]:
+    """The order of the matches only: ids, titles, ranks and dates. The text, links and
+    chapter numbers are read by `details_add`, for the page that is shown."""
     book = Book.objects.current()
     chapters = Chapter.objects.readable_by(user).published().filter(book=book)
-    stories = (
-        Story.objects.visible_to(user)
-        .published()
-        .filter(chapter__in=chapters)
-        .select_related("chapter")
-    )
+    stories = Story.objects.readable_by(user).filter(chapter__in=chapters)
     chapters, stories = _full_text(query, chapters, stories)
     return [
-        Result(
-            kind="chapter",
-            pk=chapter.pk,
-            title=chapter.title,
-            url=chapter.get_absolute_url(),
-            text=_plain(chapter.summary + "\n\n" + chapter.body_html),
-            rank=chapter.rank,
-            date=chapter.updated_at,
-            number=chapter.number,
-        )
-        for chapter in chapters[:MAX_RESULTS]
+        Result(kind="chapter", pk=pk, title=title, rank=rank, date=updated_at)
+        for pk, title, rank, updated_at in chapters.values_list(
+            "pk", "title", "rank", "updated_at"
+        )[:MAX_RESULTS]
     ] + [
-        Result(
-            kind="story",
-            pk=story.pk,
-            title=story.title,
-            url=story.get_absolute_url(),
-            text=_plain(story.body_html),
-            rank=story.rank,
-            date=story.published_at,
-            number=story.chapter.number,
-        )
-        for story in stories[:MAX_RESULTS]
+        Result(kind="story", pk=pk, title=title, rank=rank, date=published_at)
+        for pk, title, rank, published_at in stories.values_list(
+            "pk", "title", "rank", "published_at"
+        )[:MAX_RESULTS]
     ]
 
 
@@ -179,7 +162,7 @@ class StoredVector(Expression):
     output_field = SearchVectorField()
 
     def as_sql(self, compiler, connection):
-        return f"{compiler.quote_name_unless_alias(compiler.query.base_table)}.search_vector", []
+        return f"{compiler.quote_name(compiler.query.base_table)}.search_vector", []
 
 
 def _full_text(query: str, chapters: QuerySet, stories: QuerySet) -> tuple[QuerySet, QuerySet]:
@@ -202,7 +185,6 @@ def _full_text(query: str, chapters: QuerySet, stories: QuerySet) -> tuple[Query
     )
     stories = (
         Story.objects.filter(pk__in=candidates)
-        .select_related("chapter")
         .annotate(rank=SearchRank(StoredVector(), question))
         .order_by("-rank", "-published_at", "-pk")
     )
@@ -458,18 +440,18 @@ def _snippet_around(text: str, patterns: list[re.Pattern]) -> SafeString:
 
 
 def details_add(query: str, results: list[Result]) -> None:
-    """Give the results of the page shown what the page shows of them: on SQLite the
-    chapters and stories themselves, their links and text (a query for each kind, for
-    this page only); everywhere the snippets (one query on PostgreSQL for all of them)."""
+    """Give the results of the page shown what the page shows of them: the chapters and
+    stories themselves, their links and text (a query for each kind, for this page
+    only), and the snippets (on PostgreSQL one more query for all of them)."""
     if not results:
         return
+    _details_read(results)
     if uses_full_text():
         for result, headline in zip(
             results, _headlines(query, [r.text for r in results]), strict=True
         ):
             result.snippet = _from_markers(headline)
         return
-    _details_read(results)
     patterns = _word_patterns(words_of(query))
     for result in results:
         result.snippet = _snippet_around(result.text, patterns)
