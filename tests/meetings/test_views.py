@@ -8,7 +8,14 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertInHTML, assertNotContains
 
 from book.models import Access
-from meetings.models import Meeting, MeetingStatus, Registration, RegistrationStatus
+from meetings.models import (
+    AgendaItem,
+    AgendaSupport,
+    Meeting,
+    MeetingStatus,
+    Registration,
+    RegistrationStatus,
+)
 from stories.models import ModerationAction, TargetType
 from tests.factories import MeetingFactory, MembershipFactory, RegistrationFactory, UserFactory
 from tests.safe_requests import assert_safe_requests_change_nothing
@@ -241,6 +248,7 @@ def test_the_list_and_a_meeting_page_keep_their_query_count(client, member, chap
     big = MeetingFactory(hosts=[member.membership])
     RegistrationFactory.create_batch(2, meeting=big)
     RegistrationFactory(meeting=big, user=member)
+    AgendaItem.objects.create(meeting=big, author=member, title="Eerste punt")
     make(2)
     list_url, page_url = reverse("meetings:list"), big.get_absolute_url()
     few = (_queries(client, list_url), _queries(client, page_url))
@@ -248,6 +256,8 @@ def test_the_list_and_a_meeting_page_keep_their_query_count(client, member, chap
     make(20)
     for registration in RegistrationFactory.create_batch(40, meeting=big):
         MembershipFactory(user=registration.user)
+        item = AgendaItem.objects.create(meeting=big, author=registration.user, title="Punt")
+        AgendaSupport.objects.create(item=item, user=member)
 
     assert (_queries(client, list_url), _queries(client, page_url)) == few
 
