@@ -119,7 +119,7 @@ def attendance_mark(*, meeting: Meeting, user, registration: Registration, atten
             raise NotAllowed
         if registration.meeting_id != meeting.pk:
             raise NotAllowed
-        if not meeting.is_over and not meeting.has_started:
+        if not meeting.has_started:
             raise MeetingError(_("Aanwezigheid kun je pas bijhouden als de bijeenkomst begint."))
         registration.attended = attended
         registration.save(update_fields=["attended", "updated_at"])

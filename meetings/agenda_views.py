@@ -12,7 +12,7 @@ from core.http import post_only
 
 from . import agenda
 from .forms import AgendaItemForm, AgendaMarkForm, NoteForm, NoteStoryForm
-from .models import AgendaItem, Meeting, Note
+from .models import AgendaItem, Meeting, Note, Registration
 from .services import MeetingError, NotAllowed
 
 
@@ -137,3 +137,25 @@ def note_story(request, slug, pk):
         _("Je notitie is een concept-leerverhaal. Maak het af en plaats het als je klaar bent."),
     )
     return redirect(reverse("stories:edit", kwargs={"pk": story.pk}))
+
+
+@post_only("meetings:detail", label=_("Naar de bijeenkomst"), anchor="nazit")
+@login_required
+def attendance(request, slug):
+    """A host marks who was there (registration=<id>, attended=1 or 0)."""
+    meeting = _meeting(request, slug)
+    registration = get_object_or_404(
+        Registration.objects.active(), meeting=meeting, pk=request.POST.get("registration") or 0
+    )
+    try:
+        agenda.attendance_mark(
+            meeting=meeting,
+            user=request.user,
+            registration=registration,
+            attended=request.POST.get("attended") == "1",
+        )
+    except NotAllowed as refusal:
+        raise PermissionDenied(refusal.message) from refusal
+    except MeetingError as refusal:
+        _refused(request, refusal)
+    return _back(meeting, "aanwezig")

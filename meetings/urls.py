@@ -27,6 +27,7 @@ urlpatterns = [
         name="item_mark",
     ),
     path(_("bijeenkomsten/<slug:slug>/nazit/"), agenda_views.note_add, name="note_add"),
+    path(_("bijeenkomsten/<slug:slug>/aanwezig/"), agenda_views.attendance, name="attendance"),
     path(
         _("bijeenkomsten/<slug:slug>/nazit/<id:pk>/leerverhaal/"),
         agenda_views.note_story,

@@ -242,6 +242,15 @@ def publish(request, slug):
     return redirect("meetings:queue")
 
 
+def _person(user) -> str | None:
+    """The name a member shows (None for a hidden profile or someone without a copy)."""
+    membership = getattr(user, "membership", None)
+    profile = getattr(membership, "profile", None) if membership else None
+    if profile is None or profile.visibility == Visibility.HIDDEN:
+        return None
+    return membership_display_name(membership)
+
+
 def _attendees(meeting: Meeting) -> tuple[list[str], int]:
     """The names of who is going that may be shown (members whose profile is not
     hidden from the directory), and how many others go."""
@@ -252,12 +261,11 @@ def _attendees(meeting: Meeting) -> tuple[list[str], int]:
     )
     names, others = [], 0
     for registration in going:
-        membership = getattr(registration.user, "membership", None)
-        profile = getattr(membership, "profile", None) if membership else None
-        if membership is None or profile is None or profile.visibility == Visibility.HIDDEN:
+        name = _person(registration.user)
+        if name is None:
             others += 1
         else:
-            names.append(membership_display_name(membership))
+            names.append(name)
     return names, others
 
 
@@ -281,6 +289,13 @@ def _agenda_context(request, meeting: Meeting, *, registration, is_host: bool) -
         context["nazit_open"] = meeting.nazit_is_open and takes_part and not meeting.is_cancelled
         context["note_form"] = NoteForm()
         context["story_form"] = NoteStoryForm(user=user)
+    if meeting.has_started and (is_host or services.is_curator(user)):
+        context["attendance"] = [
+            (registration, _person(registration.user))
+            for registration in meeting.registrations.active()
+            .select_related("user__membership__profile")
+            .order_by("created_at", "pk")
+        ]
     return context
 
 

@@ -47,6 +47,12 @@ POST_ONLY = [
         "/bijeenkomsten/samen/#agenda",
         "Naar de bijeenkomst",
     ),
+    (
+        "meetings:attendance",
+        {"slug": "samen"},
+        "/bijeenkomsten/samen/#nazit",
+        "Naar de bijeenkomst",
+    ),
     ("meetings:note_add", {"slug": "samen"}, "/bijeenkomsten/samen/#nazit", "Naar de bijeenkomst"),
     (
         "meetings:note_story",

@@ -11,6 +11,7 @@ from meetings.agenda import (
     agenda_item_add,
     agenda_item_mark,
     agenda_item_support,
+    attendance_mark,
     note_add,
     note_to_story,
 )
@@ -217,3 +218,27 @@ def test_the_meeting_page_lists_its_stories_once_published(client, past, chapter
     story.save()
     page = client.get(past.get_absolute_url())
     assertContains(page, f'<a href="{story.get_absolute_url()}">Uit de nazit</a>', html=True)
+
+
+def test_hosts_mark_who_was_there_and_others_may_not(client, past, host):
+    going = _registered(past)
+    registration = past.registrations.get(user=going)
+    url = reverse("meetings:attendance", kwargs={"slug": past.slug})
+    client.force_login(going)
+    assert client.post(url, {"registration": registration.pk, "attended": "1"}).status_code == 403
+
+    client.force_login(host)
+    page = client.get(past.get_absolute_url())
+    assert [r for r, _name in page.context["attendance"]] == [registration]
+    client.post(url, {"registration": registration.pk, "attended": "1"})
+
+    registration.refresh_from_db()
+    assert registration.attended is True
+
+
+def test_attendance_is_not_kept_before_the_start(meeting, host):
+    registration = RegistrationFactory(meeting=meeting)
+    with pytest.raises(MeetingError):
+        attendance_mark(meeting=meeting, user=host, registration=registration, attended=True)
+    registration.refresh_from_db()
+    assert registration.attended is False
