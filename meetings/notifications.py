@@ -22,7 +22,9 @@ def _language(user) -> str:
     return language_of(preferences_for(membership))
 
 
-def meeting_mail(*, users, template: str, context: dict) -> int:
+def meeting_mail(
+    *, users, template: str, context: dict, attachments: list[list[str]] | None = None
+) -> int:
     """Queue the e-mail `template` (email/meetings/<template>_subject.txt and
     _message.txt) for each of `users` with an address; returns how many were queued.
     `context` values that are callables are evaluated while rendering, in the
@@ -43,6 +45,8 @@ def meeting_mail(*, users, template: str, context: dict) -> int:
             "from_email": settings.DEFAULT_FROM_EMAIL,
             "to": [user.email],
         }
+        if attachments:
+            arguments["attachments"] = attachments
         transaction.on_commit(lambda arguments=arguments: send_email.enqueue(**arguments))
         queued += 1
     return queued

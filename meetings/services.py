@@ -27,6 +27,7 @@ from members.models import Membership
 from stories.models import ModerationKind, TargetType
 from stories.moderation import audit_log_write
 
+from .calendar import calendar_bytes
 from .models import Meeting, MeetingStatus, Registration, RegistrationStatus
 from .notifications import meeting_mail, meeting_url
 
@@ -304,6 +305,22 @@ def registration_register(*, meeting: Meeting, user, bringing: str = "") -> Regi
         except IntegrityError:
             # The same person twice at once (a double click): the first one counts.
             return Registration.objects.get(meeting=meeting, user=user)
+        meeting_mail(
+            users=[user],
+            template="registered",
+            context={
+                "meeting": meeting,
+                "registration": registration,
+                "meeting_url": lambda: meeting_url(meeting),
+            },
+            attachments=[
+                [
+                    f"{meeting.slug}.ics",
+                    calendar_bytes([meeting], name=meeting.title).decode(),
+                    "text/calendar",
+                ]
+            ],
+        )
         return registration
 
 

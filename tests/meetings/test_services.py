@@ -3,8 +3,10 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from icalendar import Calendar
 
 from book.models import Access
+from meetings.calendar import meeting_uid
 from meetings.models import Meeting, MeetingStatus, Registration, RegistrationStatus
 from meetings.services import (
     MeetingError,
@@ -296,3 +298,23 @@ def test_what_i_bring_is_kept_short():
     with pytest.raises(MeetingError):
         registration_register(meeting=MeetingFactory(), user=UserFactory(), bringing="x" * 501)
     assert not Registration.objects.exists()
+
+
+def test_registering_mails_a_confirmation_with_the_meeting_for_the_calendar(
+    details, curator, commit
+):
+    meeting = meeting_create(user=curator, details=details(capacity=1))
+    first, second = UserFactory.create_batch(2)
+
+    with commit(execute=True):
+        registration_register(meeting=meeting, user=first)
+        registration_register(meeting=meeting, user=second)
+
+    going, waiting = mail.outbox
+    assert going.to == [first.email]
+    assert going.subject == "Je bent aangemeld: “Samen aan tafel in Zwolle”"
+    ((filename, content, mimetype),) = going.attachments
+    assert (filename, mimetype) == (f"{meeting.slug}.ics", "text/calendar")
+    (event,) = Calendar.from_ical(content).walk("VEVENT")
+    assert event["UID"] == meeting_uid(meeting)
+    assert waiting.subject == "Op de wachtlijst: “Samen aan tafel in Zwolle”"
