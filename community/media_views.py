@@ -5,12 +5,16 @@ their fields), and that page's own access rule decides; none is restated here:
 
 - `stories/`: a story's photo and thumbnail, for whom Story.objects.visible_to holds
   the story (pending, hidden and members-only stories included, as their pages are);
+  a new photo in an edit that waits for a curator, for its author and curators
+  (StoryRevision.objects.seen_by);
 - `profiles/`: a member's photo and thumbnail, Profile.objects.photo_visible_to;
 - `chapters/`: a chapter's illustration, Chapter.objects.readable_by;
 - `editions/`: a published edition's cover (as public as the edition) and its chapters'
   illustrations, EditionChapter.is_readable_by;
 - `book/`: the book's cover, on the home page for everyone;
 - `meetings/`: a meeting's photo and thumbnail, Meeting.objects.visible_to.
+- `pending/`: a photo chosen in a form not yet saved (core.models.PendingPhoto), for
+  the member who chose it only.
 
 A name no row holds (a file left behind, a guess, another folder) is a 404, and so is a
 file the visitor may not see: a 404 rather than a 403 says nothing about whether it
@@ -25,16 +29,20 @@ from django.views.decorators.http import require_safe
 
 from book.models import Book, Chapter
 from core.media import upload_name, upload_response
+from core.models import PendingPhoto
 from editions.models import Edition, EditionChapter
 from meetings.models import Meeting
 from members.models import Profile
-from stories.models import Story
+from stories.models import Story, StoryRevision
 
 ANONYMOUS = AnonymousUser()
 
 
 def _story_file(user, name: str) -> bool:
-    return Story.objects.visible_to(user).filter(Q(photo=name) | Q(thumbnail=name)).exists()
+    photo = Q(photo=name) | Q(thumbnail=name)
+    if Story.objects.visible_to(user).filter(photo).exists():
+        return True
+    return StoryRevision.objects.pending().seen_by(user).filter(photo).exists()
 
 
 def _profile_file(user, name: str) -> bool:
@@ -57,6 +65,15 @@ def _meeting_file(user, name: str) -> bool:
     return Meeting.objects.visible_to(user).filter(Q(photo=name) | Q(thumbnail=name)).exists()
 
 
+def _pending_file(user, name: str) -> bool:
+    return (
+        PendingPhoto.objects.of_user(user)
+        .unused()
+        .filter(Q(image=name) | Q(thumbnail=name))
+        .exists()
+    )
+
+
 def _book_file(user, name: str) -> bool:
     return Book.objects.filter(cover=name).exists()
 
@@ -69,6 +86,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "editions": _edition_file,
     "book": _book_file,
     "meetings": _meeting_file,
+    "pending": _pending_file,
 }
 
 
@@ -78,7 +96,7 @@ def upload(request, path):
     One that anyone may see goes out cacheable; the others private and not stored."""
     name = upload_name(path)
     allowed = RULES.get(name.split("/", 1)[0]) if name else None
-    if allowed is None or not allowed(request.user, name):
+    if name is None or allowed is None or not allowed(request.user, name):
         raise Http404("No such upload")
     public = not request.user.is_authenticated or allowed(ANONYMOUS, name)
     return upload_response(name, public=public)

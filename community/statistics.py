@@ -9,14 +9,15 @@ the field in the model metadata and leave the table empty when there is none."""
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import cast
 
-from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Field, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
+from core import cache
 from members.models import CodeBatch, How, Membership, Profile
 from stories.models import (
     PUBLIC_STATUSES,
@@ -29,7 +30,6 @@ from stories.models import (
 )
 
 PUBLIC_COUNTS_KEY = "community:public-counts"
-PUBLIC_COUNTS_SECONDS = 60
 
 
 @dataclass
@@ -59,7 +59,7 @@ def _months(first: date, last: date) -> list[date]:
     return months
 
 
-def _as_date(value) -> date:
+def _as_date(value: date | datetime) -> date:
     # TruncMonth of a DateTimeField gives an aware datetime in the current time zone.
     return value.date() if hasattr(value, "date") else value
 
@@ -88,10 +88,10 @@ def members_over_time() -> Table:
     return table
 
 
-def _grouped_by_profile(name: str, slug: str, title: str, description: str, column: str):
+def _grouped_by_profile(name: str, slug: str, title: str, description: str, column: str) -> Table:
     table = Table(slug=slug, title=title, description=description, columns=[column, _("Leden")])
     path = f"profile__{name}"
-    choices = dict(Profile._meta.get_field(name).choices or [])
+    choices = dict(cast(Field, Profile._meta.get_field(name)).choices or [])
     rows = Membership.objects.values(path).annotate(n=Count("pk")).order_by("-n", path)
     counts: Counter = Counter()
     for row in rows:
@@ -278,20 +278,20 @@ def municipality_count() -> int:
 
 def public_counts() -> dict[str, int]:
     """Counts anyone may see on the home page: no names, nothing about one person.
-    Cached for a minute: the home page is the busiest page."""
-    counts = cache.get(PUBLIC_COUNTS_KEY)
-    if counts is None:
-        counts = {
-            # A member who deleted their account leaves a retired number, not a member.
-            "members": Membership.objects.current().count(),
-            "municipalities": municipality_count(),
-            # Summed from the counts per chapter the table of contents shows (cached
-            # per chapter): a count over every story took a tenth of a second.
-            "stories": sum(
-                published_story_counts(
-                    Chapter.objects.published().only("pk", "stories_version")
-                ).values()
-            ),
-        }
-        cache.set(PUBLIC_COUNTS_KEY, counts, PUBLIC_COUNTS_SECONDS)
-    return counts
+    Cached for a minute (core.cache.COUNTS_SECONDS): the home page is the busiest page."""
+    return cache.fetch(PUBLIC_COUNTS_KEY, _public_counts, cache.COUNTS_SECONDS)
+
+
+def _public_counts() -> dict[str, int]:
+    return {
+        # A member who deleted their account leaves a retired number, not a member.
+        "members": Membership.objects.current().count(),
+        "municipalities": municipality_count(),
+        # Summed from the counts per chapter the table of contents shows (cached per
+        # chapter): a count over every story took a tenth of a second.
+        "stories": sum(
+            published_story_counts(
+                Chapter.objects.published().only("pk", "stories_version")
+            ).values()
+        ),
+    }

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path("", include("stories.urls")),
     path("", include("meetings.urls")),
+    path("", include("introductions.urls")),
     path(
         _("accounts/bevestiging-opnieuw/"),
         account_views.email_confirmation_resend,

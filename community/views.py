@@ -10,9 +10,10 @@ from django.views.decorators.http import require_safe
 
 from book.models import Book, Chapter, ReadingPosition, user_is_member
 from community.statistics import public_counts
+from core import cache
 from editions.models import Edition
 from meetings.models import Meeting
-from stories.fragments import CSRF_STAND_IN, chapter_stories
+from stories.fragments import chapter_stories
 from stories.models import published_story_counts
 
 from . import pages
@@ -48,8 +49,9 @@ def _home(request):
     )
     counts = published_story_counts(chapters)
     for chapter in chapters:
-        chapter.story_count = counts[chapter.pk]
-        chapter.readable = chapter.is_readable_by(request.user)
+        # What the table of contents shows of each chapter, beside the chapter itself.
+        chapter.story_count = counts[chapter.pk]  # type: ignore[attr-defined]
+        chapter.readable = chapter.is_readable_by(request.user)  # type: ignore[attr-defined]
     is_member = user_is_member(request.user)
     return render(
         request,
@@ -69,7 +71,7 @@ def _home(request):
 @require_safe
 def chapter_detail(request, slug):
     """A chapter and the stories beneath it. Anonymous readers and members share cached
-    pages (book.pages); everyone else gets theirs rendered."""
+    pages (community.pages); everyone else gets theirs rendered."""
     return pages.chapter_page(
         request, slug, lambda member_page: _chapter_detail(request, slug, member_page=member_page)
     )
@@ -113,11 +115,9 @@ def _chapter_detail(request, slug, *, member_page=None):
     }
     if member_page is None:
         return render(request, "book/chapter_detail.html", context)
-    # A page for every member: forms carry the stand-in, not this member's token
-    # (member_page.store fills it in, with the reactions they gave).
-    context["csrf_token"] = CSRF_STAND_IN
-    response = render(request, "book/chapter_detail.html", context)
-    return member_page.store(request, response, sections=chapter.sections)
+    # A page for every member: stand-ins for this member's token and reactions
+    # (core.cache.personal_page fills them in).
+    return render(request, "book/chapter_detail.html", context | cache.shared_context())
 
 
 @require_safe

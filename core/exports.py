@@ -2,7 +2,9 @@
 batches) and the plain data of a member's own download."""
 
 import csv
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TextIO
 
 from django.http import HttpResponse
 
@@ -30,3 +32,27 @@ def csv_response(*, filename: str, header: Sequence, rows: Iterable[Sequence]) -
 def iso_or_none(value) -> str | None:
     """A date or time for JSON data: ISO 8601, or None where there is none."""
     return value.isoformat() if value is not None else None
+
+
+def _json(value, *, level: int) -> str:
+    # json.dumps writes every newline in a string as \n, so each newline here is
+    # layout, indented one step per level.
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+
+
+def json_write(data: dict, out: TextIO) -> None:
+    """`data` written to `out` as json.dump(data, indent=2, ensure_ascii=False) writes
+    it, but a value that is an iterator (rows read from the database in chunks) is
+    written item by item as it is read, so a long list never stands in memory whole."""
+    out.write("{")
+    for index, (key, value) in enumerate(data.items()):
+        out.write(("," if index else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": ")
+        if not isinstance(value, Iterator):
+            out.write(_json(value, level=1))
+            continue
+        empty = True
+        for item in value:
+            out.write(("[" if empty else ",") + "\n    " + _json(item, level=2))
+            empty = False
+        out.write("[]" if empty else "\n  ]")
+    out.write("\n}" if data else "}")

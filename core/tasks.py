@@ -1,8 +1,11 @@
 """Background tasks of the project package. Arguments are plain JSON (strings and lists)
 because the database backend stores them in a row until a worker picks them up."""
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.tasks import task
+from django.template.loader import render_to_string
 
 
 @task
@@ -31,3 +34,26 @@ def send_email(
     if html_body:
         message.attach_alternative(html_body, "text/html")
     return message.send()
+
+
+def render_email(template: str, context: dict) -> tuple[str, str]:
+    """The subject (on one line) and the text of e-mail `template`: the templates
+    `<template>_subject.txt` and `<template>_message.txt`, in the active language."""
+    subject = render_to_string(f"{template}_subject.txt", context)
+    return " ".join(subject.split()), render_to_string(f"{template}_message.txt", context)
+
+
+def email_after_commit(*, subject: str, body: str, to: str, unsubscribe_url: str) -> None:
+    """Queue one e-mail to `to` once the current transaction commits (a change that
+    rolls back sends nothing), with the one-click unsubscribe headers of RFC 8058."""
+    arguments = {
+        "subject": subject,
+        "body": body,
+        "from_email": settings.DEFAULT_FROM_EMAIL,
+        "to": [to],
+        "headers": {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    }
+    transaction.on_commit(lambda: send_email.enqueue(**arguments))

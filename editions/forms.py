@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,11 +35,53 @@ class EditionForm(forms.Form):
 
 
 class EditionStoriesForm(forms.Form):
-    """The featured stories a draft edition carries, as checkboxes grouped by chapter
-    in the template."""
+    """One page of the featured stories a draft edition may carry: `shown`, the page's
+    stories (hidden fields), and `stories`, those of them ticked, as checkboxes grouped
+    by chapter in the template."""
 
+    shown = BoundedModelMultipleChoiceField(queryset=None, required=False)
     stories = BoundedModelMultipleChoiceField(queryset=None, required=False)
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stories"].queryset = candidates
+        for name in ("shown", "stories"):
+            cast(BoundedModelMultipleChoiceField, self.fields[name]).queryset = candidates
+
+
+class EditionStoriesFilterForm(forms.Form):
+    """Which of the featured stories the curators' list shows (from the query string)."""
+
+    ALL, CHOSEN, NOT_CHOSEN = "", "gekozen", "niet-gekozen"
+
+    hoofdstuk: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Hoofdstuk"), queryset=None, required=False, empty_label=_("Alle hoofdstukken")
+    )
+    keuze = forms.ChoiceField(
+        label=_("Keuze"),
+        required=False,
+        choices=[
+            (ALL, _("Alle uitgelichte verhalen")),
+            (CHOSEN, _("Gekozen")),
+            (NOT_CHOSEN, _("Niet gekozen")),
+        ],
+    )
+
+    def __init__(self, *args, chapters, **kwargs):
+        super().__init__(*args, **kwargs)
+        chapter = cast(forms.ModelChoiceField, self.fields["hoofdstuk"])
+        chapter.queryset = chapters
+        chapter.label_from_instance = lambda c: f"{c.number}. {c.title}"  # type: ignore[method-assign,assignment]
+
+    def filter(self, candidates, edition):
+        """`candidates` narrowed to what the fields ask for; a field with a value that
+        is not one of its choices shows its error and narrows nothing."""
+        self.is_valid()
+        if self.cleaned_data.get("hoofdstuk"):
+            candidates = candidates.filter(chapter=self.cleaned_data["hoofdstuk"])
+        chosen = edition.selected_stories.values("pk")
+        choice = self.cleaned_data.get("keuze")
+        if choice == self.CHOSEN:
+            candidates = candidates.filter(pk__in=chosen)
+        elif choice == self.NOT_CHOSEN:
+            candidates = candidates.exclude(pk__in=chosen)
+        return candidates

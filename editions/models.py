@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -5,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from book.models import Access, Book, Chapter, access_allows
+from book.models import Access, Book, Chapter, Reader, access_allows
 from core.markdown import reading_minutes
+from members.models import Membership, member_credit
 from stories.models import Status
 
 #: The address a curator may give an edition: lower-case letters, digits, hyphens and
@@ -20,11 +23,11 @@ edition_slug_validator = RegexValidator(
 )
 
 
-class EditionQuerySet(models.QuerySet):
-    def published(self):
+class EditionQuerySet(models.QuerySet["Edition"]):
+    def published(self) -> Self:
         return self.filter(is_published=True)
 
-    def current(self):
+    def current(self) -> "Edition | None":
         """The edition readers hold now: the latest published one, or None."""
         return self.published().order_by("-date", "-published_at", "-pk").first()
 
@@ -68,6 +71,9 @@ class Edition(models.Model):
     cover = models.ImageField(upload_to="editions/", blank=True, editable=False)
     cover_alt = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    #: Raised when a published edition's rows change (erasure): the EPUB and print
+    #: copies stored for an earlier version are not served again (editions.builds).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = EditionQuerySet.as_manager()
 
@@ -76,10 +82,10 @@ class Edition(models.Model):
         verbose_name_plural = _("edities")
         ordering = ["-date", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("editions:edition", kwargs={"slug": self.slug})
 
     def contents_to_publish(self) -> tuple[models.QuerySet, models.QuerySet]:
@@ -119,10 +125,10 @@ class EditionChapter(models.Model):
             models.UniqueConstraint(fields=["edition", "slug"], name="edition_chapter_slug")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse(
             "editions:edition_chapter", kwargs={"slug": self.edition.slug, "chapter": self.slug}
         )
@@ -135,13 +141,13 @@ class EditionChapter(models.Model):
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
 
-    def is_readable_by(self, user) -> bool:
+    def is_readable_by(self, user: Reader) -> bool:
         """The book's access rule, on the access the chapter had when it was copied."""
         return access_allows(self.access, user)
 
 
-class EditionStoryQuerySet(models.QuerySet):
-    def of_member(self, membership):
+class EditionStoryQuerySet(models.QuerySet["EditionStory"]):
+    def of_member(self, membership: Membership) -> Self:
         """The copies of `membership`'s stories in published editions: through the
         story, or, where the story itself is gone, by the member number credited."""
         return self.filter(
@@ -151,7 +157,8 @@ class EditionStoryQuerySet(models.QuerySet):
 
 class EditionStory(models.Model):
     """A learning story as it stood when its edition was published, with its author's
-    credit (name and member number) copied too."""
+    credit copied too: the name they chose (`author_name`, empty without one) and their
+    member number, both empty once they left keeping their stories."""
 
     chapter = models.ForeignKey(EditionChapter, on_delete=models.CASCADE, related_name="stories")
     position = models.PositiveSmallIntegerField(default=0)
@@ -176,9 +183,16 @@ class EditionStory(models.Model):
         verbose_name_plural = _("verhalen in een editie")
         ordering = ["position", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property
     def anchor(self) -> str:
         return f"verhaal-{self.pk}"
+
+    def credit(self) -> str:
+        """The line beneath the story, the same on the edition's pages, in print and
+        in the EPUB: name and member number (members.models.member_credit), and the
+        municipality."""
+        credit = member_credit(name=self.author_name, number=self.member_number)
+        return f"{credit}, {self.municipality}" if self.municipality else credit

@@ -7,19 +7,25 @@ the chosen stories with their authors' credits into the edition's own rows and f
 From then on the edition is read-only: nothing reads the live book or stories to show it.
 """
 
+import datetime
+from collections.abc import Iterable
 from pathlib import Path
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from book.models import Book
-from members.models import Membership, membership_display_name
-from stories.models import Status
+from members.models import Membership, membership_chosen_name
+from stories.models import Status, Story
 
+from .builds import builds_discard
 from .models import Edition, EditionChapter, EditionStory, edition_slug_validator
 
 
@@ -27,25 +33,33 @@ class EditionError(Exception):
     """A refused change to an edition; `message` is for the curator, `field` the form
     field it is about (None: the whole request)."""
 
-    def __init__(self, message, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         self.message = message
         self.field = field
         super().__init__(message)
 
 
-def credit_name(membership: Membership | None) -> str:
-    """How an author is credited in an edition: the name they chose on their profile,
-    else their member number; "Een oud-lid" once the account is gone."""
+def credit_parts(membership: Membership | None) -> tuple[str, int | None]:
+    """What an edition copies of a story's author for its credit (EditionStory.credit):
+    the name they chose (empty without one) and their copy number; neither once the
+    account is gone."""
     if membership is None or membership.user_id is None:
-        return _("Een oud-lid")
-    return membership_display_name(membership)
+        return "", None
+    return membership_chosen_name(membership), membership.number
 
 
 def _edition_slug(label: str) -> str:
     return slugify(label)[:100]
 
 
-def edition_create(*, label: str, curator, notes: str = "", date=None, slug: str = "") -> Edition:
+def edition_create(
+    *,
+    label: str,
+    curator: User,
+    notes: str = "",
+    date: datetime.date | None = None,
+    slug: str = "",
+) -> Edition:
     """A draft edition of the current book, at the address `slug` (empty: made from
     the label)."""
     label = label.strip()
@@ -100,30 +114,48 @@ def _draft_for_update(edition: Edition) -> Edition:
     return edition
 
 
-def edition_stories_choose(*, edition: Edition, stories, curator) -> None:
+def _check_choosable(edition: Edition, stories: Iterable[Story]) -> None:
+    for story in stories:
+        if story.status != Status.FEATURED:
+            raise EditionError(
+                _("Alleen uitgelichte verhalen komen in een editie: %(title)s")
+                % {"title": story.title}
+            )
+        if not story.chapter.is_published or story.chapter.book_id != edition.book_id:
+            raise EditionError(
+                _("%(title)s hoort niet bij een gepubliceerd hoofdstuk.") % {"title": story.title}
+            )
+
+
+def edition_stories_choose(*, edition: Edition, stories: Iterable[Story], curator: User) -> None:
     """Set the stories a draft edition will carry: featured stories under the book's
-    published chapters, chosen per chapter on the curators' page."""
+    published chapters (select_related their chapters)."""
     with transaction.atomic():
         edition = _draft_for_update(edition)
         stories = list(stories)
-        for story in stories:
-            if story.status != Status.FEATURED:
-                raise EditionError(
-                    _("Alleen uitgelichte verhalen komen in een editie: %(title)s")
-                    % {"title": story.title}
-                )
-            if not story.chapter.is_published or story.chapter.book_id != edition.book_id:
-                raise EditionError(
-                    _("%(title)s hoort niet bij een gepubliceerd hoofdstuk.")
-                    % {"title": story.title}
-                )
+        _check_choosable(edition, stories)
         edition.selected_stories.set(stories)
 
 
-def _copy_file(field_file, target, name: str) -> None:
+def edition_stories_mark(
+    *, edition: Edition, shown: Iterable[Story], chosen: Iterable[Story], curator: User
+) -> None:
+    """Change the choice for the stories `shown` on one page of the curators' list:
+    those in `chosen` are in the edition, the other shown ones are not; stories on
+    other pages keep their place. Queries do not grow with the number of stories."""
+    with transaction.atomic():
+        edition = _draft_for_update(edition)
+        chosen = list(chosen)
+        _check_choosable(edition, chosen)
+        chosen_pks = {story.pk for story in chosen}
+        edition.selected_stories.remove(*[s.pk for s in shown if s.pk not in chosen_pks])
+        edition.selected_stories.add(*chosen_pks)
+
+
+def _copy_file(field_file: FieldFile, target: FieldFile, name: str) -> None:
     """Copy the file behind `field_file` into the ImageField file `target` (unsaved),
     under `name`. A missing file is left out rather than failing the publication."""
-    if not field_file:
+    if not field_file.name:
         return
     try:
         with field_file.open("rb") as source:
@@ -133,15 +165,15 @@ def _copy_file(field_file, target, name: str) -> None:
     target.save(f"{name}/{Path(field_file.name).name}", ContentFile(data), save=False)
 
 
-def edition_publish(*, edition: Edition, curator) -> Edition:
+def edition_publish(*, edition: Edition, curator: User) -> Edition:
     """Publish a draft edition: copy the book's published chapters and the chosen
     stories (still featured, under those chapters) into it. Refused for an edition
     that is already published: an edition never changes once readers have it."""
     with transaction.atomic():
         edition = _draft_for_update(edition)
         book = edition.book
-        chapters, stories = edition.contents_to_publish()
-        chapters = list(chapters)
+        published_chapters, stories = edition.contents_to_publish()
+        chapters = list(published_chapters)
         if not chapters:
             raise EditionError(_("Het boek heeft nog geen gepubliceerde hoofdstukken."))
         stories = stories.select_related("author", "author__profile").order_by("published_at", "pk")
@@ -175,6 +207,7 @@ def edition_publish(*, edition: Edition, curator) -> Edition:
             _copy_file(chapter.illustration, copy.illustration, folder)
             copy.save()
             for position, story in enumerate(by_chapter.get(chapter.pk, []), start=1):
+                author_name, member_number = credit_parts(story.author)
                 copies.append(
                     EditionStory(
                         chapter=copy,
@@ -182,8 +215,8 @@ def edition_publish(*, edition: Edition, curator) -> Edition:
                         story=story,
                         title=story.title,
                         body_html=story.body_html,
-                        author_name=credit_name(story.author),
-                        member_number=story.author.number if story.author else None,
+                        author_name=author_name,
+                        member_number=member_number,
                         municipality=story.municipality,
                     )
                 )
@@ -197,15 +230,21 @@ def edition_publish(*, edition: Edition, curator) -> Edition:
 
 def editions_on_account_delete(*, membership: Membership, keep_stories: bool) -> None:
     """What leaving does to a member's stories in published editions (called by
-    community.privacy.account_delete in its transaction, before the stories app takes
-    its part, since the copies are found through the stories).
+        community.privacy.account_delete in its transaction, before the stories app takes
+        its part, since the copies are found through the stories).
 
-    An edition is frozen, but not against the person it quotes: `keep_stories=False`
-    removes their stories from every edition (web, print and EPUB are all made from
-    these rows); `keep_stories=True` keeps the text and credits it to "een oud-lid",
-    with no name, number or municipality. Copies whose original story is already gone
-    are found by the member number they were credited with."""
+        An edition is frozen, but not against the person it quotes: `keep_stories=False`
+        removes their stories from every edition (web, print and EPUB are all made from
+        these rows); `keep_stories=True` keeps the text and credits it to "een oud-lid",
+        with no name, number or municipality. Copies whose original story is already gone
+        are found by the member number they were credited with. The stored EPUB and print
+    copies of the editions concerned are discarded (editions.builds)."""
     copies = EditionStory.objects.of_member(membership)
+    changed = list(
+        Edition.objects.filter(chapters__stories__in=copies).distinct().values_list("pk", flat=True)
+    )
+    Edition.objects.filter(pk__in=changed).update(version=F("version") + 1)
+    builds_discard(edition_pks=changed)
     if keep_stories:
         copies.update(author_name="", member_number=None, municipality="")
     else:

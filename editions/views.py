@@ -1,18 +1,23 @@
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from book.models import Chapter, user_is_member
+from book.models import Chapter, audience_may_read, user_is_member
+from core.paging import counted_page
 from core.roles import curator_required
 from stories.models import Status, Story, author_related
 
+from .builds import stored_build
 from .epub import build_edition_epub
-from .forms import EditionForm, EditionStoriesForm
+from .forms import EditionForm, EditionStoriesFilterForm, EditionStoriesForm
 from .models import Edition
-from .services import EditionError, edition_create, edition_publish, edition_stories_choose
+from .services import EditionError, edition_create, edition_publish, edition_stories_mark
 
 
 def _published_edition_or_404(slug):
@@ -69,19 +74,28 @@ def edition_chapter(request, slug, chapter):
 @require_safe
 def edition_print(request, slug):
     """The whole edition on one page, for the browser's "Print" / "Save as PDF".
-    Members-only chapters show their text to members only, as on the site."""
+    Members-only chapters show their text to members only, as on the site. The edition
+    itself is rendered once per variant and stored (editions.builds)."""
     edition = _published_edition_or_404(slug)
-    chapters = list(edition.chapters.prefetch_related("stories"))
-    for chapter in chapters:
-        chapter.readable = chapter.is_readable_by(request.user)
+    members = user_is_member(request.user)
+
+    def build() -> bytes:
+        chapters = list(edition.chapters.prefetch_related("stories"))
+        for chapter in chapters:
+            chapter.readable = audience_may_read(
+                is_published=True, access=chapter.access, members=members
+            )
+        return render_to_string(
+            "editions/_print_edition.html", {"edition": edition, "chapters": chapters}
+        ).encode()
+
+    name = stored_build(edition=edition, members=members, suffix=".html", build=build)
+    with default_storage.open(name, "rb") as stored:
+        printed = mark_safe(stored.read().decode())  # rendered by our own template
     return render(
         request,
         "editions/print.html",
-        {
-            "edition": edition,
-            "chapters": chapters,
-            "is_member": user_is_member(request.user),
-        },
+        {"edition": edition, "printed": printed, "is_member": members},
     )
 
 
@@ -117,14 +131,23 @@ def edition_print_css(request, slug):
 def edition_epub(request, slug):
     """The edition as an EPUB 3 file. Members (and curators) get every chapter; other
     readers get the open chapters whole and the members-only ones as title and summary,
-    as the site shows them."""
+    as the site shows them. Built on the first download and sent from storage after
+    (editions.builds)."""
     edition = _published_edition_or_404(slug)
-    is_member = user_is_member(request.user)
-    data = build_edition_epub(edition=edition, members_only_content=is_member)
-    suffix = "" if is_member else "-open"
-    response = HttpResponse(data, content_type="application/epub+zip")
-    response["Content-Disposition"] = f'attachment; filename="{edition.slug}{suffix}.epub"'
-    return response
+    members = user_is_member(request.user)
+    name = stored_build(
+        edition=edition,
+        members=members,
+        suffix=".epub",
+        build=lambda: build_edition_epub(edition=edition, members_only_content=members),
+    )
+    suffix = "" if members else "-open"
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"{edition.slug}{suffix}.epub",
+        content_type="application/epub+zip",
+    )
 
 
 # Editions: curators --------------------------------------------------------------------
@@ -164,40 +187,58 @@ def _candidates(edition):
     )
 
 
+#: Stories on one page of the curators' choice.
+CURATE_PER_PAGE = 50
+
+
 @curator_required("editions.change_edition")
 def edition_curate(request, slug):
-    """A draft edition's page: choose per chapter which featured stories it carries,
+    """A draft edition's page: choose, a page of featured stories at a time (grouped
+    by chapter, filtered by chapter and by the choice so far), which ones it carries;
     then publish it."""
     edition = get_object_or_404(Edition, slug=slug)
     if edition.is_published:
         return redirect(edition.get_absolute_url())
     candidates = _candidates(edition)
-    form = EditionStoriesForm(
-        request.POST or None,
-        candidates=candidates,
-        initial={"stories": list(edition.selected_stories.values_list("pk", flat=True))},
-    )
+    chapters = Chapter.objects.published().filter(book=edition.book).in_order()
+    filters = EditionStoriesFilterForm(request.GET, chapters=chapters)
+    form = EditionStoriesForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
-            edition_stories_choose(
-                edition=edition, stories=form.cleaned_data["stories"], curator=request.user
+            edition_stories_mark(
+                edition=edition,
+                shown=form.cleaned_data["shown"],
+                chosen=form.cleaned_data["stories"],
+                curator=request.user,
             )
         except EditionError as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _("De keuze van verhalen is bewaard."))
-            return redirect("editions:edition_curate", slug=edition.slug)
-    chosen = {str(pk) for pk in (form["stories"].value() or [])}
-    by_chapter = []
-    for story in candidates:
+            return redirect(request.get_full_path())
+    page = counted_page(request.GET, filters.filter(candidates, edition), per_page=CURATE_PER_PAGE)
+    shown = [story.pk for story in page.object_list]
+    if request.method == "POST":
+        chosen = {int(pk) for pk in form["stories"].value() or [] if str(pk).isdigit()}
+    else:
+        chosen = set(edition.selected_stories.filter(pk__in=shown).values_list("pk", flat=True))
+    by_chapter: list[tuple[Chapter, list[tuple[Story, bool]]]] = []
+    for story in page.object_list:
         if not by_chapter or by_chapter[-1][0] != story.chapter:
             by_chapter.append((story.chapter, []))
-        by_chapter[-1][1].append((story, str(story.pk) in chosen))
-    chapters = Chapter.objects.published().filter(book=edition.book).in_order()
+        by_chapter[-1][1].append((story, story.pk in chosen))
     return render(
         request,
         "editions/curate.html",
-        {"edition": edition, "form": form, "by_chapter": by_chapter, "chapters": chapters},
+        {
+            "edition": edition,
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "by_chapter": by_chapter,
+            "chosen_count": edition.selected_stories.count(),
+            "chapters": chapters,
+        },
     )
 
 

@@ -1,12 +1,18 @@
+from collections.abc import Callable
+from typing import cast
+
 import segno
 from allauth.account.admin import EmailAddressAdmin
 from allauth.account.models import EmailAddress
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,13 +23,13 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from book.services import chapter_stories_changed
-from core.admin import BOUNDED_MANY_TO_MANY, ReadOnlyAdminMixin
+from core.admin import BOUNDED_MANY_TO_MANY, AdminMixinBase, ReadOnlyAdminMixin
 from core.exports import csv_response
 
 from . import services
 from .codes import MalformedCode, normalise_code
 from .forms import CodeBatchCreateForm, MembershipAssignForm
-from .models import ClaimCode, CodeBatch, Invitation, Membership, Profile
+from .models import ClaimCode, CodeBatch, CodeBatchQuerySet, Invitation, Membership, Profile
 
 
 def email_for_curators(email: str) -> str:
@@ -48,13 +54,14 @@ def claim_url(request, claim_code: ClaimCode) -> str:
     return request.build_absolute_uri(path_)
 
 
-class ServiceAddMixin:
+class ServiceAddMixin(AdminMixinBase):
     """The admin's "add" page replaced by a plain form whose valid data goes to a
     service: the rules of numbering and code making live in one place. A subclass sets
     `add_form_class` and defines `add_via_service(request, form)`, which returns the new
     object."""
 
-    add_form_class = None
+    add_form_class: type[forms.Form]
+    add_via_service: Callable[[HttpRequest, forms.Form], models.Model]
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
@@ -96,6 +103,7 @@ class MembershipAdmin(ServiceAddMixin, admin.ModelAdmin):
 
     add_form_class = MembershipAssignForm
     list_display = ("number", "user_email", "claimed_at", "how", "invited_by")
+    show_full_result_count = False  # one count per page view, not two
     list_display_links = ("number",)
     list_filter = ("how",)
     list_select_related = ("user", "invited_by")
@@ -141,7 +149,7 @@ class CodeBatchAdmin(ServiceAddMixin, admin.ModelAdmin):
     actions = ["revoke_batches"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_counts()
+        return cast(CodeBatchQuerySet, super().get_queryset(request)).with_counts()
 
     def add_via_service(self, request, form):
         return services.code_batch_create(
@@ -262,6 +270,7 @@ class ClaimCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     claims: the admin shows them, read-only."""
 
     list_display = ("display", "batch", "status", "redeemed_at", "redeemed_by")
+    show_full_result_count = False  # one count per page view, not two
     list_filter = ("status", "batch")
     list_select_related = ("batch", "redeemed_by")
     search_fields = ("code",)
@@ -298,6 +307,7 @@ class ClaimCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_by", "name", "created_at", "accepted_at", "accepted_by")
+    show_full_result_count = False  # one count per page view, not two
     list_select_related = ("created_by", "accepted_by")
     search_fields = ("=created_by__number", "name")
     fields = ("created_by", "name", "created_at", "accepted_at", "accepted_by")
@@ -311,6 +321,7 @@ class ProfileAdmin(admin.ModelAdmin):
     photo pipeline on the member's own profile page, never straight into storage."""
 
     list_display = ("membership", "display_name", "visibility", "role", "municipality")
+    show_full_result_count = False  # one count per page view, not two
     list_select_related = ("membership",)
     list_filter = ("visibility", "role")
     search_fields = ("=membership__number", "display_name", "municipality")
@@ -354,6 +365,7 @@ admin.site.unregister(Group)
 @admin.register(get_user_model())
 class AccountAdmin(UserAdmin):
     list_display = ("username", "email_shown", "first_name", "last_name", "is_staff")
+    show_full_result_count = False  # one count per page view, not two
     formfield_overrides = BOUNDED_MANY_TO_MANY
 
     @admin.display(description=_("e-mailadres"), ordering="email")

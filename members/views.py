@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from book.models import Access, Book, Chapter, user_is_member
+from core import cache
 from core.http import post_only
 from core.paging import counted_page
 
@@ -114,8 +114,8 @@ def code_enter(request):
     form = CodeForm(request.POST or None)
     template = "members/claimcode_form.html"
     if request.method == "POST":
-        if refusal := code_attempt_refusal(request):
-            return _too_many(request, template, {"form": form}, refusal)
+        if limited := code_attempt_refusal(request):
+            return _too_many(request, template, {"form": form}, limited)
         if form.is_valid():
             code = form.cleaned_data["code"]
             try:
@@ -149,8 +149,8 @@ def code_claim(request, code):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return _to_signup(request)
-        if refusal := code_attempt_refusal(request):
-            return _too_many(request, template, context, refusal)
+        if limited := code_attempt_refusal(request):
+            return _too_many(request, template, context, limited)
         try:
             services.claim_code_redeem(code=code, user=request.user)
         except services.AlreadyMember as refusal:
@@ -179,7 +179,7 @@ def membership_mine(request):
         return redirect("members:claim")
     invitations = list(Invitation.objects.made_by(membership))
     for invitation in invitations:
-        invitation.link = request.build_absolute_uri(
+        invitation.link = request.build_absolute_uri(  # type: ignore[attr-defined]
             reverse("members:invitation", kwargs={"token": invitation.token})
         )
     return render(
@@ -366,8 +366,10 @@ def card_image(request, token):
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
-    png = cache.get_or_set(
-        f"members:card:{text.fingerprint}", lambda: cards.card_png(text), timeout=7 * 24 * 3600
+    png = cache.fetch(
+        cache.key("members:card", text.fingerprint),
+        lambda: cards.card_png(text),
+        cache.FINGERPRINTED_SECONDS,
     )
     response = HttpResponse(png, content_type="image/png")
     response["ETag"] = etag

@@ -1,6 +1,11 @@
 """Atom feeds of published stories: the whole book, and one chapter. A feed shows what
 its visitor may read, so an anonymous feed reader gets only the stories under open
-chapters (a logged-in browser sees what the member sees)."""
+chapters (a logged-in browser sees what the member sees).
+
+The newest stories are read on the (status, published_at) index and stopped after the
+feed's size (StoryQuerySet.newest_page_for_display), and anonymous feed readers, nearly
+all of them, share one copy per feed, kept until any story or chapter changes (the
+chapters' version, as "Nieuwste verhalen" is kept)."""
 
 from dataclasses import dataclass
 
@@ -11,8 +16,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
+from core.cache import cached_page, html_key, sessionless_anonymous
 
-from .models import Story, author_related
+from .models import Story
+from .shared import chapters_state
 
 FEED_SIZE = 30
 
@@ -40,14 +47,10 @@ class StoryFeed(Feed):
         return reverse("stories:latest")
 
     def stories(self, obj):
-        return (
-            Story.objects.visible_to(obj.user)
-            .published()
-            .select_related("chapter", *author_related("author"))
-        )
+        return Story.objects.visible_to(obj.user).published()
 
     def items(self, obj):
-        return self.stories(obj).order_by("-published_at", "-pk")[:FEED_SIZE]
+        return self.stories(obj).newest_page_for_display(0, FEED_SIZE, obj.user)
 
     def item_title(self, item):
         return item.title
@@ -82,3 +85,24 @@ class ChapterStoryFeed(StoryFeed):
 
     def stories(self, obj):
         return super().stories(obj).filter(chapter=obj.chapter)
+
+
+_book_feed = StoryFeed()
+_chapter_feed = ChapterStoryFeed()
+
+
+def _cached_feed(request, name: str, feed):
+    key = None
+    if sessionless_anonymous(request):
+        key = html_key("stories", "feed", name, chapters_state().version)
+    response = cached_page(request, key, feed)
+    response["Content-Type"] = Atom1Feed.content_type  # a copy from the cache has none
+    return response
+
+
+def story_feed(request):
+    return _cached_feed(request, "book", lambda: _book_feed(request))
+
+
+def chapter_story_feed(request, slug):
+    return _cached_feed(request, f"chapter:{slug}", lambda: _chapter_feed(request, slug=slug))

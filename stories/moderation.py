@@ -6,18 +6,24 @@ written to the audit log (ModerationAction) in the change's transaction; the aut
 hears of approval, featuring and hiding by e-mail.
 
 The report threshold hides an item through the same functions, with `curator` None
-(stories.reports)."""
+(stories.reports). An edit of a published story that waits for a curator (a
+StoryRevision, see stories.writing.story_update) is approved or rejected with
+revision_moderate: approving puts the edit in the book, rejecting keeps the published
+version; either way the author hears of it."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from book.services import chapter_stories_changed
+from core.images import files_delete_on_commit
 
 from . import notifications
 from .exceptions import ModerationError, NotAllowed, StoryError
@@ -27,11 +33,13 @@ from .models import (
     ModerationKind,
     NotificationKind,
     Reply,
+    RevisionStatus,
     Status,
     Story,
+    StoryRevision,
     TargetType,
 )
-from .writing import _publish
+from .writing import _publish, revision_apply
 
 MODERATION_ACTIONS = {
     # action: (states it applies to, resulting state)
@@ -46,7 +54,18 @@ MODERATION_ACTIONS = {
 
 
 #: The decisions the moderation queue offers; replies only know hide, restore, dismiss.
-QUEUE_ACTIONS = ("approve", "feature", "unfeature", "hide", "restore", "dismiss")
+QUEUE_ACTIONS = (
+    "approve",
+    "feature",
+    "unfeature",
+    "hide",
+    "restore",
+    "dismiss",
+    "approve_edit",
+    "reject_edit",
+)
+#: The decisions on an edit that waits (revision_moderate).
+EDIT_ACTIONS = ("approve_edit", "reject_edit")
 REPLY_ACTIONS = ("hide", "restore", "dismiss")
 
 
@@ -55,14 +74,17 @@ MODERATION_MAILS = {
     "approve": "story_approved",
     "feature": "story_featured",
     "hide": "story_hidden",
+    "approve_edit": "story_edit_approved",
+    "reject_edit": "story_edit_rejected",
 }
 
 
-def _checked_reason(*, action: str, reason: str, curator) -> str:
-    """The decision's reason, stripped, once the decision may be taken: hiding needs a
-    reason (the author sees it), and only staff decide (`curator` None: the system)."""
+def _checked_reason(*, action: str, reason: str, curator: User | None) -> str:
+    """The decision's reason, stripped, once the decision may be taken: hiding and
+    rejecting an edit need a reason (the author sees it), and only staff decide
+    (`curator` None: the system)."""
     reason = reason.strip()
-    if action == "hide" and not reason:
+    if action in ("hide", "reject_edit") and not reason:
         raise ModerationError(_("Geef een reden op: de auteur krijgt die te zien."))
     if curator is not None and not curator.is_staff:
         raise NotAllowed
@@ -71,7 +93,7 @@ def _checked_reason(*, action: str, reason: str, curator) -> str:
 
 def _log(
     *,
-    curator,
+    curator: User | None,
     action: str,
     reason: str = "",
     story: Story | None = None,
@@ -83,6 +105,7 @@ def _log(
     if story is not None:
         target_type, target_id, title = TargetType.STORY, story.pk, story.title
     else:
+        assert reply is not None  # one of the two, always
         target_type, target_id, title = TargetType.REPLY, reply.pk, Truncator(reply.body).chars(80)
     return audit_log_write(
         curator=curator,
@@ -124,12 +147,12 @@ def audit_log_write(
     )
 
 
-def _logged_action(action: str, curator) -> str:
+def _logged_action(action: str, curator: User | None) -> str:
     """Hiding without a curator is the report threshold's doing: logged as such."""
     return ModerationKind.AUTO_HIDE if action == "hide" and curator is None else action
 
 
-def _resolve_open_reports(item: Story | Reply, curator) -> int:
+def _resolve_open_reports(item: Story | Reply, curator: User) -> int:
     return item.reports.open().update(resolved_at=timezone.now(), resolved_by=curator)
 
 
@@ -165,7 +188,7 @@ def _notify_moderation(*, story: Story, action: str, reason: str) -> None:
     )
 
 
-def story_moderate(*, story: Story, curator, action: str, reason: str = "") -> Story:
+def story_moderate(*, story: Story, curator: User | None, action: str, reason: str = "") -> Story:
     """A curator's decision on a story: approve, feature, unfeature, hide (with a
     reason, which the author sees) or restore (to what it was before it was hidden:
     published or featured). A curator's decision also settles the open reports on the
@@ -206,7 +229,48 @@ def story_moderate(*, story: Story, curator, action: str, reason: str = "") -> S
         return story
 
 
-def reply_moderate(*, reply: Reply, curator, action: str, reason: str = "") -> Reply:
+def revision_moderate(
+    *, story: Story, curator: User | None, action: str, reason: str = ""
+) -> Story:
+    """A curator's decision on the edit of a published story that waits: approve_edit
+    puts it in the book (a featured story stays featured), reject_edit (with a reason,
+    which the author sees) keeps the published version. Logged, and the author hears
+    of it, as with every decision."""
+    if action not in EDIT_ACTIONS:
+        raise ValueError(f"unknown decision on an edit {action!r}")
+    reason = _checked_reason(action=action, reason=reason, curator=curator)
+    with transaction.atomic():
+        story = Story.objects.select_for_update().get(pk=story.pk)
+        revision = StoryRevision.objects.select_for_update().pending().filter(story=story).first()
+        if revision is None or not story.is_public:
+            raise ModerationError(_("Hier wacht geen bewerking (meer)."))
+        if action == "approve_edit":
+            stale = revision_apply(story, revision)
+            story.save()
+            chapter_stories_changed(chapters=[story.chapter_id])
+        else:
+            # The story keeps its own photo; a new one that came with the edit goes.
+            stale = [f.name for f in (revision.photo, revision.thumbnail) if f]
+        revision.status = (
+            RevisionStatus.APPROVED if action == "approve_edit" else (RevisionStatus.REJECTED)
+        )
+        revision.decided_at, revision.decided_by, revision.reason = timezone.now(), curator, reason
+        # The story holds an approved photo now; a rejected one is deleted.
+        revision.photo = revision.thumbnail = ""
+        revision.save()
+        files_delete_on_commit(stale)
+        _log(
+            curator=curator,
+            action=action,
+            reason=reason,
+            story=story,
+            previous_status=story.status,
+        )
+        _notify_moderation(story=story, action=action, reason=reason)
+        return story
+
+
+def reply_moderate(*, reply: Reply, curator: User | None, action: str, reason: str = "") -> Reply:
     """Hide (reason required) or restore a reply; as with stories, a curator's
     decision settles the open reports and every decision is logged."""
     if action not in {"hide", "restore"}:
@@ -225,7 +289,7 @@ def reply_moderate(*, reply: Reply, curator, action: str, reason: str = "") -> R
 
 
 def report_dismiss(
-    *, curator, story: Story | None = None, reply: Reply | None = None, reason: str = ""
+    *, curator: User, story: Story | None = None, reply: Reply | None = None, reason: str = ""
 ) -> int:
     """A curator finds the open reports on a story or a reply unfounded: the reports are
     settled, the item stays as it is, and the log says so. Returns how many reports were
@@ -236,10 +300,12 @@ def report_dismiss(
     if not curator.is_staff:
         raise NotAllowed
     with transaction.atomic():
+        item: Story | Reply
         if story is not None:
             item = Story.objects.select_for_update().get(pk=story.pk)
             hidden = item.status == Status.HIDDEN
         else:
+            assert reply is not None  # exactly one of the two, checked above
             item = Reply.objects.select_for_update().get(pk=reply.pk)
             hidden = item.is_hidden
         if hidden:
@@ -253,16 +319,16 @@ def report_dismiss(
             curator=curator,
             action=ModerationKind.DISMISS,
             reason=reason.strip(),
-            story=item if story is not None else None,
-            reply=item if reply is not None else None,
-            previous_status=item.status if story is not None else "",
+            story=item if isinstance(item, Story) else None,
+            reply=item if isinstance(item, Reply) else None,
+            previous_status=item.status if isinstance(item, Story) else "",
         )
         return settled
 
 
 def item_moderate(
     *,
-    curator,
+    curator: User,
     action: str,
     story: Story | None = None,
     reply: Reply | None = None,
@@ -275,9 +341,11 @@ def item_moderate(
         raise ValueError(f"unknown moderation action {action!r}")
     if action == "dismiss":
         report_dismiss(curator=curator, story=story, reply=reply, reason=reason)
+    elif story is not None and action in EDIT_ACTIONS:
+        revision_moderate(story=story, curator=curator, action=action, reason=reason)
     elif story is not None:
         story_moderate(story=story, curator=curator, action=action, reason=reason)
-    elif action in REPLY_ACTIONS:
+    elif action in REPLY_ACTIONS and reply is not None:
         reply_moderate(reply=reply, curator=curator, action=action, reason=reason)
     else:
         raise ModerationError(_("Dat kan niet bij een reactie."))
@@ -285,14 +353,14 @@ def item_moderate(
 
 @dataclass
 class BulkOutcome:
-    done: list = field(default_factory=list)
+    done: list[Story | Reply] = field(default_factory=list)
     #: (item, the refusal's message) for each item that could not go through.
-    refused: list = field(default_factory=list)
+    refused: list[tuple[Story | Reply, StrOrPromise]] = field(default_factory=list)
 
 
 def items_moderate(
     *,
-    curator,
+    curator: User,
     action: str,
     stories: Iterable[Story] = (),
     replies: Iterable[Reply] = (),
@@ -309,11 +377,17 @@ def items_moderate(
     if not curator.is_staff:
         raise NotAllowed
     outcome = BulkOutcome()
-    targets = [("story", story) for story in stories] + [("reply", reply) for reply in replies]
+    targets: list[Story | Reply] = [*stories, *replies]
     with transaction.atomic():
-        for kind, item in targets:
+        for item in targets:
             try:
-                item_moderate(curator=curator, action=action, reason=reason, **{kind: item})
+                item_moderate(
+                    curator=curator,
+                    action=action,
+                    reason=reason,
+                    story=item if isinstance(item, Story) else None,
+                    reply=item if isinstance(item, Reply) else None,
+                )
             except StoryError as refusal:
                 outcome.refused.append((item, refusal.message))
             else:

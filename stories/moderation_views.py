@@ -14,7 +14,7 @@ import re
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Prefetch, Value
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Value
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,7 @@ from core.http import post_only
 from core.paging import PAGE_PARAM, counted_page, page_number
 from core.roles import curator_required
 
-from . import moderation
+from . import moderation, reports
 from .exceptions import StoryError
 from .models import (
     ModerationAction,
@@ -34,6 +34,7 @@ from .models import (
     Report,
     Status,
     Story,
+    StoryRevision,
     author_related,
 )
 
@@ -49,6 +50,7 @@ BULK_ACTIONS = [
     ("hide", _("Verbergen (met reden)")),
     ("restore", _("Terugzetten")),
     ("dismiss", _("Meldingen afwijzen")),
+    ("approve_edit", _("Bewerkingen goedkeuren")),
 ]
 
 
@@ -92,9 +94,12 @@ class BulkDecisionForm(forms.Form):
 
 
 def _open_reports():
+    """The open reports, each marked `weighs`: whether its reporter is established
+    enough to count towards hiding (stories.reports)."""
+    weighs = ExpressionWrapper(reports.established_member_q("reporter"), BooleanField())
     return Prefetch(
         "reports",
-        queryset=Report.objects.open().order_by("created_at", "pk"),
+        queryset=Report.objects.open().annotate(weighs=weighs).order_by("created_at", "pk"),
         to_attr="open_reports",
     )
 
@@ -117,14 +122,20 @@ def queue_entries():
 
 def queue_items(rows) -> list:
     """The stories and replies of one page of `queue_entries`, in its order, with what
-    the queue shows of them: two queries for each kind, however many items."""
-    ids = {"story": [], "reply": []}
+    the queue shows of them (open reports; for stories, the edit that waits): a fixed
+    number of queries for each kind, however many items."""
+    ids: dict[str, list[int]] = {"story": [], "reply": []}
     for kind, pk, _waiting_since in rows:
         ids[kind].append(pk)
     stories = (
         Story.objects.filter(pk__in=ids["story"])
         .select_related("chapter", *author_related("author"))
-        .prefetch_related(_open_reports())
+        .prefetch_related(
+            _open_reports(),
+            Prefetch(
+                "revisions", queryset=StoryRevision.objects.pending(), to_attr="pending_edits"
+            ),
+        )
         .in_bulk()
         if ids["story"]
         else {}
@@ -151,6 +162,7 @@ ACTION_LABELS = {
     "unfeature": _("Niet meer uitlichten"),
     "restore": _("Terugzetten"),
     "dismiss": _("Meldingen afwijzen"),
+    "approve_edit": _("Bewerking goedkeuren"),
 }
 
 
@@ -159,22 +171,31 @@ def _actions(kind: str, item) -> list[str]:
     form, for its reason)."""
     if kind == "reply":
         return ["restore"] if item.is_hidden else ["dismiss"]
-    return {
+    actions = {
         Status.PENDING: ["approve", "feature"],
         Status.PUBLISHED: ["dismiss", "feature"],
         Status.FEATURED: ["dismiss", "unfeature"],
         Status.HIDDEN: ["restore"],
     }.get(item.status, [])
+    if not item.open_reports:
+        # In the queue for its edit alone: there are no reports to dismiss.
+        actions = [action for action in actions if action != "dismiss"]
+    if item.is_public and item.pending_edits:
+        actions = ["approve_edit", *actions]
+    return actions
 
 
 def _entry(kind: str, item, waiting_since) -> dict:
     """What the queue shows of one story or reply."""
     is_story = kind == "story"
     hidden = item.status == Status.HIDDEN if is_story else item.is_hidden
+    edit = item.pending_edits[0] if is_story and item.is_public and item.pending_edits else None
     if hidden:
         state, state_label = "hidden", _("verborgen na meldingen")
     elif is_story and item.status == Status.PENDING:
         state, state_label = "pending", _("wacht op goedkeuring")
+    elif edit is not None:
+        state, state_label = "edited", _("bewerkt")
     else:
         state, state_label = "reported", _("gemeld")
     story = item if is_story else item.story
@@ -195,6 +216,9 @@ def _entry(kind: str, item, waiting_since) -> dict:
         "state_label": state_label,
         "hidden": hidden,
         "reporters": len({report.reporter_id for report in item.open_reports}),
+        "weighing": len({report.reporter_id for report in item.open_reports if report.weighs}),
+        "edit": edit,
+        "diff": edit.diff() if edit is not None else [],
         "actions": [(action, ACTION_LABELS[action]) for action in _actions(kind, item)],
         "hide_label": _("Verborgen houden") if hidden else _("Verbergen"),
         "waiting_since": waiting_since,
@@ -253,7 +277,8 @@ def decide(request):
             curator=request.user,
             action=form.cleaned_data["action"],
             reason=form.cleaned_data["reason"],
-            **{kind: item},
+            story=item if isinstance(item, Story) else None,
+            reply=item if isinstance(item, Reply) else None,
         )
     except StoryError as refusal:
         messages.error(request, refusal.message)
@@ -274,7 +299,7 @@ def decide_bulk(request):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return _back_to_queue(request)
     stories, replies = _targets(form.cleaned_data["items"])
     try:

@@ -8,18 +8,17 @@ from a reply e-mail cannot switch off the digest. They do not expire: an unsubsc
 link in an old e-mail must still work (RFC 8058 asks for that), and all a leaked token
 can do is switch one kind of e-mail off."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from core import site_url
-from core.tasks import send_email
+from core.tasks import email_after_commit, render_email
 from members.models import Membership
 
 from .models import NotificationKind, NotificationSettings
@@ -51,7 +50,7 @@ def unsubscribe_membership(*, kind: str, token: str) -> Membership:
 
 
 @contextmanager
-def muted():
+def muted() -> Iterator[None]:
     """No e-mails from the stories services inside this block: for loading demo data,
     whose members are invented people."""
     token = _muted.set(True)
@@ -62,7 +61,7 @@ def muted():
 
 
 def is_muted() -> bool:
-    """Whether e-mails are switched off here (muted): the meetings app asks too."""
+    """Whether e-mails are muted here (inside `muted()`), for other apps' e-mails too."""
     return _muted.get()
 
 
@@ -96,7 +95,7 @@ def notify(
     Values in `context` that are callables (the templates call them) are evaluated
     while rendering, so URLs built by them carry the member's language too."""
     user = membership.user if membership is not None else None
-    if _muted.get() or user is None or not user.email:
+    if _muted.get() or membership is None or user is None or not user.email:
         return False
     preferences = preferences or preferences_for(membership)
     if not preferences.wants(kind):
@@ -115,18 +114,7 @@ def notify(
             "unsubscribe_url": unsubscribe_url,
             "settings_url": absolute_url(reverse("stories:notifications")),
         }
-        subject = render_to_string(f"email/stories/{template}_subject.txt", context)
-        body = render_to_string(f"email/stories/{template}_message.txt", context)
-    arguments = {
-        "subject": " ".join(subject.split()),
-        "body": body,
-        "from_email": settings.DEFAULT_FROM_EMAIL,
-        "to": [user.email],
-        "headers": {
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    }
+        subject, body = render_email(f"email/stories/{template}", context)
     # After the commit: a moderation or reply that rolls back sends nothing.
-    transaction.on_commit(lambda: send_email.enqueue(**arguments))
+    email_after_commit(subject=subject, body=body, to=user.email, unsubscribe_url=unsubscribe_url)
     return True

@@ -5,6 +5,7 @@ to what they wrote (stories_on_account_delete)."""
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Prefetch
 
 from book.services import chapter_stories_changed
 from core.exports import iso_or_none
@@ -20,6 +21,7 @@ from .models import (
     Report,
     Status,
     Story,
+    StoryRevision,
 )
 
 #: A kept story keeps its municipality only when at least this many other members wrote
@@ -28,22 +30,58 @@ from .models import (
 MUNICIPALITY_KEPT_WITH_OTHER_AUTHORS = 3
 
 
-def stories_export_for(*, membership: Membership | None) -> dict:
+#: Rows read at a time for the long lists of a streamed export: a prolific author's
+#: download holds this many stories in memory at most, at a query (and one for their
+#: themes) per this many.
+EXPORT_CHUNK = 2000
+
+
+def _edit_export(edit: StoryRevision) -> dict:
+    return {
+        "title": edit.title,
+        "body": edit.body,
+        "municipality": edit.municipality,
+        "photo": edit.photo.name or None,
+        "photo_description": edit.photo_alt,
+        "created_at": iso_or_none(edit.created_at),
+    }
+
+
+def stories_export_for(*, membership: Membership | None, streamed: bool = False) -> dict:
     """Everything the stories app holds about a member, as JSON-ready data, for their
     data download: their stories (any status), replies, reactions, the reports they
     made, the chapters they follow and their e-mail settings. An account without a copy
-    has none of these (and must not match the stories kept from former members)."""
+    has none of these (and must not match the stories kept from former members).
+
+    `streamed`: the long lists (stories, replies, reactions) are iterators that read
+    their rows EXPORT_CHUNK at a time, for a writer that writes each row as it comes
+    (community.privacy.account_archive_write); otherwise they are lists."""
     if membership is None:
         empty = ("stories", "replies", "reactions", "reports", "follows")
         return dict.fromkeys(empty, []) | {"notification_settings": None}
     stories = (
         Story.objects.by(membership)
         .select_related("chapter")
-        .prefetch_related("themes")
+        .prefetch_related(
+            "themes",
+            Prefetch("revisions", StoryRevision.objects.pending(), to_attr="pending_edits"),
+        )
         .order_by("created_at", "pk")
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
-    replies = Reply.objects.filter(author=membership).select_related("story").order_by("pk")
-    reactions = Reaction.objects.filter(member=membership).select_related("story").order_by("pk")
+    replies = (
+        Reply.objects.filter(author=membership)
+        .select_related("story")
+        .order_by("pk")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    reactions = (
+        Reaction.objects.filter(member=membership)
+        .select_related("story")
+        .order_by("pk")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    rows = (lambda found: found) if streamed else list
     reports = (
         Report.objects.filter(reporter=membership)
         .select_related("story", "reply__story")
@@ -52,7 +90,7 @@ def stories_export_for(*, membership: Membership | None) -> dict:
     follows = membership.chapter_follows.select_related("chapter").order_by("created_at", "pk")
     preferences = NotificationSettings.objects.filter(membership=membership).first()
     return {
-        "stories": [
+        "stories": rows(
             {
                 "title": story.title,
                 "body": story.body,
@@ -66,10 +104,11 @@ def stories_export_for(*, membership: Membership | None) -> dict:
                 "created_at": iso_or_none(story.created_at),
                 "updated_at": iso_or_none(story.updated_at),
                 "published_at": iso_or_none(story.published_at),
+                "edit_waiting": next(map(_edit_export, story.pending_edits), None),
             }
             for story in stories
-        ],
-        "replies": [
+        ),
+        "replies": rows(
             {
                 "story": reply.story.title,
                 "body": reply.body,
@@ -78,18 +117,19 @@ def stories_export_for(*, membership: Membership | None) -> dict:
                 "updated_at": iso_or_none(reply.updated_at),
             }
             for reply in replies
-        ],
-        "reactions": [
+        ),
+        "reactions": rows(
             {
                 "story": reaction.story.title,
                 "kind": reaction.kind,
                 "created_at": iso_or_none(reaction.created_at),
             }
             for reaction in reactions
-        ],
+        ),
         "reports": [
             {
-                "story": (report.story or report.reply.story).title,
+                # A report is on a story or on a reply: one of the two is there.
+                "story": (report.story or report.reply.story).title,  # type: ignore[union-attr]
                 "about": "story" if report.story_id else "reply",
                 "reason": report.reason,
                 "created_at": iso_or_none(report.created_at),
@@ -151,6 +191,10 @@ def stories_on_account_delete(*, membership: Membership, keep_stories: bool) -> 
         Reaction.objects.filter(member=membership).delete()
         ChapterFollow.objects.filter(membership=membership).delete()
         NotificationSettings.objects.filter(membership=membership).delete()
+        # Edits that wait for a curator are their words not yet in the book: gone.
+        waiting = StoryRevision.objects.filter(story__author=membership).exclude(photo="")
+        files_delete_on_commit(name for r in waiting for name in (r.photo.name, r.thumbnail.name))
+        StoryRevision.objects.filter(story__author=membership).delete()
         going = Story.objects.by(membership)
         if keep_stories:
             going = going.filter(status=Status.DRAFT)

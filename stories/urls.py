@@ -7,7 +7,7 @@ app_name = "stories"
 
 urlpatterns = [
     path(_("verhalen/"), views.story_latest, name="latest"),
-    path(_("verhalen/feed/"), feeds.StoryFeed(), name="feed"),
+    path(_("verhalen/feed/"), feeds.story_feed, name="feed"),
     path(_("verhalen/mijn/"), views.story_mine, name="mine"),
     path(_("verhalen/schrijven/<slug:chapter_slug>/"), writing_views.story_create, name="create"),
     path(_("verhalen/<id:pk>/"), views.story_redirect, name="redirect"),
@@ -20,7 +20,7 @@ urlpatterns = [
     path(_("reacties/<id:pk>/bewerken/"), writing_views.reply_edit, name="reply_edit"),
     path(_("reacties/<id:pk>/verwijderen/"), writing_views.reply_delete, name="reply_delete"),
     path(_("reacties/<id:pk>/melden/"), writing_views.reply_report, name="reply_report"),
-    path(_("hoofdstuk/<slug:slug>/verhalen/feed/"), feeds.ChapterStoryFeed(), name="chapter_feed"),
+    path(_("hoofdstuk/<slug:slug>/verhalen/feed/"), feeds.chapter_story_feed, name="chapter_feed"),
     path(_("redactie/moderatie/"), moderation_views.queue, name="moderation_queue"),
     path(_("redactie/moderatie/beslissen/"), moderation_views.decide, name="moderation_decide"),
     path(_("redactie/moderatie/meerdere/"), moderation_views.decide_bulk, name="moderation_bulk"),

@@ -11,23 +11,21 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from book.models import Book, Chapter, audience_readable_q, user_is_member
+from core import cache
 from core.markdown import plain_text
-from core.page_cache import cached_page, digest, sessionless_anonymous
 from core.paging import counted_page, uncounted_page
 from members.models import Membership
 
 from . import search as search_module
 from .forms import ReplyForm, SearchForm, StoryFilterForm
-from .fragments import CSRF_STAND_IN, STORIES_PER_PAGE, personalise
+from .fragments import STORIES_PER_PAGE
 from .models import Story
 from .shared import (
     ChaptersState,
@@ -63,13 +61,6 @@ def _story_page(request, story, membership, reply_form) -> dict:
     }
 
 
-#: How long a shared story page, or the shared content of a story page or "Nieuwste
-#: verhalen", may live at most. Every change to what it shows takes a new key at once
-#: (stories.shared); this only bounds how long a change made outside the services
-#: waits, as CHAPTER_STORIES_SECONDS does.
-STORY_PAGE_SECONDS = 600
-
-
 @dataclass(frozen=True)
 class _SharedStory:
     """A public story's page as everyone but its author, curators and who replied
@@ -87,21 +78,12 @@ class _SharedStory:
 
 def _shared_story(pk, state: StoryState, *, forms: bool) -> _SharedStory:
     """The shared page of public story `pk`: with the reaction and reply forms (`forms`:
-    members, who fill in their CSRF token and reactions afterwards, personalise) or
-    with the counts and the login link (anonymous readers). Cached per story, the
-    version of what it shows (`state`: the story, its chapter and the chapter's
-    stories_version), forms or not and language."""
-    key = ":".join(
-        (
-            "stories:story",
-            str(pk),
-            state.version,
-            "forms" if forms else "counts",
-            get_language() or "",
-        )
-    )
-    shared = cache.get(key)
-    if shared is None:
+    members, who fill in their CSRF token and reactions afterwards,
+    core.cache.personalise) or with the counts and the login link (anonymous readers).
+    Cached per story, the version of what it shows (`state`: the story, its chapter and
+    the chapter's stories_version), forms or not and language."""
+
+    def render_shared() -> _SharedStory:
         story = get_object_or_404(Story.objects.published().for_display(), pk=pk)
         replies = list(story.replies.for_display())
         html = render_to_string(
@@ -113,12 +95,11 @@ def _shared_story(pk, state: StoryState, *, forms: bool) -> _SharedStory:
                 "is_author": False,
                 "reply_form": ReplyForm() if forms else None,
                 "user": AnonymousUser(),  # who gets the counts: the login link
-                "shared": True,
-                "csrf_token": CSRF_STAND_IN,
                 "next_url": story.get_absolute_url(),
+                **cache.shared_context(),
             },
         )
-        shared = _SharedStory(
+        return _SharedStory(
             html=html,
             title=story.title,
             description=plain_text(story.body_html),
@@ -126,30 +107,29 @@ def _shared_story(pk, state: StoryState, *, forms: bool) -> _SharedStory:
             url=story.get_absolute_url(),
             repliers=frozenset(reply.author_id for reply in replies if reply.author_id),
         )
-        cache.set(key, shared, STORY_PAGE_SECONDS)
-    return shared
+
+    return cache.fetch(
+        cache.html_key("stories:story", pk, state.version, "forms" if forms else "counts"),
+        render_shared,
+    )
 
 
 def _anonymous_story_page_key(request, state: StoryState | None) -> str | None:
     """The cache key of this story page as every anonymous reader sees it (whole), or
-    None when the request may not share one (core.page_cache) or the story is not
-    open to everyone. A query string goes to the view."""
-    if request.META.get("QUERY_STRING") or not sessionless_anonymous(request):
+    None when the request may not share one (core.cache.sessionless_anonymous) or the
+    story is not open to everyone. A query string goes to the view."""
+    if request.META.get("QUERY_STRING") or not cache.sessionless_anonymous(request):
         return None
     if state is None or not state.public_to(members=False):
         return None  # the view answers (404)
-    return ":".join(("stories:story-page", request.path, state.version, get_language() or ""))
+    return cache.html_key("stories:story-page", request.path, state.version)
 
 
 @require_safe
 def story_detail(request, pk, slug):
     state = story_state(pk)
-    return cached_page(
-        request,
-        _anonymous_story_page_key(request, state),
-        lambda: _story_detail(request, pk, slug, state),
-        STORY_PAGE_SECONDS,
-    )
+    key = _anonymous_story_page_key(request, state)
+    return cache.cached_page(request, key, lambda: _story_detail(request, pk, slug, state))
 
 
 def _story_detail(request, pk, slug, state: StoryState | None):
@@ -168,7 +148,7 @@ def _story_detail(request, pk, slug, state: StoryState | None):
         and state.public_to(members=membership is not None)
         and (membership is None or state.author_id != membership.pk)
     )
-    if shares:
+    if shares and state is not None:
         shared = _shared_story(pk, state, forms=membership is not None)
         if membership is None or membership.pk not in shared.repliers:
             if slug != shared.slug:
@@ -176,7 +156,7 @@ def _story_detail(request, pk, slug, state: StoryState | None):
             html = shared.html
             if membership is not None:
                 given = given_reactions(membership.pk, story_pks=[pk])
-                html = personalise(request, html, given)
+                html = cache.personalise(request, html, given)
             return render(
                 request,
                 "stories/story_detail.html",
@@ -205,17 +185,17 @@ def story_redirect(request, pk):
 def _anonymous_latest_key(request, chapters: ChaptersState) -> str | None:
     """The cache key of "Nieuwste verhalen" as every anonymous reader sees it (whole,
     with this query string), or None when the request may not share one."""
-    if not sessionless_anonymous(request):
+    if not cache.sessionless_anonymous(request):
         return None
-    return ":".join(("stories:latest-page", *_latest_key_parts(request, chapters, "open")))
+    return _latest_key("stories:latest-page", request, chapters, "open")
 
 
-def _latest_key_parts(request, chapters: ChaptersState, shared_by: str) -> tuple:
+def _latest_key(name: str, request, chapters: ChaptersState, shared_by: str) -> str:
     """What "Nieuwste verhalen" (and a search) shows depends on: every chapter's stories
     and state, which list (_latest_shared_by), the query string (filters, page; in the
     form and the links) and the language."""
-    query = digest(request.META.get("QUERY_STRING", ""))
-    return (chapters.version, shared_by, query, get_language() or "")
+    query = cache.digest(request.META.get("QUERY_STRING", ""))
+    return cache.html_key(name, chapters.version, shared_by, query)
 
 
 @require_safe
@@ -223,12 +203,8 @@ def story_latest(request):
     """Nieuwste verhalen: the newest published stories across the book, filterable by
     chapter, theme, municipality and (when profiles have one) the author's role."""
     chapters = chapters_state()
-    return cached_page(
-        request,
-        _anonymous_latest_key(request, chapters),
-        lambda: _story_latest(request, chapters),
-        STORY_PAGE_SECONDS,
-    )
+    key = _anonymous_latest_key(request, chapters)
+    return cache.cached_page(request, key, lambda: _story_latest(request, chapters))
 
 
 def _latest_shared_by(user, chapters: ChaptersState) -> str | None:
@@ -255,18 +231,18 @@ def _story_latest(request, chapters: ChaptersState):
     shared_by = _latest_shared_by(request.user, chapters)
     if shared_by is None:
         return render(request, "stories/story_latest.html", _latest_context(request))
-    key = ":".join(("stories:latest", *_latest_key_parts(request, chapters, shared_by)))
-    cached = cache.get(key)
-    if cached is None:
+
+    def render_shared() -> tuple[str, list[int]]:
         context = _latest_context(request, shared_by=shared_by)
         html = render_to_string("stories/_latest.html", context)
-        cached = (html, [story.pk for story in context["page"].object_list])
-        cache.set(key, cached, STORY_PAGE_SECONDS)
-    html, story_pks = cached
+        return html, [story.pk for story in context["page"].object_list]
+
+    key = _latest_key("stories:latest", request, chapters, shared_by)
+    html, story_pks = cache.fetch(key, render_shared)
     if shared_by == "members":
         membership = request.user.membership
         given = given_reactions(membership.pk, story_pks=story_pks)
-        html = personalise(request, html, given)
+        html = cache.personalise(request, html, given)
     return render(request, "stories/story_latest.html", {"content": mark_safe(html)})
 
 
@@ -303,24 +279,31 @@ def _latest_context(request, *, shared_by: str | None = None) -> dict:
     return {
         **context,
         "membership": is_member,
-        "shared": True,
-        "csrf_token": CSRF_STAND_IN,
         "next_url": request.get_full_path(),
+        **cache.shared_context(),
     }
+
+
+#: Stories on a page of "Mijn verhalen".
+MINE_PER_PAGE = 25
 
 
 @login_required
 @require_safe
 def story_mine(request):
-    """Mijn verhalen: every story of the member, in whatever state, newest first."""
+    """Mijn verhalen: every story of the member, in whatever state, newest first, a
+    page at a time."""
     membership = Membership.objects.for_user(request.user)
     stories = (
         Story.objects.by(membership).for_display(request.user).order_by("-created_at", "-pk")
         if membership
         else Story.objects.none()
     )
+    page = counted_page(request.GET, stories, per_page=MINE_PER_PAGE)
     return render(
-        request, "stories/story_mine.html", {"membership": membership, "stories": stories}
+        request,
+        "stories/story_mine.html",
+        {"membership": membership, "stories": page.object_list, "page": page},
     )
 
 
@@ -330,13 +313,12 @@ def story_mine(request):
 @require_safe
 def search(request):
     """Zoeken: one box over the chapters and the stories the visitor may read. Anonymous
-    readers asking the same question share the page (core.page_cache), keyed as
+    readers asking the same question share the page (core.cache.cached_page), keyed as
     "Nieuwste verhalen" is: every chapter's text and stories, and the query string."""
     key = None
-    if sessionless_anonymous(request):
-        parts = _latest_key_parts(request, chapters_state(), "open")
-        key = ":".join(("stories:search-page", *parts))
-    return cached_page(request, key, lambda: _search(request), STORY_PAGE_SECONDS)
+    if cache.sessionless_anonymous(request):
+        key = _latest_key("stories:search-page", request, chapters_state(), "open")
+    return cache.cached_page(request, key, lambda: _search(request))
 
 
 def _search(request):

@@ -12,8 +12,10 @@ Curators (staff) publish at once in every mode.
 Spam limits: a member without an approved story yet ("new member", the same test as
 "auto" moderation uses: approval by a curator, not the passing of time, is what earns
 trust) may post at most NEW_MEMBER_STORIES_PER_HOUR stories and
-NEW_MEMBER_REPLIES_PER_HOUR replies per hour. The counts come from the database rows, so
-they hold across processes without a shared cache.
+NEW_MEMBER_REPLIES_PER_HOUR replies per hour. Trusted members and curators have a ceiling
+too, higher (settings.STORIES_TRUSTED_STORIES_PER_HOUR, STORIES_TRUSTED_REPLIES_PER_HOUR):
+an account taken over, or a script, cannot flood the book. The counts come from the
+database rows, so they hold across processes without a shared cache.
 
 Double submission: the write form carries a `submission_key` (a UUID made when the
 form is shown); submitting the same key again returns the story the first submit made,
@@ -24,10 +26,13 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from book.models import Chapter
 from book.services import chapter_stories_changed
@@ -36,7 +41,7 @@ from core.markdown import render_markdown
 from members.models import Membership, Profile
 
 from .exceptions import NotAllowed, RateLimited
-from .models import PUBLIC_STATUSES, Status, Story, Theme
+from .models import Reply, Status, Story, StoryRevision, Theme
 
 NEW_MEMBER_STORIES_PER_HOUR = 3
 NEW_MEMBER_REPLIES_PER_HOUR = 10
@@ -50,10 +55,20 @@ def moderation_mode() -> str:
     return mode
 
 
-def author_is_trusted(membership: Membership) -> bool:
+def author_is_trusted(membership: Membership, *, other_than: Story | None = None) -> bool:
     """Whether a curator has approved one of this member's stories (and it is still
-    out in the open: a story hidden later no longer vouches for its author)."""
-    return Story.objects.filter(author=membership, status__in=PUBLIC_STATUSES).exists()
+    out in the open: a story hidden later no longer vouches for its author). For an
+    edit, `other_than` is the story edited: its approval was of the text it had, and
+    does not vouch for what it is rewritten into."""
+    stories = Story.objects.published().filter(author=membership)
+    if other_than is not None:
+        stories = stories.exclude(pk=other_than.pk)
+    return stories.exists()
+
+
+def trusted_author_q(path: str) -> Exists:
+    """author_is_trusted as a condition on the membership at `path` of another query."""
+    return Exists(Story.objects.published().filter(author=OuterRef(path)))
 
 
 def _is_curator(membership: Membership) -> bool:
@@ -66,12 +81,23 @@ def profile_municipality(membership: Membership) -> str:
     return profile.municipality if profile is not None else ""
 
 
-def _check_rate(membership: Membership, *, model, limit: int, message) -> None:
+def _check_rate(
+    membership: Membership,
+    *,
+    model: type[Story | Reply],
+    limit: int,
+    message: StrOrPromise,
+    trusted_limit: int,
+    trusted_message: StrOrPromise,
+) -> None:
+    """Refuses a new row of `model` by `membership` past the hourly ceiling: `limit` for
+    a new member, `trusted_limit` for a trusted member or a curator. The messages take
+    the ceiling as `limit`."""
     if _is_curator(membership) or author_is_trusted(membership):
-        return
+        limit, message = trusted_limit, trusted_message
     since = timezone.now() - timedelta(hours=1)
     if model.objects.filter(author=membership, created_at__gte=since).count() >= limit:
-        raise RateLimited(message)
+        raise RateLimited(message % {"limit": limit})
 
 
 def _status_on_submit(membership: Membership) -> str:
@@ -123,8 +149,13 @@ def story_submit(
                 "kunnen %(limit)d verhalen per uur plaatsen; probeer het later nog eens. "
                 "Je tekst staat hieronder nog klaar.",
                 "limit",
-            )
-            % {"limit": NEW_MEMBER_STORIES_PER_HOUR},
+            ),
+            trusted_limit=settings.STORIES_TRUSTED_STORIES_PER_HOUR,
+            trusted_message=_(
+                "Je hebt het afgelopen uur al %(limit)d verhalen geplaatst; meer kan er in "
+                "een uur niet bij. Probeer het later nog eens. Je tekst staat hieronder nog "
+                "klaar."
+            ),
         )
         story = Story(
             chapter=chapter,
@@ -160,7 +191,7 @@ def story_submit(
 def story_update(
     *,
     story: Story,
-    editor,
+    editor: User,
     title: str,
     body: str,
     submit: bool = False,
@@ -171,18 +202,34 @@ def story_update(
     photo_alt: str | None = None,
 ) -> Story:
     """The author changes their story. A draft stays a draft unless `submit`; a
-    published story stays published and is marked as edited (in "pre" mode it goes
-    back to the curators). A hidden story cannot be edited: it is with the curators."""
+    published story stays published and is marked as edited. An edit of a published
+    story that must wait for a curator (edit_waits_for_curator) is kept as a
+    StoryRevision instead, and readers keep the published version until a curator
+    approves it. A hidden story cannot be edited: it is with the curators."""
     with transaction.atomic():
         story = (
             Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
         )
-        if not story.is_by(editor):
+        if story.author is None or not story.is_by(editor):
             raise NotAllowed
         if story.status == Status.HIDDEN:
             raise NotAllowed(
                 _("Dit verhaal is verborgen door een curator en kan niet worden bewerkt.")
             )
+        if story.is_public and edit_waits_for_curator(story):
+            _revision_save(
+                story,
+                title=title,
+                body=body,
+                municipality=story.municipality if municipality is None else municipality,
+                photo_alt=story.photo_alt if photo_alt is None else photo_alt,
+                photo=photo,
+                remove_photo=remove_photo,
+            )
+            if themes is not None:
+                story.themes.set(themes)
+                chapter_stories_changed(chapters=[story.chapter_id])
+            return story
         story.title = title.strip()
         story.body = body
         story.body_html = render_markdown(body).html
@@ -199,8 +246,6 @@ def story_update(
                 story.status = status
         elif story.is_public:
             story.edited = True
-            if moderation_mode() == "pre" and not _is_curator(story.author):
-                story.status = Status.PENDING
         story.save()
         if themes is not None:
             story.themes.set(themes)
@@ -209,16 +254,82 @@ def story_update(
         return story
 
 
-def story_delete(*, story: Story, member) -> None:
+def edit_waits_for_curator(story: Story) -> bool:
+    """Whether an edit of this published story waits for a curator: any edit of a
+    featured story, and in "auto" mode an edit by an author no other approved story
+    vouches for (in "pre" mode every edit, in "post" mode none). A curator's own edits
+    never wait. A story without an author (who left) is edited by nobody: its edits wait."""
+    author = story.author
+    if author is None:
+        return True
+    if _is_curator(author):
+        return False
+    if story.status == Status.FEATURED:
+        return True
+    mode = moderation_mode()
+    if mode == "post":
+        return False
+    return mode == "pre" or not author_is_trusted(author, other_than=story)
+
+
+def _revision_save(
+    story: Story,
+    *,
+    title: str,
+    body: str,
+    municipality: str,
+    photo_alt: str,
+    photo: ProcessedPhoto | None,
+    remove_photo: bool,
+) -> StoryRevision:
+    """The edit as a revision waiting for a curator; editing again while one waits
+    replaces its text (and its photo, when a new one is chosen or it is removed)."""
+    revision = StoryRevision.objects.select_for_update().pending().filter(story=story).first()
+    revision = revision or StoryRevision(story=story)
+    revision.title = title.strip()
+    revision.body = body
+    revision.body_html = render_markdown(body).html
+    revision.municipality = municipality.strip()
+    revision.photo_alt = photo_alt.strip()
+    revision.created_at = timezone.now()
+    stale = []
+    if photo is not None or remove_photo:
+        stale = photo_set(revision, photo, remove=remove_photo)
+        revision.remove_photo = photo is None
+    revision.save()
+    files_delete_on_commit(stale)
+    return revision
+
+
+def revision_apply(story: Story, revision: StoryRevision) -> list[str | None]:
+    """Put an approved revision's text and photo on the story (not saved); returns the
+    story's files it no longer uses."""
+    story.title = revision.title
+    story.body = revision.body
+    story.body_html = render_markdown(revision.body).html
+    story.municipality = revision.municipality
+    story.photo_alt = revision.photo_alt
+    story.edited = True
+    if not (revision.photo or revision.remove_photo):
+        return []
+    stale = [f.name for f in (story.photo, story.thumbnail) if f]
+    story.photo, story.thumbnail = revision.photo.name, revision.thumbnail.name
+    story.photo_width, story.photo_height = revision.photo_width, revision.photo_height
+    return stale
+
+
+def story_delete(*, story: Story, user: User) -> None:
     """The author removes their story, with its reactions, replies and reports. Allowed
     in every state, hidden too: what someone wrote remains theirs to take back."""
     with transaction.atomic():
         story = (
             Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
         )
-        if not story.is_by(member):
+        if not story.is_by(user):
             raise NotAllowed
         files = [story.photo.name, story.thumbnail.name]
+        for revision in story.revisions.exclude(photo=""):
+            files += [revision.photo.name, revision.thumbnail.name]
         chapter_stories_changed(chapters=[story.chapter_id])
         story.delete()
         files_delete_on_commit(files)

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_http_methods
 
 from book.models import Book, Chapter
 from core.http import post_only
+from core.images import ProcessedPhoto
 from core.markdown import render_markdown
+from core.pending_photos import pending_photo_discard, pending_photo_keep, pending_photo_use
 from members.models import Membership
 
 from . import reactions, reports, writing
@@ -82,15 +84,41 @@ def _wants_json(request) -> bool:
 # ---- Writing ------------------------------------------------------------------------
 
 
-def _form_page(request, template, context, status=200):
+def _photo_kept(request, form: StoryForm) -> StoryForm:
+    """The form to show again after a POST that saved nothing. A photo that came with
+    it is kept as a pending photo, since the browser will not send it again; one that
+    was kept before and is now removed is let go."""
+    if not form.is_bound:
+        return form
+    form.is_valid()
+    photo = form.cleaned_data.get("photo")
+    if isinstance(photo, ProcessedPhoto):
+        pending = pending_photo_keep(user=request.user, photo=photo, replacing=form.pending)
+        return form.with_pending_photo(pending.token)
+    if photo is False and form.pending is not None:
+        pending_photo_discard(pending=form.pending)
+        return form.with_pending_photo("")
+    return form
+
+
+def _form_page(request, template, context, status=200, refusal=None):
     form = context["form"]
     if form.has_error("photo", "rate_limited"):
         status = 429
     preview = None
-    if request.method == "POST" and request.POST.get("action") == "preview":
-        # The preview goes through the same sanitising renderer as the saved story.
-        preview = render_markdown(form.data.get("body", "")).html
-    return render(request, template, {**context, "preview": preview}, status=status)
+    if request.method == "POST":
+        form = _photo_kept(request, form)
+        if refusal is not None:
+            form.add_error(None, refusal)
+        if request.POST.get("action") == "preview":
+            # The preview goes through the same sanitising renderer as the saved story.
+            preview = render_markdown(form.data.get("body", "")).html
+    return render(
+        request,
+        template,
+        {**context, "form": form, "preview": preview, "preview_photo": form.photo_shown()},
+        status=status,
+    )
 
 
 @login_required
@@ -119,12 +147,13 @@ def story_create(request, chapter_slug):
                 submission_key=data["submission_key"],
                 themes=data.get("themes") or (),
                 municipality=data["municipality"],
-                photo=data["photo"] or None,
+                photo=form.photo_to_save(),
                 photo_alt=data["photo_alt"],
             )
         except RateLimited as refusal:
-            form.add_error(None, refusal.message)
-            return _form_page(request, template, context, status=429)
+            return _form_page(request, template, context, status=429, refusal=refusal.message)
+        if form.pending is not None:
+            pending_photo_use(pending=form.pending)
         messages.success(request, _status_message(story))
         return redirect(story)
     return _form_page(request, template, context)
@@ -147,20 +176,24 @@ def story_edit(request, pk):
     story = _own_story_or_error(request, pk)
     if story.status == Status.HIDDEN:
         raise PermissionDenied(_("Dit verhaal is verborgen door een curator."))
+    # An edit that waits for a curator is what the author goes on from.
+    edit = story.revisions.pending().first() if story.is_public else None
+    shown = edit or story
+    photo = story.photo if edit is None or not (edit.photo or edit.remove_photo) else edit.photo
     initial = {
-        "title": story.title,
-        "body": story.body,
+        "title": shown.title,
+        "body": shown.body,
         "themes": list(story.themes.all()),
-        "municipality": story.municipality,
-        "photo": story.photo or None,
-        "photo_alt": story.photo_alt,
+        "municipality": shown.municipality,
+        "photo": photo or None,
+        "photo_alt": shown.photo_alt,
         "submission_key": story.submission_key,
     }
     form = StoryForm(
         request.POST or None,
         request.FILES or None,
         initial=initial,
-        has_photo=bool(story.photo),
+        has_photo=bool(photo),
         uploader=request.user,
     )
     context = {"form": form, "chapter": story.chapter, "story": story}
@@ -168,7 +201,6 @@ def story_edit(request, pk):
     action = request.POST.get("action")
     if request.method == "POST" and action != "preview" and form.is_valid():
         data = form.cleaned_data
-        photo = data["photo"]
         try:
             story = writing.story_update(
                 story=story,
@@ -178,13 +210,24 @@ def story_edit(request, pk):
                 submit=action == "submit",
                 themes=data["themes"] if "themes" in data else None,
                 municipality=data["municipality"],
-                photo=photo if photo and not hasattr(photo, "url") else None,
-                remove_photo=photo is False,
+                photo=form.photo_to_save(),
+                remove_photo=data["photo"] is False,
                 photo_alt=data["photo_alt"],
             )
         except NotAllowed as refusal:
             raise PermissionDenied(refusal.message) from None
-        messages.success(request, _("Je verhaal is bijgewerkt."))
+        if form.pending is not None:
+            pending_photo_use(pending=form.pending)
+        if story.is_public and story.revisions.pending().exists():
+            messages.info(
+                request,
+                _(
+                    "Je bewerking wacht op een curator. Tot die haar goedkeurt, lezen "
+                    "anderen de versie die er al stond."
+                ),
+            )
+        else:
+            messages.success(request, _("Je verhaal is bijgewerkt."))
         return redirect(story)
     return _form_page(request, template, context)
 
@@ -194,7 +237,7 @@ def story_edit(request, pk):
 def story_delete(request, pk):
     story = _own_story_or_error(request, pk)
     if request.method == "POST":
-        writing.story_delete(story=story, member=request.user)
+        writing.story_delete(story=story, user=request.user)
         messages.success(request, _("Je verhaal is verwijderd."))
         return redirect("stories:mine")
     return render(request, "stories/story_confirm_delete.html", {"story": story})
@@ -215,7 +258,7 @@ def reaction_toggle(request, pk):
         if _wants_json(request):
             return JsonResponse({"error": "unknown reaction"}, status=400)
         raise Http404("Unknown reaction")
-    given = reactions.reaction_toggle(story=story, member=membership, kind=kind)
+    given = reactions.reaction_toggle(story=story, membership=membership, kind=kind)
     if _wants_json(request):
         counts = reactions.reaction_counts(story=story)
         label = ReactionKind(kind).label
@@ -283,7 +326,7 @@ def reply_edit(request, pk):
 def reply_delete(request, pk):
     reply = _own_reply_or_error(request, pk)
     if request.method == "POST":
-        reactions.reply_delete(reply=reply, member=request.user)
+        reactions.reply_delete(reply=reply, user=request.user)
         messages.success(request, _("Je reactie is verwijderd."))
         return redirect(reply.story)
     return render(request, "stories/reply_confirm_delete.html", {"reply": reply})

@@ -1,7 +1,14 @@
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.signals import setting_changed
 from django.utils import translation
 
 from book.models import Access
@@ -24,7 +31,39 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 
 @pytest.fixture(scope="session", autouse=True)
-def collected_static(django_test_environment):
+def compiled_messages():
+    """The .mo catalogues are not committed: a bare `pytest` on a fresh clone compiles
+    each one that is missing or older than its .po, next to it, as `make messages` does.
+    Each is written to a temporary file and moved into place, so a reader never sees half
+    a catalogue."""
+    project = Path(settings.BASE_DIR)
+    locale_dirs = [Path(path) for path in settings.LOCALE_PATHS] + [
+        Path(app.path) / "locale"
+        for app in apps.get_app_configs()
+        if Path(app.path).is_relative_to(project) and ".venv" not in Path(app.path).parts
+    ]
+    compiled = False
+    for locale_dir in locale_dirs:
+        for po in locale_dir.glob("*/LC_MESSAGES/*.po"):
+            mo = po.with_suffix(".mo")
+            if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+                continue
+            handle, partial = tempfile.mkstemp(dir=po.parent, suffix=".mo.part")
+            os.close(handle)
+            subprocess.run(["msgfmt", "--check-format", "-o", partial, po], check=True)
+            os.chmod(partial, 0o644)
+            os.replace(partial, mo)
+            compiled = True
+    if compiled:
+        # Anything translated before this point (at collection) found no catalogue:
+        # Django forgets the loaded ones when told that LOCALE_PATHS changed.
+        setting_changed.send(
+            sender=None, setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=False
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(django_test_environment, compiled_messages):
     """Pages link their CSS through the hashed-name manifest, as in production."""
     call_command("collectstatic", interactive=False, verbosity=0)
 
@@ -96,6 +135,19 @@ def chapters(book):
     ]
     ChapterFactory(book=book, number=5, is_published=False, title="Nog niet klaar")
     return made
+
+
+@pytest.fixture
+def open_chapter(chapters):
+    """The first of `chapters`: published and open to everyone."""
+    return chapters[0]
+
+
+@pytest.fixture
+def members_chapter(chapters):
+    """The third of `chapters`: published, its text for members only."""
+    assert chapters[2].access == Access.MEMBERS
+    return chapters[2]
 
 
 @pytest.fixture

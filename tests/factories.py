@@ -2,16 +2,38 @@ import uuid
 from datetime import timedelta
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from book.models import Access, Book, Chapter
+from book.models import Access, Book, Chapter, ImportRecord, ReadingPosition
 from core.markdown import render_markdown
-from editions.models import Edition
+from editions.models import Edition, EditionChapter, EditionStory
+from introductions.models import Block, Introduction, Participation, Round
 from meetings.models import Meeting, MeetingStatus, Registration, RegistrationStatus
 from members.codes import generate_code
-from members.models import ClaimCode, CodeBatch, Invitation, Membership, Profile
-from stories.models import Reply, Status, Story, Theme
+from members.models import (
+    ClaimCode,
+    CodeBatch,
+    Invitation,
+    Membership,
+    MembershipCounter,
+    Profile,
+)
+from stories.models import (
+    ChapterFollow,
+    ModerationAction,
+    ModerationKind,
+    NotificationSettings,
+    Reaction,
+    ReactionKind,
+    Reply,
+    Report,
+    Status,
+    Story,
+    TargetType,
+    Theme,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -24,12 +46,40 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
 
+class EmailAddressFactory(factory.django.DjangoModelFactory):
+    """The user's own address, verified and primary: an account that finished signup."""
+
+    class Meta:
+        model = EmailAddress
+
+    user = factory.SubFactory(UserFactory)
+    email = factory.LazyAttribute(lambda o: o.user.email)
+    verified = True
+    primary = True
+
+
+class MembershipCounterFactory(factory.django.DjangoModelFactory):
+    """The one counter row (pk=1) the data migration makes."""
+
+    class Meta:
+        model = MembershipCounter
+        django_get_or_create = ("pk",)
+
+    pk = 1
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
 
     user = factory.SubFactory(UserFactory)
     number = factory.Sequence(lambda n: n + 1)
+
+    class Params:
+        # A member long enough for their reports to weigh (STORIES_ESTABLISHED_MEMBER_DAYS).
+        established = factory.Trait(
+            claimed_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=365))
+        )
 
 
 class CodeBatchFactory(factory.django.DjangoModelFactory):
@@ -81,6 +131,24 @@ class ChapterFactory(factory.django.DjangoModelFactory):
     is_published = True
 
 
+class ReadingPositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReadingPosition
+
+    user = factory.SubFactory(UserFactory)
+    chapter = factory.SubFactory(ChapterFactory)
+    section = "begin"
+
+
+class ImportRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportRecord
+
+    book = factory.SubFactory(BookFactory)
+    part = factory.Sequence(lambda n: f"chapter:thema-{n}")
+    digest = factory.Sequence(lambda n: f"{n:064x}")
+
+
 class ThemeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Theme
@@ -114,6 +182,54 @@ class ReplyFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(MembershipFactory)
     body = "Dit herken ik."
     body_html = factory.LazyAttribute(lambda o: render_markdown(o.body).html)
+
+
+class ReactionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reaction
+
+    story = factory.SubFactory(StoryFactory)
+    member = factory.SubFactory(MembershipFactory)
+    kind = ReactionKind.THANKS
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """An open report of a story."""
+
+    class Meta:
+        model = Report
+
+    story = factory.SubFactory(StoryFactory)
+    reporter = factory.SubFactory(MembershipFactory)
+    reason = "Dit hoort hier niet."
+
+
+class ModerationActionFactory(factory.django.DjangoModelFactory):
+    """A line in the curators' log: a story approved."""
+
+    class Meta:
+        model = ModerationAction
+
+    story = factory.SubFactory(StoryFactory)
+    target_type = TargetType.STORY
+    target_id = factory.LazyAttribute(lambda o: o.story.pk)
+    target_title = factory.LazyAttribute(lambda o: o.story.title)
+    action = ModerationKind.APPROVE
+
+
+class NotificationSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NotificationSettings
+
+    membership = factory.SubFactory(MembershipFactory)
+
+
+class ChapterFollowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChapterFollow
+
+    membership = factory.SubFactory(MembershipFactory)
+    chapter = factory.SubFactory(ChapterFactory)
 
 
 class EditionFactory(factory.django.DjangoModelFactory):
@@ -167,3 +283,98 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     user = factory.SubFactory(UserFactory)
     status = RegistrationStatus.GOING
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    """A member who takes part in introductions (knows/seeks: lists of themes)."""
+
+    class Meta:
+        model = Participation
+        skip_postgeneration_save = True
+
+    membership = factory.SubFactory(MembershipFactory)
+    takes_part = True
+
+    @factory.post_generation
+    def knows(self, create, themes, **kwargs):
+        if themes:
+            self.knows.set(themes)
+
+    @factory.post_generation
+    def seeks(self, create, themes, **kwargs):
+        if themes:
+            self.seeks.set(themes)
+
+
+class IntroductionFactory(factory.django.DjangoModelFactory):
+    """Two members introduced by a curator (first has the lower id)."""
+
+    class Meta:
+        model = Introduction
+
+    origin = "curator"
+    first = factory.SubFactory(MembershipFactory)
+    second = factory.SubFactory(MembershipFactory)
+
+
+class EditionChapterFactory(factory.django.DjangoModelFactory):
+    """A chapter as an edition froze it (edition_publish makes these from the book)."""
+
+    class Meta:
+        model = EditionChapter
+
+    edition = factory.SubFactory(EditionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Hoofdstuk over thema {n}")
+    slug = factory.Sequence(lambda n: f"thema-{n}")
+    body_html = "<p>Eerste alinea van het hoofdstuk.</p>"
+    access = Access.OPEN
+
+
+class EditionStoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EditionStory
+
+    chapter = factory.SubFactory(EditionChapterFactory)
+    title = factory.Sequence(lambda n: f"Verhaal {n}")
+    body_html = "<p>Wat we samen deden.</p>"
+    author_name = "Lid"
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Round
+
+    participants = 2
+    pairs = 1
+
+
+class BlockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Block
+
+    blocker = factory.SubFactory(MembershipFactory)
+    blocked = factory.SubFactory(MembershipFactory)
+
+
+def bulk_stories(count: int, *, chapter, status=Status.PUBLISHED, authors=None, **fields):
+    """`count` stories under `chapter`, written in one bulk insert (as seed_load does),
+    for tests that check a page or a job does not grow with the number of stories.
+    The authors (memberships) take turns; without them each story has none."""
+    authors = list(authors or [None])
+    now = timezone.now()
+    Story.objects.bulk_create(
+        Story(
+            chapter=chapter,
+            author=authors[index % len(authors)],
+            title=f"Verhaal {index}",
+            body="Wat we samen deden.",
+            body_html="<p>Wat we samen deden.</p>",
+            status=status,
+            published_at=now,
+            submission_key=uuid.uuid4(),
+            **fields,
+        )
+        for index in range(count)
+    )
+    return Story.objects.filter(chapter=chapter, status=status)

@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "stories",
     "meetings",
     "editions",
+    "introductions",
 ]
 
 MIDDLEWARE = [
@@ -161,7 +162,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "community.urls"
 WSGI_APPLICATION = "community.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -234,6 +235,11 @@ else:
     # kept there would outlive a logout made through another worker.
     SESSION_ENGINE = "core.sessions"
 
+# The curators' statistics aggregate every member and story: computed at most once per
+# this many seconds (per language), so a figure on the page is at most this stale; the
+# page says when it was computed.
+STATISTICS_SECONDS = env.int("DJANGO_STATISTICS_SECONDS", default=300)
+
 AUTHENTICATION_BACKENDS = [
     "members.backends.ModelBackend",
     "members.backends.AuthenticationBackend",
@@ -290,7 +296,7 @@ MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # `internal` location (deploy/nginx.conf), which no request from outside can reach.
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=True)
 MEDIA_INTERNAL_URL = "/media-internal/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -309,7 +315,7 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 
 # Every asset is self-hosted: the policy allows nothing from elsewhere, and no inline
 # script or style.
-SECURE_CSP = {
+SECURE_CSP: dict[str, Any] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
@@ -326,7 +332,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
@@ -364,3 +370,10 @@ SITE_URL_FROM_REQUEST = False
 # (published at once, curators hide afterwards) or "auto" (a member's stories wait for a
 # curator until one of them has been approved, then publish at once).
 STORIES_MODERATION = env.str("DJANGO_STORIES_MODERATION", default="auto")
+# Reports hide a story or reply only when they come from established members: with a
+# story a curator approved, or a member for at least this many days (stories.reports).
+STORIES_ESTABLISHED_MEMBER_DAYS = env.int("DJANGO_STORIES_ESTABLISHED_MEMBER_DAYS", default=30)
+# The hourly ceiling on stories and on replies for trusted members and curators; new
+# members have the lower one in stories.writing (NEW_MEMBER_*_PER_HOUR).
+STORIES_TRUSTED_STORIES_PER_HOUR = env.int("DJANGO_STORIES_TRUSTED_STORIES_PER_HOUR", default=20)
+STORIES_TRUSTED_REPLIES_PER_HOUR = env.int("DJANGO_STORIES_TRUSTED_REPLIES_PER_HOUR", default=60)

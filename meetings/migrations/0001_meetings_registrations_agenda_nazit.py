@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('book', '0006_import_record'),
         ('members', '0004_profile'),
-        ('stories', '0008_moderationaction_meeting_target'),
+        ('stories', '0009_moderationaction_meeting_target'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('community', '0001_curators_group'),
     ]

@@ -1,13 +1,12 @@
 """Accounts for the browser journeys: verified, with a copy of the book (the next free
 number), and a password the journeys type into the real login form."""
 
-from allauth.account.models import EmailAddress
 from django.db.models import Max
 from playwright.sync_api import expect
 
 from core.roles import curators_group_sync
 from members.models import Membership
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import EmailAddressFactory, MembershipFactory, UserFactory
 
 PASSWORD = "een lang wachtwoord 2026"
 
@@ -20,7 +19,7 @@ def verified_account(email: str, *, curator: bool = False):
     """A verified account with a copy of the book; a curator is staff in the Curators
     group."""
     user = UserFactory(email=email, password=PASSWORD, is_staff=curator)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    EmailAddressFactory(user=user, email=email)
     if curator:
         user.groups.add(curators_group_sync())
     MembershipFactory(user=user, number=next_number())

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
 
 from book.models import Chapter
+from tests.browser.accounts import verified_account
 
 # Playwright's sync API runs an event loop in the test thread; Django then refuses ORM
 # calls from that thread (SynchronousOnlyOperation). Only the tests make such calls, and
@@ -106,6 +107,12 @@ def demo_book(live_server):
     transactional database is flushed after each one. Returns its chapters in order."""
     call_command("load_demo", stdout=io.StringIO())
     return list(Chapter.objects.published().in_order())
+
+
+@pytest.fixture
+def curator_account(live_server):
+    """A curator who logs in through the real login form (`accounts.log_in`)."""
+    return verified_account("redactie.journey@example.org", curator=True)
 
 
 @pytest.fixture

@@ -4,21 +4,15 @@ the printed edition as a PDF."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from editions.models import Edition
 from editions.services import edition_create, edition_publish
 from stories.models import Status
-from tests.browser.accounts import log_in, next_number, verified_account
+from tests.browser.accounts import log_in, next_number
 from tests.factories import MembershipFactory, StoryFactory
 
 PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
-
-
-@pytest.fixture
-def curator_account(live_server):
-    return verified_account("curator.journey@example.org", curator=True)
 
 
 def test_curator_reads_statistics_publishes_an_edition_and_a_reader_opens_it(

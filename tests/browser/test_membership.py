@@ -6,7 +6,6 @@ The live server runs in this process, so the verification mail is in Django's ou
 
 import re
 
-import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -17,11 +16,6 @@ from .accounts import PASSWORD
 from .test_reading import first_paragraph
 
 CONFIRM_LINK = re.compile(r"https?://\S+/confirm-email/\S+/")
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    mail.outbox.clear()
 
 
 def sign_up_and_verify(page, axe_check, email):

@@ -6,7 +6,6 @@ e-mail. The live server runs in this process, so the e-mails are in Django's out
 import io
 import re
 
-import pytest
 from django.core import mail
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
@@ -15,11 +14,6 @@ from stories.models import Status, Story
 from tests.browser.accounts import log_in, verified_account
 
 TITLE = "Een bankje bij de bibliotheek"
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    mail.outbox.clear()
 
 
 def logged_in_page(browser, base_url, user):
@@ -66,15 +60,18 @@ def test_a_story_is_written_approved_recognised_and_answered(
     preview = page.get_by_role("region", name="Voorbeeld")
     expect(preview.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(preview.locator("strong")).to_have_text("bankje")
+    # The photo came along: it is in the preview with its description, and stays
+    # chosen without being chosen again.
+    expect(preview.get_by_role("img", name="Een groen bankje voor de bibliotheek")).to_be_visible()
+    assert preview.get_by_role("img").evaluate("img => img.naturalWidth") == 640
     axe_check(page)
     screenshot(page, "write-story")
-    # A browser never fills a file field in again: the photo is chosen once more.
-    page.get_by_label("Foto (niet verplicht)").set_input_files(jpeg())
     page.get_by_role("button", name="Plaats mijn verhaal").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.get_by_text("Status: Wacht op een curator.")).to_be_visible()
     story = Story.objects.get(title=TITLE)
     assert story.status == Status.PENDING and story.photo
+    assert story.photo_alt == "Een groen bankje voor de bibliotheek"
 
     # A curator approves it with the admin action.
     curator_page = logged_in_page(browser, live_server.url, curator)

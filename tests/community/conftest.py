@@ -3,9 +3,8 @@ import time
 import types
 
 import pytest
-from allauth.account.models import EmailAddress
 
-from tests.factories import UserFactory
+from tests.factories import EmailAddressFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
 
@@ -14,7 +13,7 @@ PASSWORD = "correct horse battery staple"
 def verified_user(db):
     """A user who finished signup: one verified, primary e-mail address."""
     user = UserFactory(email="lid@example.org")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     return user
 
 

@@ -12,12 +12,12 @@ import zipfile
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.test import Client
 from django.urls import reverse
 
 from book.models import Access, Chapter
 from editions.services import edition_create, edition_publish, edition_stories_choose
 from stories.models import Status, Story
+from tests.clients import signed_in
 from tests.factories import (
     BookFactory,
     ChapterFactory,
@@ -74,13 +74,6 @@ def world(curator):
     return chapters, stories, people
 
 
-def _client(person) -> Client:
-    client = Client()
-    if person is not None:
-        client.force_login(person)
-    return client
-
-
 def _as_user(person):
     return AnonymousUser() if person is None else person
 
@@ -90,7 +83,7 @@ def test_chapter_pages_show_text_exactly_as_the_rule_says(world, audience):
     chapters, _stories, people = world
     person = people[audience]
     readable = set(Chapter.objects.readable_by(_as_user(person)))
-    client = _client(person)
+    client = signed_in(person)
     for key, chapter in chapters.items():
         response = client.get(chapter.get_absolute_url())
         visible = Chapter.objects.visible_to(_as_user(person)).filter(pk=chapter.pk).exists()
@@ -106,7 +99,7 @@ def test_story_pages_exist_exactly_as_the_rule_says(world, audience):
     _chapters, stories, people = world
     person = people[audience]
     visible = set(Story.objects.visible_to(_as_user(person)))
-    client = _client(person)
+    client = signed_in(person)
     for key, story in stories.items():
         response = client.get(story.get_absolute_url())
         assert response.status_code == (200 if story in visible else 404), (audience, key)
@@ -119,7 +112,7 @@ def test_story_lists_under_chapters_latest_and_feeds_follow_the_rule(world, audi
     chapters, stories, people = world
     person = people[audience]
     public = set(Story.objects.visible_to(_as_user(person)).published())
-    client = _client(person)
+    client = signed_in(person)
     pages = [reverse("stories:latest"), reverse("stories:feed")]
     for chapter in chapters.values():
         pages.append(chapter.get_absolute_url())
@@ -146,7 +139,7 @@ def test_search_finds_exactly_what_the_rule_allows(world, audience):
     # and the public stories the rule lets them see under those.
     readable = set(Chapter.objects.readable_by(user).published())
     public = set(Story.objects.visible_to(user).published().filter(chapter__in=readable))
-    client = _client(person)
+    client = signed_in(person)
     for key, chapter in chapters.items():
         html = client.get(reverse("stories:search"), {"q": f"hoofdstuk{key}woord"}).content
         assert (chapter.title in html.decode()) == (chapter in readable), (audience, key)
@@ -166,10 +159,10 @@ def test_editions_show_members_chapters_as_the_rule_says(world, audience, curato
     edition = edition_publish(edition=edition, curator=curator)
     person = people[audience]
     user = _as_user(person)
-    client = _client(person)
+    client = signed_in(person)
     print_page = client.get(reverse("editions:edition_print", args=[edition.slug]))
     epub = client.get(reverse("editions:edition_epub", args=[edition.slug]))
-    with zipfile.ZipFile(io.BytesIO(epub.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(epub.getvalue())) as archive:
         epub_text = "".join(
             archive.read(name).decode() for name in archive.namelist() if name.endswith("html")
         )

@@ -42,16 +42,6 @@ class _Page(HTMLParser):
             self.texts.append(data.strip())
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    client.force_login(
-        django_user_model.objects.create_superuser(
-            username="beheer", email="beheer@example.org", password="x"
-        )
-    )
-    return client
-
-
 def test_admin_is_dutch_also_where_djangos_dutch_catalogue_has_gaps(admin_client):
     """Django 6.1's Dutch admin catalogue lacks a few newer strings; ours fills them.
     The admin lives outside i18n_patterns, so it is in the site's language whatever the

@@ -1,7 +1,5 @@
 """The error pages: in the site's style and language, and never a word about DEBUG."""
 
-from html.parser import HTMLParser
-
 import pytest
 from django.test import Client, RequestFactory
 from django.test.utils import override_settings
@@ -9,31 +7,12 @@ from django.urls import reverse
 from django.views.defaults import server_error
 from pytest_django.asserts import assertContains
 
-
-class _Page(HTMLParser):
-    """The scripts, style elements and style attributes of a page."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.inline_scripts = 0
-        self.styles = 0
-        self.stylesheets = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script" and not attrs.get("src"):
-            self.inline_scripts += 1
-        if tag == "style" or "style" in attrs:
-            self.styles += 1
-        if tag == "link" and attrs.get("rel") == "stylesheet":
-            self.stylesheets.append(attrs["href"])
+from tests.markup import hrefs, select
 
 
 def _assert_site_styled_without_inline_code(response):
-    page = _Page(response.content.decode())
-    assert page.inline_scripts == 0 and page.styles == 0
-    assert any("/css/base." in href for href in page.stylesheets)
+    assert not select(response, "script:not([src]), style, [style]")
+    assert any("/css/base." in href for href in hrefs(response, 'link[rel="stylesheet"]'))
     assert "DEBUG" not in response.content.decode()
 
 

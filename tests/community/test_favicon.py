@@ -1,27 +1,18 @@
 import io
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import reverse
 from PIL import Image
 
-
-class _Icons(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.links = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "link" and "icon" in attrs.get("rel", ""):
-            self.links[(attrs["rel"], attrs.get("type", ""))] = attrs["href"]
+from tests.markup import select
 
 
 def _icon_links(html: str) -> dict:
-    icons = _Icons()
-    icons.feed(html)
-    return icons.links
+    return {
+        (link.get("rel"), link.get("type", "")): link.get("href")
+        for link in select(html, 'link[rel*="icon"]')
+    }
 
 
 def test_favicon_ico_is_answered_at_the_root(client):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from core.paging import MAX_PAGE, counted_page, page_number, uncounted_page
 from stories.models import Status
+from tests.clients import signed_in
 from tests.factories import ProfileFactory, StoryFactory
 
 #: Page numbers no link on the site makes: past any 64-bit OFFSET, more digits than
@@ -84,12 +85,6 @@ def test_an_uncounted_list_links_no_further_than_the_maximum():
 # ---- Every paged page, through the real views -----------------------------------------
 
 
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def lists(chapters, curator):
     """Something in every paged list: stories (and so search results), the queue, the
@@ -118,7 +113,7 @@ def _paged_pages(chapter):
 
 @pytest.mark.parametrize("value", BAD_NUMBERS)
 def test_every_paged_page_answers_any_page_number(lists, member, curator, value):
-    clients = {"anonymous": Client(), "member": _signed_in(member), "curator": _signed_in(curator)}
+    clients = {"anonymous": Client(), "member": signed_in(member), "curator": signed_in(curator)}
     for who, address, param in _paged_pages(lists):
         joiner = "" if address.endswith("&") else "?"
         response = clients[who].get(f"{address}{joiner}{param}={value}")
@@ -131,7 +126,7 @@ def test_every_paged_page_answers_any_page_number(lists, member, curator, value)
 
 @pytest.mark.parametrize("value", BAD_NUMBERS)
 def test_a_decision_in_the_queue_returns_to_a_page_that_can_be_read(lists, curator, value):
-    client = _signed_in(curator)
+    client = signed_in(curator)
     response = client.post(
         reverse("stories:moderation_decide"),
         {"target": "story:999999", "action": "approve", "pagina": value},

@@ -6,13 +6,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django.asserts import assertContains, assertInHTML, assertTemplateUsed
 
 from core.http import KEPT
 from stories.models import Reply
-from tests.factories import MembershipFactory, StoryFactory, UserFactory
+from tests.factories import EmailAddressFactory, MembershipFactory, StoryFactory, UserFactory
 from tests.safe_requests import assert_safe_requests_change_nothing
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +150,7 @@ def test_a_post_from_someone_logged_out_goes_to_the_login_as_before(client):
 def writer(db):
     """A member who logs in with e-mail and password, as allauth wants it."""
     user = UserFactory(email="schrijver@example.org")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     MembershipFactory(user=user)
     return user
 

@@ -18,6 +18,8 @@ from PIL import Image
 from book.models import ReadingPosition
 from community import privacy
 from core.images import process_photo
+from core.models import PendingPhoto
+from core.pending_photos import pending_photo_keep
 from core.sessions import signed_in_session
 from members import services
 from members.models import (
@@ -29,8 +31,6 @@ from members.models import (
     Visibility,
 )
 from stories.models import (
-    ChapterFollow,
-    NotificationSettings,
     Reaction,
     ReactionKind,
     Reply,
@@ -40,12 +40,19 @@ from stories.models import (
 )
 from tests.factories import (
     ChapterFactory,
+    ChapterFollowFactory,
+    EmailAddressFactory,
     InvitationFactory,
     MembershipFactory,
+    NotificationSettingsFactory,
+    ReactionFactory,
+    ReadingPositionFactory,
     ReplyFactory,
+    ReportFactory,
     StoryFactory,
     UserFactory,
 )
+from tests.markup import hrefs, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +75,8 @@ def rich_member(db):
     """A member with something of everything the site keeps about people."""
     inviter = MembershipFactory(number=3)
     user = UserFactory(email="anouk@example.org", first_name="Anouk")
-    EmailAddress.objects.create(user=user, email="anouk@example.org", verified=True, primary=True)
-    EmailAddress.objects.create(user=user, email="anouk@werk.example", verified=False)
+    EmailAddressFactory(user=user, email="anouk@example.org")
+    EmailAddressFactory(user=user, email="anouk@werk.example", verified=False, primary=False)
     membership = MembershipFactory(user=user, number=8, how=How.INVITATION, invited_by=inviter)
     services.profile_update(
         membership=membership,
@@ -81,15 +88,15 @@ def rich_member(db):
         photo=photo(),
     )
     chapter = ChapterFactory(title="Samen beginnen")
-    ReadingPosition.objects.create(user=user, chapter=chapter, section="begin")
+    ReadingPositionFactory(user=user, chapter=chapter, section="begin")
     InvitationFactory(created_by=membership, name="Mijn buurman Kees")
     accepted = InvitationFactory(created_by=membership, name="Zus")
     invitee = MembershipFactory(number=20)
     services_accept(accepted, invitee)
     story = StoryFactory(author=membership, chapter=chapter, title="Onze moestuin")
     reply = ReplyFactory(author=membership, body="Mooi gedaan!")
-    Reaction.objects.create(story=reply.story, member=membership, kind=ReactionKind.THANKS)
-    Report.objects.create(story=reply.story, reporter=membership, reason="Klopt niet")
+    ReactionFactory(story=reply.story, member=membership, kind=ReactionKind.THANKS)
+    ReportFactory(story=reply.story, reporter=membership, reason="Klopt niet")
     return user, membership, story, reply
 
 
@@ -115,13 +122,13 @@ def test_privacy_page_is_public_and_covers_what_why_how_long_and_rights(client):
         "Hoe lang",
         "Je rechten",
     ]:
-        assert heading in html
+        assert heading in texts(response, "main h2")
     assert "Autoriteit Persoonsgegevens" in html
-    assert 'href="/mijn-gegevens/"' not in html  # only for logged-in people
+    assert "/mijn-gegevens/" not in hrefs(response, "main a")  # only for logged-in people
 
 
 def test_privacy_page_links_logged_in_people_to_their_data(member_client):
-    assert 'href="/mijn-gegevens/"' in member_client.get(PRIVACY).content.decode()
+    assert "/mijn-gegevens/" in hrefs(member_client.get(PRIVACY), "main a")
 
 
 def test_privacy_urls_in_english():
@@ -140,8 +147,9 @@ def test_data_pages_need_login(client, url):
 
 
 def test_data_page_offers_download_and_delete(member_client, member):
-    html = member_client.get(DATA).content.decode()
-    assert f'href="{DOWNLOAD}"' in html and f'href="{DELETE}"' in html
+    response = member_client.get(DATA)
+    html = response.content.decode()
+    assert {DOWNLOAD, DELETE} <= set(hrefs(response, "main a"))
     assert f"Nummer {member.membership.number} blijft van niemand" in html
 
 
@@ -230,8 +238,8 @@ def _keys(value, found=None) -> set[str]:
 
 def test_leesmij_explains_every_key_of_the_json(client, rich_member):
     user, membership, story, _reply = rich_member
-    ChapterFollow.objects.create(membership=membership, chapter=story.chapter)
-    NotificationSettings.objects.create(membership=membership)
+    ChapterFollowFactory(membership=membership, chapter=story.chapter)
+    NotificationSettingsFactory(membership=membership)
     client.force_login(user)
     archive = download(client)
     data = json.loads(archive.read("gegevens.json"))
@@ -418,6 +426,20 @@ def test_delete_removing_stories(client, rich_member, django_capture_on_commit_c
     assert Story.objects.filter(pk=reply.story.pk).exists()  # someone else's story stays
 
 
+def test_photos_chosen_but_never_saved_go_with_the_account(
+    rich_member, django_capture_on_commit_callbacks
+):
+    user, *_ = rich_member
+    chosen = pending_photo_keep(user=user, photo=photo())
+    others = pending_photo_keep(user=UserFactory(), photo=photo())
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.account_delete(user=user)
+    assert list(PendingPhoto.objects.all()) == [others]
+    assert not default_storage.exists(chosen.image.name)
+    assert not default_storage.exists(chosen.thumbnail.name)
+    assert default_storage.exists(others.image.name)
+
+
 def test_drafts_are_never_kept(rich_member):
     user, membership, *_ = rich_member
     draft = StoryFactory(author=membership, status=Status.DRAFT, published_at=None)
@@ -435,7 +457,7 @@ def test_the_retired_number_is_never_handed_out_again(client, rich_member):
 
 
 def test_deleting_an_account_without_a_copy(client, user):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     client.force_login(user)
     response = client.post(DELETE, {"email": user.email}, follow=True)
     assert "Je account en je gegevens zijn verwijderd." in response.content.decode()

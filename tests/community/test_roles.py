@@ -28,6 +28,8 @@ EXPECTED = {
     "members.add_claimcode",
     "members.change_claimcode",
     "members.view_membership",
+    "introductions.view_introduction",
+    "introductions.view_round",
     "meetings.view_meeting",
     "meetings.add_meeting",
     "meetings.change_meeting",

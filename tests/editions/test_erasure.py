@@ -6,12 +6,14 @@ import io
 import zipfile
 
 import pytest
-from allauth.account.models import EmailAddress
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 
 from community.privacy import STORIES_DELETE, STORIES_KEEP
 from editions.models import EditionStory
+from tests.clients import signed_in
+from tests.factories import EmailAddressFactory
 
 TITLE = "Buurtbudget in Zwolle"
 BODY = "het budget"
@@ -20,8 +22,7 @@ BODY = "het budget"
 def _everything_the_edition_serves(edition, reader) -> str:
     """The edition's chapter pages, its print page and its EPUB as `reader` gets them
     (in a browser of their own), as one text."""
-    client = Client()
-    client.force_login(reader)
+    client = signed_in(reader)
     parts = [client.get(edition.get_absolute_url()).content.decode()]
     for chapter in edition.chapters.all():
         parts.append(client.get(chapter.get_absolute_url()).content.decode())
@@ -29,7 +30,7 @@ def _everything_the_edition_serves(edition, reader) -> str:
         client.get(reverse("editions:edition_print", args=[edition.slug])).content.decode()
     )
     epub = client.get(reverse("editions:edition_epub", args=[edition.slug]))
-    with zipfile.ZipFile(io.BytesIO(epub.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(epub.getvalue())) as archive:
         parts.extend(
             archive.read(name).decode() for name in archive.namelist() if name.endswith("html")
         )
@@ -38,7 +39,7 @@ def _everything_the_edition_serves(edition, reader) -> str:
 
 def _delete_account(client, membership, choice: str):
     user = membership.user
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     client.force_login(user)
     page = client.get(reverse("account_delete"))
     # The page says what happens to the story in the edition before anything is done.
@@ -79,3 +80,47 @@ def test_a_copy_whose_story_was_already_deleted_is_found_by_the_member_number(
     copy.story.delete()  # the author removed the story itself earlier
     _delete_account(client, author, STORIES_DELETE)
     assert not EditionStory.objects.filter(title=TITLE).exists()
+
+
+def _stored_copies() -> dict[str, bytes]:
+    """Every EPUB and print copy in storage (editions.builds), by name."""
+    stored = {}
+    folders, _files = default_storage.listdir("editions/built")
+    for folder in folders:
+        _dirs, files = default_storage.listdir(f"editions/built/{folder}")
+        for name in files:
+            with default_storage.open(f"editions/built/{folder}/{name}", "rb") as copy:
+                stored[name] = copy.read()
+    return stored
+
+
+def _words_in(name: str, data: bytes) -> str:
+    if name.endswith(".epub"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "".join(
+                archive.read(part).decode() for part in archive.namelist() if part.endswith("html")
+            )
+    return data.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("choice", [STORIES_DELETE, STORIES_KEEP])
+def test_erasure_discards_the_stored_epub_and_print_copies(
+    client, curator, published, choice, django_capture_on_commit_callbacks
+):
+    author = EditionStory.objects.get(title=TITLE).story.author
+    before = _everything_the_edition_serves(published, curator)
+    Client().get(reverse("editions:edition_epub", args=[published.slug]))  # the open copy
+    assert "Lid nr. 4242" in before
+    stored = _stored_copies()
+    assert {name.split("-")[1] for name in stored} == {"members", "open"}
+    assert all("Lid nr. 4242" in _words_in(name, data) for name, data in stored.items())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _delete_account(client, author, choice)
+
+    assert _stored_copies() == {}  # nothing of the old rows is left in storage
+    after = _everything_the_edition_serves(published, curator)
+    assert "Lid nr. 4242" not in after
+    assert (TITLE in after) == (choice == STORIES_KEEP)
+    assert all(name.startswith("v2-") for name in _stored_copies())

@@ -13,6 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from members import cards, services
 from members.models import Profile
 from tests.factories import MembershipFactory, ProfileFactory, UserFactory
+from tests.markup import attributes, links, one, select, texts
 from tests.safe_requests import no_database_writes
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,14 @@ def shared_url(profile):
 
 def image_url(profile):
     return f"/kaart/{profile.card_token}.png"
+
+
+def open_graph(response) -> dict[str, str]:
+    """The page's Open Graph tags: what a shared link shows."""
+    return {
+        meta.get("property"): meta.get("content")
+        for meta in select(response, 'meta[property^="og:"]')
+    }
 
 
 def decode(response) -> Image.Image:
@@ -67,14 +76,16 @@ def test_own_card_sends_non_members_to_claim(client, user):
 
 def test_own_card_shows_name_number_date_and_open_graph_tags(client, profile):
     client.force_login(profile.membership.user)
-    html = client.get(CARD).content.decode()
+    response = client.get(CARD)
+    html = response.content.decode()
     assert "Mijn lidmaatschapskaart" in html
-    assert "Anouk Verbeek" in html and ">12<" in html and "3 maart 2026" in html
-    assert 'datetime="2026-03-03"' in html
-    assert f'<meta property="og:image" content="http://testserver{image_url(profile)}">' in html
-    assert '<meta property="og:title" content="Anouk Verbeek, lid nr. 12">' in html
-    assert 'property="og:description"' in html
-    assert f'value="http://testserver{shared_url(profile)}"' in html
+    assert texts(response, ".member-card dd") == ["Anouk Verbeek", "12", "3 maart 2026"]
+    assert one(response, ".member-card time").get("datetime") == "2026-03-03"
+    shared = open_graph(response)
+    assert shared["og:image"] == f"http://testserver{image_url(profile)}"
+    assert shared["og:title"] == "Anouk Verbeek, lid nr. 12"
+    assert shared["og:description"]
+    assert one(response, "#card-link").get("value") == f"http://testserver{shared_url(profile)}"
     assert "css/members." in html  # the stylesheet with the print rules
 
 
@@ -121,9 +132,9 @@ def test_shared_card_is_public_without_login_and_not_indexed(client, profile):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Anouk Verbeek is lid nr. 12" in html
-    assert '<meta name="robots" content="noindex">' in html
-    assert f'content="http://testserver{image_url(profile)}"' in html
-    assert 'href="/exemplaar/">Claim je exemplaar' in html
+    assert attributes(response, 'meta[name="robots"]', "content") == ["noindex"]
+    assert open_graph(response)["og:image"] == f"http://testserver{image_url(profile)}"
+    assert ("Claim je exemplaar", "/exemplaar/") in links(response, "main a")
 
 
 def test_shared_card_shows_nothing_else_of_the_profile(client, profile):

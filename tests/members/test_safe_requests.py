@@ -2,9 +2,9 @@
 for everyone who can make it: one test per family of views."""
 
 import pytest
-from django.test import Client
 
 from members.models import CodeStatus, How
+from tests.clients import signed_in
 from tests.factories import (
     ClaimCodeFactory,
     InvitationFactory,
@@ -22,17 +22,12 @@ def clients(db):
     """A visitor, an account without a copy, a member without a profile yet (as every
     member made before profiles existed) and a member with one."""
     with_profile = ProfileFactory(display_name="Anouk").membership
-    made = {
-        "anonymous": Client(),
-        "account": UserFactory(),
-        "member": MembershipFactory().user,
-        "member_with_profile": with_profile.user,
+    return {
+        "anonymous": signed_in(),
+        "account": signed_in(UserFactory()),
+        "member": signed_in(MembershipFactory().user),
+        "member_with_profile": signed_in(with_profile.user),
     }
-    for name, user in made.items():
-        if name != "anonymous":
-            made[name] = Client()
-            made[name].force_login(user)
-    return made
 
 
 def each(clients, paths):
@@ -49,8 +44,7 @@ def test_code_pages_change_nothing(clients):
     revoked = ClaimCodeFactory(status=CodeStatus.REVOKED)
     redeemed = ClaimCodeFactory(status=CodeStatus.REDEEMED)
     owner = MembershipFactory(code=redeemed, how=How.PRINTED).user
-    clients["owner"] = Client()
-    clients["owner"].force_login(owner)
+    clients["owner"] = signed_in(owner)
     paths = ["/exemplaar/code/", "/exemplaar/code/0000-0000-0000-0000/", "/exemplaar/code/x/"]
     paths += [f"/exemplaar/code/{code.display}/" for code in (available, revoked, redeemed)]
     each(clients, paths)

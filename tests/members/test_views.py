@@ -13,10 +13,12 @@ from members.models import CodeStatus, How, Invitation, Membership
 from members.ratelimit import CODE_FAILURES, CODE_GUESSES, failures, record_failure
 from tests.factories import (
     ClaimCodeFactory,
+    EmailAddressFactory,
     InvitationFactory,
     MembershipFactory,
     UserFactory,
 )
+from tests.markup import attributes, hrefs, select
 from tests.safe_requests import no_database_writes
 
 pytestmark = pytest.mark.django_db
@@ -69,10 +71,12 @@ def test_urls_have_english_names_under_en(client):
 
 
 def test_claim_page_invites_anonymous_visitors_to_sign_up_and_come_back(client):
-    html = client.get(CLAIM).content.decode()
-    assert "Claim mijn digitale exemplaar" in html
-    assert 'href="/accounts/signup/?next=%2Fexemplaar%2F"' in html
-    assert 'href="/accounts/login/?next=%2Fexemplaar%2F"' in html
+    response = client.get(CLAIM)
+    assert "Claim mijn digitale exemplaar" in response.content.decode()
+    assert {
+        "/accounts/signup/?next=%2Fexemplaar%2F",
+        "/accounts/login/?next=%2Fexemplaar%2F",
+    } <= set(hrefs(response, "main a"))
 
 
 def test_anonymous_claim_is_sent_to_signup_with_next(client):
@@ -89,10 +93,9 @@ def test_claim_makes_a_numbered_member_and_welcomes_them(client, user, chapters)
     assert response.redirect_chain == [(WELCOME, 302)]
     membership = Membership.objects.get(user=user)
     assert membership.number == 1 and membership.how == How.DIGITAL
-    html = response.content.decode()
-    assert "Welkom, lid nr. 1" in html
+    assert "Welkom, lid nr. 1" in response.content.decode()
     first_members_chapter = chapters[2]
-    assert f'href="{first_members_chapter.get_absolute_url()}"' in html
+    assert first_members_chapter.get_absolute_url() in hrefs(response, "main a")
 
 
 def test_welcome_page_without_a_members_chapter_still_welcomes(member_client, member):
@@ -138,7 +141,7 @@ def test_next_survives_signup_verification_and_login(client):
     same browser, and lands back on the claim page, logged in, to finish."""
     response = client.post(CLAIM)
     signup_page = client.get(response["Location"])
-    assert 'name="next"' in signup_page.content.decode()
+    assert attributes(signup_page, 'main form input[name="next"]', "value") == [CLAIM]
 
     response = client.post(
         response["Location"],
@@ -163,10 +166,9 @@ def test_next_survives_signup_verification_and_login(client):
 
 
 def test_next_survives_login_of_an_existing_account(client):
-    from allauth.account.models import EmailAddress
 
     user = UserFactory(email="bestaand@example.org")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     response = client.post(
         reverse("account_login"),
         {"login": user.email, "password": "correct horse battery staple", "next": CLAIM},
@@ -180,7 +182,7 @@ def test_next_survives_login_of_an_existing_account(client):
 def test_code_form_is_shown(client):
     response = client.get(CODE_ENTER)
     assert response.status_code == 200
-    assert 'name="code"' in response.content.decode()
+    assert select(response, 'main form input[name="code"]')
 
 
 def test_typed_code_makes_a_printed_member(client, user):
@@ -253,10 +255,11 @@ def test_anonymous_typed_unknown_code_is_refused_on_the_spot(client):
 def test_code_page_shows_the_code_and_the_way_through_signup(client):
     claim_code = ClaimCodeFactory(code="7KQ4M2XD9TRA5B1C")
     path = "/exemplaar/code/7KQ4-M2XD-9TRA-5B1C/"
-    html = client.get(path).content.decode()
+    page = client.get(path)
+    html = page.content.decode()
     assert "7KQ4-M2XD-9TRA-5B1C" in html
     assert "Claim dit exemplaar" in html
-    assert f'href="{signup_url(path)}"' in html
+    assert signup_url(path) in hrefs(page, "main a")
 
     response = client.post(path)
     assert response["Location"] == signup_url(path)
@@ -302,9 +305,9 @@ def test_loser_of_a_race_hears_the_copy_is_already_claimed(client, user):
 def test_code_page_explains_codes_that_cannot_be_claimed(client, code, status, message):
     if status:
         ClaimCodeFactory(code="7KQ4M2XD9TRA5B1C", status=status)
-    html = client.get(f"/exemplaar/code/{code}/").content.decode()
-    assert message in html
-    assert "<form" not in html.split("<main", 1)[1].split("</main>")[0]
+    response = client.get(f"/exemplaar/code/{code}/")
+    assert message in response.content.decode()
+    assert not select(response, "main form")
 
 
 def test_code_page_tells_members_to_pass_the_book_on(member_client):
@@ -668,9 +671,9 @@ def test_invitations_are_made_by_post_only(member_client):
 def test_invitation_page_names_the_inviter_and_leads_through_signup(client):
     invitation = InvitationFactory(created_by=MembershipFactory(number=3))
     path = f"/uitnodiging/{invitation.token}/"
-    html = client.get(path).content.decode()
-    assert "Lid nr. 3 geeft het boek aan jou door." in html
-    assert f'href="{signup_url(path)}"' in html
+    page = client.get(path)
+    assert "Lid nr. 3 geeft het boek aan jou door." in page.content.decode()
+    assert signup_url(path) in hrefs(page, "main a")
     assert client.post(path)["Location"] == signup_url(path)
 
 
@@ -715,14 +718,13 @@ def test_member_opening_an_invitation_leaves_it_open(member_client, member):
 
 
 def test_scanned_code_survives_login_and_is_claimed(client):
-    from allauth.account.models import EmailAddress
 
     claim_code = ClaimCodeFactory()
     path = f"/exemplaar/code/{claim_code.display}/"
     user = UserFactory(email="lezer@example.org")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     login_link = f"{reverse('account_login')}?{urlencode({'next': path})}"
-    assert f'href="{login_link}"' in client.get(path).content.decode()
+    assert login_link in hrefs(client.get(path), "main a")
 
     response = client.post(
         reverse("account_login"),

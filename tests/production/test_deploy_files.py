@@ -44,7 +44,7 @@ def test_the_samples_name_the_three_processes_and_the_timers():
     assert re.search(r"^release: .*migrate.*collectstatic", procfile, re.MULTILINE)
     assert re.search(r"^web: .*gunicorn -c deploy/gunicorn.conf.py", procfile, re.MULTILINE)
     assert re.search(r"^worker: python manage.py db_worker", procfile, re.MULTILINE)
-    for timer in ("boek-digest", "boek-prune-tasks", "boek-backup"):
+    for timer in ("boek-digest", "boek-prune-tasks", "boek-prune-photos", "boek-backup"):
         assert (DEPLOY / "systemd" / f"{timer}.timer").exists()
         assert (DEPLOY / "systemd" / f"{timer}.service").exists()
     assert {name for name, _args in CALLS} >= {
@@ -52,6 +52,7 @@ def test_the_samples_name_the_three_processes_and_the_timers():
         "collectstatic",
         "db_worker",
         "prune_db_task_results",
+        "prune_pending_photos",
         "backup_db",
         "send_digests",
     }

@@ -12,7 +12,9 @@ from django.test import Client
 from django.test.client import ClientHandler
 from PIL import Image
 
+from tests.clients import signed_in
 from tests.factories import MembershipFactory, UserFactory
+from tests.markup import inner_html, select
 
 # Tags no page of ours ever carries: one in the output means user input became markup.
 FORBIDDEN_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet", "isindex"}
@@ -66,31 +68,8 @@ def assert_page_safe(html: str, *values: str) -> None:
 
 
 def regions(html: str, css_class: str) -> list[str]:
-    """The inner HTML of every <div> whose class list holds `css_class` (nested divs
-    counted, so the region ends at its own closing tag)."""
-    found = []
-    marker = 'class="'
-    start = 0
-    while True:
-        start = html.find(marker, start)
-        if start == -1:
-            return found
-        end_of_attr = html.index('"', start + len(marker))
-        classes = html[start + len(marker) : end_of_attr].split()
-        tag_start = html.rfind("<", 0, start)
-        start = end_of_attr
-        if css_class not in classes or not html.startswith("<div", tag_start):
-            continue
-        inner_start = html.index(">", end_of_attr) + 1
-        depth, position = 1, inner_start
-        while depth:
-            next_open = html.find("<div", position)
-            next_close = html.find("</div>", position)
-            if next_open != -1 and next_open < next_close:
-                depth, position = depth + 1, next_open + 4
-            else:
-                depth, position = depth - 1, next_close + 6
-        found.append(html[inner_start : position - 6])
+    """The inner HTML of every <div> whose class list holds `css_class`."""
+    return [inner_html(div) for div in select(html, f"div.{css_class}")]
 
 
 def jpeg_bytes(size=(120, 90), exif=None) -> bytes:
@@ -115,10 +94,8 @@ def shared_handler():
 @pytest.fixture
 def make_client(shared_handler):
     def make(user=None) -> Client:
-        client = Client()
+        client = signed_in(user)
         client.handler = shared_handler
-        if user is not None:
-            client.force_login(user)
         return client
 
     return make

@@ -8,8 +8,16 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.factories import EmailAddressFactory
+
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_VALUES = {"slug": "een-hoofdstuk", "pk": "1", "code": "7KQ4M2XD9TRA5B1C", "token": "abc"}
+SAMPLE_VALUES = {
+    "slug": "een-hoofdstuk",
+    "pk": "1",
+    "number": "1",
+    "code": "7KQ4M2XD9TRA5B1C",
+    "token": "abc",
+}
 
 
 def _concrete_urls():
@@ -74,9 +82,8 @@ def test_pages_load_nothing_from_elsewhere(client, chapters):
 
 @pytest.mark.django_db
 def test_login_rotates_the_session_key(client, user):
-    from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     client.get("/accounts/login/")
     session = client.session
     session["probe"] = 1

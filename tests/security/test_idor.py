@@ -477,7 +477,7 @@ def test_epub_for_visitors_leaves_out_members_only_chapters_and_their_stories(ca
     def text_of(client) -> str:
         response = client.get(reverse("editions:edition_epub", args=[edition.slug]))
         assert response.status_code == 200
-        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
             return "".join(
                 archive.read(name).decode("utf-8", "replace")
                 for name in archive.namelist()

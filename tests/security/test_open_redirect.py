@@ -7,13 +7,18 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
 from book.models import ReadingPosition
 from members.models import Membership
-from tests.factories import ClaimCodeFactory, InvitationFactory, StoryFactory, UserFactory
+from tests.factories import (
+    ClaimCodeFactory,
+    EmailAddressFactory,
+    InvitationFactory,
+    StoryFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +74,7 @@ def _all_redirects_stay(response):
 @pytest.fixture
 def verified(db):
     user = UserFactory()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     return user
 
 

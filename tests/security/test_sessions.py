@@ -8,12 +8,11 @@ request's session against a hash of the current password. Deleting the account e
 every session (members.services._sessions_end)."""
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import MembershipFactory
+from tests.factories import EmailAddressFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,7 @@ COOKIE = settings.SESSION_COOKIE_NAME
 @pytest.fixture
 def account(db):
     user = MembershipFactory().user
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     return user
 
 

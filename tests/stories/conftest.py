@@ -5,6 +5,7 @@ from functools import partial
 import pytest
 
 from members.models import Membership
+from tests.factories import StoryFactory
 
 
 @pytest.fixture
@@ -13,8 +14,9 @@ def membership(member):
 
 
 @pytest.fixture
-def chapter(chapters):
-    return chapters[0]
+def story(open_chapter):
+    """A published story under the open chapter, with a title the tests look for."""
+    return StoryFactory(chapter=open_chapter, title="Het bankje in het park", body="Een bankje.")
 
 
 @pytest.fixture

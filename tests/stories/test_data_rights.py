@@ -24,18 +24,22 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def footprint(membership, chapter, chapters):
+def footprint(membership, open_chapter, chapters):
     """A member who wrote, replied, reacted, reported, follows and chose settings."""
-    other_story = StoryFactory(chapter=chapter, title="Van een ander")
+    other_story = StoryFactory(chapter=open_chapter, title="Van een ander")
     published = StoryFactory(
-        author=membership, chapter=chapter, title="Mijn bankje", municipality="Utrecht"
+        author=membership, chapter=open_chapter, title="Mijn bankje", municipality="Utrecht"
     )
     published.themes.add(ThemeFactory(name="Groen", slug="groen"))
     draft = StoryFactory(
-        author=membership, chapter=chapter, title="Half af", status=Status.DRAFT, published_at=None
+        author=membership,
+        chapter=open_chapter,
+        title="Half af",
+        status=Status.DRAFT,
+        published_at=None,
     )
     reply = ReplyFactory(story=other_story, author=membership, body="Mooi gedaan!")
-    reactions.reaction_toggle(story=other_story, member=membership, kind="herkenbaar")
+    reactions.reaction_toggle(story=other_story, membership=membership, kind="herkenbaar")
     reports.report_create(reporter=membership, story=other_story, reason="Klopt niet")
     following.chapter_follow(membership=membership, chapter=chapters[1])
     following.notification_settings_update(
@@ -80,8 +84,8 @@ def test_export_of_someone_else_holds_nothing_of_theirs(footprint):
     assert data["follows"] == [] and data["notification_settings"] is None
 
 
-def test_export_names_a_reported_reply_by_its_story(membership, chapter):
-    reply = ReplyFactory(story=StoryFactory(chapter=chapter, title="Daaronder"))
+def test_export_names_a_reported_reply_by_its_story(membership, open_chapter):
+    reply = ReplyFactory(story=StoryFactory(chapter=open_chapter, title="Daaronder"))
     reports.report_create(reporter=membership, reply=reply, reason="Scheldwoord")
     (report,) = privacy.stories_export_for(membership=membership)["reports"]
     assert (report["story"], report["about"]) == ("Daaronder", "reply")
@@ -130,28 +134,30 @@ def test_keeping_anonymises_stories_and_replies_and_drops_drafts(footprint, memb
     assert reply.author is None and reply.body == "Mooi gedaan!"
 
 
-def test_a_municipality_few_others_name_is_removed(footprint, membership, chapter):
-    StoryFactory.create_batch(2, chapter=chapter, municipality="Utrecht")
+def test_a_municipality_few_others_name_is_removed(footprint, membership, open_chapter):
+    StoryFactory.create_batch(2, chapter=open_chapter, municipality="Utrecht")
     _leave(membership, keep=True)
     assert Story.objects.get(pk=footprint["published"].pk).municipality == ""
 
 
-def test_a_municipality_many_others_name_is_kept(footprint, membership, chapter):
-    StoryFactory.create_batch(3, chapter=chapter, municipality="utrecht")
+def test_a_municipality_many_others_name_is_kept(footprint, membership, open_chapter):
+    StoryFactory.create_batch(3, chapter=open_chapter, municipality="utrecht")
     _leave(membership, keep=True)
     assert Story.objects.get(pk=footprint["published"].pk).municipality == "Utrecht"
 
 
-def test_hidden_stories_of_others_do_not_count_for_the_municipality(footprint, membership, chapter):
-    StoryFactory.create_batch(3, chapter=chapter, municipality="Utrecht", status=Status.HIDDEN)
+def test_hidden_stories_of_others_do_not_count_for_the_municipality(
+    footprint, membership, open_chapter
+):
+    StoryFactory.create_batch(3, chapter=open_chapter, municipality="Utrecht", status=Status.HIDDEN)
     _leave(membership, keep=True)
     assert Story.objects.get(pk=footprint["published"].pk).municipality == ""
 
 
 def test_photos_of_deleted_stories_are_removed_after_commit(
-    membership, chapter, django_capture_on_commit_callbacks
+    membership, open_chapter, django_capture_on_commit_callbacks
 ):
-    story = StoryFactory(author=membership, chapter=chapter)
+    story = StoryFactory(author=membership, chapter=open_chapter)
     story.photo.save("bankje.jpg", ContentFile(b"jpeg"), save=True)
     storage, name = story.photo.storage, story.photo.name
     assert storage.exists(name)
@@ -172,11 +178,11 @@ def test_a_leaver_gets_no_more_digests(
         assert following.digests_send() == 0
 
 
-def test_deleted_writing_leaves_no_title_in_the_audit_log(membership, chapter, curator):
+def test_deleted_writing_leaves_no_title_in_the_audit_log(membership, open_chapter, curator):
     story = StoryFactory(
-        chapter=chapter, author=membership, status=Status.PENDING, title="Mijn straat"
+        chapter=open_chapter, author=membership, status=Status.PENDING, title="Mijn straat"
     )
-    other = StoryFactory(chapter=chapter, status=Status.PENDING, title="Van een ander")
+    other = StoryFactory(chapter=open_chapter, status=Status.PENDING, title="Van een ander")
     moderation.story_moderate(story=story, curator=curator, action="approve")
     moderation.story_moderate(story=other, curator=curator, action="approve")
     privacy.stories_on_account_delete(membership=membership, keep_stories=False)
@@ -184,8 +190,10 @@ def test_deleted_writing_leaves_no_title_in_the_audit_log(membership, chapter, c
     assert titles == {story.pk: "", other.pk: "Van een ander"}
 
 
-def test_an_account_without_a_copy_exports_empty_story_data(membership, chapter):
-    Story.objects.filter(pk=StoryFactory(chapter=chapter, author=membership).pk).update(author=None)
+def test_an_account_without_a_copy_exports_empty_story_data(membership, open_chapter):
+    Story.objects.filter(pk=StoryFactory(chapter=open_chapter, author=membership).pk).update(
+        author=None
+    )
     data = privacy.stories_export_for(membership=None)
     assert data["stories"] == [] and data["follows"] == []
     assert data["notification_settings"] is None

@@ -23,9 +23,9 @@ MONDAY_7 = datetime(2026, 3, 2, 7, 0, tzinfo=AMSTERDAM)
 
 
 @pytest.fixture
-def follow(membership, chapter):
+def follow(membership, open_chapter):
     """The member follows the chapter since a week before MONDAY_7."""
-    follow = following.chapter_follow(membership=membership, chapter=chapter)
+    follow = following.chapter_follow(membership=membership, chapter=open_chapter)
     follow.created_at = MONDAY_7 - timedelta(days=7)
     follow.save()
     return follow
@@ -43,9 +43,9 @@ def _digest(commit, now=MONDAY_7):
 # ---- Following ---------------------------------------------------------------------
 
 
-def test_following_twice_makes_one_follow(membership, chapter):
-    following.chapter_follow(membership=membership, chapter=chapter)
-    following.chapter_follow(membership=membership, chapter=chapter)
+def test_following_twice_makes_one_follow(membership, open_chapter):
+    following.chapter_follow(membership=membership, chapter=open_chapter)
+    following.chapter_follow(membership=membership, chapter=open_chapter)
     assert ChapterFollow.objects.filter(membership=membership).count() == 1
 
 
@@ -56,52 +56,56 @@ def test_an_unpublished_chapter_cannot_be_followed(membership, chapters):
 
 
 def test_the_follow_button_follows_and_unfollows_without_javascript(
-    member_client, membership, chapter
+    member_client, membership, open_chapter
 ):
-    page = member_client.get(chapter.get_absolute_url()).content.decode()
+    page = member_client.get(open_chapter.get_absolute_url()).content.decode()
     assert "Volg dit hoofdstuk" in page
 
     response = member_client.post(
-        reverse("stories:follow", args=[chapter.slug]), {"action": "follow"}
+        reverse("stories:follow", args=[open_chapter.slug]), {"action": "follow"}
     )
     assert response.status_code == 302
-    assert response["Location"] == f"{chapter.get_absolute_url()}#verhalen"
-    assert ChapterFollow.objects.filter(membership=membership, chapter=chapter).exists()
-    assert "Niet meer volgen" in member_client.get(chapter.get_absolute_url()).content.decode()
+    assert response["Location"] == f"{open_chapter.get_absolute_url()}#verhalen"
+    assert ChapterFollow.objects.filter(membership=membership, chapter=open_chapter).exists()
+    assert "Niet meer volgen" in member_client.get(open_chapter.get_absolute_url()).content.decode()
 
-    member_client.post(reverse("stories:follow", args=[chapter.slug]), {"action": "unfollow"})
+    member_client.post(reverse("stories:follow", args=[open_chapter.slug]), {"action": "unfollow"})
     assert not ChapterFollow.objects.filter(membership=membership).exists()
 
 
-def test_following_needs_a_post(member_client, chapter):
-    assert member_client.get(reverse("stories:follow", args=[chapter.slug])).status_code == 405
+def test_following_needs_a_post(member_client, open_chapter):
+    assert member_client.get(reverse("stories:follow", args=[open_chapter.slug])).status_code == 405
 
 
-def test_following_is_for_members(client, user, chapter):
-    assert "Volg dit hoofdstuk" not in client.get(chapter.get_absolute_url()).content.decode()
+def test_following_is_for_members(client, user, open_chapter):
+    assert "Volg dit hoofdstuk" not in client.get(open_chapter.get_absolute_url()).content.decode()
     client.force_login(user)
-    response = client.post(reverse("stories:follow", args=[chapter.slug]), {"action": "follow"})
+    response = client.post(
+        reverse("stories:follow", args=[open_chapter.slug]), {"action": "follow"}
+    )
     assert response.status_code == 403
 
 
-def test_the_follow_redirect_stays_on_the_site(member_client, chapter):
+def test_the_follow_redirect_stays_on_the_site(member_client, open_chapter):
     response = member_client.post(
-        reverse("stories:follow", args=[chapter.slug]),
+        reverse("stories:follow", args=[open_chapter.slug]),
         {"action": "follow", "next": "https://elders.example/"},
     )
-    assert response["Location"] == f"{chapter.get_absolute_url()}#verhalen"
+    assert response["Location"] == f"{open_chapter.get_absolute_url()}#verhalen"
 
 
-def test_settings_page_lists_followed_chapters(member_client, follow, chapter):
+def test_settings_page_lists_followed_chapters(member_client, follow, open_chapter):
     html = member_client.get(reverse("stories:notifications")).content.decode()
-    assert chapter.title in html
+    assert open_chapter.title in html
 
 
 # ---- The digest --------------------------------------------------------------------
 
 
-def test_digest_lists_new_stories_of_followed_chapters(commit, follow, chapter, chapters, member):
-    new = _story(chapter, MONDAY_7 - timedelta(hours=5), title="Het buurtbudget")
+def test_digest_lists_new_stories_of_followed_chapters(
+    commit, follow, open_chapter, chapters, member
+):
+    new = _story(open_chapter, MONDAY_7 - timedelta(hours=5), title="Het buurtbudget")
     _story(chapters[1], MONDAY_7 - timedelta(hours=5), title="Niet gevolgd")
 
     assert _digest(commit) == 1
@@ -112,7 +116,7 @@ def test_digest_lists_new_stories_of_followed_chapters(commit, follow, chapter, 
     assert "Het buurtbudget" in message.body
     assert f"http://127.0.0.1:8000{new.get_absolute_url()}" in message.body
     assert "Niet gevolgd" not in message.body
-    assert chapter.title in message.body
+    assert open_chapter.title in message.body
     assert "List-Unsubscribe" in message.extra_headers
 
 
@@ -124,25 +128,25 @@ def test_no_digest_when_nothing_is_new(commit, follow):
 @pytest.mark.parametrize(
     "status", [Status.DRAFT, Status.PENDING, Status.HIDDEN], ids=["draft", "pending", "hidden"]
 )
-def test_only_published_stories_are_in_the_digest(commit, follow, chapter, status):
-    _story(chapter, MONDAY_7 - timedelta(hours=1), status=status)
+def test_only_published_stories_are_in_the_digest(commit, follow, open_chapter, status):
+    _story(open_chapter, MONDAY_7 - timedelta(hours=1), status=status)
     assert _digest(commit) == 0
 
 
-def test_stories_from_before_following_are_not_new(commit, follow, chapter):
-    _story(chapter, follow.created_at - timedelta(minutes=1))
+def test_stories_from_before_following_are_not_new(commit, follow, open_chapter):
+    _story(open_chapter, follow.created_at - timedelta(minutes=1))
     assert _digest(commit) == 0
 
 
-def test_own_stories_are_not_in_the_digest(commit, follow, chapter, membership):
-    _story(chapter, MONDAY_7 - timedelta(hours=1), author=membership)
+def test_own_stories_are_not_in_the_digest(commit, follow, open_chapter, membership):
+    _story(open_chapter, MONDAY_7 - timedelta(hours=1), author=membership)
     assert _digest(commit) == 0
 
 
-def test_at_most_one_digest_a_day(commit, follow, chapter):
-    _story(chapter, MONDAY_7 - timedelta(hours=1))
+def test_at_most_one_digest_a_day(commit, follow, open_chapter):
+    _story(open_chapter, MONDAY_7 - timedelta(hours=1))
     assert _digest(commit) == 1
-    _story(chapter, MONDAY_7 + timedelta(hours=2), title="Later die dag")
+    _story(open_chapter, MONDAY_7 + timedelta(hours=2), title="Later die dag")
 
     assert _digest(commit, now=MONDAY_7 + timedelta(hours=3)) == 0
     # Just before midnight in Amsterdam is still the same day.
@@ -151,10 +155,10 @@ def test_at_most_one_digest_a_day(commit, follow, chapter):
     assert len(mail.outbox) == 1
 
 
-def test_the_next_days_digest_has_only_what_came_since(commit, follow, chapter):
-    _story(chapter, MONDAY_7 - timedelta(hours=1), title="Maandag")
+def test_the_next_days_digest_has_only_what_came_since(commit, follow, open_chapter):
+    _story(open_chapter, MONDAY_7 - timedelta(hours=1), title="Maandag")
     _digest(commit)
-    _story(chapter, MONDAY_7 + timedelta(hours=2), title="Dinsdag")
+    _story(open_chapter, MONDAY_7 + timedelta(hours=2), title="Dinsdag")
 
     assert _digest(commit, now=MONDAY_7 + timedelta(days=1)) == 1
 
@@ -165,31 +169,31 @@ def test_the_next_days_digest_has_only_what_came_since(commit, follow, chapter):
     assert preferences.last_digest_at == MONDAY_7 + timedelta(days=1)
 
 
-def test_a_story_published_after_the_run_waits_for_the_next_digest(commit, follow, chapter):
-    _story(chapter, MONDAY_7 + timedelta(minutes=5), title="Net te laat")
+def test_a_story_published_after_the_run_waits_for_the_next_digest(commit, follow, open_chapter):
+    _story(open_chapter, MONDAY_7 + timedelta(minutes=5), title="Net te laat")
     assert _digest(commit) == 0
     assert _digest(commit, now=MONDAY_7 + timedelta(days=1)) == 1
     assert "Net te laat" in mail.outbox[0].body
 
 
-def test_a_day_without_news_does_not_lose_stories(commit, follow, chapter):
-    _story(chapter, MONDAY_7 - timedelta(hours=1), title="Maandag")
+def test_a_day_without_news_does_not_lose_stories(commit, follow, open_chapter):
+    _story(open_chapter, MONDAY_7 - timedelta(hours=1), title="Maandag")
     _digest(commit)
     assert _digest(commit, now=MONDAY_7 + timedelta(days=1)) == 0
-    _story(chapter, MONDAY_7 + timedelta(days=1, hours=1), title="Woensdag")
+    _story(open_chapter, MONDAY_7 + timedelta(days=1, hours=1), title="Woensdag")
 
     assert _digest(commit, now=MONDAY_7 + timedelta(days=2)) == 1
     assert "Woensdag" in mail.outbox[-1].body
 
 
-def test_digest_opt_out_is_respected(commit, follow, chapter, membership):
+def test_digest_opt_out_is_respected(commit, follow, open_chapter, membership):
     following.notification_unsubscribe(membership=membership, kind="digest")
-    _story(chapter, MONDAY_7 - timedelta(hours=1))
+    _story(open_chapter, MONDAY_7 - timedelta(hours=1))
     assert _digest(commit) == 0
 
 
-def test_former_members_get_no_digest(commit, follow, chapter, membership):
-    _story(chapter, MONDAY_7 - timedelta(hours=1))
+def test_former_members_get_no_digest(commit, follow, open_chapter, membership):
+    _story(open_chapter, MONDAY_7 - timedelta(hours=1))
     user = membership.user
     membership.user = None
     membership.save()
@@ -197,18 +201,18 @@ def test_former_members_get_no_digest(commit, follow, chapter, membership):
     assert _digest(commit) == 0
 
 
-def test_unpublished_chapters_are_left_out(commit, follow, chapter):
-    _story(chapter, MONDAY_7 - timedelta(hours=1))
-    chapter.is_published = False
-    chapter.save()
+def test_unpublished_chapters_are_left_out(commit, follow, open_chapter):
+    _story(open_chapter, MONDAY_7 - timedelta(hours=1))
+    open_chapter.is_published = False
+    open_chapter.save()
     assert _digest(commit) == 0
 
 
-def test_each_follower_gets_their_own_digest(commit, follow, chapter):
+def test_each_follower_gets_their_own_digest(commit, follow, open_chapter):
     other = MembershipFactory()
-    following.chapter_follow(membership=other, chapter=chapter)
+    following.chapter_follow(membership=other, chapter=open_chapter)
     ChapterFollow.objects.filter(membership=other).update(created_at=follow.created_at)
-    _story(chapter, MONDAY_7 - timedelta(hours=1))
+    _story(open_chapter, MONDAY_7 - timedelta(hours=1))
 
     assert _digest(commit) == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -217,7 +221,7 @@ def test_each_follower_gets_their_own_digest(commit, follow, chapter):
 
 
 def test_digest_query_count_per_member_is_fixed(
-    commit, follow, chapter, chapters, django_assert_max_num_queries
+    commit, follow, open_chapter, chapters, django_assert_max_num_queries
 ):
     for index in range(10):
         _story(chapters[index % 2], MONDAY_7 - timedelta(hours=1))
@@ -227,10 +231,10 @@ def test_digest_query_count_per_member_is_fixed(
         assert _digest(commit) == 1
 
 
-def test_the_command_sends_the_digests(commit, membership, chapter):
-    following.chapter_follow(membership=membership, chapter=chapter)
+def test_the_command_sends_the_digests(commit, membership, open_chapter):
+    following.chapter_follow(membership=membership, chapter=open_chapter)
     ChapterFollow.objects.update(created_at=timezone.now() - timedelta(hours=1))
-    StoryFactory(chapter=chapter)  # published just now
+    StoryFactory(chapter=open_chapter)  # published just now
     out = io.StringIO()
 
     with commit():
@@ -241,11 +245,11 @@ def test_the_command_sends_the_digests(commit, membership, chapter):
     assert len(mail.outbox) == 1
 
 
-def test_the_command_links_to_the_address_it_is_given(settings, commit, membership, chapter):
+def test_the_command_links_to_the_address_it_is_given(settings, commit, membership, open_chapter):
     settings.SITE_URL_FROM_REQUEST = True  # no request here: the option decides
-    following.chapter_follow(membership=membership, chapter=chapter)
+    following.chapter_follow(membership=membership, chapter=open_chapter)
     ChapterFollow.objects.update(created_at=timezone.now() - timedelta(hours=1))
-    story = StoryFactory(chapter=chapter)
+    story = StoryFactory(chapter=open_chapter)
 
     with commit():
         call_command("send_digests", "--site-url", "http://127.0.0.1:8123", stdout=io.StringIO())
@@ -258,17 +262,17 @@ def test_the_command_links_to_the_address_it_is_given(settings, commit, membersh
 @pytest.mark.parametrize(
     "address", ["127.0.0.1:8123", "ftp://127.0.0.1", "http://127.0.0.1:8123/boek/", "http://"]
 )
-def test_the_command_refuses_an_address_it_cannot_link_to(membership, chapter, address):
-    following.chapter_follow(membership=membership, chapter=chapter)
+def test_the_command_refuses_an_address_it_cannot_link_to(membership, open_chapter, address):
+    following.chapter_follow(membership=membership, chapter=open_chapter)
     with pytest.raises(CommandError, match="--site-url"):
         call_command("send_digests", "--site-url", address)
     assert not mail.outbox
 
 
-def test_the_task_sends_the_digests(commit, membership, chapter):
-    following.chapter_follow(membership=membership, chapter=chapter)
+def test_the_task_sends_the_digests(commit, membership, open_chapter):
+    following.chapter_follow(membership=membership, chapter=open_chapter)
     ChapterFollow.objects.update(created_at=timezone.now() - timedelta(hours=1))
-    StoryFactory(chapter=chapter)
+    StoryFactory(chapter=open_chapter)
 
     with commit():
         result = send_digests.enqueue()

@@ -5,10 +5,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from book.models import Access, Chapter
-from stories.models import Reaction, Status, Story, published_story_count
+from stories.models import Status, Story, published_story_count
 from tests.factories import (
     ChapterFactory,
     MembershipFactory,
+    ReactionFactory,
     ReplyFactory,
     StoryFactory,
     ThemeFactory,
@@ -74,9 +75,9 @@ def test_reading_order_is_featured_first_then_newest(chapters):
 def test_for_display_counts_reactions_and_shown_replies(chapters, member):
     story = StoryFactory(chapter=chapters[0])
     membership = member.membership
-    Reaction.objects.create(story=story, member=membership, kind="herkenbaar")
-    Reaction.objects.create(story=story, member=MembershipFactory(), kind="herkenbaar")
-    Reaction.objects.create(story=story, member=MembershipFactory(), kind="dank")
+    ReactionFactory(story=story, member=membership, kind="herkenbaar")
+    ReactionFactory(story=story, member=MembershipFactory(), kind="herkenbaar")
+    ReactionFactory(story=story, member=MembershipFactory(), kind="dank")
     ReplyFactory(story=story)
     ReplyFactory(story=story, is_hidden=True)
     shown = Story.objects.for_display(member).get(pk=story.pk)

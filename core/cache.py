@@ -1,0 +1,203 @@
+"""The cache: every key, lifetime, stand-in and personalisation of the site in one place.
+
+What is kept, and how:
+
+- **Pages shared by every anonymous reader**, whole (`cached_page`): a GET or HEAD
+  without a session or messages cookie (`sessionless_anonymous`) gets a page in which
+  nothing can belong to one reader (no CSRF token, no message, no name).
+- **Pages and fragments shared by members**, rendered once with stand-ins for what is
+  one visitor's own and filled in for each (`personal_page` for a whole page, `fetch`
+  plus `personalise` for a fragment). A render for many visitors passes
+  `shared_context()` to its template: every `{% csrf_token %}` then writes the
+  stand-in, and `{% pressed ... %}` (core/templatetags/stand_ins.py) marks the buttons
+  a visitor may have pressed (the reactions they gave).
+- **Values worked out from the database** (`fetch`, `fetch_each`): counts and drawings.
+
+Keys (`key`, `html_key` for what is rendered in a language) are made of versions read
+from the database on every request, in one prepared query (core.prepared): the
+domain apps say what a page depends on (community/pages.py, stories/shared.py), and a
+change takes a new key at once. The versions are not kept in the cache itself: with
+the local-memory cache each worker process has a cache of its own, and a story
+published through one worker must show at once in the others. The lifetimes below only
+bound how long a change made outside the services waits, and how much a cache holds."""
+
+import hashlib
+from collections.abc import Callable, Hashable, Iterable, Mapping
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache as store
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+#: Anything keyed by versions: pages, fragments, counts per chapter.
+VERSIONED_SECONDS = 600
+#: What is not versioned and may be a minute old: the public counts on the home page,
+#: and the home page that shows them (so its counts are at most two minutes old).
+COUNTS_SECONDS = 60
+#: What is keyed by a fingerprint of everything it shows (a membership card's image).
+FINGERPRINTED_SECONDS = 7 * 24 * 3600
+
+#: In a render shared by many visitors, the value of `csrf_token`: `{% csrf_token %}`
+#: writes it, and `personalise` puts the visitor's own token in its place.
+CSRF_STAND_IN = "csrf-token-of-the-visitor"
+_PRESSED = 'data-given="{}" aria-pressed="{}"'
+
+
+# ---- Keys ---------------------------------------------------------------------------
+
+
+def key(*parts) -> str:
+    """A cache key of `parts`, with no spaces (timestamps as text have one): memcached
+    refuses them."""
+    return ":".join(str(part).replace(" ", "") for part in parts)
+
+
+def html_key(*parts) -> str:
+    """The key of something rendered: `parts` and the language it is rendered in."""
+    return key(*parts, get_language() or "")
+
+
+def digest(values) -> str:
+    """A short key part for `values` (a list of rows, a query string): keys stay short
+    and hold no character a cache refuses."""
+    return hashlib.sha1(repr(values).encode(), usedforsecurity=False).hexdigest()
+
+
+# ---- Values -------------------------------------------------------------------------
+
+
+def fetch[V](key: str, compute: Callable[[], V], seconds: int = VERSIONED_SECONDS) -> V:
+    """The value under `key`, or `compute()`, kept under `key` for `seconds`."""
+    value = store.get(key)
+    if value is None:
+        value = compute()
+        store.set(key, value, seconds)
+    return value
+
+
+def fetch_each[K: Hashable, V](
+    keys: Mapping[str, K],
+    compute: Callable[[list[K]], Mapping[K, V]],
+    *,
+    default: V,
+    seconds: int = VERSIONED_SECONDS,
+) -> dict[K, V]:
+    """A value for each item of `keys` (cache key: item), in one read of the cache:
+    `compute(items)` gives them for the items not in it (those it leaves out get
+    `default`)."""
+    found = store.get_many(list(keys))
+    values = {keys[name]: value for name, value in found.items()}
+    missing = {name: item for name, item in keys.items() if name not in found}
+    if missing:
+        fresh = compute(list(missing.values()))
+        computed = {name: fresh.get(item, default) for name, item in missing.items()}
+        store.set_many(computed, seconds)
+        values |= {item: computed[name] for name, item in missing.items()}
+    return values
+
+
+# ---- Pages shared by anonymous readers ----------------------------------------------
+
+
+def sessionless_anonymous(request: HttpRequest) -> bool:
+    """Whether the request may get a page shared with every anonymous reader: a GET
+    or HEAD without a session or messages cookie (so without messages waiting either),
+    by someone who is not logged in."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    return not request.user.is_authenticated  # no session cookie: answered without a query
+
+
+def cached_page(
+    request: HttpRequest,
+    key: str | None,
+    view: Callable[[], HttpResponse],
+    seconds: int = VERSIONED_SECONDS,
+) -> HttpResponse:
+    """The page under `key`, or `view()`, kept under `key` when nothing in it belongs
+    to one reader. `key` None: the request may not share a page; `view()` answers it."""
+    if key is not None:
+        content = store.get(key)
+        if content is not None:
+            return HttpResponse(content)
+    response = view()
+    if key is not None and _shareable(request, response) and _holds_no_token(response):
+        store.set(key, response.content, seconds)
+    return response
+
+
+def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    """A plain 200 page that set no cookie, rendered without asking for the visitor's
+    CSRF token (get_token() marks the request)."""
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def _holds_no_token(response: HttpResponse) -> bool:
+    return b"csrfmiddlewaretoken" not in response.content
+
+
+# ---- Pages and fragments shared by members ------------------------------------------
+
+
+def shared_context() -> dict:
+    """What a template rendered for many visitors gets besides its own context: forms
+    carry the CSRF stand-in, buttons the `{% pressed %}` stand-ins."""
+    return {"shared": True, "csrf_token": CSRF_STAND_IN}
+
+
+def pressed(item: Iterable, *, given: bool, shared: bool) -> SafeString:
+    """The attributes of a button the visitor may have pressed (`item`: what it is, as
+    parts, e.g. a story's pk and a reaction's kind): whether they did (`given`), or in
+    a `shared` render a stand-in `personalise` fills in."""
+    if not shared:
+        return format_html('aria-pressed="{}"', "true" if given else "false")
+    return format_html(_PRESSED, _item(item), "false")
+
+
+def personalise(request: HttpRequest, html: str, given: Iterable[Iterable] = ()) -> str:
+    """HTML rendered with `shared_context()`, made this visitor's: their CSRF token in
+    each form, and the buttons of `given` (items, as `pressed` has them) pressed."""
+    html = html.replace(f'value="{CSRF_STAND_IN}"', f'value="{get_token(request)}"')
+    for item in given:
+        name = _item(item)
+        html = html.replace(_PRESSED.format(name, "false"), _PRESSED.format(name, "true"))
+    return html
+
+
+def _item(parts: Iterable) -> str:
+    return " ".join(str(part) for part in parts)
+
+
+def personal_page(
+    request: HttpRequest,
+    key: str,
+    view: Callable[[], HttpResponse],
+    given: Callable[[], Iterable[Iterable]],
+    seconds: int = VERSIONED_SECONDS,
+) -> HttpResponse:
+    """The page under `key` made this visitor's (`personalise`, with `given()`), or
+    `view()`: a page rendered with `shared_context()` for everyone who shares the key,
+    kept under it when it is a plain 200 page, and answered made this visitor's (kept
+    or not: a stand-in never reaches a browser)."""
+    html = store.get(key)
+    if html is not None:
+        return HttpResponse(personalise(request, html, given()))
+    response = view()
+    if response.streaming:
+        return response
+    html = response.content.decode(response.charset)
+    if _shareable(request, response):
+        store.set(key, html, seconds)
+    response.content = personalise(request, html, given())
+    return response

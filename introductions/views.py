@@ -1,0 +1,352 @@
+"""The bureau's pages: a member's settings, their introductions, answering (from the
+site or from an e-mail's link), asking for an introduction, and the curators' page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.paging import counted_page
+from core.roles import curator_required
+from members.models import Membership, membership_display_name
+from stories.models import Theme
+
+from . import notifications, services
+from .forms import AnswerForm, CuratorIntroductionForm, MetForm, ParticipationForm, RequestForm
+from .models import Answer, Introduction, Participation, Round
+
+REFUSALS = {
+    "self": _("Je kunt jezelf niet aan jezelf voorstellen."),
+    "before": _("Deze twee leden zijn al eens aan elkaar voorgesteld, of willen dat niet."),
+    "not_taking_part": _("Dit lid doet (nu) niet mee aan kennismakingen."),
+    "too_many": _("Je vroeg deze week al drie kennismakingen aan. Volgende week kan het weer."),
+    "stopped": _("Je kunt even geen kennismakingen vragen; de redactie kijkt ernaar."),
+    "expired": _("Deze kennismaking is verlopen: er kwam binnen twee weken geen antwoord."),
+    "answer": _("Kies ja of nee."),
+    "met": _("Dat kan bij deze kennismaking niet."),
+}
+
+
+def _refusal(error: services.IntroductionError) -> str:
+    return str(REFUSALS.get(str(error), REFUSALS["answer"]))
+
+
+def _member(request) -> Membership:
+    membership = Membership.objects.for_user(request.user)
+    if membership is None:
+        raise PermissionDenied(_("Kennismakingen zijn er voor leden: claim eerst je exemplaar."))
+    return membership
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participation_settings(request):
+    membership = _member(request)
+    participation = services.participation_for(membership)
+    initial = {
+        "takes_part": participation.takes_part,
+        "question": participation.question,
+        "frequency": participation.frequency,
+        "format": participation.format,
+        "reach": participation.reach,
+        "paused_until": participation.paused_until,
+    }
+    if participation.pk:
+        initial |= {"knows": participation.knows.all(), "seeks": participation.seeks.all()}
+    form = ParticipationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.participation_save(membership=membership, **form.cleaned_data)
+        messages.success(request, _("Je voorkeuren voor kennismakingen zijn bewaard."))
+        return redirect("introductions:mine")
+    return render(
+        request,
+        "introductions/settings.html",
+        {"form": form, "has_themes": Theme.objects.exists()},
+    )
+
+
+@login_required
+def mine(request):
+    membership = _member(request)
+    introductions = (
+        Introduction.objects.of(membership)
+        .select_related("first__profile", "second__profile")
+        .order_by("-created_at", "-pk")[:50]
+    )
+    rows = [
+        {
+            "introduction": introduction,
+            "other_name": membership_display_name(introduction.other(membership)),
+            "my_answer": introduction.answer_of(membership),
+        }
+        for introduction in introductions
+    ]
+    return render(
+        request,
+        "introductions/mine.html",
+        {"rows": rows, "participation": services.participation_for(membership)},
+    )
+
+
+def _own_introduction(request, pk) -> tuple[Introduction, Membership]:
+    """The introduction if the visitor is one of its two members; 404 otherwise (an
+    id of someone else's says nothing about whether it exists)."""
+    membership = _member(request)
+    introduction = get_object_or_404(
+        Introduction.objects.of(membership).select_related(
+            "first__user", "first__profile", "second__user", "second__profile"
+        ),
+        pk=pk,
+    )
+    return introduction, membership
+
+
+def _detail_context(introduction: Introduction, membership: Membership) -> dict:
+    other = introduction.other(membership)
+    return {
+        "introduction": introduction,
+        "other": other,
+        "other_name": membership_display_name(other),
+        "other_role": notifications._role(other),
+        "other_question": notifications._question(other),
+        "why": notifications.why(
+            introduction, membership, dict(Theme.objects.values_list("pk", "name"))
+        ),
+        "my_answer": introduction.answer_of(membership),
+        "my_met": getattr(introduction, f"{introduction.side(membership)}_met"),
+        # The address only when both said yes.
+        "other_email": other.user.email if introduction.accepted and other.user else "",
+    }
+
+
+@login_required
+def detail(request, pk):
+    introduction, membership = _own_introduction(request, pk)
+    return render(request, "introductions/detail.html", _detail_context(introduction, membership))
+
+
+@login_required
+@require_POST
+def answer(request, pk):
+    introduction, membership = _own_introduction(request, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.introduction_answer(
+                introduction=introduction, membership=membership, answer=form.cleaned_data["answer"]
+            )
+        except services.IntroductionError as error:
+            messages.error(request, _refusal(error))
+    else:
+        messages.error(request, REFUSALS["answer"])
+    return redirect("introductions:detail", pk=introduction.pk)
+
+
+@login_required
+@require_POST
+def met(request, pk):
+    introduction, membership = _own_introduction(request, pk)
+    form = MetForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.IntroductionError("met")
+        services.introduction_met(
+            introduction=introduction, membership=membership, met=form.cleaned_data["met"]
+        )
+    except services.IntroductionError as error:
+        messages.error(request, _refusal(error))
+    return redirect("introductions:detail", pk=introduction.pk)
+
+
+@login_required
+@require_POST
+def report(request, pk):
+    introduction, membership = _own_introduction(request, pk)
+    services.introduction_report(introduction=introduction, membership=membership)
+    messages.success(
+        request,
+        _("Dank je. De redactie kijkt ernaar; we stellen je nooit meer aan dit lid voor."),
+    )
+    return redirect("introductions:detail", pk=introduction.pk)
+
+
+@login_required
+@require_POST
+def block(request, pk):
+    introduction, membership = _own_introduction(request, pk)
+    services.member_block(membership=membership, other=introduction.other(membership))
+    messages.success(request, _("We stellen je nooit meer aan dit lid voor."))
+    return redirect("introductions:detail", pk=introduction.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def answer_by_link(request, token):
+    """The link in the e-mail: GET shows the introduction and asks (merely opening it,
+    by a person or a mail scanner, answers nothing); POST answers. No login needed: the
+    signed token is for one member and one introduction, and expires with it."""
+    try:
+        introduction_pk, membership_pk = notifications.answer_token_read(token)
+        introduction = Introduction.objects.select_related(
+            "first__user", "first__profile", "second__user", "second__profile"
+        ).get(pk=introduction_pk)
+        membership = Membership.objects.get(pk=membership_pk)
+        introduction.side(membership)
+    except (notifications.BadToken, Introduction.DoesNotExist, Membership.DoesNotExist, ValueError):
+        return render(request, "introductions/link_invalid.html", status=400)
+    error = ""
+    if request.method == "POST":
+        form = AnswerForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise services.IntroductionError("answer")
+            introduction = services.introduction_answer(
+                introduction=introduction, membership=membership, answer=form.cleaned_data["answer"]
+            )
+        except services.IntroductionError as refusal:
+            error = _refusal(refusal)
+    context = _detail_context(introduction, membership) | {"token": token, "error": error}
+    return render(request, "introductions/answer.html", context, status=400 if error else 200)
+
+
+def _stop_page(request, token):
+    try:
+        membership = notifications.stop_token_read(token)
+    except notifications.BadToken:
+        return render(request, "introductions/link_invalid.html", status=400)
+    if request.method == "POST":
+        services.participation_stop(membership=membership)
+        return render(request, "introductions/stopped.html")
+    return render(request, "introductions/stop_confirm.html", {"token": token})
+
+
+# As stories.following_views.unsubscribe: the one-click POST of RFC 8058 carries no
+# CSRF token; the signed token authorises it, and all it can do is switch taking part off.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def stop(request, token):
+    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+        return _stop_page(request, token)
+    return csrf_protect(_stop_page)(request, token)
+
+
+#: Members on a page of "Wie doet mee?".
+PARTICIPANTS_PAGE_SIZE = 24
+
+
+@login_required
+def participants(request):
+    """ "Wie doet mee?": the members who take part and show in the directory, with
+    what they know and seek, and "Stel mij voor aan ..." for each. For members only,
+    as the directory is; someone hidden from the directory is not listed here either."""
+    membership = _member(request)
+    taking_part = Participation.objects.taking_part().exclude(membership=membership)
+    shown = Membership.objects.in_directory().filter(pk__in=taking_part.values("membership"))
+    page = counted_page(request.GET, shown, per_page=PARTICIPANTS_PAGE_SIZE)
+    members = list(page.object_list)
+    found = Participation.objects.filter(membership__in=members).prefetch_related("knows", "seeks")
+    by_member = {participation.membership_id: participation for participation in found}
+    rows = [
+        {
+            "member": member,
+            "name": membership_display_name(member),
+            "participation": by_member.get(member.pk),
+        }
+        for member in members
+    ]
+    return render(request, "introductions/participants.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_introduction(request, number):
+    """ "Stel mij voor aan ...", from a member's tile in the directory."""
+    membership = _member(request)
+    other = Membership.objects.current().filter(number=number).select_related("profile").first()
+    taking_part = Participation.objects.taking_part().filter(membership=other).exists()
+    if other is None or not taking_part:
+        raise Http404
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            introduction = services.introduction_request(
+                membership=membership, other=other, note=form.cleaned_data["note"]
+            )
+        except services.IntroductionError as error:
+            form.add_error(None, _refusal(error))
+        else:
+            messages.success(
+                request,
+                _("We hebben %(name)s gevraagd of die je wil leren kennen.")
+                % {"name": membership_display_name(other)},
+            )
+            return redirect("introductions:detail", pk=introduction.pk)
+    return render(
+        request,
+        "introductions/request.html",
+        {"form": form, "other": other, "other_name": membership_display_name(other)},
+        status=400 if form.errors else 200,
+    )
+
+
+@curator_required("introductions.view_introduction")
+@require_http_methods(["GET", "POST"])
+def curation(request):
+    """Counts per round, reports to decide, and an introduction by hand."""
+    form = CuratorIntroductionForm(request.POST or None)
+    if request.method == "POST" and "decide" in request.POST:
+        introduction = get_object_or_404(Introduction, pk=request.POST.get("introduction", 0) or 0)
+        services.report_decide(introduction=introduction, resume=request.POST["decide"] == "resume")
+        messages.success(request, _("Je besluit is bewaard."))
+        return redirect("introductions:curation")
+    if request.method == "POST" and form.is_valid():
+        numbers = [form.cleaned_data["first"], form.cleaned_data["second"]]
+        found = {m.number: m for m in Membership.objects.current().filter(number__in=numbers)}
+        if len(found) < len(set(numbers)) or len(set(numbers)) < 2:
+            form.add_error(None, _("Kies twee verschillende leden die er nog zijn."))
+        else:
+            try:
+                services.introduction_by_curator(
+                    user=request.user,
+                    first=found[numbers[0]],
+                    second=found[numbers[1]],
+                    note=form.cleaned_data["note"],
+                )
+            except services.IntroductionError as error:
+                form.add_error(None, _refusal(error))
+            else:
+                messages.success(request, _("De twee leden zijn aan elkaar voorgesteld."))
+                return redirect("introductions:curation")
+    yes = Answer.YES
+    both = Q(introductions__first_answer=yes, introductions__second_answer=yes)
+    rounds = Round.objects.annotate(
+        accepted=Count("introductions", filter=both),
+        met=Count(
+            "introductions",
+            filter=both & Q(introductions__first_met="yes")
+            | both & Q(introductions__second_met="yes"),
+        ),
+    )[:12]
+    reported = Introduction.objects.filter(reported=True).select_related(
+        "first__profile", "second__profile"
+    )[:50]
+    by_hand = Introduction.objects.exclude(origin="round")
+    return render(
+        request,
+        "introductions/curation.html",
+        {
+            "form": form,
+            "rounds": rounds,
+            "reported": reported,
+            "by_hand": by_hand.aggregate(
+                made=Count("pk"),
+                accepted=Count("pk", filter=Q(first_answer=yes, second_answer=yes)),
+            ),
+            "taking_part": Participation.objects.taking_part().count(),
+        },
+        status=400 if form.errors else 200,
+    )
