@@ -13,6 +13,7 @@ their fields), and that page's own access rule decides; none is restated here:
   illustrations, EditionChapter.is_readable_by;
 - `book/`: the book's cover, on the home page for everyone;
 - `organisations/`: an organisation's logo and its thumbnail, public as its page is;
+- `meetings/`: a meeting's photo and thumbnail, Meeting.objects.visible_to.
 - `pending/`: a photo chosen in a form not yet saved (core.models.PendingPhoto), for
   the member who chose it only.
 
@@ -31,6 +32,7 @@ from book.models import Book, Chapter
 from core.media import upload_name, upload_response
 from core.models import PendingPhoto
 from editions.models import Edition, EditionChapter
+from meetings.models import Meeting
 from members.models import Profile
 from organisations.models import Organisation
 from stories.models import Story, StoryRevision
@@ -61,6 +63,10 @@ def _edition_file(user, name: str) -> bool:
     return any(chapter.is_readable_by(user) for chapter in chapters.only("access"))
 
 
+def _meeting_file(user, name: str) -> bool:
+    return Meeting.objects.visible_to(user).filter(Q(photo=name) | Q(thumbnail=name)).exists()
+
+
 def _pending_file(user, name: str) -> bool:
     return (
         PendingPhoto.objects.of_user(user)
@@ -86,6 +92,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "editions": _edition_file,
     "book": _book_file,
     "organisations": _organisation_file,
+    "meetings": _meeting_file,
     "pending": _pending_file,
 }
 

@@ -22,6 +22,7 @@ from core.exports import json_write
 from core.pending_photos import pending_photos_discard_all
 from editions.services import editions_on_account_delete
 from introductions.services import introductions_export, introductions_on_account_delete
+from meetings.privacy import meetings_export_for, meetings_on_account_delete
 from members.models import Membership
 from members.services import membership_erase, membership_export
 from organisations.services import affiliations_export, affiliations_on_account_delete
@@ -42,6 +43,7 @@ def account_export(*, user: User, streamed: bool = False) -> dict:
     data |= affiliations_export(membership=membership)
     data |= stories_export_for(membership=membership, streamed=streamed)
     data |= introductions_export(membership=membership)
+    data |= meetings_export_for(user=user)
     return data
 
 
@@ -123,4 +125,5 @@ def account_delete(*, user: User, stories: str = STORIES_KEEP) -> int | None:
             stories_on_account_delete(membership=membership, keep_stories=keep)
             affiliations_on_account_delete(membership=membership)
             introductions_on_account_delete(membership=membership)
+        meetings_on_account_delete(user=user, keep_stories=keep)
         return membership_erase(user=user, membership=membership)

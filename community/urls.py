@@ -58,6 +58,7 @@ urlpatterns += i18n_patterns(
         organisation_views.organisation_join,
         name="organisation_join",
     ),
+    path("", include("meetings.urls")),
     path("", include("introductions.urls")),
     path(
         _("accounts/bevestiging-opnieuw/"),

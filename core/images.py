@@ -335,3 +335,15 @@ def files_delete_on_commit(
             storage.delete(name)
 
     transaction.on_commit(delete)
+
+
+def photo_set(instance: Any, photo: ProcessedPhoto | None, *, remove: bool) -> list[str | None]:
+    """photo_put for a row that also keeps the photo's size and description (the
+    fields photo_width, photo_height and photo_alt: a story, an edit, a meeting)."""
+    stale = photo_put(instance, photo=photo, remove=remove)
+    if photo is not None:
+        instance.photo_width, instance.photo_height = photo.width, photo.height
+    elif remove:
+        instance.photo_width = instance.photo_height = None
+        instance.photo_alt = ""
+    return stale

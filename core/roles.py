@@ -40,6 +40,8 @@ CURATOR_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("organisations", "coordinator"): ALL,
     ("organisations", "organisationbatch"): ("view",),
     ("organisations", "unmatchedname"): ("view", "delete"),
+    ("meetings", "meeting"): ("view", "add", "change"),
+    ("meetings", "registration"): ("view",),
     ("introductions", "introduction"): ("view",),
     ("introductions", "round"): ("view",),
 }

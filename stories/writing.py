@@ -36,7 +36,7 @@ from django_stubs_ext import StrOrPromise
 
 from book.models import Chapter
 from book.services import chapter_stories_changed
-from core.images import ProcessedPhoto, files_delete_on_commit, photo_put
+from core.images import ProcessedPhoto, files_delete_on_commit, photo_set
 from core.markdown import render_markdown
 from members.models import Membership, Profile
 from organisations.matching import normalised
@@ -118,21 +118,6 @@ def _publish(story: Story, status: str = Status.PUBLISHED) -> None:
         story.published_at = timezone.now()
 
 
-def _set_photo(
-    target: Story | StoryRevision, photo: ProcessedPhoto | None, remove: bool
-) -> list[str | None]:
-    """Attach a new photo to a story (or to an edit waiting for a curator) or remove the
-    old one; returns the names of files that are no longer used, to delete once the
-    transaction has committed."""
-    stale = photo_put(target, photo=photo, remove=remove)
-    if photo is not None:
-        target.photo_width, target.photo_height = photo.width, photo.height
-    elif remove:
-        target.photo_width = target.photo_height = None
-        target.photo_alt = ""
-    return stale
-
-
 def story_submit(
     *,
     author: Membership,
@@ -191,7 +176,7 @@ def story_submit(
                 _publish(story)
             else:
                 story.status = status
-        _set_photo(story, photo, remove=False)
+        photo_set(story, photo, remove=False)
         try:
             with transaction.atomic():
                 story.save()
@@ -254,7 +239,7 @@ def story_update(
             story.municipality = municipality.strip()
         if photo_alt is not None:
             story.photo_alt = photo_alt.strip()
-        stale = _set_photo(story, photo, remove_photo)
+        stale = photo_set(story, photo, remove=remove_photo)
         if story.status == Status.DRAFT and submit:
             status = _status_on_submit(story.author)
             if status == Status.PUBLISHED:
@@ -311,7 +296,7 @@ def _revision_save(
     revision.created_at = timezone.now()
     stale = []
     if photo is not None or remove_photo:
-        stale = _set_photo(revision, photo, remove=remove_photo)
+        stale = photo_set(revision, photo, remove=remove_photo)
         revision.remove_photo = photo is None
     revision.save()
     files_delete_on_commit(stale)

@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "members",
     "organisations",
     "stories",
+    "meetings",
     "editions",
     "introductions",
 ]

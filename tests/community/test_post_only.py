@@ -55,6 +55,36 @@ POST_ONLY = [
             ("batch_create", {"slug": "zwolle"}),
         ]
     ),
+    ("meetings:register", {"slug": "samen"}, "/bijeenkomsten/samen/", "Naar de bijeenkomst"),
+    ("meetings:unregister", {"slug": "samen"}, "/bijeenkomsten/samen/", "Naar de bijeenkomst"),
+    ("meetings:cancel", {"slug": "samen"}, "/bijeenkomsten/samen/", "Naar de bijeenkomst"),
+    ("meetings:item_add", {"slug": "samen"}, "/bijeenkomsten/samen/#agenda", "Naar de bijeenkomst"),
+    (
+        "meetings:item_support",
+        {"slug": "samen", "pk": 3},
+        "/bijeenkomsten/samen/#agenda",
+        "Naar de bijeenkomst",
+    ),
+    (
+        "meetings:item_mark",
+        {"slug": "samen", "pk": 3},
+        "/bijeenkomsten/samen/#agenda",
+        "Naar de bijeenkomst",
+    ),
+    (
+        "meetings:attendance",
+        {"slug": "samen"},
+        "/bijeenkomsten/samen/#nazit",
+        "Naar de bijeenkomst",
+    ),
+    ("meetings:note_add", {"slug": "samen"}, "/bijeenkomsten/samen/#nazit", "Naar de bijeenkomst"),
+    (
+        "meetings:note_story",
+        {"slug": "samen", "pk": 3},
+        "/bijeenkomsten/samen/#nazit",
+        "Naar de bijeenkomst",
+    ),
+    ("meetings:publish", {"slug": "samen"}, "/redactie/bijeenkomsten/", "Naar de voorstellen"),
 ]
 
 
@@ -80,7 +110,17 @@ def test_no_view_answers_a_blank_405_any_more():
     """post_only replaced require_POST everywhere; a new view must not bring it back."""
     sources = [
         path
-        for app in ("book", "community", "core", "editions", "members", "organisations", "stories")
+        for app in (
+            "book",
+            "community",
+            "core",
+            "editions",
+            "introductions",
+            "meetings",
+            "members",
+            "organisations",
+            "stories",
+        )
         for path in (ROOT / app).rglob("*.py")
     ]
     assert [str(p) for p in sources if "require_POST" in p.read_text()] == []

@@ -41,6 +41,10 @@ EXPECTED = {
     "organisations.delete_unmatchedname",
     "introductions.view_introduction",
     "introductions.view_round",
+    "meetings.view_meeting",
+    "meetings.add_meeting",
+    "meetings.change_meeting",
+    "meetings.view_registration",
 }
 
 ADMIN_PAGES = [
@@ -84,6 +88,7 @@ def curation_urls(draft):
         reverse("statistics_csv", args=["leden-per-maand"]),
         reverse("editions:edition_list"),
         reverse("editions:edition_curate", args=[draft.slug]),
+        reverse("meetings:queue"),
     ]
 
 
