@@ -17,6 +17,7 @@ def send_email(
     to: list[str],
     html_body: str | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list[list[str]] | None = None,
 ) -> int:
     """Send one rendered e-mail through the default mailer; returns the number sent.
 
@@ -25,8 +26,11 @@ def send_email(
     the task results, so a broken mail server does not break the page that sent it.
 
     `headers`: extra header lines, such as List-Unsubscribe (names and values are
-    strings, so the arguments stay plain JSON)."""
+    strings, so the arguments stay plain JSON). `attachments`: [file name, text, MIME
+    type] each, such as a meeting's .ics."""
     message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers)
+    for filename, content, mimetype in attachments or ():
+        message.attach(filename, content, mimetype)
     if html_body:
         message.attach_alternative(html_body, "text/html")
     return message.send()
