@@ -73,3 +73,19 @@ def test_a_refusal_speaks_the_language_of_each_request(client, pair):
         "en": {"This introduction has expired: there was no answer within two weeks."},
         "nl": {"Deze kennismaking is verlopen: er kwam binnen twee weken geen antwoord."},
     }
+
+
+def test_the_curators_table_says_introduced_not_proposed(client, curator, pair):
+    """ "Voorgesteld" is a meeting's state too ("Proposed"); the introductions' column has
+    a context of its own."""
+    round_run(seed=1)
+    client.force_login(curator)
+    response = client.get("/en/curation/introductions/")
+    assert response.status_code == 200
+    assert texts(response, "main table thead th") == [
+        "Round",
+        "Participants",
+        "Introduced",
+        "Both yes",
+        "Talked",
+    ]
