@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from .models import Chapter
@@ -9,4 +11,5 @@ class ReadingPositionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chapter"].queryset = Chapter.objects.readable_by(user)
+        chapter = cast(forms.ModelChoiceField, self.fields["chapter"])
+        chapter.queryset = Chapter.objects.readable_by(user)

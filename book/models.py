@@ -1,4 +1,7 @@
+from typing import Any, Self
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -6,9 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.markdown import reading_minutes, render_markdown
 
+#: Whoever asks to read: an account, or a visitor who has not logged in.
+type Reader = User | AnonymousUser
 
-class BookQuerySet(models.QuerySet):
-    def current(self):
+
+class BookQuerySet(models.QuerySet["Book"]):
+    def current(self) -> "Book | None":
         """The book this site is about: the first one made (a site holds one book)."""
         return self.order_by("pk").first()
 
@@ -36,10 +42,10 @@ class Book(models.Model):
         verbose_name = _("boek")
         verbose_name_plural = _("boeken")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The HTML is a cache of the Markdown: computing it here keeps the two in step
         # whichever way a book is saved (admin, import, shell).
         self.introduction_html = render_markdown(self.introduction).html
@@ -52,7 +58,7 @@ class Access(models.TextChoices):
     MEMBERS = "members", _("Alleen voor leden")
 
 
-def user_is_member(user) -> bool:
+def user_is_member(user: Reader) -> bool:
     """Whether `user` may read the chapters for members: holders of a copy, and staff.
 
     The one access rule of the site starts here; `Chapter.objects.readable_by`,
@@ -70,7 +76,7 @@ def user_is_member(user) -> bool:
     return getattr(user, "membership", None) is not None
 
 
-def access_allows(access: str, user) -> bool:
+def access_allows(access: str, user: Reader) -> bool:
     """Whether a chapter (or an edition's copy of one) with `access` is readable by
     `user` as far as access goes."""
     return access == Access.OPEN or user_is_member(user)
@@ -81,7 +87,7 @@ def audience_may_read(*, is_published: bool, access: str, members: bool) -> bool
     return is_published and (members or access == Access.OPEN)
 
 
-def chapter_readable_q(user, *, prefix: str = "") -> Q:
+def chapter_readable_q(user: Reader, *, prefix: str = "") -> Q:
     """The access rule as a filter on a chapter's fields (`prefix` "chapter__" for rows
     that point at a chapter): published chapters, the members' ones only for members;
     staff read every chapter, published or not."""
@@ -99,21 +105,21 @@ def audience_readable_q(*, members: bool, prefix: str = "") -> Q:
     return readable
 
 
-class ChapterQuerySet(models.QuerySet):
-    def published(self):
+class ChapterQuerySet(models.QuerySet["Chapter"]):
+    def published(self) -> Self:
         return self.filter(is_published=True)
 
-    def visible_to(self, user):
+    def visible_to(self, user: Reader) -> Self:
         """Chapters whose page exists for `user`: staff also see unpublished ones."""
         if user.is_authenticated and user.is_staff:
             return self.all()
         return self.published()
 
-    def readable_by(self, user):
+    def readable_by(self, user: Reader) -> Self:
         """Chapters whose text `user` may read (chapter_readable_q)."""
         return self.filter(chapter_readable_q(user))
 
-    def in_order(self):
+    def in_order(self) -> Self:
         return self.order_by("number", "pk")
 
 
@@ -167,10 +173,10 @@ class Chapter(models.Model):
         ordering = ["number", "pk"]
         indexes = [models.Index(fields=["book", "is_published", "number"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Same reason as Book.save: the rendered body, its sections and the word count are
         # caches of `body`, kept in step on every save.
         rendered = render_markdown(self.body, anchors=True)
@@ -179,14 +185,14 @@ class Chapter(models.Model):
         self.word_count = rendered.word_count
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return chapter_url(self.slug)
 
     @property
     def is_open(self) -> bool:
         return self.access == Access.OPEN
 
-    def is_readable_by(self, user) -> bool:
+    def is_readable_by(self, user: Reader) -> bool:
         """This chapter's text for `user`: the rule of chapter_readable_q, for one
         chapter already loaded."""
         if user.is_authenticated and user.is_staff:
@@ -215,10 +221,10 @@ class ReadingPosition(models.Model):
         verbose_name = _("leespositie")
         verbose_name_plural = _("leesposities")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} → {self.chapter}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         url = self.chapter.get_absolute_url()
         return f"{url}#{self.section}" if self.section_title else url
 
@@ -244,5 +250,5 @@ class ImportRecord(models.Model):
         verbose_name_plural = _("geïmporteerde delen")
         constraints = [models.UniqueConstraint(fields=["book", "part"], name="import_record_part")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.part

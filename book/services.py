@@ -14,12 +14,15 @@ in double quotes is read as a JSON string, so any text survives the round trip.
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -54,7 +57,7 @@ TRUE_WORDS, FALSE_WORDS = {"true", "yes", "ja"}, {"false", "no", "nee"}
 class BookFormatError(Exception):
     """A file in an import folder that cannot be read; names the file and the line."""
 
-    def __init__(self, path: Path, line: int | None, message: str):
+    def __init__(self, path: Path, line: int | None, message: str) -> None:
         self.path, self.line, self.message = path, line, message
         where = f"{path}:{line}" if line else str(path)
         super().__init__(f"{where}: {message}")
@@ -91,7 +94,8 @@ def parse_document(path: Path, *, front_matter: bool = True) -> Document:
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise BookFormatError(path, 1, _("het bestand moet beginnen met '---' (front matter)"))
-    meta, meta_lines = {}, {}
+    meta: dict[str, str] = {}
+    meta_lines: dict[str, int] = {}
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
             body = "\n".join(lines[number:])
@@ -123,7 +127,7 @@ def parse_document(path: Path, *, front_matter: bool = True) -> Document:
     raise BookFormatError(path, 1, _("de front matter wordt niet afgesloten met '---'"))
 
 
-def _check_keys(doc: Document, allowed: set[str], required: set[str]):
+def _check_keys(doc: Document, allowed: set[str], required: set[str]) -> None:
     for key in doc.meta:
         if key not in allowed:
             raise BookFormatError(
@@ -207,7 +211,7 @@ def _chapter_data(doc: Document, folder: Path) -> ChapterData:
     )
 
 
-def _same_file(field_file, data: bytes) -> bool:
+def _same_file(field_file: FieldFile, data: bytes) -> bool:
     if not field_file:
         return False
     try:
@@ -217,7 +221,9 @@ def _same_file(field_file, data: bytes) -> bool:
         return False
 
 
-def _apply(instance, fields: dict, image_field: str, image: tuple[str, bytes] | None) -> bool:
+def _apply(
+    instance: models.Model, fields: dict, image_field: str, image: tuple[str, bytes] | None
+) -> bool:
     changed = False
     for name, value in fields.items():
         if getattr(instance, name) != value:
@@ -230,19 +236,21 @@ def _apply(instance, fields: dict, image_field: str, image: tuple[str, bytes] | 
     elif image is not None and not _same_file(current, image[1]):
         current.save(image[0], ContentFile(image[1]), save=False)
         # FieldFile.save does not fill an ImageField's width and height fields.
-        instance._meta.get_field(image_field).update_dimension_fields(instance, force=True)
+        current.field.update_dimension_fields(instance, force=True)
         changed = True
     return changed
 
 
-def _holds(instance, fields: dict, image_field: str, image: tuple[str, bytes] | None) -> bool:
+def _holds(
+    instance: models.Model, fields: dict, image_field: str, image: tuple[str, bytes] | None
+) -> bool:
     """Whether `instance` holds what the folder says already (what _apply would write)."""
     current = getattr(instance, image_field)
     same_image = not current if image is None else _same_file(current, image[1])
     return same_image and all(getattr(instance, name) == value for name, value in fields.items())
 
 
-def _written_digest(instance, names, image_field: str) -> str:
+def _written_digest(instance: models.Model, names: Iterable[str], image_field: str) -> str:
     """A digest of the fields an import writes, as `instance` holds them now; the image
     by its stored name (a replaced or removed picture changes the name)."""
     values = {name: getattr(instance, name) for name in names}
@@ -251,7 +259,14 @@ def _written_digest(instance, names, image_field: str) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
-def _edited(instance, part: str, fields: dict, image_field: str, image, records) -> bool:
+def _edited(
+    instance: models.Model,
+    part: str,
+    fields: dict,
+    image_field: str,
+    image: tuple[str, bytes] | None,
+    records: dict[str, str],
+) -> bool:
     """Whether a part of the book changed since an import with keep_edits wrote it: it
     holds neither what that import wrote (the recorded digest) nor what the folder says
     now. A part without a record (loaded before imports kept them) counts as edited
@@ -292,7 +307,8 @@ def book_import(*, folder: Path, keep_edits: bool = False) -> ImportResult:
     if not chapter_files:
         raise BookFormatError(folder / "chapters", None, _("geen hoofdstukken (*.md) gevonden"))
     chapters = [_chapter_data(parse_document(path), folder) for path in chapter_files]
-    seen_slugs, seen_orders = {}, {}
+    seen_slugs: dict[str, Path] = {}
+    seen_orders: dict[int, Path] = {}
     for data in chapters:
         for seen, key, value in (
             (seen_slugs, "slug", data.fields["slug"]),
@@ -346,7 +362,7 @@ def book_import(*, folder: Path, keep_edits: bool = False) -> ImportResult:
                 result.not_recreated.append(slug)
                 _record(book, part, "", records)
                 continue
-            if records is not None and not is_new:
+            if records is not None and chapter is not None:
                 if _edited(chapter, part, data.fields, "illustration", data.illustration, records):
                     result.kept.append(slug)
                     continue
@@ -380,8 +396,8 @@ def _front_matter(pairs: list[tuple[str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _export_image(field_file, images: Path, prefix: str) -> str:
-    if not field_file:
+def _export_image(field_file: FieldFile, images: Path, prefix: str) -> str:
+    if not field_file.name:
         return ""
     name = f"{prefix}-{Path(field_file.name).name}"
     with field_file.open("rb") as handle:
@@ -432,7 +448,7 @@ def book_export(*, folder: Path) -> int:
 
 
 def reading_position_record(
-    *, user, chapter: Chapter, section: str | None = None
+    *, user: User, chapter: Chapter, section: str | None = None
 ) -> ReadingPosition:
     """Remember where `user` is reading. `section=None` (opening the chapter page) keeps a
     section already stored for the same chapter; an unknown section (not a heading of this
@@ -458,27 +474,29 @@ def reading_position_record(
     return position
 
 
-def _position_section(chapter: Chapter, section: str | None, position) -> str:
+def _position_section(
+    chapter: Chapter, section: str | None, position: ReadingPosition | None
+) -> str:
     if section is None:
         section = position.section if position and position.chapter_id == chapter.pk else ""
     return section if section in {s["id"] for s in chapter.sections} else ""
 
 
-def chapter_stories_changed(*, chapters=None) -> None:
+def chapter_stories_changed(*, chapters: Iterable[Chapter | int] | None = None) -> None:
     """Something shown beneath `chapters` (chapter objects or pks; None: every chapter)
     changed: a story, its reactions or replies, an author's name. Raises their
     `stories_version`, which the cached story fragments and counts are keyed by. Call it
     in the transaction that makes the change, so the two are seen together."""
     queryset = Chapter.objects.all()
     if chapters is not None:
-        pks = {getattr(chapter, "pk", chapter) for chapter in chapters}
+        pks = {chapter if isinstance(chapter, int) else chapter.pk for chapter in chapters}
         if not pks:
             return
         queryset = queryset.filter(pk__in=pks)
     queryset.update(stories_version=F("stories_version") + 1)
 
 
-def reading_position_export(*, user) -> dict | None:
+def reading_position_export(*, user: User) -> dict | None:
     """The reader's saved place, for their data download (community.privacy). It goes
     with the account: the row cascades when the user is deleted."""
     position = ReadingPosition.objects.select_related("chapter").filter(user=user).first()

@@ -5,16 +5,15 @@ logged-in people without it get 403."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core import cache
 from core.converters import bounded_id
 from core.exports import csv_response
 from core.http import post_only
@@ -43,8 +42,8 @@ def _statistics_now() -> dict:
 def _statistics() -> dict:
     """The tables and their charts, as computed at most STATISTICS_SECONDS ago: each
     is an aggregate over the whole community."""
-    return cache.get_or_set(
-        f"community:statistics:{get_language()}", _statistics_now, settings.STATISTICS_SECONDS
+    return cache.fetch(
+        cache.html_key("community", "statistics"), _statistics_now, settings.STATISTICS_SECONDS
     )
 
 

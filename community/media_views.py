@@ -96,7 +96,7 @@ def upload(request, path):
     One that anyone may see goes out cacheable; the others private and not stored."""
     name = upload_name(path)
     allowed = RULES.get(name.split("/", 1)[0]) if name else None
-    if allowed is None or not allowed(request.user, name):
+    if name is None or allowed is None or not allowed(request.user, name):
         raise Http404("No such upload")
     public = not request.user.is_authenticated or allowed(ANONYMOUS, name)
     return upload_response(name, public=public)

@@ -8,8 +8,10 @@ an app added to the site adds its two calls here."""
 import io
 import shutil
 import zipfile
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
+from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -29,7 +31,7 @@ STORIES_KEEP = "keep"
 STORIES_DELETE = "delete"
 
 
-def account_export(*, user, streamed: bool = False) -> dict:
+def account_export(*, user: User, streamed: bool = False) -> dict:
     """Everything the site holds about `user`, as plain JSON-ready data: the answer to
     "what do you know about me" (article 15) and a copy to take along (article 20).
     `streamed`: the long lists are iterators over chunks of rows, for
@@ -49,7 +51,7 @@ ARCHIVE_DATA = "gegevens.json"
 ARCHIVE_README = "LEESMIJ.txt"
 
 
-def _noting_photos(stories, photos: list[str]):
+def _noting_photos(stories: Iterable[dict], photos: list[str]) -> Iterator[dict]:
     """`stories` (exported rows) as they pass, with each photo noted in `photos`: the
     story's and a new one in an edit that waits; the originals, not the thumbnails
     made of them."""
@@ -60,7 +62,7 @@ def _noting_photos(stories, photos: list[str]):
         yield story
 
 
-def account_archive_write(*, user, target: BinaryIO) -> None:
+def account_archive_write(*, user: User, target: BinaryIO) -> None:
     """The data download as a zip written into `target` (a file opened for writing):
     gegevens.json (account_export, as the download always gave it), LEESMIJ.txt that
     explains its keys and values, in the active language, and the member's photos
@@ -99,7 +101,7 @@ def account_archive_write(*, user, target: BinaryIO) -> None:
                 shutil.copyfileobj(source, copy, 64 * 1024)
 
 
-def account_delete(*, user, stories: str = STORIES_KEEP) -> int | None:
+def account_delete(*, user: User, stories: str = STORIES_KEEP) -> int | None:
     """Delete `user` and everything about them (article 17); returns their retired
     member number, or None for an account without a copy.
 

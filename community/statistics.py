@@ -9,9 +9,10 @@ the field in the model metadata and leave the table empty when there is none."""
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import cast
 
-from django.db.models import Count, Q
+from django.db.models import Count, Field, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -72,7 +73,7 @@ def _months(first: date, last: date) -> list[date]:
     return months
 
 
-def _as_date(value) -> date:
+def _as_date(value: date | datetime) -> date:
     # TruncMonth of a DateTimeField gives an aware datetime in the current time zone.
     return value.date() if hasattr(value, "date") else value
 
@@ -101,10 +102,10 @@ def members_over_time() -> Table:
     return table
 
 
-def _grouped_by_profile(name: str, slug: str, title: str, description: str, column: str):
+def _grouped_by_profile(name: str, slug: str, title: str, description: str, column: str) -> Table:
     table = Table(slug=slug, title=title, description=description, columns=[column, _("Leden")])
     path = f"profile__{name}"
-    choices = dict(Profile._meta.get_field(name).choices or [])
+    choices = dict(cast(Field, Profile._meta.get_field(name)).choices or [])
     rows = Membership.objects.values(path).annotate(n=Count("pk")).order_by("-n", path)
     counts: Counter = Counter()
     for row in rows:

@@ -48,8 +48,9 @@ def _home(request):
     )
     counts = published_story_counts(chapters)
     for chapter in chapters:
-        chapter.story_count = counts[chapter.pk]
-        chapter.readable = chapter.is_readable_by(request.user)
+        # What the table of contents shows of each chapter, beside the chapter itself.
+        chapter.story_count = counts[chapter.pk]  # type: ignore[attr-defined]
+        chapter.readable = chapter.is_readable_by(request.user)  # type: ignore[attr-defined]
     is_member = user_is_member(request.user)
     return render(
         request,

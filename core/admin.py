@@ -1,6 +1,9 @@
 """What the apps' admins share."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
+from django.contrib import admin
 from django.db import models
 from django.utils.text import capfirst
 
@@ -9,7 +12,9 @@ from .converters import BoundedModelMultipleChoiceField
 #: A ModelAdmin's `formfield_overrides` for its many-to-many fields: the ids posted are
 #: bounded (core.converters), where Django's own field sends one past 64 bits to the
 #: database in `pk__in`, a 500.
-BOUNDED_MANY_TO_MANY = {models.ManyToManyField: {"form_class": BoundedModelMultipleChoiceField}}
+BOUNDED_MANY_TO_MANY: dict[type[models.Field], dict[str, Any]] = {
+    models.ManyToManyField: {"form_class": BoundedModelMultipleChoiceField}
+}
 
 
 class ReadOnlyAdminMixin:
@@ -38,7 +43,14 @@ class ListEditableLabelsForm(forms.ModelForm):
                 field.widget.attrs["aria-label"] = f"{capfirst(field.label)}: {self.instance}"
 
 
-class InputLabelsMixin:
+#: What an admin mixin builds on: a ModelAdmin for the type checker, nothing at run time.
+if TYPE_CHECKING:
+    AdminMixinBase = admin.ModelAdmin[Any]
+else:
+    AdminMixinBase = object
+
+
+class InputLabelsMixin(AdminMixinBase):
     """Labels for the inputs Django's admin leaves without one: the editable columns of
     the changelist (ListEditableLabelsForm), and file inputs, which the admin puts in a
     fieldset whose legend names the field while the input itself stays nameless."""

@@ -70,7 +70,7 @@ def digest(values) -> str:
 # ---- Values -------------------------------------------------------------------------
 
 
-def fetch(key: str, compute: Callable[[], object], seconds: int = VERSIONED_SECONDS):
+def fetch[V](key: str, compute: Callable[[], V], seconds: int = VERSIONED_SECONDS) -> V:
     """The value under `key`, or `compute()`, kept under `key` for `seconds`."""
     value = store.get(key)
     if value is None:
@@ -79,13 +79,13 @@ def fetch(key: str, compute: Callable[[], object], seconds: int = VERSIONED_SECO
     return value
 
 
-def fetch_each[K: Hashable](
+def fetch_each[K: Hashable, V](
     keys: Mapping[str, K],
-    compute: Callable[[list[K]], Mapping[K, object]],
+    compute: Callable[[list[K]], Mapping[K, V]],
     *,
-    default,
+    default: V,
     seconds: int = VERSIONED_SECONDS,
-) -> dict[K, object]:
+) -> dict[K, V]:
     """A value for each item of `keys` (cache key: item), in one read of the cache:
     `compute(items)` gives them for the items not in it (those it leaves out get
     `default`)."""

@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.log import log_response
+from django_stubs_ext import StrOrPromise
 
 #: Where in the session the fields of a POST that waited for a login are kept, by path.
 KEPT = "post_only:kept"
@@ -29,9 +30,9 @@ KEEP_MAX_CHARS = 20_000
 def post_only(
     back: str | Callable[..., str],
     *,
-    label: str,
+    label: StrOrPromise,
     anchor: str = "",
-    keep: dict[str, str] | None = None,
+    keep: dict[str, StrOrPromise] | None = None,
 ):
     """For a view that only takes POST. Any other method gets status 405 (Allow: POST)
     with templates/405.html: what the address is for, and a link with `label` to where
@@ -79,13 +80,13 @@ def post_only(
             )
             return response
 
-        wrapped.post_only_back = back
+        wrapped.post_only_back = back  # type: ignore[attr-defined]  # found by its tests
         return wrapped
 
     return decorator
 
 
-def _keep_and_log_in(request, keep: dict[str, str]):
+def _keep_and_log_in(request, keep: dict[str, StrOrPromise]):
     fields = {
         name: request.POST[name]
         for name in keep

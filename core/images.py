@@ -21,13 +21,15 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from PIL import ExifTags, Image, ImageOps, PngImagePlugin, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, ImageOps, PngImagePlugin, UnidentifiedImageError
+from PIL.JpegImagePlugin import JpegImageFile
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # More than a camera's JPEG has when it fits in 10 MB (24 to 36 megapixels); a few
@@ -42,7 +44,7 @@ THUMBNAIL_SIDE = 240
 # No TIFF: libtiff may read a whole image's strip into one buffer before Pillow sees a
 # pixel, which no header check here bounds; photos from phones and cameras are JPEG.
 ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "BMP", "MPO"}
-FORMAT_NAMES = {"WEBP": "WebP", "MPO": "JPEG"}
+FORMAT_NAMES: dict[str | None, str | None] = {"WEBP": "WebP", "MPO": "JPEG"}
 JPEG_QUALITY = 82
 # Pillow keeps a PNG's text chunks in memory, up to 64 MB of them once inflated; the text
 # is thrown away here anyway, and a PNG with more than this is refused as unreadable.
@@ -64,10 +66,16 @@ UPRIGHT = {
 }
 
 
+class NamedContentFile(ContentFile):
+    """A file made in memory with its name, as FieldFile.save needs one."""
+
+    name: str
+
+
 @dataclass(frozen=True)
 class ProcessedPhoto:
-    image: ContentFile
-    thumbnail: ContentFile
+    image: NamedContentFile
+    thumbnail: NamedContentFile
     width: int
     height: int
 
@@ -76,10 +84,10 @@ class PhotoError(forms.ValidationError):
     pass
 
 
-def _jpeg(image: Image.Image, name: str) -> ContentFile:
+def _jpeg(image: Image.Image, name: str) -> NamedContentFile:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    return ContentFile(buffer.getvalue(), name=name)
+    return NamedContentFile(buffer.getvalue(), name=name)
 
 
 def _too_many_pixels(limit: int, file_format: str | None = None) -> PhotoError:
@@ -134,7 +142,7 @@ def _first_scan_components(upload) -> int:
         upload.seek(position)
 
 
-def _jpeg_coefficient_bytes(image: Image.Image, upload) -> int:
+def _jpeg_coefficient_bytes(image: JpegImageFile, upload) -> int:
     """What libjpeg keeps beside the pixels it hands over. A JPEG in one scan with every
     component in it is decoded a few rows at a time: nothing to speak of. A progressive
     JPEG, or one whose first scan leaves a component out, arrives in several passes over
@@ -152,7 +160,7 @@ def _jpeg_coefficient_bytes(image: Image.Image, upload) -> int:
     return blocks * 64 * 2
 
 
-def _decoding_bytes(image: Image.Image, upload) -> int:
+def _decoding_bytes(image: ImageFile.ImageFile, upload) -> int:
     """Sets up the cheapest decoding of `image` (a JPEG is drafted: libjpeg scales it by
     1/2, 1/4 or 1/8 while decoding) and says what it will take, from the header alone:
     the decoded pixels and what the decoder holds besides."""
@@ -163,7 +171,7 @@ def _decoding_bytes(image: Image.Image, upload) -> int:
         return pixels * 16
     extra = 0
     if image.format in ("JPEG", "MPO"):
-        extra = _jpeg_coefficient_bytes(image, upload)
+        extra = _jpeg_coefficient_bytes(cast(JpegImageFile, image), upload)
         # From here on image.size is the size libjpeg hands over.
         image.draft(None, _draft_size(image.size))
     elif image.format == "BMP" and image.tile and image.tile[0].codec_name == "bmp_rle":
@@ -312,16 +320,18 @@ def photo_put(
     return []
 
 
-def files_delete_on_commit(names: Iterable[str], *, storage=default_storage) -> None:
+def files_delete_on_commit(
+    names: Iterable[str | None], *, storage: Storage = default_storage
+) -> None:
     """Delete stored files (a replaced or removed photo and its thumbnail) once the
     transaction that stopped using them has committed: a rollback must not leave a row
     pointing at a deleted file. Empty names (no photo) are skipped."""
-    names = [name for name in names if name]
-    if not names:
+    stored = [name for name in names if name]
+    if not stored:
         return
 
-    def delete():
-        for name in names:
+    def delete() -> None:
+        for name in stored:
             storage.delete(name)
 
     transaction.on_commit(delete)

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import markdown
@@ -108,7 +109,7 @@ def render_markdown(text: str, *, anchors: bool = False) -> Rendered:
     """Render `text` and sanitise the result. With `anchors`, headings keep an id (for
     section links within a chapter) and the level-2 headings are returned as sections."""
     extensions = ["sane_lists", "smarty", "tables"]
-    configs = {
+    configs: dict[str, dict[str, Any]] = {
         "smarty": {
             "substitutions": {
                 "left-double-quote": "&ldquo;",
@@ -183,11 +184,11 @@ class _LinkImagePass(HTMLParser):
             kept = bool((values.get("href") or "").strip())
             self._links.append(kept)
             if kept:
-                self.out.append(self.get_starttag_text())
+                self.out.append(self.get_starttag_text() or "")
         elif tag == "img":
             self._image(values)
         else:
-            self.out.append(self.get_starttag_text())
+            self.out.append(self.get_starttag_text() or "")
 
     handle_startendtag = handle_starttag
 
@@ -203,7 +204,7 @@ class _LinkImagePass(HTMLParser):
         src = values.get("src") or ""
         alt = values.get("alt") or ""
         if is_upload_url(src):
-            self.out.append(self.get_starttag_text())
+            self.out.append(self.get_starttag_text() or "")
         elif src.strip() and not any(self._links):
             self.out.append(f'<a href="{escape(src)}">{escape(alt or src, quote=False)}</a>')
         else:

@@ -50,6 +50,7 @@ def upload_response(name: str, *, public: bool) -> HttpResponse | FileResponse:
     after logging out). A file that is not there is a 404."""
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     if settings.SERVE_MEDIA:
+        response: HttpResponse | FileResponse
         try:
             response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
         except OSError as exc:

@@ -118,7 +118,7 @@ def _page(
 ) -> Page:
     def url(to: int) -> str:
         linked = query.copy()
-        linked[param] = to
+        linked[param] = str(to)
         return f"?{linked.urlencode()}"
 
     return Page(

@@ -9,18 +9,17 @@ gone once the form is saved, when the member replaces or removes it, or after a 
 from datetime import timedelta
 from pathlib import PurePosixPath
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from .images import ProcessedPhoto, files_delete_on_commit
+from .images import NamedContentFile, ProcessedPhoto, files_delete_on_commit
 from .models import PendingPhoto
 
 #: How long a chosen photo waits for its form: longer than anyone writes one story.
 PENDING_LIFETIME = timedelta(days=1)
 
 
-def _files(pending: PendingPhoto) -> list[str]:
+def _files(pending: PendingPhoto) -> list[str | None]:
     return [pending.image.name, pending.thumbnail.name]
 
 
@@ -45,7 +44,8 @@ def pending_photo_processed(pending: PendingPhoto) -> ProcessedPhoto:
     files = []
     for field in (pending.image, pending.thumbnail):
         with field.open("rb") as source:
-            files.append(ContentFile(source.read(), name=PurePosixPath(field.name).name))
+            name = PurePosixPath(field.name or "").name
+            files.append(NamedContentFile(source.read(), name=name))
     return ProcessedPhoto(
         image=files[0], thumbnail=files[1], width=pending.width, height=pending.height
     )

@@ -21,6 +21,7 @@ applied: booleans, dates), never model instances.
 import itertools
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
@@ -39,7 +40,8 @@ class Prepared:
         self._compiled: dict[tuple, tuple] = {}
 
     def _compile(self, shape: tuple) -> tuple:
-        markers, by_marker = {}, {}
+        markers: dict[str, Any] = {}
+        by_marker: dict[Any, tuple[str, int | None]] = {}
         with _marker_lock:
             for name, length in zip(self._names, shape, strict=True):
                 if length is None:

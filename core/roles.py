@@ -11,10 +11,12 @@ migration of its own that calls `curators_group_sync(apps=apps)` again.
 from functools import wraps
 
 from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.management import create_permissions
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Model
 
 CURATORS_GROUP = "Curators"
 
@@ -52,7 +54,7 @@ def curator_permission_codenames() -> set[tuple[str, str]]:
     }
 
 
-def curators_group_sync(*, apps=global_apps, using: str = DEFAULT_DB_ALIAS):
+def curators_group_sync(*, apps: Apps = global_apps, using: str = DEFAULT_DB_ALIAS) -> Model:
     """Create the Curators group if needed and give it exactly the permissions of
     CURATOR_PERMISSIONS that exist: models of apps that are not installed (or not yet
     migrated) are skipped, and a later call picks them up.

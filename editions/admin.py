@@ -9,7 +9,7 @@ from .models import Edition, EditionChapter
 
 class EditionChapterInline(admin.TabularInline):
     model = EditionChapter
-    fields = ["number", "title", "access", "story_count"]
+    fields = ("number", "title", "access", "story_count")
     readonly_fields = fields
     extra = 0
     can_delete = False

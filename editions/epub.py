@@ -68,7 +68,7 @@ def _image_item(uid: str, name: str, data: bytes) -> epub.EpubImage:
 
 # Image types every EPUB reading system shows (core media types): Pillow's name for the
 # format, and the suffix that gives the file its media type in the manifest.
-EPUB_IMAGE_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif"}
+EPUB_IMAGE_SUFFIXES: dict[str | None, str] = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif"}
 
 
 class _Contents:
@@ -162,7 +162,7 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
     spine: list = []
     cover = _file_bytes(edition.cover)
     if cover:
-        book.set_cover(f"images/cover{Path(edition.cover.name).suffix.lower()}", cover)
+        book.set_cover(f"images/cover{Path(edition.cover.name or '').suffix.lower()}", cover)
         spine.append("cover")
     spine.append("nav")
 
@@ -188,7 +188,7 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
             if data:
                 illustration = contents.add_image(
                     f"image-{chapter.pk}",
-                    f"images/chapter-{chapter.pk}{Path(chapter.illustration.name).suffix.lower()}",
+                    f"images/chapter-{chapter.pk}{Path(chapter.illustration.name or '').suffix.lower()}",
                     data,
                 )
         page = _page(

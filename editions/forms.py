@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -42,8 +44,8 @@ class EditionStoriesForm(forms.Form):
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["shown"].queryset = candidates
-        self.fields["stories"].queryset = candidates
+        for name in ("shown", "stories"):
+            cast(BoundedModelMultipleChoiceField, self.fields[name]).queryset = candidates
 
 
 class EditionStoriesFilterForm(forms.Form):
@@ -51,7 +53,7 @@ class EditionStoriesFilterForm(forms.Form):
 
     ALL, CHOSEN, NOT_CHOSEN = "", "gekozen", "niet-gekozen"
 
-    hoofdstuk = forms.ModelChoiceField(
+    hoofdstuk: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Hoofdstuk"), queryset=None, required=False, empty_label=_("Alle hoofdstukken")
     )
     keuze = forms.ChoiceField(
@@ -66,8 +68,9 @@ class EditionStoriesFilterForm(forms.Form):
 
     def __init__(self, *args, chapters, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hoofdstuk"].queryset = chapters
-        self.fields["hoofdstuk"].label_from_instance = lambda c: f"{c.number}. {c.title}"
+        chapter = cast(forms.ModelChoiceField, self.fields["hoofdstuk"])
+        chapter.queryset = chapters
+        chapter.label_from_instance = lambda c: f"{c.number}. {c.title}"  # type: ignore[method-assign,assignment]
 
     def filter(self, candidates, edition):
         """`candidates` narrowed to what the fields ask for; a field with a value that

@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -5,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from book.models import Access, Book, Chapter, access_allows
+from book.models import Access, Book, Chapter, Reader, access_allows
 from core.markdown import reading_minutes
-from members.models import member_credit
+from members.models import Membership, member_credit
 from stories.models import Status
 
 #: The address a curator may give an edition: lower-case letters, digits, hyphens and
@@ -21,11 +23,11 @@ edition_slug_validator = RegexValidator(
 )
 
 
-class EditionQuerySet(models.QuerySet):
-    def published(self):
+class EditionQuerySet(models.QuerySet["Edition"]):
+    def published(self) -> Self:
         return self.filter(is_published=True)
 
-    def current(self):
+    def current(self) -> "Edition | None":
         """The edition readers hold now: the latest published one, or None."""
         return self.published().order_by("-date", "-published_at", "-pk").first()
 
@@ -80,10 +82,10 @@ class Edition(models.Model):
         verbose_name_plural = _("edities")
         ordering = ["-date", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("editions:edition", kwargs={"slug": self.slug})
 
     def contents_to_publish(self) -> tuple[models.QuerySet, models.QuerySet]:
@@ -123,10 +125,10 @@ class EditionChapter(models.Model):
             models.UniqueConstraint(fields=["edition", "slug"], name="edition_chapter_slug")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse(
             "editions:edition_chapter", kwargs={"slug": self.edition.slug, "chapter": self.slug}
         )
@@ -139,13 +141,13 @@ class EditionChapter(models.Model):
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
 
-    def is_readable_by(self, user) -> bool:
+    def is_readable_by(self, user: Reader) -> bool:
         """The book's access rule, on the access the chapter had when it was copied."""
         return access_allows(self.access, user)
 
 
-class EditionStoryQuerySet(models.QuerySet):
-    def of_member(self, membership):
+class EditionStoryQuerySet(models.QuerySet["EditionStory"]):
+    def of_member(self, membership: Membership) -> Self:
         """The copies of `membership`'s stories in published editions: through the
         story, or, where the story itself is gone, by the member number credited."""
         return self.filter(
@@ -181,7 +183,7 @@ class EditionStory(models.Model):
         verbose_name_plural = _("verhalen in een editie")
         ordering = ["position", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property

@@ -7,19 +7,23 @@ the chosen stories with their authors' credits into the edition's own rows and f
 From then on the edition is read-only: nothing reads the live book or stories to show it.
 """
 
+import datetime
+from collections.abc import Iterable
 from pathlib import Path
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from book.models import Book
 from members.models import Membership, membership_chosen_name
-from stories.models import Status
+from stories.models import Status, Story
 
 from .builds import builds_discard
 from .models import Edition, EditionChapter, EditionStory, edition_slug_validator
@@ -29,7 +33,7 @@ class EditionError(Exception):
     """A refused change to an edition; `message` is for the curator, `field` the form
     field it is about (None: the whole request)."""
 
-    def __init__(self, message, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         self.message = message
         self.field = field
         super().__init__(message)
@@ -48,7 +52,14 @@ def _edition_slug(label: str) -> str:
     return slugify(label)[:100]
 
 
-def edition_create(*, label: str, curator, notes: str = "", date=None, slug: str = "") -> Edition:
+def edition_create(
+    *,
+    label: str,
+    curator: User,
+    notes: str = "",
+    date: datetime.date | None = None,
+    slug: str = "",
+) -> Edition:
     """A draft edition of the current book, at the address `slug` (empty: made from
     the label)."""
     label = label.strip()
@@ -103,7 +114,7 @@ def _draft_for_update(edition: Edition) -> Edition:
     return edition
 
 
-def _check_choosable(edition: Edition, stories) -> None:
+def _check_choosable(edition: Edition, stories: Iterable[Story]) -> None:
     for story in stories:
         if story.status != Status.FEATURED:
             raise EditionError(
@@ -116,7 +127,7 @@ def _check_choosable(edition: Edition, stories) -> None:
             )
 
 
-def edition_stories_choose(*, edition: Edition, stories, curator) -> None:
+def edition_stories_choose(*, edition: Edition, stories: Iterable[Story], curator: User) -> None:
     """Set the stories a draft edition will carry: featured stories under the book's
     published chapters (select_related their chapters)."""
     with transaction.atomic():
@@ -126,7 +137,9 @@ def edition_stories_choose(*, edition: Edition, stories, curator) -> None:
         edition.selected_stories.set(stories)
 
 
-def edition_stories_mark(*, edition: Edition, shown, chosen, curator) -> None:
+def edition_stories_mark(
+    *, edition: Edition, shown: Iterable[Story], chosen: Iterable[Story], curator: User
+) -> None:
     """Change the choice for the stories `shown` on one page of the curators' list:
     those in `chosen` are in the edition, the other shown ones are not; stories on
     other pages keep their place. Queries do not grow with the number of stories."""
@@ -139,10 +152,10 @@ def edition_stories_mark(*, edition: Edition, shown, chosen, curator) -> None:
         edition.selected_stories.add(*chosen_pks)
 
 
-def _copy_file(field_file, target, name: str) -> None:
+def _copy_file(field_file: FieldFile, target: FieldFile, name: str) -> None:
     """Copy the file behind `field_file` into the ImageField file `target` (unsaved),
     under `name`. A missing file is left out rather than failing the publication."""
-    if not field_file:
+    if not field_file.name:
         return
     try:
         with field_file.open("rb") as source:
@@ -152,15 +165,15 @@ def _copy_file(field_file, target, name: str) -> None:
     target.save(f"{name}/{Path(field_file.name).name}", ContentFile(data), save=False)
 
 
-def edition_publish(*, edition: Edition, curator) -> Edition:
+def edition_publish(*, edition: Edition, curator: User) -> Edition:
     """Publish a draft edition: copy the book's published chapters and the chosen
     stories (still featured, under those chapters) into it. Refused for an edition
     that is already published: an edition never changes once readers have it."""
     with transaction.atomic():
         edition = _draft_for_update(edition)
         book = edition.book
-        chapters, stories = edition.contents_to_publish()
-        chapters = list(chapters)
+        published_chapters, stories = edition.contents_to_publish()
+        chapters = list(published_chapters)
         if not chapters:
             raise EditionError(_("Het boek heeft nog geen gepubliceerde hoofdstukken."))
         stories = stories.select_related("author", "author__profile").order_by("published_at", "pk")

@@ -222,7 +222,7 @@ def edition_curate(request, slug):
         chosen = {int(pk) for pk in form["stories"].value() or [] if str(pk).isdigit()}
     else:
         chosen = set(edition.selected_stories.filter(pk__in=shown).values_list("pk", flat=True))
-    by_chapter = []
+    by_chapter: list[tuple[Chapter, list[tuple[Story, bool]]]] = []
     for story in page.object_list:
         if not by_chapter or by_chapter[-1][0] != story.chapter:
             by_chapter.append((story.chapter, []))

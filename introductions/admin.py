@@ -17,5 +17,6 @@ class IntroductionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["created_at", "origin", "first", "second", "first_answer", "second_answer"]
     list_filter = ["origin", "first_answer", "second_answer", "reported"]
-    fields = list_display + ["score", "note", "reported"]
+    fields = ["created_at", "origin", "first", "second", "first_answer", "second_answer"]
+    fields += ["score", "note", "reported"]
     show_full_result_count = False

@@ -56,7 +56,7 @@ class ParticipationForm(forms.Form):
         return value
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("takes_part") and not (data.get("knows") or data.get("seeks")):
             raise forms.ValidationError(
                 _(

@@ -17,7 +17,7 @@ the total. The result is never below the greedy matching of the same candidates.
 
 import random
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
 #: Per topic list, how many people are weighed as partners for one member.
@@ -122,7 +122,7 @@ def candidate_pairs(
 
 
 def greedy(
-    pairs: dict[tuple[int, int], int], waited: set[int] = frozenset()
+    pairs: dict[tuple[int, int], int], waited: Set[int] = frozenset()
 ) -> list[tuple[int, int]]:
     """The best-scoring pairs first, each person once; among equal scores a pair with
     someone who waited first, then by pks (the same input, the same outcome)."""
@@ -181,7 +181,7 @@ def fill(chosen: list[tuple[int, int]], pairs: dict[tuple[int, int], int]) -> li
     waiting = sorted(pk for pk in neighbours if pk not in partner)
     while waiting:
         person = waiting.pop()
-        best = None
+        best: tuple[int, int, int | None] | None = None
         for value, other in sorted(neighbours[person], reverse=True):
             if other not in partner:
                 best = (value, other, None)
@@ -192,11 +192,11 @@ def fill(chosen: list[tuple[int, int]], pairs: dict[tuple[int, int], int]) -> li
                 best = (gain, other, old)
         if best is None:
             continue
-        _gain, other, old = best
-        if old is not None:
-            del partner[old]
-            waiting.append(old)
-        partner[person], partner[other] = other, person
+        _gain, partner_new, left = best
+        if left is not None:
+            del partner[left]
+            waiting.append(left)
+        partner[person], partner[partner_new] = partner_new, person
     return sorted({_key(a, b) for a, b in partner.items()})
 
 

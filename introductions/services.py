@@ -80,8 +80,7 @@ def _place(text: str) -> str:
     return bare.removeprefix("gemeente ").strip()
 
 
-def _pair(a: Membership | int, b: Membership | int) -> tuple[int, int]:
-    a, b = getattr(a, "pk", a), getattr(b, "pk", b)
+def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
@@ -224,7 +223,7 @@ def round_run(*, now=None, seed: int | None = None) -> Round:
 def _check_pair(first: Membership, second: Membership) -> None:
     if first.pk == second.pk:
         raise IntroductionError("self")
-    if _pair(first, second) in _excluded_pairs([first.pk]):
+    if _pair(first.pk, second.pk) in _excluded_pairs([first.pk]):
         raise IntroductionError("before")
 
 

@@ -92,10 +92,10 @@ def email_enqueue(*, message: EmailMessage) -> TaskResult:
             html_body = content
     return send_email.enqueue(
         subject=str(message.subject),
-        body=body,
+        body=str(body),
         from_email=str(message.from_email),
         to=[str(address) for address in message.to],
-        html_body=html_body,
+        html_body=None if html_body is None else str(html_body),
     )
 
 

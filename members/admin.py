@@ -1,10 +1,16 @@
+from collections.abc import Callable
+from typing import cast
+
 from allauth.account.admin import EmailAddressAdmin
 from allauth.account.models import EmailAddress
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,13 +19,13 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from book.services import chapter_stories_changed
-from core.admin import BOUNDED_MANY_TO_MANY, ReadOnlyAdminMixin
+from core.admin import BOUNDED_MANY_TO_MANY, AdminMixinBase, ReadOnlyAdminMixin
 
 from . import services
 from .batch_exports import batch_csv, batch_labels
 from .codes import MalformedCode, normalise_code
 from .forms import CodeBatchCreateForm, MembershipAssignForm
-from .models import ClaimCode, CodeBatch, Invitation, Membership, Profile
+from .models import ClaimCode, CodeBatch, CodeBatchQuerySet, Invitation, Membership, Profile
 
 
 def email_for_curators(email: str) -> str:
@@ -36,13 +42,14 @@ def email_for_curators(email: str) -> str:
     return f"{email} ({local}@{ascii_domain})"
 
 
-class ServiceAddMixin:
+class ServiceAddMixin(AdminMixinBase):
     """The admin's "add" page replaced by a plain form whose valid data goes to a
     service: the rules of numbering and code making live in one place. A subclass sets
     `add_form_class` and defines `add_via_service(request, form)`, which returns the new
     object."""
 
-    add_form_class = None
+    add_form_class: type[forms.Form]
+    add_via_service: Callable[[HttpRequest, forms.Form], models.Model]
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
@@ -130,7 +137,7 @@ class CodeBatchAdmin(ServiceAddMixin, admin.ModelAdmin):
     actions = ["revoke_batches"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_counts()
+        return cast(CodeBatchQuerySet, super().get_queryset(request)).with_counts()
 
     def add_via_service(self, request, form):
         return services.code_batch_create(

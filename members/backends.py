@@ -7,6 +7,8 @@ each request, that costs no second query. The query is compiled once
 the rest of a page served from the cache."""
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import backends, get_user_model
@@ -48,6 +50,8 @@ def user_with_membership(pk):
 
 
 class _MembershipWithUser:
+    user_can_authenticate: Callable[[Any], bool]  # the backend's own
+
     def get_user(self, user_id):
         # `user_id` comes as the primary key field's Python value (auth.get_user).
         user = user_with_membership(user_id)

@@ -1,4 +1,5 @@
 from functools import partial
+from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -95,8 +96,12 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, uploader, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["photo"].before_decoding = partial(photo_upload_take, user=uploader)
-        self.fields["role"].choices = [("", _("Zeg ik liever niet")), *Role.choices]
+        photo = cast(PhotoField, self.fields["photo"])
+        photo.before_decoding = partial(photo_upload_take, user=uploader)
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            ("", _("Zeg ik liever niet")),
+            *Role.choices,
+        ]
         self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
         self.fields["municipality"].widget.attrs["autocomplete"] = "off"
 
@@ -110,8 +115,11 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, municipalities: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("Alle rollen")), *Role.choices]
-        self.fields["municipality"].choices = [
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            ("", _("Alle rollen")),
+            *Role.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["municipality"]).choices = [
             ("", _("Alle gemeenten en organisaties")),
             *((name, name) for name in municipalities),
         ]

@@ -1,4 +1,5 @@
 import secrets
+from typing import Self, TypedDict
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -6,8 +7,9 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import WithAnnotations
 
-from book.models import user_is_member
+from book.models import Reader, user_is_member
 
 from .codes import format_code
 
@@ -31,12 +33,18 @@ class MembershipCounter(models.Model):
         verbose_name = _("teller van lidnummers")
         verbose_name_plural = _("tellers van lidnummers")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.last_number)
 
 
-class CodeBatchQuerySet(models.QuerySet):
-    def with_counts(self):
+class BatchCounts(TypedDict):
+    redeemed_count: int
+    available_count: int
+    revoked_count: int
+
+
+class CodeBatchQuerySet(models.QuerySet["CodeBatch"]):
+    def with_counts(self) -> "CodeBatchQuerySet[WithAnnotations[CodeBatch, BatchCounts]]":
         """Each batch with the number of its codes per status, in one query."""
         return self.annotate(
             redeemed_count=Count("codes", filter=Q(codes__status=CodeStatus.REDEEMED)),
@@ -68,7 +76,7 @@ class CodeBatch(models.Model):
         verbose_name_plural = _("reeksen codes")
         ordering = ["-created_at", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
 
@@ -78,8 +86,8 @@ class CodeStatus(models.TextChoices):
     REVOKED = "revoked", _("Ingetrokken")
 
 
-class ClaimCodeQuerySet(models.QuerySet):
-    def available(self):
+class ClaimCodeQuerySet(models.QuerySet["ClaimCode"]):
+    def available(self) -> Self:
         return self.filter(status=CodeStatus.AVAILABLE)
 
 
@@ -110,7 +118,7 @@ class ClaimCode(models.Model):
         verbose_name_plural = _("claimcodes")
         ordering = ["pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.display
 
     @property
@@ -118,23 +126,23 @@ class ClaimCode(models.Model):
         return format_code(self.code)
 
 
-class MembershipQuerySet(models.QuerySet):
-    def for_user(self, user):
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def for_user(self, user: Reader) -> "Membership | None":
         """The membership of `user`, or None (anonymous users have none)."""
         if not user.is_authenticated:
             return None
         return self.filter(user=user).first()
 
-    def with_origin(self):
+    def with_origin(self) -> Self:
         """Memberships with what they need to say how they came about, for lists."""
         return self.select_related("user", "code", "invited_by", "invited_by__user")
 
-    def current(self):
+    def current(self) -> Self:
         """Memberships still held by someone: a member who deleted their account leaves
         a retired row (user NULL) behind so that the number is never handed out again."""
         return self.filter(user__isnull=False)
 
-    def in_directory(self):
+    def in_directory(self) -> Self:
         """Who appears in "Wie zijn er lid?": current members, except those who chose to
         be hidden. A member without a profile row has the default visibility (name and
         number), so the reverse join must keep them: exclude() does, filter() would not."""
@@ -192,15 +200,15 @@ class Membership(models.Model):
         verbose_name_plural = _("lidmaatschappen")
         ordering = ["number"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return _("Lid nr. %(number)s") % {"number": self.number}
 
 
-class InvitationQuerySet(models.QuerySet):
-    def open(self):
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> Self:
         return self.filter(accepted_at__isnull=True)
 
-    def made_by(self, membership):
+    def made_by(self, membership: "Membership") -> Self:
         """A member's invitations, newest first, with whoever accepted them."""
         return (
             self.filter(created_by=membership)
@@ -236,7 +244,7 @@ class Invitation(models.Model):
         verbose_name_plural = _("uitnodigingen")
         ordering = ["-created_at", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name or self.token[:8]
 
     @property
@@ -265,13 +273,13 @@ def card_token_new() -> str:
     return secrets.token_urlsafe(18)
 
 
-class ProfileQuerySet(models.QuerySet):
-    def in_full_directory(self):
+class ProfileQuerySet(models.QuerySet["Profile"]):
+    def in_full_directory(self) -> Self:
         """The profiles "Wie zijn er lid?" shows whole (name, number, photo, role,
         municipality, about me): current members who chose to show everything."""
         return self.filter(visibility=Visibility.FULL, membership__user__isnull=False)
 
-    def photo_visible_to(self, user):
+    def photo_visible_to(self, user: Reader) -> Self:
         """Profiles whose photo `user` may see, as the pages show it: their own, on the
         profile form; the directory's full profiles, to those it shows them to (members
         and curators, book.models.user_is_member); every one to whoever may view
@@ -330,7 +338,7 @@ class Profile(models.Model):
         verbose_name = _("profiel")
         verbose_name_plural = _("profielen")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.display_name or str(self.membership)
 
     @property

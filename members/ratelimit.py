@@ -94,7 +94,9 @@ def _person_key_made(request) -> str:
     something to be counted against. Only called on POST."""
     if not request.user.is_authenticated and not request.session.session_key:
         request.session.save()
-    return person_key(request)
+    key = person_key(request)
+    assert key is not None  # an account, or the session just started
+    return key
 
 
 def _cache_key(limit: Limit, key: str) -> str:

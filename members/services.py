@@ -9,6 +9,7 @@ constraint on Membership.number is the last line of defence."""
 
 import secrets
 from importlib import import_module
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -18,7 +19,9 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
+from book.models import Reader
 from book.services import chapter_stories_changed
 from core.exports import iso_or_none
 from core.images import ProcessedPhoto, files_delete_on_commit, photo_put
@@ -42,9 +45,11 @@ MAX_BATCH_SIZE = 10_000
 class ClaimError(Exception):
     """A claim that cannot go through; `message` is for the person who tried."""
 
-    message = _("Dat lukte niet.")
+    @property
+    def message(self) -> StrOrPromise:
+        return _("Dat lukte niet.")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.message)
 
 
@@ -77,12 +82,12 @@ class NumberTaken(ClaimError):
 
 
 class AlreadyMember(ClaimError):
-    def __init__(self, membership: Membership):
+    def __init__(self, membership: Membership) -> None:
         super().__init__(membership)
         self.membership = membership
 
     @property
-    def message(self):
+    def message(self) -> str:
         return _("Je bent al lid, met nummer %(number)s.") % {"number": self.membership.number}
 
 
@@ -90,7 +95,7 @@ class CodeYours(AlreadyMember):
     """The code of the copy this member claimed themselves: theirs, not "already claimed"."""
 
     @property
-    def message(self):
+    def message(self) -> str:
         return _("Dit is jouw exemplaar: je bent lid met nummer %(number)s.") % {
             "number": self.membership.number
         }
@@ -100,7 +105,7 @@ class AlreadyMemberCodeKept(AlreadyMember):
     """A member entered a valid code: it stays unused, for someone else."""
 
     @property
-    def message(self):
+    def message(self) -> str:
         return _(
             "Je bent al lid, met nummer %(number)s. Deze code blijft ongebruikt: "
             "geef het boek door aan iemand die nog geen lid is."
@@ -127,7 +132,7 @@ def _number_take(counter: MembershipCounter, number: int | None = None) -> int:
 def _membership_create(
     *,
     counter: MembershipCounter,
-    user,
+    user: User,
     how: str,
     number: int | None = None,
     code: ClaimCode | None = None,
@@ -149,13 +154,13 @@ def _membership_create(
     return membership
 
 
-def _refuse_if_member(user) -> None:
+def _refuse_if_member(user: User) -> None:
     existing = Membership.objects.filter(user=user).first()
     if existing is not None:
         raise AlreadyMember(existing)
 
 
-def membership_claim_digital(*, user) -> Membership:
+def membership_claim_digital(*, user: User) -> Membership:
     """Make `user` a member with the next number, for a digital copy."""
     with transaction.atomic():
         counter = _counter_lock()
@@ -163,7 +168,9 @@ def membership_claim_digital(*, user) -> Membership:
         return _membership_create(counter=counter, user=user, how=How.DIGITAL)
 
 
-def membership_assign(*, user, number: int | None = None, how: str = How.DIGITAL) -> Membership:
+def membership_assign(
+    *, user: User, number: int | None = None, how: str = How.DIGITAL
+) -> Membership:
     """For the admin: make `user` a member, with a chosen number (say no. 1 for the
     author) or the next one. A chosen number must be free; automatic numbers then go on
     after the highest number ever given."""
@@ -173,7 +180,7 @@ def membership_assign(*, user, number: int | None = None, how: str = How.DIGITAL
         return _membership_create(counter=counter, user=user, how=how, number=number)
 
 
-def claim_code_get(*, code: str, user=None) -> ClaimCode:
+def claim_code_get(*, code: str, user: Reader | None = None) -> ClaimCode:
     """The code someone typed or scanned, if it can still be claimed; raises the
     ClaimError that explains why not. A read: it changes nothing, so the page behind a
     printed copy's QR code can call it on GET. For the member who redeemed the code
@@ -196,7 +203,7 @@ def claim_code_get(*, code: str, user=None) -> ClaimCode:
     return claim_code
 
 
-def claim_code_redeem(*, code: str, user) -> Membership:
+def claim_code_redeem(*, code: str, user: User) -> Membership:
     """Make `user` a member through the code of a printed copy, exactly once per code.
 
     The conditional UPDATE (only while the code is still available) decides who wins when
@@ -220,7 +227,9 @@ def claim_code_redeem(*, code: str, user) -> Membership:
         return _membership_create(counter=counter, user=user, how=How.PRINTED, code=claim_code)
 
 
-def code_batch_create(*, label: str, size: int, notes: str = "", created_by=None) -> CodeBatch:
+def code_batch_create(
+    *, label: str, size: int, notes: str = "", created_by: User | None = None
+) -> CodeBatch:
     """A batch of `size` fresh codes for a print run."""
     if not 1 <= size <= MAX_BATCH_SIZE:
         raise ValueError(f"size must be between 1 and {MAX_BATCH_SIZE}")
@@ -262,7 +271,7 @@ def invitation_get(*, token: str) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, token: str, user) -> Membership:
+def invitation_accept(*, token: str, user: User) -> Membership:
     """Make `user` a member through a member's invitation; it works once (a conditional
     UPDATE, as for codes)."""
     with transaction.atomic():
@@ -347,7 +356,7 @@ def membership_export(*, user: User, membership: Membership | None) -> dict:
     A read, not a change; it lives beside membership_erase because the two must cover
     the same data: whatever one learns to export, the other must learn to erase."""
     profile = Profile.objects.filter(membership=membership).first() if membership else None
-    data = {
+    data: dict[str, Any] = {
         "exported_at": iso_or_none(timezone.now()),
         "site": settings.SITE_NAME,
         "account": {
@@ -399,7 +408,7 @@ def membership_export(*, user: User, membership: Membership | None) -> dict:
     return data
 
 
-def _sessions_end(user) -> None:
+def _sessions_end(user: User) -> None:
     """Log `user` out everywhere. With sessions in the database (the default) their
     sessions are found and deleted; with sessions in the cache they cannot be listed,
     but a session of a deleted account no longer logs anyone in (Django finds no user

@@ -115,8 +115,8 @@ def code_enter(request):
     form = CodeForm(request.POST or None)
     template = "members/claimcode_form.html"
     if request.method == "POST":
-        if refusal := code_attempt_refusal(request):
-            return _too_many(request, template, {"form": form}, refusal)
+        if limited := code_attempt_refusal(request):
+            return _too_many(request, template, {"form": form}, limited)
         if form.is_valid():
             code = form.cleaned_data["code"]
             try:
@@ -150,8 +150,8 @@ def code_claim(request, code):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return _to_signup(request)
-        if refusal := code_attempt_refusal(request):
-            return _too_many(request, template, context, refusal)
+        if limited := code_attempt_refusal(request):
+            return _too_many(request, template, context, limited)
         try:
             services.claim_code_redeem(code=code, user=request.user)
         except services.AlreadyMember as refusal:
@@ -180,7 +180,7 @@ def membership_mine(request):
         return redirect("members:claim")
     invitations = list(Invitation.objects.made_by(membership))
     for invitation in invitations:
-        invitation.link = request.build_absolute_uri(
+        invitation.link = request.build_absolute_uri(  # type: ignore[attr-defined]
             reverse("members:invitation", kwargs={"token": invitation.token})
         )
     return render(

@@ -89,7 +89,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 class ModerationInline(admin.TabularInline):
     model = ModerationAction
-    fields = ["created_at", "action", "curator", "reason"]
+    fields = ("created_at", "action", "curator", "reason")
     verbose_name_plural = _("logboek")
     readonly_fields = fields
     extra = 0
@@ -116,7 +116,7 @@ class StoryAdmin(admin.ModelAdmin):
     list_select_related = ["chapter", "author"]
     show_full_result_count = False
     actions = ["approve", "feature", "unfeature", "hide", "restore"]
-    readonly_fields = [
+    readonly_fields = (
         "chapter",
         "author",
         "title",
@@ -131,7 +131,7 @@ class StoryAdmin(admin.ModelAdmin):
         "updated_at",
         "published_at",
         "edited",
-    ]
+    )
     fields = readonly_fields
     inlines = [ModerationInline]
 
@@ -197,7 +197,7 @@ class ReplyAdmin(admin.ModelAdmin):
     list_select_related = ["story", "author"]
     search_fields = ["body"]
     actions = ["hide", "restore"]
-    readonly_fields = [
+    readonly_fields = (
         "story",
         "author",
         "body",
@@ -206,7 +206,7 @@ class ReplyAdmin(admin.ModelAdmin):
         "edited",
         "created_at",
         "updated_at",
-    ]
+    )
     fields = readonly_fields
 
     def has_add_permission(self, request):
@@ -237,7 +237,7 @@ class ReportAdmin(admin.ModelAdmin):
     list_filter = [("resolved_at", admin.EmptyFieldListFilter)]
     list_select_related = ["story", "reply", "reporter"]
     actions = ["resolve"]
-    readonly_fields = [
+    readonly_fields = (
         "story",
         "reply",
         "reporter",
@@ -245,7 +245,7 @@ class ReportAdmin(admin.ModelAdmin):
         "created_at",
         "resolved_at",
         "resolved_by",
-    ]
+    )
     fields = readonly_fields
 
     def has_add_permission(self, request):
@@ -270,7 +270,7 @@ class ModerationActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["curator"]
     search_fields = ["target_title", "reason"]
     date_hierarchy = "created_at"
-    fields = [
+    fields = (
         "created_at",
         "curator",
         "action",
@@ -281,5 +281,5 @@ class ModerationActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "reply",
         "previous_status",
         "reason",
-    ]
+    )
     readonly_fields = fields

@@ -3,6 +3,8 @@
 Each story names the chapter (by slug) it belongs under, the index of its author among
 the demo members, and whether curators feature it. `key` makes it idempotent."""
 
+from typing import Any
+
 THEMES = [
     ("Openbare ruimte", "openbare-ruimte"),
     ("Vergunningen", "vergunningen"),
@@ -13,7 +15,7 @@ THEMES = [
     ("Participatie", "participatie"),
 ]
 
-STORIES = [
+STORIES: list[dict[str, Any]] = [
     {
         "key": "straatfeest",
         "chapter": "leefwereld-en-systeemwereld",

@@ -3,6 +3,7 @@ which story e-mails a member gets (their settings page, an e-mail's unsubscribe 
 
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -74,7 +75,7 @@ def digest_send(*, membership: Membership, now: datetime | None = None) -> bool:
         stories = _digest_stories(membership, last, now)
         if not stories:
             return False
-        chapters = []
+        chapters: list[dict[str, Any]] = []
         for story in stories:
             if not chapters or chapters[-1]["chapter"].pk != story.chapter_id:
                 chapters.append({"chapter": story.chapter, "stories": []})

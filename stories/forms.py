@@ -1,7 +1,9 @@
 import uuid
 from functools import partial
+from typing import cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from book.models import Chapter
@@ -60,8 +62,11 @@ class StoryForm(forms.Form):
         self.uploader = uploader
         self.had_photo = has_photo
         self.initial_given = self.initial
-        self.fields["photo"].before_decoding = partial(photo_upload_take, user=uploader)
-        if not self.fields["themes"].queryset.exists():
+        cast(PhotoField, self.fields["photo"]).before_decoding = partial(
+            photo_upload_take, user=uploader
+        )
+        themes = cast(forms.ModelMultipleChoiceField, self.fields["themes"]).queryset
+        if themes is not None and not themes.exists():
             del self.fields["themes"]
         self.pending_token = self.data.get(self.add_prefix("pending_photo"), "")
         found = None
@@ -77,6 +82,7 @@ class StoryForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # a form's clean returns its cleaned_data
         photo = cleaned.get("photo")
         new_photo = isinstance(photo, ProcessedPhoto)
         lost = self.pending_token and self.pending is None and not self.pending_used
@@ -96,7 +102,7 @@ class StoryForm(forms.Form):
     def with_pending_photo(self, token: str) -> "StoryForm":
         """This form as sent, but with its photo kept as the pending photo `token`
         (empty: none) instead of the file that came with it."""
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()
         data[self.add_prefix("pending_photo")] = token
         return type(self)(
             data, initial=self.initial_given, uploader=self.uploader, has_photo=self.had_photo
@@ -168,7 +174,7 @@ class StoryFilterForm(forms.Form):
 
     def __init__(self, *args, chapters, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hoofdstuk"].queryset = chapters
+        cast(forms.ModelChoiceField, self.fields["hoofdstuk"]).queryset = chapters
 
 
 class NotificationSettingsForm(forms.ModelForm):

@@ -3,6 +3,10 @@ reactions and replies they give each other, and the reports that bring a story o
 reply to a curator. Every change of state goes through a service: stories.writing,
 reactions, reports, moderation, following, privacy."""
 
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, Self, TypedDict
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
@@ -11,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import WithAnnotations
 
-from book.models import Chapter, chapter_readable_q
+from book.models import Chapter, Reader, chapter_readable_q
 from core import cache
 from members.models import Membership, membership_display_name
 from organisations.models import Organisation
@@ -52,15 +57,15 @@ class Theme(models.Model):
         verbose_name_plural = _("thema's")
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
-def _reaction_count(kind: str):
+def _reaction_count(kind: str) -> Coalesce:
     return count_subquery(Reaction.objects.filter(story=OuterRef("pk"), kind=kind), "story")
 
 
-def count_subquery(rows, by: str):
+def count_subquery(rows: models.QuerySet[Any], by: str) -> Coalesce:
     """An annotation: how many of `rows` (filtered on an OuterRef to the annotated row
     through the field `by`) each row has, 0 for none. A subquery per row, counted on an
     index; a join with COUNT(DISTINCT) reads every row and sorts them for the DISTINCT."""
@@ -68,7 +73,7 @@ def count_subquery(rows, by: str):
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
-def _reply_count():
+def _reply_count() -> Coalesce:
     counts = (
         Reply.objects.filter(story=OuterRef("pk"), is_hidden=False)
         .order_by()
@@ -103,14 +108,20 @@ def story_url(pk: int, title: str) -> str:
     return reverse("stories:detail", kwargs={"pk": pk, "slug": story_slug(title)})
 
 
-class StoryQuerySet(models.QuerySet):
-    def published(self):
+class Waiting(TypedDict):
+    """What awaiting_curator annotates: since when an item waits for a curator."""
+
+    waiting_since: datetime
+
+
+class StoryQuerySet(models.QuerySet["Story"]):
+    def published(self) -> Self:
         return self.filter(status__in=PUBLIC_STATUSES)
 
-    def pending_moderation(self):
+    def pending_moderation(self) -> Self:
         return self.filter(status=Status.PENDING).order_by("created_at", "pk")
 
-    def awaiting_curator(self):
+    def awaiting_curator(self) -> "StoryQuerySet[WithAnnotations[Story, Waiting]]":
         """The stories in the curators' queue: waiting for approval, with open reports
         (those hidden by the report threshold among them), or published with an edit
         that waits (StoryRevision). `waiting_since`: when the first open report came in,
@@ -130,10 +141,10 @@ class StoryQuerySet(models.QuerySet):
             )
         )
 
-    def by(self, membership):
+    def by(self, membership: Membership) -> Self:
         return self.filter(author=membership)
 
-    def visible_to(self, user):
+    def visible_to(self, user: Reader) -> Self:
         """Stories whose page exists for `user`.
 
         Everyone: published and featured stories under published chapters; for readers
@@ -149,14 +160,14 @@ class StoryQuerySet(models.QuerySet):
             return self.filter(~Q(status=Status.DRAFT) | own)
         return self.filter((Q(status__in=PUBLIC_STATUSES) & readable) | own)
 
-    def readable_by(self, user):
+    def readable_by(self, user: Reader) -> Self:
         """The published and featured stories under chapters `user` may read: what
         `visible_to` shows `user` of the public stories, without the author's own
         other states (and without the join that finds them, which a search over every
         story would pay for on each row)."""
         return self.published().filter(chapter_readable_q(user, prefix="chapter__"))
 
-    def in_reading_order(self):
+    def in_reading_order(self) -> Self:
         """Featured stories first, then the others newest first."""
         return self.annotate(
             featured_first=Case(
@@ -166,7 +177,7 @@ class StoryQuerySet(models.QuerySet):
             )
         ).order_by("featured_first", "-published_at", "-pk")
 
-    def for_display(self, user=None):
+    def for_display(self, user: Reader | None = None) -> Self:
         """With what a story card shows, in a fixed number of queries whatever the
         number of stories: chapter and author joined, themes prefetched, reaction and
         reply counts annotated, and whether `user` gave each reaction."""
@@ -187,7 +198,7 @@ class StoryQuerySet(models.QuerySet):
             )
         return queryset
 
-    def page_for_display(self, start: int, stop: int, user=None):
+    def page_for_display(self, start: int, stop: int, user: Reader | None = None) -> Self:
         """Rows `start:stop` of this (ordered) queryset, `for_display`. The page's ids
         are chosen first, by the filters and the order alone (on the indexes); the
         counts and joins are then worked out for those rows only, not for every story
@@ -195,13 +206,13 @@ class StoryQuerySet(models.QuerySet):
         page_ids = self.values("pk")[start:stop]
         return self.filter(pk__in=page_ids).for_display(user)
 
-    def newest_page_for_display(self, start: int, stop: int, user=None):
+    def newest_page_for_display(self, start: int, stop: int, user: Reader | None = None) -> Self:
         """Rows `start:stop` of these public stories, newest first, `for_display`.
         The newest `stop` of each public status are read on the (status, published_at)
         index, newest first and stopped there, and merged here: given
         `status IN (published, featured)`, SQLite would read and sort every public
         story to find the newest few. One query per public status, and one for the page."""
-        newest = []
+        newest: list[tuple[Any, int]] = []
         for status in PUBLIC_STATUSES:
             newest += (
                 self.filter(status=status)
@@ -276,10 +287,10 @@ class Story(models.Model):
             models.Index(fields=["status", "published_at"]),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return story_url(self.pk, self.title)
 
     @property
@@ -298,22 +309,22 @@ class Story(models.Model):
     def is_featured(self) -> bool:
         return self.status == Status.FEATURED
 
-    def is_by(self, user) -> bool:
-        return bool(user.is_authenticated and self.author_id and self.author.user_id == user.pk)
+    def is_by(self, user: Reader) -> bool:
+        return bool(user.is_authenticated and self.author and self.author.user_id == user.pk)
 
     @property
     def author_name(self) -> str:
         return author_name(self.author)
 
 
-class ReplyQuerySet(models.QuerySet):
-    def shown(self):
+class ReplyQuerySet(models.QuerySet["Reply"]):
+    def shown(self) -> Self:
         return self.filter(is_hidden=False)
 
-    def for_display(self):
+    def for_display(self) -> Self:
         return self.select_related(*author_related("author")).order_by("created_at", "pk")
 
-    def awaiting_curator(self):
+    def awaiting_curator(self) -> "ReplyQuerySet[WithAnnotations[Reply, Waiting]]":
         """The replies in the curators' queue: those with open reports, hidden by the
         report threshold or not; `waiting_since` is when the first one came in."""
         open_reports = Report.objects.open().filter(reply=OuterRef("pk"))
@@ -351,18 +362,18 @@ class Reply(models.Model):
         verbose_name_plural = _("reacties")
         ordering = ["created_at", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.body[:60]
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return f"{self.story.get_absolute_url()}#{self.anchor}"
 
     @property
     def anchor(self) -> str:
         return f"reactie-{self.pk}"
 
-    def is_by(self, user) -> bool:
-        return bool(user.is_authenticated and self.author_id and self.author.user_id == user.pk)
+    def is_by(self, user: Reader) -> bool:
+        return bool(user.is_authenticated and self.author and self.author.user_id == user.pk)
 
     @property
     def author_name(self) -> str:
@@ -386,12 +397,12 @@ class Reaction(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.story_id}"
 
 
-class ReportQuerySet(models.QuerySet):
-    def open(self):
+class ReportQuerySet(models.QuerySet["Report"]):
+    def open(self) -> Self:
         return self.filter(resolved_at__isnull=True)
 
 
@@ -444,11 +455,11 @@ class Report(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.reason[:60]
 
     @property
-    def target(self):
+    def target(self) -> "Story | Reply | None":
         return self.story if self.story_id else self.reply
 
 
@@ -510,7 +521,7 @@ class ModerationAction(models.Model):
         verbose_name_plural = _("logboek van de redactie")
         ordering = ["-created_at", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.target_title} · {self.created_at:%Y-%m-%d}"
 
 
@@ -563,7 +574,7 @@ class NotificationSettings(models.Model):
         verbose_name = _("e-mailvoorkeuren")
         verbose_name_plural = _("e-mailvoorkeuren")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.membership)
 
     def wants(self, kind: str) -> bool:
@@ -586,16 +597,16 @@ class ChapterFollow(models.Model):
             models.UniqueConstraint(fields=["membership", "chapter"], name="follow_chapter_once")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.membership} · {self.chapter}"
 
 
-def published_story_counts(chapters) -> dict[int, int]:
+def published_story_counts(chapters: Iterable[Chapter]) -> dict[int, int]:
     """How many published stories each of `chapters` holds, by chapter pk. Cached per
     chapter under its `stories_version`, which every change to its stories raises (in
     the same transaction): only a chapter whose stories changed is counted again."""
 
-    def count(pks):
+    def count(pks: list[int]) -> dict[int, int]:
         return dict(
             Chapter.objects.filter(pk__in=pks)
             .annotate(n=published_story_count())
@@ -605,7 +616,13 @@ def published_story_counts(chapters) -> dict[int, int]:
     return _per_chapter(chapters, "published-count", count, default=0)
 
 
-def _per_chapter(chapters, name: str, compute, *, default) -> dict:
+def _per_chapter[V](
+    chapters: Iterable[Chapter],
+    name: str,
+    compute: Callable[[list[int]], dict[int, V]],
+    *,
+    default: V,
+) -> dict[int, V]:
     """A value per chapter, cached under the chapter's stories_version (raised by every
     change to its stories, so a change takes a new key at once): `compute(pks)` gives
     it for the chapters not in the cache (those it leaves out get `default`)."""
@@ -616,7 +633,7 @@ def _per_chapter(chapters, name: str, compute, *, default) -> dict:
     return cache.fetch_each(keys, compute, default=default)
 
 
-def published_story_count():
+def published_story_count() -> Coalesce:
     """An annotation for chapters: how many published stories each holds, counted on
     the (chapter, status, published_at) index (count_subquery)."""
     return count_subquery(

@@ -14,11 +14,13 @@ version; either way the author hears of it."""
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from book.services import chapter_stories_changed
 from core.images import files_delete_on_commit
@@ -77,7 +79,7 @@ MODERATION_MAILS = {
 }
 
 
-def _checked_reason(*, action: str, reason: str, curator) -> str:
+def _checked_reason(*, action: str, reason: str, curator: User | None) -> str:
     """The decision's reason, stripped, once the decision may be taken: hiding and
     rejecting an edit need a reason (the author sees it), and only staff decide
     (`curator` None: the system)."""
@@ -91,7 +93,7 @@ def _checked_reason(*, action: str, reason: str, curator) -> str:
 
 def _log(
     *,
-    curator,
+    curator: User | None,
     action: str,
     reason: str = "",
     story: Story | None = None,
@@ -103,6 +105,7 @@ def _log(
     if story is not None:
         target_type, target_id, title = TargetType.STORY, story.pk, story.title
     else:
+        assert reply is not None  # one of the two, always
         target_type, target_id, title = TargetType.REPLY, reply.pk, Truncator(reply.body).chars(80)
     return ModerationAction.objects.create(
         story=story,
@@ -117,12 +120,12 @@ def _log(
     )
 
 
-def _logged_action(action: str, curator) -> str:
+def _logged_action(action: str, curator: User | None) -> str:
     """Hiding without a curator is the report threshold's doing: logged as such."""
     return ModerationKind.AUTO_HIDE if action == "hide" and curator is None else action
 
 
-def _resolve_open_reports(item: Story | Reply, curator) -> int:
+def _resolve_open_reports(item: Story | Reply, curator: User) -> int:
     return item.reports.open().update(resolved_at=timezone.now(), resolved_by=curator)
 
 
@@ -158,7 +161,7 @@ def _notify_moderation(*, story: Story, action: str, reason: str) -> None:
     )
 
 
-def story_moderate(*, story: Story, curator, action: str, reason: str = "") -> Story:
+def story_moderate(*, story: Story, curator: User | None, action: str, reason: str = "") -> Story:
     """A curator's decision on a story: approve, feature, unfeature, hide (with a
     reason, which the author sees) or restore (to what it was before it was hidden:
     published or featured). A curator's decision also settles the open reports on the
@@ -199,7 +202,9 @@ def story_moderate(*, story: Story, curator, action: str, reason: str = "") -> S
         return story
 
 
-def revision_moderate(*, story: Story, curator, action: str, reason: str = "") -> Story:
+def revision_moderate(
+    *, story: Story, curator: User | None, action: str, reason: str = ""
+) -> Story:
     """A curator's decision on the edit of a published story that waits: approve_edit
     puts it in the book (a featured story stays featured), reject_edit (with a reason,
     which the author sees) keeps the published version. Logged, and the author hears
@@ -238,7 +243,7 @@ def revision_moderate(*, story: Story, curator, action: str, reason: str = "") -
         return story
 
 
-def reply_moderate(*, reply: Reply, curator, action: str, reason: str = "") -> Reply:
+def reply_moderate(*, reply: Reply, curator: User | None, action: str, reason: str = "") -> Reply:
     """Hide (reason required) or restore a reply; as with stories, a curator's
     decision settles the open reports and every decision is logged."""
     if action not in {"hide", "restore"}:
@@ -257,7 +262,7 @@ def reply_moderate(*, reply: Reply, curator, action: str, reason: str = "") -> R
 
 
 def report_dismiss(
-    *, curator, story: Story | None = None, reply: Reply | None = None, reason: str = ""
+    *, curator: User, story: Story | None = None, reply: Reply | None = None, reason: str = ""
 ) -> int:
     """A curator finds the open reports on a story or a reply unfounded: the reports are
     settled, the item stays as it is, and the log says so. Returns how many reports were
@@ -268,10 +273,12 @@ def report_dismiss(
     if not curator.is_staff:
         raise NotAllowed
     with transaction.atomic():
+        item: Story | Reply
         if story is not None:
             item = Story.objects.select_for_update().get(pk=story.pk)
             hidden = item.status == Status.HIDDEN
         else:
+            assert reply is not None  # exactly one of the two, checked above
             item = Reply.objects.select_for_update().get(pk=reply.pk)
             hidden = item.is_hidden
         if hidden:
@@ -285,16 +292,16 @@ def report_dismiss(
             curator=curator,
             action=ModerationKind.DISMISS,
             reason=reason.strip(),
-            story=item if story is not None else None,
-            reply=item if reply is not None else None,
-            previous_status=item.status if story is not None else "",
+            story=item if isinstance(item, Story) else None,
+            reply=item if isinstance(item, Reply) else None,
+            previous_status=item.status if isinstance(item, Story) else "",
         )
         return settled
 
 
 def item_moderate(
     *,
-    curator,
+    curator: User,
     action: str,
     story: Story | None = None,
     reply: Reply | None = None,
@@ -311,7 +318,7 @@ def item_moderate(
         revision_moderate(story=story, curator=curator, action=action, reason=reason)
     elif story is not None:
         story_moderate(story=story, curator=curator, action=action, reason=reason)
-    elif action in REPLY_ACTIONS:
+    elif action in REPLY_ACTIONS and reply is not None:
         reply_moderate(reply=reply, curator=curator, action=action, reason=reason)
     else:
         raise ModerationError(_("Dat kan niet bij een reactie."))
@@ -319,14 +326,14 @@ def item_moderate(
 
 @dataclass
 class BulkOutcome:
-    done: list = field(default_factory=list)
+    done: list[Story | Reply] = field(default_factory=list)
     #: (item, the refusal's message) for each item that could not go through.
-    refused: list = field(default_factory=list)
+    refused: list[tuple[Story | Reply, StrOrPromise]] = field(default_factory=list)
 
 
 def items_moderate(
     *,
-    curator,
+    curator: User,
     action: str,
     stories: Iterable[Story] = (),
     replies: Iterable[Reply] = (),
@@ -343,11 +350,17 @@ def items_moderate(
     if not curator.is_staff:
         raise NotAllowed
     outcome = BulkOutcome()
-    targets = [("story", story) for story in stories] + [("reply", reply) for reply in replies]
+    targets: list[Story | Reply] = [*stories, *replies]
     with transaction.atomic():
-        for kind, item in targets:
+        for item in targets:
             try:
-                item_moderate(curator=curator, action=action, reason=reason, **{kind: item})
+                item_moderate(
+                    curator=curator,
+                    action=action,
+                    reason=reason,
+                    story=item if isinstance(item, Story) else None,
+                    reply=item if isinstance(item, Reply) else None,
+                )
             except StoryError as refusal:
                 outcome.refused.append((item, refusal.message))
             else:

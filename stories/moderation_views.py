@@ -124,7 +124,7 @@ def queue_items(rows) -> list:
     """The stories and replies of one page of `queue_entries`, in its order, with what
     the queue shows of them (open reports; for stories, the edit that waits): a fixed
     number of queries for each kind, however many items."""
-    ids = {"story": [], "reply": []}
+    ids: dict[str, list[int]] = {"story": [], "reply": []}
     for kind, pk, _waiting_since in rows:
         ids[kind].append(pk)
     stories = (
@@ -277,7 +277,8 @@ def decide(request):
             curator=request.user,
             action=form.cleaned_data["action"],
             reason=form.cleaned_data["reason"],
-            **{kind: item},
+            story=item if isinstance(item, Story) else None,
+            reply=item if isinstance(item, Reply) else None,
         )
     except StoryError as refusal:
         messages.error(request, refusal.message)
@@ -298,7 +299,7 @@ def decide_bulk(request):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return _back_to_queue(request)
     stories, replies = _targets(form.cleaned_data["items"])
     try:

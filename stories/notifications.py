@@ -8,6 +8,7 @@ from a reply e-mail cannot switch off the digest. They do not expire: an unsubsc
 link in an old e-mail must still work (RFC 8058 asks for that), and all a leaked token
 can do is switch one kind of e-mail off."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -49,7 +50,7 @@ def unsubscribe_membership(*, kind: str, token: str) -> Membership:
 
 
 @contextmanager
-def muted():
+def muted() -> Iterator[None]:
     """No e-mails from the stories services inside this block: for loading demo data,
     whose members are invented people."""
     token = _muted.set(True)
@@ -94,7 +95,7 @@ def notify(
     Values in `context` that are callables (the templates call them) are evaluated
     while rendering, so URLs built by them carry the member's language too."""
     user = membership.user if membership is not None else None
-    if _muted.get() or user is None or not user.email:
+    if _muted.get() or membership is None or user is None or not user.email:
         return False
     preferences = preferences or preferences_for(membership)
     if not preferences.wants(kind):

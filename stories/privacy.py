@@ -128,7 +128,8 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
         ),
         "reports": [
             {
-                "story": (report.story or report.reply.story).title,
+                # A report is on a story or on a reply: one of the two is there.
+                "story": (report.story or report.reply.story).title,  # type: ignore[union-attr]
                 "about": "story" if report.story_id else "reply",
                 "reason": report.reason,
                 "created_at": iso_or_none(report.created_at),

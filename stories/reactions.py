@@ -4,6 +4,7 @@ NEW_MEMBER_REPLIES_PER_HOUR, see stories.writing). The story's author hears of a
 by e-mail. Curators hide replies through stories.moderation."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from .models import NotificationKind, Reaction, ReactionKind, Reply, Story, auth
 from .writing import NEW_MEMBER_REPLIES_PER_HOUR, _check_rate
 
 
-def reaction_toggle(*, story: Story, member: Membership, kind: str) -> bool:
+def reaction_toggle(*, story: Story, membership: Membership, kind: str) -> bool:
     """Give the reaction, or take it back when given already; returns whether it is
     given now. Only on stories that are out in the open."""
     if kind not in ReactionKind.values:
@@ -28,12 +29,14 @@ def reaction_toggle(*, story: Story, member: Membership, kind: str) -> bool:
     with transaction.atomic():
         # The counts on the story's card change either way.
         chapter_stories_changed(chapters=[story.chapter_id])
-        deleted, _detail = Reaction.objects.filter(story=story, member=member, kind=kind).delete()
+        deleted, _detail = Reaction.objects.filter(
+            story=story, member=membership, kind=kind
+        ).delete()
         if deleted:
             return False
         try:
             with transaction.atomic():
-                Reaction.objects.create(story=story, member=member, kind=kind)
+                Reaction.objects.create(story=story, member=membership, kind=kind)
         except IntegrityError:
             pass  # a second click raced the first: the reaction is there, as asked
         return True
@@ -92,7 +95,7 @@ def reply_create(*, story: Story, author: Membership, body: str) -> Reply:
         return reply
 
 
-def reply_update(*, reply: Reply, editor, body: str) -> Reply:
+def reply_update(*, reply: Reply, editor: User, body: str) -> Reply:
     with transaction.atomic():
         reply = (
             Reply.objects.select_for_update(of=("self",)).select_related("author").get(pk=reply.pk)
@@ -108,13 +111,13 @@ def reply_update(*, reply: Reply, editor, body: str) -> Reply:
         return reply
 
 
-def reply_delete(*, reply: Reply, member) -> None:
+def reply_delete(*, reply: Reply, user: User) -> None:
     """Removes the reply for good (replies are one level deep: nothing hangs on one)."""
     with transaction.atomic():
         reply = (
             Reply.objects.select_for_update(of=("self",)).select_related("author").get(pk=reply.pk)
         )
-        if not reply.is_by(member):
+        if not reply.is_by(user):
             raise NotAllowed
         chapter_stories_changed(chapters=[reply.story.chapter_id])
         reply.delete()

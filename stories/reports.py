@@ -14,6 +14,7 @@ reports, however many: a curator chose it, and a curator takes it down."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -42,7 +43,9 @@ def report_create(
     reason = reason.strip()
     if not reason:
         raise StoryError(_("Schrijf kort op wat er niet klopt."))
-    target_author_id = (story or reply).author_id
+    target = story or reply
+    assert target is not None  # exactly one of the two, checked above
+    target_author_id = target.author_id
     if target_author_id is not None and target_author_id == reporter.pk:
         raise NotAllowed(_("Je kunt je eigen bijdrage niet melden."))
     with transaction.atomic():
@@ -66,7 +69,7 @@ def established_member_q(path: str) -> Q:
     they have been a member for STORIES_ESTABLISHED_MEMBER_DAYS. `path` is the
     membership's field on the queried model ("reporter" on a report)."""
     since = timezone.now() - timedelta(days=settings.STORIES_ESTABLISHED_MEMBER_DAYS)
-    return Q(**{f"{path}__claimed_at__lte": since}) | trusted_author_q(path)
+    return Q(Q(**{f"{path}__claimed_at__lte": since}) | trusted_author_q(path))
 
 
 def established_reporters(reports: ReportQuerySet) -> int:
@@ -79,11 +82,11 @@ def _hide_after_reports(*, story: Story | None, reply: Reply | None) -> None:
         story = Story.objects.select_for_update().get(pk=story.pk)
         if story.status in (Status.PUBLISHED, Status.PENDING):
             story_moderate(story=story, curator=None, action="hide", reason=AUTO_HIDDEN_REASON)
-    elif not Reply.objects.get(pk=reply.pk).is_hidden:
+    elif reply is not None and not Reply.objects.get(pk=reply.pk).is_hidden:
         reply_moderate(reply=reply, curator=None, action="hide", reason=AUTO_HIDDEN_REASON)
 
 
-def report_resolve(*, report: Report, curator) -> Report:
+def report_resolve(*, report: Report, curator: User) -> Report:
     """A curator has looked at a report (whatever they decided about the item)."""
     if not curator.is_staff:
         raise NotAllowed

@@ -113,7 +113,7 @@ def text_diff(old: str, new: str, context: int = 2) -> list[DiffLine]:
     them and a "gap" between distant changes, as plain text: the template escapes it
     like any other text."""
     lines = list(difflib.unified_diff(old.splitlines(), new.splitlines(), n=context, lineterm=""))
-    diff = []
+    diff: list[DiffLine] = []
     # The first two lines name the files; each "@@" line starts a hunk.
     for line in lines[2:]:
         if line.startswith("@@"):

@@ -40,12 +40,14 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Expression, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from book.models import Book, Chapter, chapter_url
+from book.models import Book, Chapter, Reader, chapter_url
 
 from .models import Story, story_slug, story_url
 
@@ -98,7 +100,7 @@ def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search(*, query: str, user) -> list[Result]:
+def search(*, query: str, user: Reader) -> list[Result]:
     """Everything `user` may read that matches `query`, best first (at most MAX_RESULTS
     chapters and MAX_RESULTS stories). Their text and snippets are added by
     `details_add`, for the page that is shown only."""
@@ -128,21 +130,21 @@ def _plain(text: str) -> str:
 # ---- PostgreSQL ---------------------------------------------------------------------
 
 
-def _full_text_results(query: str, user) -> list[Result]:
+def _full_text_results(query: str, user: Reader) -> list[Result]:
     """The order of the matches only: ids, titles, ranks and dates. The text, links and
     chapter numbers are read by `details_add`, for the page that is shown."""
     book = Book.objects.current()
     chapters = Chapter.objects.readable_by(user).published().filter(book=book)
     stories = Story.objects.readable_by(user).filter(chapter__in=chapters)
-    chapters, stories = _full_text(query, chapters, stories)
+    ranked_chapters, ranked_stories = _full_text(query, chapters, stories)
     return [
         Result(kind="chapter", pk=pk, title=title, rank=rank, date=updated_at)
-        for pk, title, rank, updated_at in chapters.values_list(
+        for pk, title, rank, updated_at in ranked_chapters.values_list(
             "pk", "title", "rank", "updated_at"
         )[:MAX_RESULTS]
     ] + [
         Result(kind="story", pk=pk, title=title, rank=rank, date=published_at)
-        for pk, title, rank, published_at in stories.values_list(
+        for pk, title, rank, published_at in ranked_stories.values_list(
             "pk", "title", "rank", "published_at"
         )[:MAX_RESULTS]
     ]
@@ -161,7 +163,9 @@ class StoredVector(Expression):
 
     output_field = SearchVectorField()
 
-    def as_sql(self, compiler, connection):
+    def as_sql(  # type: ignore[override]  # Django's own expressions return lists too
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list]:
         return f"{compiler.quote_name(compiler.query.base_table)}.search_vector", []
 
 
@@ -295,13 +299,13 @@ def _story_result(rowid: int, rank: int) -> Result:
     )
 
 
-def _readable_chapters_sql(user) -> tuple[str, tuple]:
+def _readable_chapters_sql(user: Reader) -> tuple[str, tuple]:
     """The access rule's SQL for `user`: the ids of the chapters they may read."""
     query = Chapter.objects.readable_by(user).values("pk").query
     return query.sql_with_params()
 
 
-def _index_results(query: str, user) -> list[Result]:
+def _index_results(query: str, user: Reader) -> list[Result]:
     words = words_of(query)
     if not words:
         return []
@@ -378,7 +382,7 @@ def _story_linker() -> Callable[[int, str], str]:
 def _accented_letters() -> dict[str, str]:
     """The Latin letters with a diacritic, by the letter without it ("e": "éèêë…"), as
     the index folds them (remove_diacritics)."""
-    accented = defaultdict(str)
+    accented: defaultdict[str, str] = defaultdict(str)
     for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
         letter = chr(code)
         base = unicodedata.normalize("NFD", letter)[0]

@@ -7,6 +7,7 @@ Every service that changes what a story, its card or its page shows raises the
 chapter's `stories_version` in the same transaction (book.services.chapter_stories_changed);
 a chapter's own edits change its `updated_at`."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from book.models import Chapter, audience_may_read
@@ -105,7 +106,7 @@ _wrote = Prepared(
 )
 
 
-def wrote_public_story_under(membership_pk: int, chapter_pks) -> bool:
+def wrote_public_story_under(membership_pk: int, chapter_pks: Iterable[int]) -> bool:
     """Whether the member wrote a published story under one of `chapter_pks`."""
     return bool(_wrote.rows(member=membership_pk, chapters=list(chapter_pks)))
 
@@ -123,7 +124,9 @@ _given_in_chapter = Prepared(
 )
 
 
-def given_reactions(membership_pk: int, *, story_pks=None, chapter_pk=None) -> list[tuple]:
+def given_reactions(
+    membership_pk: int, *, story_pks: Iterable[int] = (), chapter_pk: int | None = None
+) -> list[tuple]:
     """(story pk, kind) of each reaction the member gave to one of `story_pks`, or to a
     story under the chapter `chapter_pk` (a member's reactions in one chapter are few;
     those to stories not on the page match no stand-in)."""

@@ -148,7 +148,7 @@ def _story_detail(request, pk, slug, state: StoryState | None):
         and state.public_to(members=membership is not None)
         and (membership is None or state.author_id != membership.pk)
     )
-    if shares:
+    if shares and state is not None:
         shared = _shared_story(pk, state, forms=membership is not None)
         if membership is None or membership.pk not in shared.repliers:
             if slug != shared.slug:

@@ -26,11 +26,13 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from book.models import Chapter
 from book.services import chapter_stories_changed
@@ -41,7 +43,7 @@ from organisations.matching import normalised
 from organisations.models import Organisation
 
 from .exceptions import NotAllowed, RateLimited
-from .models import Status, Story, StoryRevision, Theme
+from .models import Reply, Status, Story, StoryRevision, Theme
 
 NEW_MEMBER_STORIES_PER_HOUR = 3
 NEW_MEMBER_REPLIES_PER_HOUR = 10
@@ -82,7 +84,13 @@ def profile_municipality(membership: Membership) -> str:
 
 
 def _check_rate(
-    membership: Membership, *, model, limit: int, message, trusted_limit: int, trusted_message
+    membership: Membership,
+    *,
+    model: type[Story | Reply],
+    limit: int,
+    message: StrOrPromise,
+    trusted_limit: int,
+    trusted_message: StrOrPromise,
 ) -> None:
     """Refuses a new row of `model` by `membership` past the hourly ceiling: `limit` for
     a new member, `trusted_limit` for a trusted member or a curator. The messages take
@@ -112,7 +120,7 @@ def _publish(story: Story, status: str = Status.PUBLISHED) -> None:
 
 def _set_photo(
     target: Story | StoryRevision, photo: ProcessedPhoto | None, remove: bool
-) -> list[str]:
+) -> list[str | None]:
     """Attach a new photo to a story (or to an edit waiting for a curator) or remove the
     old one; returns the names of files that are no longer used, to delete once the
     transaction has committed."""
@@ -200,7 +208,7 @@ def story_submit(
 def story_update(
     *,
     story: Story,
-    editor,
+    editor: User,
     title: str,
     body: str,
     submit: bool = False,
@@ -219,7 +227,7 @@ def story_update(
         story = (
             Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
         )
-        if not story.is_by(editor):
+        if story.author is None or not story.is_by(editor):
             raise NotAllowed
         if story.status == Status.HIDDEN:
             raise NotAllowed(
@@ -267,15 +275,18 @@ def edit_waits_for_curator(story: Story) -> bool:
     """Whether an edit of this published story waits for a curator: any edit of a
     featured story, and in "auto" mode an edit by an author no other approved story
     vouches for (in "pre" mode every edit, in "post" mode none). A curator's own edits
-    never wait."""
-    if _is_curator(story.author):
+    never wait. A story without an author (who left) is edited by nobody: its edits wait."""
+    author = story.author
+    if author is None:
+        return True
+    if _is_curator(author):
         return False
     if story.status == Status.FEATURED:
         return True
     mode = moderation_mode()
     if mode == "post":
         return False
-    return mode == "pre" or not author_is_trusted(story.author, other_than=story)
+    return mode == "pre" or not author_is_trusted(author, other_than=story)
 
 
 def _revision_save(
@@ -307,7 +318,7 @@ def _revision_save(
     return revision
 
 
-def revision_apply(story: Story, revision: StoryRevision) -> list[str]:
+def revision_apply(story: Story, revision: StoryRevision) -> list[str | None]:
     """Put an approved revision's text and photo on the story (not saved); returns the
     story's files it no longer uses."""
     story.title = revision.title
@@ -324,14 +335,14 @@ def revision_apply(story: Story, revision: StoryRevision) -> list[str]:
     return stale
 
 
-def story_delete(*, story: Story, member) -> None:
+def story_delete(*, story: Story, user: User) -> None:
     """The author removes their story, with its reactions, replies and reports. Allowed
     in every state, hidden too: what someone wrote remains theirs to take back."""
     with transaction.atomic():
         story = (
             Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
         )
-        if not story.is_by(member):
+        if not story.is_by(user):
             raise NotAllowed
         files = [story.photo.name, story.thumbnail.name]
         for revision in story.revisions.exclude(photo=""):

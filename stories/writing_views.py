@@ -237,7 +237,7 @@ def story_edit(request, pk):
 def story_delete(request, pk):
     story = _own_story_or_error(request, pk)
     if request.method == "POST":
-        writing.story_delete(story=story, member=request.user)
+        writing.story_delete(story=story, user=request.user)
         messages.success(request, _("Je verhaal is verwijderd."))
         return redirect("stories:mine")
     return render(request, "stories/story_confirm_delete.html", {"story": story})
@@ -258,7 +258,7 @@ def reaction_toggle(request, pk):
         if _wants_json(request):
             return JsonResponse({"error": "unknown reaction"}, status=400)
         raise Http404("Unknown reaction")
-    given = reactions.reaction_toggle(story=story, member=membership, kind=kind)
+    given = reactions.reaction_toggle(story=story, membership=membership, kind=kind)
     if _wants_json(request):
         counts = reactions.reaction_counts(story=story)
         label = ReactionKind(kind).label
@@ -326,7 +326,7 @@ def reply_edit(request, pk):
 def reply_delete(request, pk):
     reply = _own_reply_or_error(request, pk)
     if request.method == "POST":
-        reactions.reply_delete(reply=reply, member=request.user)
+        reactions.reply_delete(reply=reply, user=request.user)
         messages.success(request, _("Je reactie is verwijderd."))
         return redirect(reply.story)
     return render(request, "stories/reply_confirm_delete.html", {"reply": reply})

@@ -50,15 +50,19 @@ def test_deleted_and_edited_stories_show_at_once(client, open_chapter, story):
     writing.story_update(story=story, editor=author, title="Het bankje bij de vijver", body="x")
     html = _page(client, open_chapter)
     assert "Het bankje bij de vijver" in html and "Het bankje in het park" not in html
-    writing.story_delete(story=story, member=author)
+    writing.story_delete(story=story, user=author)
     assert "Het bankje bij de vijver" not in _page(client, open_chapter)
 
 
 def test_reaction_counts_change_at_once(client, member, open_chapter, story):
     assert reaction_counts(_page(client, open_chapter), story) == ("0", "0")
-    reactions.reaction_toggle(story=story, member=member.membership, kind=ReactionKind.RECOGNISABLE)
+    reactions.reaction_toggle(
+        story=story, membership=member.membership, kind=ReactionKind.RECOGNISABLE
+    )
     assert reaction_counts(_page(client, open_chapter), story) == ("1", "0")
-    reactions.reaction_toggle(story=story, member=member.membership, kind=ReactionKind.RECOGNISABLE)
+    reactions.reaction_toggle(
+        story=story, membership=member.membership, kind=ReactionKind.RECOGNISABLE
+    )
     assert reaction_counts(_page(client, open_chapter), story) == ("0", "0")
 
 

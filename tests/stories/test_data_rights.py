@@ -39,7 +39,7 @@ def footprint(membership, open_chapter, chapters):
         published_at=None,
     )
     reply = ReplyFactory(story=other_story, author=membership, body="Mooi gedaan!")
-    reactions.reaction_toggle(story=other_story, member=membership, kind="herkenbaar")
+    reactions.reaction_toggle(story=other_story, membership=membership, kind="herkenbaar")
     reports.report_create(reporter=membership, story=other_story, reason="Klopt niet")
     following.chapter_follow(membership=membership, chapter=chapters[1])
     following.notification_settings_update(

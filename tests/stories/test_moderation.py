@@ -324,7 +324,7 @@ def test_a_hidden_reply_is_kept_and_can_be_restored(curator, open_chapter):
 def test_log_entries_outlive_a_story_its_author_deletes(curator, open_chapter):
     story = StoryFactory(chapter=open_chapter, status=Status.PENDING, title="Weg ermee")
     moderation.story_moderate(story=story, curator=curator, action="approve")
-    writing.story_delete(story=story, member=story.author.user)
+    writing.story_delete(story=story, user=story.author.user)
     entry = ModerationAction.objects.get(target_type="story", target_id=story.pk)
     assert entry.story is None and entry.target_title == "Weg ermee"
 

@@ -199,7 +199,7 @@ def test_only_the_author_edits_or_deletes(membership, open_chapter):
     with pytest.raises(exceptions.NotAllowed):
         writing.story_update(story=story, editor=other, title="x", body="y")
     with pytest.raises(exceptions.NotAllowed):
-        writing.story_delete(story=story, member=other)
+        writing.story_delete(story=story, user=other)
     assert Story.objects.filter(pk=story.pk, title=story.title).exists()
 
 
@@ -207,7 +207,7 @@ def test_hidden_story_cannot_be_edited_but_can_be_deleted(membership, open_chapt
     story = StoryFactory(author=membership, chapter=open_chapter, status=Status.HIDDEN)
     with pytest.raises(exceptions.NotAllowed):
         writing.story_update(story=story, editor=membership.user, title="x", body="y")
-    writing.story_delete(story=story, member=membership.user)
+    writing.story_delete(story=story, user=membership.user)
     assert not Story.objects.filter(pk=story.pk).exists()
 
 
@@ -215,7 +215,7 @@ def test_deleting_a_story_removes_reactions_and_replies(membership, open_chapter
     story = StoryFactory(author=membership, chapter=open_chapter)
     ReplyFactory(story=story)
     ReactionFactory(story=story, member=MembershipFactory(), kind="dank")
-    writing.story_delete(story=story, member=membership.user)
+    writing.story_delete(story=story, user=membership.user)
     assert not Reply.objects.exists() and not Reaction.objects.exists()
 
 
@@ -278,24 +278,24 @@ def test_only_staff_moderate(member, open_chapter):
 
 def test_reaction_toggles(membership, open_chapter):
     story = StoryFactory(chapter=open_chapter)
-    assert reactions.reaction_toggle(story=story, member=membership, kind="herkenbaar") is True
+    assert reactions.reaction_toggle(story=story, membership=membership, kind="herkenbaar") is True
     assert reactions.reaction_counts(story=story) == {"herkenbaar": 1, "dank": 0}
-    assert reactions.reaction_toggle(story=story, member=membership, kind="herkenbaar") is False
+    assert reactions.reaction_toggle(story=story, membership=membership, kind="herkenbaar") is False
     assert reactions.reaction_counts(story=story) == {"herkenbaar": 0, "dank": 0}
 
 
 def test_both_reactions_count_separately(membership, open_chapter):
     story = StoryFactory(chapter=open_chapter)
-    reactions.reaction_toggle(story=story, member=membership, kind="herkenbaar")
-    reactions.reaction_toggle(story=story, member=membership, kind="dank")
-    reactions.reaction_toggle(story=story, member=MembershipFactory(), kind="dank")
+    reactions.reaction_toggle(story=story, membership=membership, kind="herkenbaar")
+    reactions.reaction_toggle(story=story, membership=membership, kind="dank")
+    reactions.reaction_toggle(story=story, membership=MembershipFactory(), kind="dank")
     assert reactions.reaction_counts(story=story) == {"herkenbaar": 1, "dank": 2}
 
 
 def test_no_reactions_on_stories_that_are_not_public(membership, open_chapter):
     story = StoryFactory(chapter=open_chapter, status=Status.PENDING)
     with pytest.raises(exceptions.NotAllowed):
-        reactions.reaction_toggle(story=story, member=membership, kind="dank")
+        reactions.reaction_toggle(story=story, membership=membership, kind="dank")
 
 
 # ---- Replies ---------------------------------------------------------------------------
@@ -315,8 +315,8 @@ def test_reply_is_rendered_and_editable_by_its_author(membership, open_chapter):
 def test_deleted_reply_disappears(membership, open_chapter):
     reply = ReplyFactory(author=membership, story=StoryFactory(chapter=open_chapter))
     with pytest.raises(exceptions.NotAllowed):
-        reactions.reply_delete(reply=reply, member=UserFactory())
-    reactions.reply_delete(reply=reply, member=membership.user)
+        reactions.reply_delete(reply=reply, user=UserFactory())
+    reactions.reply_delete(reply=reply, user=membership.user)
     assert not Reply.objects.exists()
 
 

@@ -114,7 +114,7 @@ def test_new_title_moves_the_page_at_once(reader, story):
 def test_deleted_story_is_gone_at_once(reader, story):
     url = story.get_absolute_url()
     _page(reader, url)
-    writing.story_delete(story=story, member=story.author.user)
+    writing.story_delete(story=story, user=story.author.user)
     assert reader.get(url).status_code == 404
 
 
@@ -133,9 +133,9 @@ def test_reaction_counts_change_at_once(reader, story):
     giver = MembershipFactory()
     url = story.get_absolute_url()
     assert reaction_counts(_page(reader, url), story) == ("0", "0")
-    reactions.reaction_toggle(story=story, member=giver, kind=ReactionKind.THANKS)
+    reactions.reaction_toggle(story=story, membership=giver, kind=ReactionKind.THANKS)
     assert reaction_counts(_page(reader, url), story) == ("0", "1")
-    reactions.reaction_toggle(story=story, member=giver, kind=ReactionKind.THANKS)
+    reactions.reaction_toggle(story=story, membership=giver, kind=ReactionKind.THANKS)
     assert reaction_counts(_page(reader, url), story) == ("0", "0")
 
 
@@ -152,7 +152,7 @@ def test_replies_show_at_once(reader, curator, story):
     assert "Heel mooi verhaal." not in _page(reader, url)
     moderation.reply_moderate(reply=reply, curator=curator, action="restore")
     assert "Heel mooi verhaal." in _page(reader, url)
-    reactions.reply_delete(reply=reply, member=replier.user)
+    reactions.reply_delete(reply=reply, user=replier.user)
     assert "Heel mooi verhaal." not in _page(reader, url)
 
 
@@ -356,7 +356,7 @@ def test_latest_changes_show_at_once(reader, curator, settings, story):
     writing.story_update(story=new, editor=giver.user, title="Net herschreven", body="x")
     html = _page(reader, LATEST)
     assert "Net herschreven" in html and "Net geschreven" not in html
-    reactions.reaction_toggle(story=story, member=giver, kind=ReactionKind.RECOGNISABLE)
+    reactions.reaction_toggle(story=story, membership=giver, kind=ReactionKind.RECOGNISABLE)
     assert reaction_counts(_page(reader, LATEST), story) == ("1", "0")
     reactions.reply_create(story=story, author=giver, body="Mooi.")
     assert texts(_page(reader, LATEST), f"#{story.anchor} .story-card__replies") == ["1 reactie"]

@@ -190,7 +190,7 @@ class Command(BaseCommand):
             call_command("load_demo", stdout=self.stdout, stderr=self.stderr)
         self.rng = random.Random(seed)
         self.now = timezone.now()
-        self.timings = []
+        self.timings: list[tuple[str, float]] = []
         with transaction.atomic():
             first = self._seed_members(members)
             self._seed_stories(stories)
@@ -377,11 +377,11 @@ class Command(BaseCommand):
             ClaimCode(code=code, batch=batches[i // 2500], status=CodeStatus.AVAILABLE)
             for i, code in enumerate(fresh)
         ]
-        for code, when in zip(codes, redeemed_at, strict=False):
-            code.status, code.redeemed_at = CodeStatus.REDEEMED, when
-        for code in codes[redeemed:]:
+        for claim, when in zip(codes, redeemed_at, strict=False):
+            claim.status, claim.redeemed_at = CodeStatus.REDEEMED, when
+        for claim in codes[redeemed:]:
             if rng.random() < 0.03:
-                code.status = CodeStatus.REVOKED
+                claim.status = CodeStatus.REVOKED
         ClaimCode.objects.bulk_create(codes, batch_size=BATCH)
         return codes[:redeemed]
 
@@ -409,7 +409,7 @@ class Command(BaseCommand):
     def _seed_stories(self, count: int) -> None:
         rng, tick = self.rng, time.monotonic()
         self.counts = {"reactions": 0, "replies": 0, "hot": 0}
-        self.hot_chapter = None
+        self.hot_chapter: Chapter | None = None
         if count == 0:
             return
         book = Book.objects.current()
@@ -486,6 +486,7 @@ class Command(BaseCommand):
     def _seed_reactions(self, stories: list[Story]) -> None:
         rng, members = self.rng, self.member_ids
         kinds = [ReactionKind.RECOGNISABLE, ReactionKind.THANKS]
+        assert self.hot_chapter is not None  # _seed_stories chose it
         hot = self.hot_chapter.pk
         buffer = []
         for story in stories:
@@ -501,7 +502,7 @@ class Command(BaseCommand):
                         story_id=story.pk,
                         member_id=member_id,
                         kind=kind,
-                        created_at=story.published_at,
+                        created_at=story.published_at or self.now,
                     )
                 )
             if len(buffer) >= 10 * BATCH:
@@ -534,7 +535,8 @@ class Command(BaseCommand):
                         body_html=html,
                         is_hidden=hidden,
                         hidden_reason=HIDDEN_REASON if hidden else "",
-                        created_at=story.published_at + timedelta(hours=n + rng.random()),
+                        created_at=(story.published_at or self.now)
+                        + timedelta(hours=n + rng.random()),
                     )
                 )
         replies = Reply.objects.bulk_create(rows, batch_size=BATCH)

@@ -49,6 +49,7 @@ class Command(BaseCommand):
             for m in Membership.objects.current()
             .filter(user__email__in=DEMO)
             .select_related("user")
+            if m.user is not None
         }
         added = 0
         with notifications.muted(), transaction.atomic():

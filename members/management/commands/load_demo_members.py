@@ -208,6 +208,7 @@ class Command(BaseCommand):
 
         demo = Membership.objects.filter(user__email__in=DEMO_PROFILES).select_related("user")
         for membership in demo:
+            assert membership.user is not None  # found by the account's address
             self._profile(membership, *DEMO_PROFILES[membership.user.email])
 
         self.stdout.write(f"Members: {Membership.objects.count()}")

@@ -42,7 +42,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         book = Book.objects.current()
         chapters = list(Chapter.objects.published().filter(book=book).in_order()) if book else []
-        if not chapters:
+        if book is None or not chapters:
             raise CommandError("Er is nog geen gepubliceerd hoofdstuk: draai eerst load_demo.")
         members = self._members()
         themes = {
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             for story_index, member_index, kind in REACTIONS:
                 if story_index == index:
                     reaction_toggle(
-                        story=story, member=members[member_index % len(members)], kind=kind
+                        story=story, membership=members[member_index % len(members)], kind=kind
                     )
         self.stdout.write(
             f"Demo stories added: {len(made)} (now {Story.objects.published().count()} "
@@ -107,6 +107,7 @@ class Command(BaseCommand):
         found = {
             m.user.email.lower(): m
             for m in Membership.objects.select_related("user").filter(user__email__in=emails)
+            if m.user is not None
         }
         members = [found[email.lower()] for email in emails if email.lower() in found]
         if members:
