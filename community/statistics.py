@@ -52,7 +52,7 @@ class Table:
         return [(str(row[0]), row[self.chart_column] or 0) for row in self.rows]
 
 
-def table_chart(table: Table):
+def table_chart(table: Table) -> str:
     """The table's SVG chart (core.charts), or "" when it has none or no rows."""
     if not table.chart or not table.rows:
         return ""

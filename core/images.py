@@ -303,12 +303,12 @@ def photo_put(
     remove: bool = False,
     image_field: str = "photo",
     thumbnail_field: str = "thumbnail",
-) -> list[str]:
+) -> list[str | None]:
     """Put a new photo (or, with `remove`, none) in `instance`'s image and thumbnail
     fields, unsaved. Returns the names of the files no longer used, for
     files_delete_on_commit once the row is saved."""
     image, thumbnail = getattr(instance, image_field), getattr(instance, thumbnail_field)
-    old = [f.name for f in (image, thumbnail) if f]
+    old: list[str | None] = [f.name for f in (image, thumbnail) if f]
     if photo is not None:
         image.save(photo.image.name, photo.image, save=False)
         thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)

@@ -66,7 +66,7 @@ class Command(BaseCommand):
             for membership in members[:2]:
                 organisation = founding[members.index(membership) % len(founding)]
                 coordinator_appoint(organisation=organisation, membership=membership)
-                coordinators.append(f"{membership.user.email} ({organisation})")
+                coordinators.append(f"{membership.user and membership.user.email} ({organisation})")
             if not OrganisationBatch.objects.filter(organisation=zwolle).exists():
                 zwolle.batch_quota = max(zwolle.batch_quota, DEMO_QUOTA)
                 zwolle.save(update_fields=["batch_quota"])
