@@ -308,7 +308,7 @@ def photo_put(
     fields, unsaved. Returns the names of the files no longer used, for
     files_delete_on_commit once the row is saved."""
     image, thumbnail = getattr(instance, image_field), getattr(instance, thumbnail_field)
-    old = [f.name for f in (image, thumbnail) if f]
+    old: list[str | None] = [f.name for f in (image, thumbnail) if f]
     if photo is not None:
         image.save(photo.image.name, photo.image, save=False)
         thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)

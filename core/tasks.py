@@ -43,17 +43,28 @@ def render_email(template: str, context: dict) -> tuple[str, str]:
     return " ".join(subject.split()), render_to_string(f"{template}_message.txt", context)
 
 
-def email_after_commit(*, subject: str, body: str, to: str, unsubscribe_url: str) -> None:
+def email_after_commit(
+    *,
+    subject: str,
+    body: str,
+    to: str,
+    unsubscribe_url: str | None = None,
+    attachments: list[list[str]] | None = None,
+) -> None:
     """Queue one e-mail to `to` once the current transaction commits (a change that
-    rolls back sends nothing), with the one-click unsubscribe headers of RFC 8058."""
-    arguments = {
+    rolls back sends nothing), with the one-click unsubscribe headers of RFC 8058 when
+    it has an unsubscribe link, and `attachments` ([name, content, type] each)."""
+    arguments: dict = {
         "subject": subject,
         "body": body,
         "from_email": settings.DEFAULT_FROM_EMAIL,
         "to": [to],
-        "headers": {
+    }
+    if unsubscribe_url:
+        arguments["headers"] = {
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    }
+        }
+    if attachments:
+        arguments["attachments"] = attachments
     transaction.on_commit(lambda: send_email.enqueue(**arguments))

@@ -174,7 +174,7 @@ def note_to_story(*, note: Note, user, chapter: Chapter, title: str) -> Story:
         raise MeetingError(_("Geef je verhaal een titel."), field="title")
     with transaction.atomic():
         note = Note.objects.select_for_update().get(pk=note.pk)
-        if note.story_id is not None:
+        if note.story is not None:
             return note.story
         story = story_submit(
             author=membership, chapter=chapter, title=title[:200], body=note.body, draft=True

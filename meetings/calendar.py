@@ -42,7 +42,7 @@ def _event(meeting: Meeting) -> Event:
     event.add("dtstart", meeting.starts_at.astimezone(AMSTERDAM))
     event.add("dtend", meeting.ends_at.astimezone(AMSTERDAM))
     event.add("summary", meeting.title)
-    event.add("status", STATUSES[meeting.status])
+    event.add("status", STATUSES[MeetingStatus(meeting.status)])
     url = site_url.absolute_url(meeting.get_absolute_url())
     event.add("url", url)
     event.add("location", meeting.place or meeting.online_url)

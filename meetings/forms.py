@@ -1,4 +1,5 @@
 from functools import partial
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -78,7 +79,9 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, uploader, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["photo"].before_decoding = partial(photo_upload_take, user=uploader)
+        cast(PhotoField, self.fields["photo"]).before_decoding = partial(
+            photo_upload_take, user=uploader
+        )
 
     def details(self) -> MeetingDetails:
         data = self.cleaned_data
@@ -103,7 +106,7 @@ class MeetingForm(forms.Form):
 def meeting_initial(meeting: Meeting, *, copy: bool = False) -> dict:
     """The form's values for changing `meeting`, or for a copy of it (no dates: the
     copy is another day)."""
-    initial = {
+    initial: dict[str, Any] = {
         "title": meeting.title,
         "opening_question": meeting.opening_question,
         "description": meeting.description,
@@ -179,4 +182,5 @@ class NoteStoryForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chapter"].queryset = Chapter.objects.readable_by(user).in_order()
+        chapter = cast(forms.ModelChoiceField, self.fields["chapter"])
+        chapter.queryset = Chapter.objects.readable_by(user).in_order()

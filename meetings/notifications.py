@@ -5,12 +5,10 @@ one of their e-mail settings, stories.notifications), through the `send_email` t
 once the change's transaction has committed."""
 
 from django.conf import settings
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from core import site_url
-from core.tasks import send_email
+from core.tasks import email_after_commit, render_email
 from members.models import Membership
 from stories.notifications import is_muted, language_of, preferences_for
 
@@ -37,17 +35,8 @@ def meeting_mail(
             continue
         with translation.override(_language(user)):
             full = {**context, "site_name": settings.SITE_NAME, "site_url": site_url.site_url()}
-            subject = render_to_string(f"email/meetings/{template}_subject.txt", full)
-            body = render_to_string(f"email/meetings/{template}_message.txt", full)
-        arguments = {
-            "subject": " ".join(subject.split()),
-            "body": body,
-            "from_email": settings.DEFAULT_FROM_EMAIL,
-            "to": [user.email],
-        }
-        if attachments:
-            arguments["attachments"] = attachments
-        transaction.on_commit(lambda arguments=arguments: send_email.enqueue(**arguments))
+            subject, body = render_email(f"email/meetings/{template}", full)
+        email_after_commit(subject=subject, body=body, to=user.email, attachments=attachments)
         queued += 1
     return queued
 

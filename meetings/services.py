@@ -114,7 +114,7 @@ def _slug_for(title: str, starts_at: datetime) -> str:
     return slug
 
 
-def _apply(meeting: Meeting, details: MeetingDetails) -> list[str]:
+def _apply(meeting: Meeting, details: MeetingDetails) -> list[str | None]:
     """Copy `details` onto `meeting`; returns the files no longer used."""
     meeting.title = details.title
     meeting.opening_question = details.opening_question.strip()

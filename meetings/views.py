@@ -109,6 +109,7 @@ def meeting_create(request):
                 meeting = services.meeting_create(user=request.user, details=form.details())
                 messages.success(request, _("De bijeenkomst staat op de site."))
             else:
+                assert membership is not None  # refused above otherwise
                 meeting = services.meeting_propose(membership=membership, details=form.details())
                 messages.success(
                     request,
@@ -248,7 +249,7 @@ def _person(user) -> str | None:
     profile = getattr(membership, "profile", None) if membership else None
     if profile is None or profile.visibility == Visibility.HIDDEN:
         return None
-    return membership_display_name(membership)
+    return membership_display_name(membership) if membership is not None else None
 
 
 def _attendees(meeting: Meeting) -> tuple[list[str], int]:

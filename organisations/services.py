@@ -97,9 +97,9 @@ def membership_join_via(
     their affiliation with `organisation`, together or not at all. Returns the
     affiliation and whether a copy was claimed."""
     with transaction.atomic():
-        found = Membership.objects.for_user(user)
-        joined = found is None
-        membership = found if found is not None else membership_claim_digital(user=user)
+        existing = Membership.objects.for_user(user)
+        joined = existing is None
+        membership = membership_claim_digital(user=user) if existing is None else existing
         affiliation = affiliation_add(
             membership=membership, organisation=organisation, relation=relation, public=public
         )

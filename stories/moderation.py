@@ -122,7 +122,7 @@ def _log(
 
 def audit_log_write(
     *,
-    curator,
+    curator: User | None,
     action: str,
     target_type: str,
     target_id: int,

@@ -8,9 +8,18 @@ from django.utils import timezone
 
 from book.models import Access, Book, Chapter, ImportRecord, ReadingPosition
 from core.markdown import render_markdown
+from core.models import PendingPhoto
 from editions.models import Edition, EditionChapter, EditionStory
 from introductions.models import Block, Introduction, Participation, Round
-from meetings.models import Meeting, MeetingStatus, Registration, RegistrationStatus
+from meetings.models import (
+    AgendaItem,
+    AgendaSupport,
+    Meeting,
+    MeetingStatus,
+    Note,
+    Registration,
+    RegistrationStatus,
+)
 from members.codes import generate_code
 from members.models import (
     ClaimCode,
@@ -20,7 +29,15 @@ from members.models import (
     MembershipCounter,
     Profile,
 )
-from organisations.models import Affiliation, Kind, Organisation, Relation
+from organisations.models import (
+    Affiliation,
+    Coordinator,
+    Kind,
+    Organisation,
+    OrganisationBatch,
+    Relation,
+    UnmatchedName,
+)
 from stories.models import (
     ChapterFollow,
     ModerationAction,
@@ -32,6 +49,7 @@ from stories.models import (
     Report,
     Status,
     Story,
+    StoryRevision,
     TargetType,
     Theme,
 )
@@ -401,3 +419,75 @@ def bulk_stories(count: int, *, chapter, status=Status.PUBLISHED, authors=None, 
         for index in range(count)
     )
     return Story.objects.filter(chapter=chapter, status=status)
+
+
+class PendingPhotoFactory(factory.django.DjangoModelFactory):
+    """A photo kept between two submits of a form (core.pending_photos)."""
+
+    class Meta:
+        model = PendingPhoto
+
+    owner = factory.SubFactory(UserFactory)
+    image = factory.django.ImageField(width=800, height=600)
+    thumbnail = factory.django.ImageField(width=160, height=120)
+    width = 800
+    height = 600
+
+
+class StoryRevisionFactory(factory.django.DjangoModelFactory):
+    """An edit of a published story that waits for a curator."""
+
+    class Meta:
+        model = StoryRevision
+
+    story = factory.SubFactory(StoryFactory)
+    title = "Bewerkte titel"
+    body = "Nieuwe tekst."
+
+
+class CoordinatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Coordinator
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    membership = factory.SubFactory(MembershipFactory)
+
+
+class OrganisationBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationBatch
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    batch = factory.SubFactory(CodeBatchFactory)
+
+
+class UnmatchedNameFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnmatchedName
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Onbekend dorp {n}")
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Sequence(lambda n: f"Agendapunt {n}")
+
+
+class AgendaSupportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaSupport
+
+    item = factory.SubFactory(AgendaItemFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    meeting = factory.SubFactory(MeetingFactory)
+    body = "Ik neem mee: eerst luisteren."

@@ -60,8 +60,9 @@ def test_the_data_download_of_a_prolific_author_costs_the_same_queries(
     expected = privacy.account_export(user=user)
     assert {**data, "exported_at": None} == {**expected, "exported_at": None}
     assert sorted(archive.namelist()) == ["LEESMIJ.txt", "gegevens.json"]
-    # Stories and their pending edits, replies, reactions, introductions: per kind.
-    assert len(queries) == 16 + session_queries
+    # Per kind: stories with their pending edits, replies, reactions, introductions,
+    # affiliations, meeting registrations, agenda items and notes.
+    assert len(queries) == 21 + session_queries
 
 
 @pytest.mark.parametrize("rows", [[], [{"a": "regel\nregel", "b": [1, {"c": None}]}, {"d": []}]])

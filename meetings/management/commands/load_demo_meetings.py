@@ -91,10 +91,10 @@ class Command(BaseCommand):
                 if not Meeting.objects.filter(title=row[0]).exists():
                     self._upcoming(row, curator=curator, chapter=chapters[index], members=members)
                     made += 1
-            for index, row in enumerate(PAST):
-                if not Meeting.objects.filter(title=row[0]).exists():
+            for index, past in enumerate(PAST):
+                if not Meeting.objects.filter(title=past[0]).exists():
                     self._past(
-                        row, curator=curator, chapters=chapters, members=members, first=index == 0
+                        past, curator=curator, chapters=chapters, members=members, first=index == 0
                     )
                     made += 1
         self.stdout.write(f"Demo meetings added: {made}.")
