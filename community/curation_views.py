@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core import cache
@@ -88,7 +89,7 @@ def _to_unmatched_names(request, **kwargs) -> str:
     return reverse("unmatched_names")
 
 
-@post_only(_to_unmatched_names, label=_("Naar de onbekende namen"))
+@post_only(_to_unmatched_names, label=gettext_lazy("Naar de onbekende namen"))
 @curator_required("organisations.change_organisation")
 def unmatched_name_map(request, pk):
     name = get_object_or_404(UnmatchedName, pk=pk)
@@ -104,7 +105,7 @@ def unmatched_name_map(request, pk):
     return redirect("unmatched_names")
 
 
-@post_only(_to_unmatched_names, label=_("Naar de onbekende namen"))
+@post_only(_to_unmatched_names, label=gettext_lazy("Naar de onbekende namen"))
 @curator_required("organisations.add_organisation")
 def unmatched_name_create(request, pk):
     name = get_object_or_404(UnmatchedName, pk=pk)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from book.models import user_is_member
@@ -96,7 +97,7 @@ def organisation_detail(request, slug):
     )
 
 
-@post_only("municipality", label=_("Naar de organisatie"))
+@post_only("municipality", label=gettext_lazy("Naar de organisatie"))
 def organisation_join(request, slug):
     """ "Word lid via <gemeente>": claim a digital copy (unless the visitor has one) and
     the affiliation with the organisation, in one step. A visitor without an account

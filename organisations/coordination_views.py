@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.http import post_only
@@ -75,7 +76,7 @@ def coordinate(request, slug):
     return _dashboard(request, coordinated_organisation(request.user, slug))
 
 
-@post_only(_to_dashboard_url, label=_("Naar het beheer"))
+@post_only(_to_dashboard_url, label=gettext_lazy("Naar het beheer"))
 @login_required
 def organisation_edit(request, slug):
     organisation = coordinated_organisation(request.user, slug)
@@ -100,7 +101,7 @@ def _affiliation(organisation, pk) -> Affiliation:
     )
 
 
-@post_only(_to_dashboard_url, label=_("Naar het beheer"))
+@post_only(_to_dashboard_url, label=gettext_lazy("Naar het beheer"))
 @login_required
 def affiliation_decide(request, slug, pk, *, verify: bool):
     """Verify (`verify`) or remove one of the organisation's public affiliations."""
@@ -115,7 +116,7 @@ def affiliation_decide(request, slug, pk, *, verify: bool):
     return _to_dashboard(organisation)
 
 
-@post_only(_to_dashboard_url, label=_("Naar het beheer"))
+@post_only(_to_dashboard_url, label=gettext_lazy("Naar het beheer"))
 @login_required
 def coordinator_add(request, slug):
     organisation = coordinated_organisation(request.user, slug)
@@ -135,7 +136,7 @@ def coordinator_add(request, slug):
     return _to_dashboard(organisation)
 
 
-@post_only(_to_dashboard_url, label=_("Naar het beheer"))
+@post_only(_to_dashboard_url, label=gettext_lazy("Naar het beheer"))
 @login_required
 def batch_create(request, slug):
     organisation = coordinated_organisation(request.user, slug)

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.http import post_only
@@ -74,7 +75,7 @@ def _to_mine(request, **kwargs) -> str:
     return reverse("organisations:mine")
 
 
-@post_only(_to_mine, label=_("Naar je organisaties"))
+@post_only(_to_mine, label=gettext_lazy("Naar je organisaties"))
 @login_required
 def affiliation_create(request, pk):
     membership = membership_or_claim(request)
@@ -95,7 +96,7 @@ def affiliation_create(request, pk):
     return redirect("organisations:mine")
 
 
-@post_only(_to_mine, label=_("Naar je organisaties"))
+@post_only(_to_mine, label=gettext_lazy("Naar je organisaties"))
 @login_required
 def affiliation_delete(request, pk):
     """Only the member's own affiliation: another's pk is a 404, like one that is not."""
