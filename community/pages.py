@@ -76,9 +76,10 @@ def chapter_page(request, slug, render) -> HttpResponse:
 
 def home_page(request, render) -> HttpResponse:
     """The home page, shared by anonymous readers (members see where they were reading).
-    It shows the public counts, themselves cached for a minute
-    (community.statistics.public_counts); the page is kept a minute too, so the counts
-    it shows are at most two minutes old. Everything else on it shows at once."""
+    It shows the public counts, kept fresh for a minute and renewed in the background
+    (community.statistics.public_counts: no request waits for them); the page is kept
+    a minute too, so the counts it shows are about two minutes old at most (and the
+    time a renewal waits in the task queue). Everything else on it shows at once."""
     key = None
     if not request.META.get("QUERY_STRING") and cache.sessionless_anonymous(request):
         versions = _home_versions.first()

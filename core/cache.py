@@ -12,6 +12,11 @@ What is kept, and how:
   stand-in, and `{% pressed ... %}` (core/templatetags/stand_ins.py) marks the buttons
   a visitor may have pressed (the reactions they gave).
 - **Values worked out from the database** (`fetch`, `fetch_each`): counts and drawings.
+- **Values no request waits for** (`fetch_renewed`, `keep_renewed`): kept without an
+  expiry, with a mark saying until when they are fresh. A request after that mark gets
+  the value kept and hands the renewal to a background task (core/tasks.py: the
+  immediate backend runs it at once in development and tests, `manage.py db_worker` in
+  production); a lock taken with add() makes sure one renewal runs at a time.
 
 Keys (`key`, `html_key` for what is rendered in a language) are made of versions read
 from the database on every request, in one prepared query (core.prepared): the
@@ -22,6 +27,7 @@ published through one worker must show at once in the others. The lifetimes belo
 bound how long a change made outside the services waits, and how much a cache holds."""
 
 import hashlib
+import time
 from collections.abc import Callable, Hashable, Iterable, Mapping
 
 from django.conf import settings
@@ -38,6 +44,9 @@ VERSIONED_SECONDS = 600
 #: What is not versioned and may be a minute old: the public counts on the home page,
 #: and the home page that shows them (so its counts are at most two minutes old).
 COUNTS_SECONDS = 60
+#: How long a renewal (`fetch_renewed`) may take before another request starts one
+#: again: a renewal that failed is retried after this.
+RENEWING_SECONDS = 300
 #: What is keyed by a fingerprint of everything it shows (a membership card's image).
 FINGERPRINTED_SECONDS = 7 * 24 * 3600
 
@@ -98,6 +107,33 @@ def fetch_each[K: Hashable, V](
         store.set_many(computed, seconds)
         values |= {item: computed[name] for name, item in missing.items()}
     return values
+
+
+def fetch_renewed[V](key: str, renew: Callable[[], object]) -> V | None:
+    """The value kept under `key` (by `keep_renewed`), fresh or not: none of this waits
+    for it to be worked out. When it is past its freshness, or missing, `renew()` is
+    called (it enqueues the task that calls `keep_renewed`), by one request at a time:
+    the first to take the lock. None when nothing is kept yet and the renewal runs
+    elsewhere (the page then shows without the value)."""
+    kept = store.get(key)
+    if kept is None or kept[0] <= time.time():
+        if store.add(_renewing(key), True, RENEWING_SECONDS):
+            renew()
+        if kept is None:
+            kept = store.get(key)  # renewed by now when the task ran at once
+    return None if kept is None else kept[1]
+
+
+def keep_renewed(key: str, value: object, seconds: int) -> None:
+    """Keep `value` under `key` without an expiry, fresh for `seconds`
+    (`fetch_renewed` serves it after that until the next renewal replaces it), and
+    release the renewal's lock."""
+    store.set(key, (time.time() + seconds, value), None)
+    store.delete(_renewing(key))
+
+
+def _renewing(key: str) -> str:
+    return key + ":renewing"
 
 
 # ---- Pages shared by anonymous readers ----------------------------------------------
