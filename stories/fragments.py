@@ -35,11 +35,14 @@ def _chapter_story_list(request, *, chapter, has_membership: bool, personal: boo
     def render() -> str:
         # Who may read this chapter sees all its public stories: the list is the same
         # for all of them (Story.objects.visible_to, under a chapter they may read).
-        stories = Story.objects.published().filter(chapter=chapter).in_reading_order()
+        stories = Story.objects.published().filter(chapter=chapter)
         query = QueryDict(mutable=True)
         query[CHAPTER_PAGE_PARAM] = str(number)
         page = uncounted_page(
-            query, stories.page_for_display, per_page=STORIES_PER_PAGE, param=CHAPTER_PAGE_PARAM
+            query,
+            stories.reading_order_page_for_display,
+            per_page=STORIES_PER_PAGE,
+            param=CHAPTER_PAGE_PARAM,
         )
         return render_to_string(
             "stories/_chapter_story_list.html",
