@@ -20,10 +20,12 @@ from django_stubs_ext import WithAnnotations
 from book.models import Chapter, Reader, chapter_readable_q
 from core import cache
 from members.models import Membership, membership_display_name
+from organisations.models import Organisation
 
 # Defined in its own module (models.py is long enough); imported here so that the app
 # registers it, and so that `stories.models` names every model of the app.
 from .revisions import RevisionStatus, StoryRevision  # noqa: F401
+from .subscriptions import ChapterFollow, NotificationKind, NotificationSettings  # noqa: F401
 
 
 class Status(models.TextChoices):
@@ -277,6 +279,14 @@ class Story(models.Model):
         Theme, blank=True, related_name="stories", verbose_name=_("thema's")
     )
     municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("gemeente of organisatie"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -492,16 +502,19 @@ class ModerationKind(models.TextChoices):
     DISMISS = "dismiss", _("Meldingen afgewezen")
     APPROVE_EDIT = "approve_edit", _("Bewerking goedgekeurd")
     REJECT_EDIT = "reject_edit", _("Bewerking afgewezen")
+    CANCEL = "cancel", _("Afgelast")
 
 
 class TargetType(models.TextChoices):
     STORY = "story", _("verhaal")
     REPLY = "reply", _("reactie")
+    MEETING = "meeting", _("bijeenkomst")
 
 
 class ModerationAction(models.Model):
     """The audit log: what a curator (or the report threshold, with no curator) did to
-    a story or a reply, and why. One entry for every change of moderation state,
+    a story, a reply or a meeting (meetings.services, by target_type and target_id
+    alone: the meetings app sits above this one), and why. One entry for every change of moderation state,
     written in the same transaction as the change (stories.moderation).
 
     Entries are never changed or deleted: there are no views that do so and the admin
@@ -544,82 +557,6 @@ class ModerationAction(models.Model):
         return f"{self.get_action_display()} · {self.target_title} · {self.created_at:%Y-%m-%d}"
 
 
-class NotificationKind(models.TextChoices):
-    """The e-mails a member can switch off, each with its own unsubscribe link. The
-    values are the field names on NotificationSettings."""
-
-    STORY_UPDATES = "story_updates", _("Nieuws over mijn verhalen")
-    REPLIES = "replies", _("Reacties op mijn verhalen")
-    DIGEST = "digest", _("Dagelijks overzicht van de hoofdstukken die ik volg")
-
-
-class NotificationSettings(models.Model):
-    """Which story e-mails a member wants, in which language, and when they last got a
-    daily digest. A member without a row gets every e-mail, in Dutch: the row is made
-    the first time they change something or a digest is sent to them."""
-
-    membership = models.OneToOneField(
-        Membership,
-        on_delete=models.CASCADE,
-        related_name="story_notifications",
-        verbose_name=_("lid"),
-    )
-    story_updates = models.BooleanField(
-        _("nieuws over mijn verhalen"),
-        default=True,
-        help_text=_("Een e-mail als een curator je verhaal plaatst, uitlicht of verbergt."),
-    )
-    replies = models.BooleanField(
-        _("reacties op mijn verhalen"),
-        default=True,
-        help_text=_("Een e-mail als iemand op je verhaal reageert."),
-    )
-    digest = models.BooleanField(
-        _("dagelijks overzicht"),
-        default=True,
-        help_text=_(
-            "Hoogstens één e-mail per dag met de nieuwe verhalen bij de hoofdstukken die je volgt."
-        ),
-    )
-    # The interface language the member last saved these settings in; e-mails are
-    # written in it. Empty: the site's language.
-    language = models.CharField(_("taal"), max_length=10, blank=True)
-    last_digest_at = models.DateTimeField(
-        _("laatste overzicht verstuurd op"), null=True, blank=True, editable=False
-    )
-    updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("e-mailvoorkeuren")
-        verbose_name_plural = _("e-mailvoorkeuren")
-
-    def __str__(self) -> str:
-        return str(self.membership)
-
-    def wants(self, kind: str) -> bool:
-        return bool(getattr(self, NotificationKind(kind).value))
-
-
-class ChapterFollow(models.Model):
-    """A member following a chapter: its new stories come in their daily digest."""
-
-    membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="chapter_follows"
-    )
-    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="followers")
-    created_at = models.DateTimeField(_("volgt sinds"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("gevolgd hoofdstuk")
-        verbose_name_plural = _("gevolgde hoofdstukken")
-        constraints = [
-            models.UniqueConstraint(fields=["membership", "chapter"], name="follow_chapter_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.membership} · {self.chapter}"
-
-
 def published_story_counts(chapters: Iterable[Chapter]) -> dict[int, int]:
     """How many published stories each of `chapters` holds, by chapter pk. Cached per
     chapter under its `stories_version`, which every change to its stories raises (in
@@ -633,27 +570,6 @@ def published_story_counts(chapters: Iterable[Chapter]) -> dict[int, int]:
         )
 
     return _per_chapter(chapters, "published-count", count, default=0)
-
-
-def published_story_municipalities(chapters: Iterable[Chapter]) -> dict[int, frozenset[str]]:
-    """The municipalities the published stories of each of `chapters` name, by chapter
-    pk; cached per chapter as published_story_counts is."""
-
-    def read(pks: list[int]) -> dict[int, frozenset[str]]:
-        found: dict[int, set[str]] = {}
-        rows = (
-            Story.objects.published()
-            .filter(chapter__in=pks)
-            .exclude(municipality="")
-            .order_by()
-            .values_list("chapter", "municipality")
-            .distinct()
-        )
-        for chapter, name in rows:
-            found.setdefault(chapter, set()).add(name)
-        return {pk: frozenset(names) for pk, names in found.items()}
-
-    return _per_chapter(chapters, "municipalities", read, default=frozenset())
 
 
 def _per_chapter[V](

@@ -8,8 +8,18 @@ from django.utils import timezone
 
 from book.models import Access, Book, Chapter, ImportRecord, ReadingPosition
 from core.markdown import render_markdown
+from core.models import PendingPhoto
 from editions.models import Edition, EditionChapter, EditionStory
 from introductions.models import Block, Introduction, Participation, Round
+from meetings.models import (
+    AgendaItem,
+    AgendaSupport,
+    Meeting,
+    MeetingStatus,
+    Note,
+    Registration,
+    RegistrationStatus,
+)
 from members.codes import generate_code
 from members.models import (
     ClaimCode,
@@ -18,6 +28,15 @@ from members.models import (
     Membership,
     MembershipCounter,
     Profile,
+)
+from organisations.models import (
+    Affiliation,
+    Coordinator,
+    Kind,
+    Organisation,
+    OrganisationBatch,
+    Relation,
+    UnmatchedName,
 )
 from stories.models import (
     ChapterFollow,
@@ -30,6 +49,7 @@ from stories.models import (
     Report,
     Status,
     Story,
+    StoryRevision,
     TargetType,
     Theme,
 )
@@ -252,6 +272,60 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Lid {n}")
 
 
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """An organisation that is no municipality (those ship as data: take them with
+    Organisation.objects.get(cbs_code=...))."""
+
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Wijkbedrijf {n}")
+    slug = factory.Sequence(lambda n: f"wijkbedrijf-{n}")
+    kind = Kind.CIVIL_SOCIETY
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affiliation
+
+    membership = factory.SubFactory(MembershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    relation = Relation.LIVES
+    public = True
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A published meeting a week from now, two hours long, in a place."""
+
+    class Meta:
+        model = Meeting
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Bijeenkomst {n}")
+    slug = factory.Sequence(lambda n: f"bijeenkomst-{n}")
+    opening_question = "Wat bracht je hier, los van je functie?"
+    description = "We praten over **samen maken**."
+    description_html = factory.LazyAttribute(lambda o: render_markdown(o.description).html)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    place = "Stadhuis, Grote Markt 1, Zwolle"
+    status = MeetingStatus.PUBLISHED
+
+    @factory.post_generation
+    def hosts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.hosts.set(extracted)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    status = RegistrationStatus.GOING
+
+
 class ParticipationFactory(factory.django.DjangoModelFactory):
     """A member who takes part in introductions (knows/seeks: lists of themes)."""
 
@@ -345,3 +419,75 @@ def bulk_stories(count: int, *, chapter, status=Status.PUBLISHED, authors=None, 
         for index in range(count)
     )
     return Story.objects.filter(chapter=chapter, status=status)
+
+
+class PendingPhotoFactory(factory.django.DjangoModelFactory):
+    """A photo kept between two submits of a form (core.pending_photos)."""
+
+    class Meta:
+        model = PendingPhoto
+
+    owner = factory.SubFactory(UserFactory)
+    image = factory.django.ImageField(width=800, height=600)
+    thumbnail = factory.django.ImageField(width=160, height=120)
+    width = 800
+    height = 600
+
+
+class StoryRevisionFactory(factory.django.DjangoModelFactory):
+    """An edit of a published story that waits for a curator."""
+
+    class Meta:
+        model = StoryRevision
+
+    story = factory.SubFactory(StoryFactory)
+    title = "Bewerkte titel"
+    body = "Nieuwe tekst."
+
+
+class CoordinatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Coordinator
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    membership = factory.SubFactory(MembershipFactory)
+
+
+class OrganisationBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationBatch
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    batch = factory.SubFactory(CodeBatchFactory)
+
+
+class UnmatchedNameFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnmatchedName
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Onbekend dorp {n}")
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Sequence(lambda n: f"Agendapunt {n}")
+
+
+class AgendaSupportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaSupport
+
+    item = factory.SubFactory(AgendaItemFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    meeting = factory.SubFactory(MeetingFactory)
+    body = "Ik neem mee: eerst luisteren."
