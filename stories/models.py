@@ -230,6 +230,14 @@ class StoryQuerySet(models.QuerySet["Story"]):
             )
         return queryset
 
+    def page_for_display(self, start: int, stop: int, user: Reader | None = None) -> Self:
+        """Rows `start:stop` of this (ordered) queryset, `for_display`. The page's ids
+        are chosen first, by the filters and the order alone (on the indexes); the
+        counts and joins are then worked out for those rows only, not for every story
+        that matches. Still one query: the ids are a subquery."""
+        page_ids = self.values("pk")[start:stop]
+        return self.filter(pk__in=page_ids).for_display(user)
+
     def newest_page_for_display(self, start: int, stop: int, user: Reader | None = None) -> Self:
         """Rows `start:stop` of these public stories, newest first, `for_display`.
         The newest `stop` of each public status are read on the (status, published_at)
