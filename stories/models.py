@@ -184,29 +184,21 @@ class StoryQuerySet(models.QuerySet["Story"]):
         """Rows `start:stop` of these public stories in reading order (featured first,
         then the others newest first: in_reading_order), `for_display`. Each status is
         read on the (chapter, status, published_at) index, newest first and stopped at
-        the page: the featured stories are counted, and the page takes the featured rows
-        it covers and the published rows from the offset that count leaves. A deep page
-        then never sorts the whole chapter (the CASE of in_reading_order did, on every
-        page). Three queries whatever the page: the count, the page (its ids are
-        subqueries), its themes."""
+        the page: the featured rows the page covers, then the published ones from the
+        offset the featured count leaves. No page sorts the whole chapter (the CASE of
+        in_reading_order did). Three queries: the count, the page, its themes."""
         featured = self.filter(status=Status.FEATURED).order_by("-published_at", "-pk")
         published = self.filter(status=Status.PUBLISHED).order_by("-published_at", "-pk")
         featured_count = featured.count()
+        offset = max(start - featured_count, 0)
         parts = Q(pk__in=[])
         if start < featured_count:
             parts |= Q(pk__in=featured.values("pk")[start:stop])
         if stop > featured_count:
-            parts |= Q(
-                pk__in=published.values("pk")[
-                    max(start - featured_count, 0) : stop - featured_count
-                ]
-            )
+            parts |= Q(pk__in=published.values("pk")[offset : stop - featured_count])
         page = list(self.filter(parts).for_display(user).order_by())
-        # The 20 rows in reading order, as the database orders the statuses' indexes.
-        page.sort(
-            key=lambda story: (story.is_featured, *_newest_first(story.published_at, story.pk)),
-            reverse=True,
-        )
+        # The page's rows in reading order, as the database orders the statuses' indexes.
+        page.sort(key=lambda s: (s.is_featured, *_newest_first(s.published_at, s.pk)), reverse=True)
         return page
 
     def for_display(self, user: Reader | None = None) -> Self:
