@@ -196,7 +196,7 @@ class StoryQuerySet(models.QuerySet["Story"]):
             parts |= Q(pk__in=featured.values("pk")[start:stop])
         if stop > featured_count:
             parts |= Q(pk__in=published.values("pk")[offset : stop - featured_count])
-        page = list(self.filter(parts).for_display(user).order_by())
+        page = list(Story.objects.filter(parts).for_display(user).order_by())
         # The page's rows in reading order, as the database orders the statuses' indexes.
         page.sort(key=lambda s: (s.is_featured, *_newest_first(s.published_at, s.pk)), reverse=True)
         return page
