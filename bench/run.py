@@ -52,6 +52,7 @@ RSS_GROWTH_MB = 20
 PAGE_WEIGHT_KB = 60
 PHOTO_KB = 400
 COLD_MS = 250
+ROUND_SECONDS = 60
 # nginx's `gzip_comp_level` for pages when gzip is on; the static files are served
 # precompressed (whitenoise's .gz files, nginx gzip_static).
 HTML_GZIP_LEVEL = 6
@@ -368,6 +369,7 @@ def main() -> int:
             log("  " + seeded.strip().splitlines()[0])
         targets = module(env, "bench.prepare")
         photo = module(env, "bench.photo")
+        matching = module(env, "bench.introductions")
 
         pages = [
             {"name": "baseline (minimal view)", "path": targets["baseline"]},
@@ -544,6 +546,11 @@ def main() -> int:
         f"{photo['width']}x{photo['height']} + {photo['thumbnail_bytes'] / 1024:.0f} KB "
         f"thumbnail stored = {photo_kb:.0f} KB (target < {PHOTO_KB} KB): "
         f"{'PASS' if photo_kb < PHOTO_KB else 'MISS'}"
+    )
+    log(
+        f"A round of introductions for {matching['participants']} participants: "
+        f"{matching['pairs']} pairs (score {matching['score']}) in {matching['seconds']} s "
+        f"(target < {ROUND_SECONDS} s): {'PASS' if matching['seconds'] < ROUND_SECONDS else 'MISS'}"
     )
     extra_pass = (
         (growth < RSS_GROWTH_MB)

@@ -216,3 +216,28 @@ def match(
     chosen = improved if total(improved, by_pk) >= total(first, by_pk) else first
     found = [(a, b, score(by_pk[a], by_pk[b])) for a, b in chosen]
     return sorted(found, key=lambda pair: (-pair[2], pair[0]))
+
+
+def sample_population(size: int, seed: int, topics: int = 12) -> list[Person]:
+    """Invented participants for measuring and testing the matching (`make bench`,
+    tests/introductions): up to three topics known and two sought each, a role, a
+    place, a format and a reach drawn at random."""
+    rng = random.Random(seed)
+    roles = ["resident", "government", "entrepreneur", ""]
+    places = ["zwolle", "kampen", "deventer", ""]
+    people = []
+    for pk in range(1, size + 1):
+        place = rng.choice(places)
+        people.append(
+            Person(
+                pk=pk,
+                knows=sum(1 << rng.randrange(topics) for _ in range(rng.randint(0, 3))),
+                seeks=sum(1 << rng.randrange(topics) for _ in range(rng.randint(0, 2))),
+                role=rng.choice(roles),
+                place=place,
+                organisation=place,
+                format=rng.choice([EITHER, EITHER, "online", "in_person"]),
+                reach=rng.choice([ANYWHERE, ANYWHERE, MUNICIPALITY]),
+            )
+        )
+    return people

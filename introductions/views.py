@@ -8,9 +8,11 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
+from core.http import post_only
 from core.paging import counted_page
 from core.roles import curator_required
 from members.models import Membership, membership_display_name
@@ -130,8 +132,8 @@ def detail(request, pk):
     return render(request, "introductions/detail.html", _detail_context(introduction, membership))
 
 
+@post_only("introductions:detail", label=_l("Naar de kennismaking"))
 @login_required
-@require_POST
 def answer(request, pk):
     introduction, membership = _own_introduction(request, pk)
     form = AnswerForm(request.POST)
@@ -147,8 +149,8 @@ def answer(request, pk):
     return redirect("introductions:detail", pk=introduction.pk)
 
 
+@post_only("introductions:detail", label=_l("Naar de kennismaking"))
 @login_required
-@require_POST
 def met(request, pk):
     introduction, membership = _own_introduction(request, pk)
     form = MetForm(request.POST)
@@ -163,8 +165,8 @@ def met(request, pk):
     return redirect("introductions:detail", pk=introduction.pk)
 
 
+@post_only("introductions:detail", label=_l("Naar de kennismaking"))
 @login_required
-@require_POST
 def report(request, pk):
     introduction, membership = _own_introduction(request, pk)
     services.introduction_report(introduction=introduction, membership=membership)
@@ -175,8 +177,8 @@ def report(request, pk):
     return redirect("introductions:detail", pk=introduction.pk)
 
 
+@post_only("introductions:detail", label=_l("Naar de kennismaking"))
 @login_required
-@require_POST
 def block(request, pk):
     introduction, membership = _own_introduction(request, pk)
     services.member_block(membership=membership, other=introduction.other(membership))

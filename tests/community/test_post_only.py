@@ -85,6 +85,10 @@ POST_ONLY = [
         "Naar de bijeenkomst",
     ),
     ("meetings:publish", {"slug": "samen"}, "/redactie/bijeenkomsten/", "Naar de voorstellen"),
+    *(
+        (f"introductions:{name}", {"pk": 3}, "/kennismakingen/3/", "Naar de kennismaking")
+        for name in ("answer_here", "met", "report", "block")
+    ),
 ]
 
 

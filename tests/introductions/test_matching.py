@@ -5,7 +5,16 @@ import random
 
 import pytest
 
-from introductions.matching import Person, candidate_pairs, greedy, match, score, suits, total
+from introductions.matching import (
+    Person,
+    candidate_pairs,
+    greedy,
+    match,
+    sample_population,
+    score,
+    suits,
+    total,
+)
 
 A, B, C, D = 1, 2, 4, 8  # topics as bits
 
@@ -53,24 +62,7 @@ def test_format_and_reach_must_suit_both(first, second, expected):
 
 
 def population(size: int, seed: int) -> list[Person]:
-    rng = random.Random(seed)
-    roles = ["resident", "government", "entrepreneur", ""]
-    places = ["zwolle", "kampen", "deventer", ""]
-    people = []
-    for pk in range(1, size + 1):
-        people.append(
-            Person(
-                pk=pk,
-                knows=sum(1 << rng.randrange(12) for _ in range(rng.randint(0, 3))),
-                seeks=sum(1 << rng.randrange(12) for _ in range(rng.randint(0, 2))),
-                role=rng.choice(roles),
-                place=(place := rng.choice(places)),
-                organisation=place,
-                format=rng.choice(["either", "either", "online", "in_person"]),
-                reach=rng.choice(["anywhere", "anywhere", "municipality"]),
-            )
-        )
-    return people
+    return sample_population(size, seed)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
