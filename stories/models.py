@@ -185,13 +185,13 @@ class StoryQuerySet(models.QuerySet["Story"]):
         then the others newest first: in_reading_order), `for_display`. Each status is
         read on the (chapter, status, published_at) index, newest first and stopped at
         the page: the featured rows the page covers, then the published ones from the
-        offset the featured count leaves. No page sorts the whole chapter (the CASE of
-        in_reading_order did). Three queries: the count, the page, its themes."""
+        offset the featured count leaves (the first page: the newest of each, no count).
+        No page sorts the whole chapter (in_reading_order's CASE did)."""
         featured = self.filter(status=Status.FEATURED).order_by("-published_at", "-pk")
         published = self.filter(status=Status.PUBLISHED).order_by("-published_at", "-pk")
-        featured_count = featured.count()
+        featured_count = featured.count() if start else stop
         offset = max(start - featured_count, 0)
-        parts = Q(pk__in=[])
+        parts = Q(pk__in=published.values("pk")[:stop]) if not start else Q(pk__in=[])
         if start < featured_count:
             parts |= Q(pk__in=featured.values("pk")[start:stop])
         if stop > featured_count:
@@ -199,7 +199,7 @@ class StoryQuerySet(models.QuerySet["Story"]):
         page = list(Story.objects.filter(parts).for_display(user).order_by())
         # The page's rows in reading order, as the database orders the statuses' indexes.
         page.sort(key=lambda s: (s.is_featured, *_newest_first(s.published_at, s.pk)), reverse=True)
-        return page
+        return page[: stop - start]
 
     def for_display(self, user: Reader | None = None) -> Self:
         """With what a story card shows, in a fixed number of queries whatever the
