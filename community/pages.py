@@ -5,8 +5,9 @@ page cached whole, core.cache.cached_page) and members (not staff, no messages
 waiting). A member's page is stored with stand-ins for what is theirs (their CSRF token
 in every form, the reactions they gave; core.cache.personal_page fills those in) and
 keyed by whether they follow the chapter, the one other thing of theirs it shows. Staff,
-accounts without a copy and any request with a query string other than the stories'
-page number are answered by the view as before.
+accounts without a copy, any request with a query string other than the stories'
+page number and the deep pages of the stories (past core.cache.KEPT_PAGES, which
+crawlers walk) are answered by the view as before, and not stored.
 
 The key is made of what the page depends on, read from the database in one query per
 request (`_versions`): the book and its updated_at, the published chapters (their count
@@ -52,6 +53,8 @@ def chapter_page(request, slug, render) -> HttpResponse:
         name, _sep, number = query.partition("=")
         if name != CHAPTER_PAGE_PARAM or str(page_number(number)) != number:
             return render(None)
+        if not cache.kept_page(int(number)):
+            return render(None)  # a deep page: rendered, not stored (core.cache.KEPT_PAGES)
     anonymous = cache.sessionless_anonymous(request)
     if not anonymous and not _shares_as_member(request):
         return render(None)
@@ -77,9 +80,10 @@ def chapter_page(request, slug, render) -> HttpResponse:
 
 def home_page(request, render) -> HttpResponse:
     """The home page, shared by anonymous readers (members see where they were reading).
-    It shows the public counts, themselves cached for a minute
-    (community.statistics.public_counts); the page is kept a minute too, so the counts
-    it shows are at most two minutes old. Everything else on it shows at once."""
+    It shows the public counts, kept fresh for a minute and renewed in the background
+    (community.statistics.public_counts: no request waits for them); the page is kept
+    a minute too, so the counts it shows are about two minutes old at most (and the
+    time a renewal waits in the task queue). Everything else on it shows at once."""
     key = None
     if not request.META.get("QUERY_STRING") and cache.sessionless_anonymous(request):
         versions = _home_versions.first()

@@ -14,6 +14,7 @@ from typing import cast
 
 from django.db.models import Count, Field, Q
 from django.db.models.functions import TruncMonth
+from django.tasks import task
 from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
@@ -284,10 +285,20 @@ def municipality_count() -> int:
     return Organisation.objects.municipalities().with_members().count()
 
 
-def public_counts() -> dict[str, int]:
+def public_counts() -> dict[str, int] | None:
     """Counts anyone may see on the home page: no names, nothing about one person.
-    Cached for a minute (core.cache.COUNTS_SECONDS): the home page is the busiest page."""
-    return cache.fetch(PUBLIC_COUNTS_KEY, _public_counts, cache.COUNTS_SECONDS)
+    The home page is the busiest page and never waits for them: they are kept in the
+    cache and renewed in the background once they are a minute old
+    (core.cache.COUNTS_SECONDS; core.cache.fetch_renewed), so a request gets the last
+    counts worked out. None until the first renewal has run (in production, in the
+    task worker, right after a restart with an empty cache)."""
+    return cache.fetch_renewed(PUBLIC_COUNTS_KEY, public_counts_renew.enqueue)
+
+
+@task
+def public_counts_renew() -> None:
+    """Work the public counts out again and keep them (public_counts)."""
+    cache.keep_renewed(PUBLIC_COUNTS_KEY, _public_counts(), cache.COUNTS_SECONDS)
 
 
 def _public_counts() -> dict[str, int]:

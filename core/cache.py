@@ -12,6 +12,11 @@ What is kept, and how:
   stand-in, and `{% pressed ... %}` (core/templatetags/stand_ins.py) marks the buttons
   a visitor may have pressed (the reactions they gave).
 - **Values worked out from the database** (`fetch`, `fetch_each`): counts and drawings.
+- **Values no request waits for** (`fetch_renewed`, `keep_renewed`): kept without an
+  expiry, with a mark saying until when they are fresh. A request after that mark gets
+  the value kept and hands the renewal to a background task (core/tasks.py: the
+  immediate backend runs it at once in development and tests, `manage.py db_worker` in
+  production); a lock taken with add() makes sure one renewal runs at a time.
 
 Keys (`key`, `html_key` for what is rendered in a language) are made of versions read
 from the database on every request, in one prepared query (core.prepared): the
@@ -19,14 +24,22 @@ domain apps say what a page depends on (community/pages.py, stories/shared.py), 
 change takes a new key at once. The versions are not kept in the cache itself: with
 the local-memory cache each worker process has a cache of its own, and a story
 published through one worker must show at once in the others. The lifetimes below only
-bound how long a change made outside the services waits, and how much a cache holds."""
+bound how long a change made outside the services waits, and how much a cache holds.
+
+A crawler cannot empty the cache for readers: of a list paged through only the first
+KEPT_PAGES pages are stored (`kept_page`), deeper ones are rendered each time; and what
+any address with a free query string makes a new entry of (a search question, a
+filtered list) goes to a cache of its own, bounded apart from the hot pages
+(`long_tail=True`: the "long-tail" cache, community/settings/base.py)."""
 
 import hashlib
+import time
 from collections.abc import Callable, Hashable, Iterable, Mapping
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache as store
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.html import format_html
@@ -38,8 +51,15 @@ VERSIONED_SECONDS = 600
 #: What is not versioned and may be a minute old: the public counts on the home page,
 #: and the home page that shows them (so its counts are at most two minutes old).
 COUNTS_SECONDS = 60
+#: How long a renewal (`fetch_renewed`) may take before another request starts one
+#: again: a renewal that failed is retried after this.
+RENEWING_SECONDS = 300
 #: What is keyed by a fingerprint of everything it shows (a membership card's image).
 FINGERPRINTED_SECONDS = 7 * 24 * 3600
+
+#: How many pages of a list are stored: readers rarely go further, crawlers walk them
+#: all, one entry each.
+KEPT_PAGES = 5
 
 #: In a render shared by many visitors, the value of `csrf_token`: `{% csrf_token %}`
 #: writes it, and `personalise` puts the visitor's own token in its place.
@@ -67,15 +87,39 @@ def digest(values) -> str:
     return hashlib.sha1(repr(values).encode(), usedforsecurity=False).hexdigest()
 
 
+def kept_page(number: int) -> bool:
+    """Whether page `number` of a list is stored (KEPT_PAGES)."""
+    return number <= KEPT_PAGES
+
+
+def _store(long_tail: bool):
+    return caches["long-tail"] if long_tail else store
+
+
+def _keep(key: str, value: object, seconds: int, long_tail: bool) -> None:
+    """Keep `value` under `key`: in the long-tail cache no longer than its own TIMEOUT."""
+    kept = _store(long_tail)
+    kept.set(key, value, min(seconds, kept.default_timeout) if long_tail else seconds)
+
+
 # ---- Values -------------------------------------------------------------------------
 
 
-def fetch[V](key: str, compute: Callable[[], V], seconds: int = VERSIONED_SECONDS) -> V:
-    """The value under `key`, or `compute()`, kept under `key` for `seconds`."""
-    value = store.get(key)
+def fetch[V](
+    key: str | None,
+    compute: Callable[[], V],
+    seconds: int = VERSIONED_SECONDS,
+    *,
+    long_tail: bool = False,
+) -> V:
+    """The value under `key`, or `compute()`, kept under `key` for `seconds` (in the
+    long-tail cache with `long_tail`). `key` None: not stored, `compute()` gives it."""
+    if key is None:
+        return compute()
+    value = _store(long_tail).get(key)
     if value is None:
         value = compute()
-        store.set(key, value, seconds)
+        _keep(key, value, seconds, long_tail)
     return value
 
 
@@ -100,6 +144,33 @@ def fetch_each[K: Hashable, V](
     return values
 
 
+def fetch_renewed[V](key: str, renew: Callable[[], object]) -> V | None:
+    """The value kept under `key` (by `keep_renewed`), fresh or not: none of this waits
+    for it to be worked out. When it is past its freshness, or missing, `renew()` is
+    called (it enqueues the task that calls `keep_renewed`), by one request at a time:
+    the first to take the lock. None when nothing is kept yet and the renewal runs
+    elsewhere (the page then shows without the value)."""
+    kept = store.get(key)
+    if kept is None or kept[0] <= time.time():
+        if store.add(_renewing(key), True, RENEWING_SECONDS):
+            renew()
+        if kept is None:
+            kept = store.get(key)  # renewed by now when the task ran at once
+    return None if kept is None else kept[1]
+
+
+def keep_renewed(key: str, value: object, seconds: int) -> None:
+    """Keep `value` under `key` without an expiry, fresh for `seconds`
+    (`fetch_renewed` serves it after that until the next renewal replaces it), and
+    release the renewal's lock."""
+    store.set(key, (time.time() + seconds, value), None)
+    store.delete(_renewing(key))
+
+
+def _renewing(key: str) -> str:
+    return key + ":renewing"
+
+
 # ---- Pages shared by anonymous readers ----------------------------------------------
 
 
@@ -120,16 +191,19 @@ def cached_page(
     key: str | None,
     view: Callable[[], HttpResponse],
     seconds: int = VERSIONED_SECONDS,
+    *,
+    long_tail: bool = False,
 ) -> HttpResponse:
     """The page under `key`, or `view()`, kept under `key` when nothing in it belongs
-    to one reader. `key` None: the request may not share a page; `view()` answers it."""
+    to one reader (in the long-tail cache with `long_tail`). `key` None: the request
+    may not share a page, or it is not stored; `view()` answers it."""
     if key is not None:
-        content = store.get(key)
+        content = _store(long_tail).get(key)
         if content is not None:
             return HttpResponse(content)
     response = view()
     if key is not None and _shareable(request, response) and _holds_no_token(response):
-        store.set(key, response.content, seconds)
+        _keep(key, response.content, seconds, long_tail)
     return response
 
 

@@ -25,7 +25,8 @@ def _chapter_story_list(request, *, chapter, has_membership: bool, personal: boo
     """The cards and the pager beneath a chapter, as HTML. The same for every visitor
     who sees the same page of the same chapter in the same language, either with the
     reaction forms (members) or with the counts only (everyone else); so it is cached
-    per (chapter, its stories_version, page, forms or not, language), and what belongs
+    per (chapter, its stories_version, page, forms or not, language) for the first
+    pages (core.cache.KEPT_PAGES), and what belongs
     to one visitor is filled in afterwards: their CSRF token in the forms and which
     reactions they gave. Links keep only the page parameter, so no visitor's query
     string ends up in another visitor's page. `personal=False` leaves the stand-ins in
@@ -35,11 +36,14 @@ def _chapter_story_list(request, *, chapter, has_membership: bool, personal: boo
     def render() -> str:
         # Who may read this chapter sees all its public stories: the list is the same
         # for all of them (Story.objects.visible_to, under a chapter they may read).
-        stories = Story.objects.published().filter(chapter=chapter).in_reading_order()
+        stories = Story.objects.published().filter(chapter=chapter)
         query = QueryDict(mutable=True)
         query[CHAPTER_PAGE_PARAM] = str(number)
         page = uncounted_page(
-            query, stories.page_for_display, per_page=STORIES_PER_PAGE, param=CHAPTER_PAGE_PARAM
+            query,
+            stories.reading_order_page_for_display,
+            per_page=STORIES_PER_PAGE,
+            param=CHAPTER_PAGE_PARAM,
         )
         return render_to_string(
             "stories/_chapter_story_list.html",
@@ -51,17 +55,16 @@ def _chapter_story_list(request, *, chapter, has_membership: bool, personal: boo
             },
         )
 
-    html = cache.fetch(
-        cache.html_key(
-            "stories:chapter-list:v2",
-            chapter.pk,
-            chapter.stories_version,
-            chapter.updated_at.timestamp(),
-            number,
-            "forms" if has_membership else "counts",
-        ),
-        render,
+    key = cache.html_key(
+        "stories:chapter-list:v2",
+        chapter.pk,
+        chapter.stories_version,
+        chapter.updated_at.timestamp(),
+        number,
+        "forms" if has_membership else "counts",
     )
+    # Deep pages are rendered each time: crawlers walk them (core.cache.KEPT_PAGES).
+    html = cache.fetch(key if cache.kept_page(number) else None, render)
     if personal and has_membership:
         given = given_reactions(request.user.membership.pk, chapter_pk=chapter.pk)
         html = cache.personalise(request, html, given)

@@ -178,6 +178,29 @@ class StoryQuerySet(models.QuerySet["Story"]):
             )
         ).order_by("featured_first", "-published_at", "-pk")
 
+    def reading_order_page_for_display(
+        self, start: int, stop: int, user: Reader | None = None
+    ) -> list["Story"]:
+        """Rows `start:stop` of these public stories in reading order (featured first,
+        then the others newest first: in_reading_order), `for_display`. Each status is
+        read on the (chapter, status, published_at) index, newest first and stopped at
+        the page: the featured rows the page covers, then the published ones from the
+        offset the featured count leaves (the first page: the newest of each, no count).
+        No page sorts the whole chapter (in_reading_order's CASE did)."""
+        featured = self.filter(status=Status.FEATURED).order_by("-published_at", "-pk")
+        published = self.filter(status=Status.PUBLISHED).order_by("-published_at", "-pk")
+        featured_count = featured.count() if start else stop
+        offset = max(start - featured_count, 0)
+        parts = Q(pk__in=published.values("pk")[:stop]) if not start else Q(pk__in=[])
+        if start < featured_count:
+            parts |= Q(pk__in=featured.values("pk")[start:stop])
+        if stop > featured_count:
+            parts |= Q(pk__in=published.values("pk")[offset : stop - featured_count])
+        page = list(Story.objects.filter(parts).for_display(user).order_by())
+        # The page's rows in reading order, as the database orders the statuses' indexes.
+        page.sort(key=lambda s: (s.is_featured, *_newest_first(s.published_at, s.pk)), reverse=True)
+        return page[: stop - start]
+
     def for_display(self, user: Reader | None = None) -> Self:
         """With what a story card shows, in a fixed number of queries whatever the
         number of stories: chapter and author joined, themes prefetched, reaction and
@@ -220,10 +243,15 @@ class StoryQuerySet(models.QuerySet["Story"]):
                 .order_by("-published_at", "-pk")
                 .values_list("published_at", "pk")[:stop]
             )
-        # As the database sorts them: newest first, then the higher pk; no date last.
-        newest.sort(key=lambda row: (row[0] is not None, row[0] or 0, row[1]), reverse=True)
+        newest.sort(key=lambda row: _newest_first(*row), reverse=True)
         page_ids = [pk for _published_at, pk in newest[start:stop]]
         return self.filter(pk__in=page_ids).for_display(user).order_by("-published_at", "-pk")
+
+
+def _newest_first(published_at: datetime | None, pk: int) -> tuple:
+    """A sort key (reversed) that orders as the database orders `-published_at, -pk`:
+    newest first, then the higher pk; no date last."""
+    return (published_at is not None, published_at or 0, pk)
 
 
 class Story(models.Model):

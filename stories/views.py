@@ -204,7 +204,15 @@ def story_latest(request):
     chapter, theme, municipality and (when profiles have one) the author's role."""
     chapters = chapters_state()
     key = _anonymous_latest_key(request, chapters)
-    return cache.cached_page(request, key, lambda: _story_latest(request, chapters))
+    return cache.cached_page(
+        request, key, lambda: _story_latest(request, chapters), long_tail=_long_tail(request)
+    )
+
+
+def _long_tail(request) -> bool:
+    """Whether a list's page goes to the long-tail cache (core.cache): one with a query
+    string (filters, a page number), which any address can make a new entry of."""
+    return bool(request.META.get("QUERY_STRING"))
 
 
 def _latest_shared_by(user, chapters: ChaptersState) -> str | None:
@@ -238,7 +246,7 @@ def _story_latest(request, chapters: ChaptersState):
         return html, [story.pk for story in context["page"].object_list]
 
     key = _latest_key("stories:latest", request, chapters, shared_by)
-    html, story_pks = cache.fetch(key, render_shared)
+    html, story_pks = cache.fetch(key, render_shared, long_tail=_long_tail(request))
     if shared_by == "members":
         membership = request.user.membership
         given = given_reactions(membership.pk, story_pks=story_pks)
@@ -318,7 +326,8 @@ def search(request):
     key = None
     if cache.sessionless_anonymous(request):
         key = _latest_key("stories:search-page", request, chapters_state(), "open")
-    return cache.cached_page(request, key, lambda: _search(request))
+    # A new question is a new entry: kept apart from the hot pages (core.cache).
+    return cache.cached_page(request, key, lambda: _search(request), long_tail=True)
 
 
 def _search(request):

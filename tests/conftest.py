@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.core.signals import setting_changed
 from django.utils import translation
@@ -79,10 +79,12 @@ def default_language():
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rate limits and sessions live in the cache (Redis in the PostgreSQL pass): every
-    test starts from an empty one."""
-    cache.clear()
+    test starts from empty ones (the long-tail cache too, core.cache)."""
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture(autouse=True)

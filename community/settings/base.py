@@ -215,6 +215,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Two caches, so that a crawler cannot empty the one readers need (core/cache.py):
+# "default" holds the hot pages (the home page, the first pages of every list, stories,
+# counts; sessions too with Redis), "long-tail" what any address with a free query
+# string makes a new entry of (a search question, a filtered "Nieuwste verhalen"), each
+# bounded on its own. Deep pages of a list are not stored at all (core.cache.KEPT_PAGES).
+# Sizes of the local-memory caches (per worker process): the default holds the home
+# page, the first KEPT_PAGES pages of each chapter (anonymous, member, following, in two
+# languages, and their lists of stories) and the most read stories; about 20 kB a page.
+CACHE_ENTRIES = env.int("DJANGO_CACHE_ENTRIES", default=5000)
+LONG_TAIL_CACHE_ENTRIES = env.int("DJANGO_LONG_TAIL_CACHE_ENTRIES", default=1000)
+#: Long-tail entries expire after this many seconds at most (with Redis, one memory for
+#: both caches, this is what bounds them), so what a crawler asked for leaves soon.
+LONG_TAIL_CACHE_SECONDS = env.int("DJANGO_LONG_TAIL_CACHE_SECONDS", default=300)
 REDIS_URL = env.str("REDIS_URL", default=None)
 if REDIS_URL:
     CACHES = {
@@ -222,7 +235,13 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "community",
-        }
+        },
+        "long-tail": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "community-long-tail",
+            "TIMEOUT": LONG_TAIL_CACHE_SECONDS,
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
@@ -230,7 +249,14 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "community",
-        }
+            "OPTIONS": {"MAX_ENTRIES": CACHE_ENTRIES},
+        },
+        "long-tail": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "community-long-tail",
+            "TIMEOUT": LONG_TAIL_CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": LONG_TAIL_CACHE_ENTRIES},
+        },
     }
     # In the database: each worker process has its own local-memory cache, so sessions
     # kept there would outlive a logout made through another worker.
