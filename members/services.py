@@ -8,6 +8,7 @@ handed out again, and the counter remembers numbers whose rows are gone. The uni
 constraint on Membership.number is the last line of defence."""
 
 import secrets
+from datetime import date
 from importlib import import_module
 from typing import Any
 
@@ -21,11 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from book.models import Reader
+from book.models import Chapter, Reader
 from book.services import chapter_stories_changed
 from core.exports import iso_or_none
 from core.images import ProcessedPhoto, files_delete_on_commit
 
+from . import invitations
 from .codes import MalformedCode, generate_code, normalise_code
 from .models import (
     ClaimCode,
@@ -255,11 +257,34 @@ def code_batch_revoke(*, batch: CodeBatch) -> int:
     return claim_codes_revoke(codes=batch.codes.all())
 
 
-def invitation_create(*, membership: Membership, name: str = "") -> Invitation:
+def invitation_create(
+    *,
+    membership: Membership,
+    name: str = "",
+    email: str = "",
+    dedication: str = "",
+    chapter: Chapter | None = None,
+    send_on: date | None = None,
+    language: str = "",
+) -> Invitation:
+    """A personal link; with `email`, also sent by the site: today when `send_on` is
+    today or empty, else by send_invitations on that day (members.invitations).
+    InvitationRefused when it cannot be made."""
     with transaction.atomic():
-        return Invitation.objects.create(
-            token=secrets.token_urlsafe(24), created_by=membership, name=name.strip()
+        fields = invitations.invitation_fields(
+            membership=membership,
+            email=email,
+            dedication=dedication,
+            chapter=chapter,
+            send_on=send_on,
+            language=language,
         )
+        invitation = Invitation.objects.create(
+            token=secrets.token_urlsafe(24), created_by=membership, name=name.strip(), **fields
+        )
+        if invitation.email and invitation.send_on <= timezone.localdate():
+            invitations.invitation_mail_send(invitation=invitation)
+        return invitation
 
 
 def invitation_get(*, token: str) -> Invitation:
