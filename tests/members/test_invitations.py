@@ -19,6 +19,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.markup import one, text, texts
+from tests.security.conftest import assert_page_safe
+from tests.security.test_xss_fields import VARIED
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +194,27 @@ def test_a_chapter_that_is_not_published_cannot_be_recommended(member_client, co
     response = invite(member_client, commit, email=FRIEND, chapter=draft.pk)
     assert response.status_code == 400
     assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("payload", VARIED)
+def test_dedication_with_script_is_shown_escaped_everywhere(client, member, user, commit, payload):
+    """The dedication is plain text: on the acceptance page, the printable card and the
+    new member's card it comes back as the same text, never as markup."""
+    client.force_login(member)
+    assert invite(client, commit, email=FRIEND, dedication=payload).status_code == 302
+    invitation = Invitation.objects.get()
+    dedication = payload.strip()
+    assert invitation.dedication == dedication
+    printed = client.get(f"/mijn-exemplaar/uitnodiging/{invitation.token}/kaart/").content.decode()
+    client.force_login(user)
+    accept = client.get(f"/uitnodiging/{invitation.token}/").content.decode()
+    with commit():
+        client.post(f"/uitnodiging/{invitation.token}/")
+    card = client.get("/mijn-exemplaar/kaart/").content.decode()
+    for html, selector in (
+        (accept, "blockquote.dedication p"),
+        (printed, ".invitation-card__dedication p"),
+        (card, ".member-card__passed-on"),
+    ):
+        assert_page_safe(html, payload)
+        assert text(one(html, selector)).endswith(" ".join(dedication.split()))
