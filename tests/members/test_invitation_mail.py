@@ -6,7 +6,6 @@ import io
 import re
 import threading
 from datetime import timedelta
-from functools import partial
 
 import pytest
 from django.core import mail
@@ -24,11 +23,6 @@ pytestmark = pytest.mark.django_db
 
 FRIEND = "vriendin@example.net"
 UNWILLING = "Deze uitnodiging kon niet worden verstuurd: dit adres wil geen uitnodigingen."
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    return partial(django_capture_on_commit_callbacks, execute=True)
 
 
 @pytest.fixture

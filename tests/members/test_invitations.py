@@ -3,7 +3,6 @@ recommended chapter and a send date; bad input refused with a clear message and 
 saved; an existing member's address not betrayed."""
 
 from datetime import timedelta
-from functools import partial
 
 import pytest
 from django.core import mail
@@ -26,12 +25,6 @@ pytestmark = pytest.mark.django_db
 
 CREATE = "/mijn-exemplaar/uitnodigen/"
 FRIEND = "vriendin@example.net"
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """E-mails are queued when the transaction commits: `with commit():` runs them."""
-    return partial(django_capture_on_commit_callbacks, execute=True)
 
 
 @pytest.fixture
