@@ -136,7 +136,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
     def with_origin(self) -> Self:
         """Memberships with what they need to say how they came about, for lists."""
-        return self.select_related("user", "code", "invited_by", "invited_by__user")
+        return self.select_related("user", "code", "invited_by", "invited_by__user", "invitation")
 
     def current(self) -> Self:
         """Memberships still held by someone: a member who deleted their account leaves

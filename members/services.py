@@ -420,11 +420,20 @@ def membership_export(*, user: User, membership: Membership | None) -> dict:
                     "accepted_by_number": getattr(
                         getattr(invitation, "accepted_by", None), "number", None
                     ),
+                    "email": invitation.email or None,
+                    "dedication": invitation.dedication,
+                    "chapter": invitation.chapter.title if invitation.chapter else None,
+                    "send_on": invitation.send_on.isoformat() if invitation.send_on else None,
+                    "sent_at": iso_or_none(invitation.sent_at),
+                    "reminders_sent": invitation.reminders_sent,
                 }
-                for invitation in Invitation.objects.made_by(membership).order_by(
-                    "created_at", "pk"
-                )
+                for invitation in Invitation.objects.made_by(membership)
+                .select_related("chapter")
+                .order_by("created_at", "pk")
             ],
+            "received_dedication": (
+                membership.invitation.dedication if membership.invitation else None
+            ),
         }
     if profile is not None:
         data["profile"] = {
@@ -471,7 +480,7 @@ def membership_erase(*, user: User, membership: Membership | None) -> int | None
                 files_delete_on_commit([profile.photo.name, profile.thumbnail.name])
                 profile.delete()
             membership.invitations.filter(accepted_at__isnull=True).delete()
-            membership.invitations.update(name="")
+            membership.invitations.update(name="", email="", dedication="")
             membership.user = None
             membership.save(update_fields=["user"])
         _sessions_end(user)

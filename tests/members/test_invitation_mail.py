@@ -3,21 +3,24 @@ address), the daily run of send_invitations (send dates, at most two reminders, 
 twice, expiry after 90 days) and the printable card."""
 
 import io
+import json
 import re
 import threading
+import zipfile
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from members.invitations import address_hash, invitations_run
 from members.models import DoNotInvite, Invitation
 from members.services import invitation_accept, invitation_create
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
-from tests.markup import one, select, text
+from tests.markup import one, select, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +221,62 @@ def test_printable_card_is_only_for_whoever_made_the_invitation(client, inviter,
     client.logout()
     response = client.get(f"/mijn-exemplaar/uitnodiging/{invitation.token}/kaart/")
     assert response.status_code == 302
+
+
+# ---- Privacy: the data download, erasure and the privacy page ------------------------
+
+
+def _download(client) -> zipfile.ZipFile:
+    response = client.get("/mijn-gegevens/download/")
+    assert response.status_code == 200
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_data_download_holds_invitations_with_address_and_dedication(
+    client, inviter, commit, open_chapter
+):
+    later = timezone.localdate() + timedelta(days=5)
+    sent_invitation(inviter, commit, dedication="Lees dit", chapter=open_chapter)
+    sent_invitation(inviter, commit, email="later@example.net", send_on=later)
+    newcomer = UserFactory()
+    first = Invitation.objects.get(email=FRIEND)
+    with commit():
+        invitation_accept(token=first.token, user=newcomer)
+
+    client.force_login(inviter.user)
+    archive = _download(client)
+    made = json.loads(archive.read("gegevens.json"))["membership"]["invitations"]
+    assert [(i["email"], i["dedication"], i["chapter"]) for i in made] == [
+        (FRIEND, "Lees dit", open_chapter.title),
+        ("later@example.net", "", None),
+    ]
+    assert made[1]["send_on"] == later.isoformat() and made[1]["sent_at"] is None
+    assert made[0]["reminders_sent"] == 0
+    readme = archive.read("LEESMIJ.txt").decode()
+    assert "received_dedication" in readme and "reminders_sent" in readme
+
+    client.force_login(newcomer)
+    received = json.loads(_download(client).read("gegevens.json"))["membership"]
+    assert received["received_dedication"] == "Lees dit"
+
+
+def test_erasing_the_inviter_erases_addresses_and_dedications(client, inviter, commit):
+    accepted = sent_invitation(inviter, commit, dedication="Voor jou")
+    with commit():
+        invitation_accept(token=accepted.token, user=UserFactory())
+    sent_invitation(inviter, commit, email="open@example.net")
+    client.force_login(inviter.user)
+    with commit():
+        response = client.post(
+            "/mijn-gegevens/verwijderen/", {"email": inviter.user.email, "stories": "keep"}
+        )
+    assert response.status_code == 302
+    assert list(Invitation.objects.values_list("email", "dedication", "name")) == [("", "", "")]
+
+
+def test_privacy_page_explains_invitations_by_email_in_both_languages(client):
+    dutch = client.get("/privacy/")
+    assert "versleutelde sleutel" in " ".join(texts(dutch.content.decode(), "li"))
+    with translation.override("en"):
+        english = client.get(reverse("privacy"))
+    assert "keyed hash" in " ".join(texts(english.content.decode(), "li"))
