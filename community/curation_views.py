@@ -4,17 +4,24 @@ core.roles.CURATOR_PERMISSIONS): anonymous visitors go to the login page,
 logged-in people without it get 403."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core import cache
-from core.charts import bar_chart, line_chart
+from core.converters import bounded_id
 from core.exports import csv_response
+from core.http import post_only
 from core.roles import curator_required
+from organisations.forms import organisation_search
+from organisations.models import Kind, Organisation, UnmatchedName
 
-from . import statistics
+from . import statistics, unmatched
 
 
 @require_safe
@@ -23,22 +30,12 @@ def index(request):
     return render(request, "curation/index.html")
 
 
-def _chart(table: statistics.Table):
-    if not table.chart or not table.rows:
-        return ""
-    draw = line_chart if table.chart == "line" else bar_chart
-    return draw(
-        chart_id=f"chart-{table.slug}",
-        title=table.title,
-        desc=table.description,
-        points=table.chart_points,
-    )
-
-
 def _statistics_now() -> dict:
     return {
         "computed_at": timezone.now(),
-        "tables": [(table, _chart(table)) for table in statistics.statistics_tables()],
+        "tables": [
+            (table, statistics.table_chart(table)) for table in statistics.statistics_tables()
+        ],
     }
 
 
@@ -68,3 +65,58 @@ def statistics_csv(request, table):
         raise Http404("No such table")
     data = next(shown for shown, _chart in _statistics()["tables"] if shown.slug == table)
     return csv_response(filename=f"{data.slug}.csv", header=data.columns, rows=data.rows)
+
+
+@require_safe
+@curator_required("organisations.change_organisation")
+def unmatched_names(request):
+    query, found = organisation_search(request.GET)
+    return render(
+        request,
+        "curation/unmatched_names.html",
+        {
+            "listed": unmatched.unmatched_names_listed(),
+            "query": query,
+            "found": found,
+            "for_name": request.GET.get("voor", ""),
+            "kinds": Kind.choices,
+        },
+    )
+
+
+def _to_unmatched_names(request, **kwargs) -> str:
+    return reverse("unmatched_names")
+
+
+@post_only(_to_unmatched_names, label=_("Naar de onbekende namen"))
+@curator_required("organisations.change_organisation")
+def unmatched_name_map(request, pk):
+    name = get_object_or_404(UnmatchedName, pk=pk)
+    organisation = get_object_or_404(
+        Organisation.objects.current(), pk=bounded_id(request.POST.get("organisation"))
+    )
+    made, moved = unmatched.unmatched_name_map(unmatched=name, organisation=organisation)
+    messages.success(
+        request,
+        _("“%(name)s” is gekoppeld aan %(organisation)s: %(members)d leden, %(stories)d verhalen.")
+        % {"name": name.name, "organisation": organisation, "members": made, "stories": moved},
+    )
+    return redirect("unmatched_names")
+
+
+@post_only(_to_unmatched_names, label=_("Naar de onbekende namen"))
+@curator_required("organisations.add_organisation")
+def unmatched_name_create(request, pk):
+    name = get_object_or_404(UnmatchedName, pk=pk)
+    try:
+        organisation = unmatched.unmatched_name_organisation_create(
+            unmatched=name, kind=request.POST.get("kind", "")
+        )
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(
+            request,
+            _("%(organisation)s is aangemaakt en gekoppeld.") % {"organisation": organisation},
+        )
+    return redirect("unmatched_names")

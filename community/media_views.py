@@ -12,6 +12,8 @@ their fields), and that page's own access rule decides; none is restated here:
 - `editions/`: a published edition's cover (as public as the edition) and its chapters'
   illustrations, EditionChapter.is_readable_by;
 - `book/`: the book's cover, on the home page for everyone;
+- `organisations/`: an organisation's logo and its thumbnail, public as its page is;
+- `meetings/`: a meeting's photo and thumbnail, Meeting.objects.visible_to.
 - `pending/`: a photo chosen in a form not yet saved (core.models.PendingPhoto), for
   the member who chose it only.
 
@@ -30,7 +32,9 @@ from book.models import Book, Chapter
 from core.media import upload_name, upload_response
 from core.models import PendingPhoto
 from editions.models import Edition, EditionChapter
+from meetings.models import Meeting
 from members.models import Profile
+from organisations.models import Organisation
 from stories.models import Story, StoryRevision
 
 ANONYMOUS = AnonymousUser()
@@ -59,6 +63,10 @@ def _edition_file(user, name: str) -> bool:
     return any(chapter.is_readable_by(user) for chapter in chapters.only("access"))
 
 
+def _meeting_file(user, name: str) -> bool:
+    return Meeting.objects.visible_to(user).filter(Q(photo=name) | Q(thumbnail=name)).exists()
+
+
 def _pending_file(user, name: str) -> bool:
     return (
         PendingPhoto.objects.of_user(user)
@@ -72,6 +80,10 @@ def _book_file(user, name: str) -> bool:
     return Book.objects.filter(cover=name).exists()
 
 
+def _organisation_file(user, name: str) -> bool:
+    return Organisation.objects.filter(Q(logo=name) | Q(logo_thumbnail=name)).exists()
+
+
 #: The first folder of an upload's name -> whether a user may see that upload.
 RULES: dict[str, Callable[..., bool]] = {
     "stories": _story_file,
@@ -79,6 +91,8 @@ RULES: dict[str, Callable[..., bool]] = {
     "chapters": _chapter_file,
     "editions": _edition_file,
     "book": _book_file,
+    "organisations": _organisation_file,
+    "meetings": _meeting_file,
     "pending": _pending_file,
 }
 

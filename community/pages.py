@@ -27,6 +27,7 @@ from core import cache
 from core.paging import page_number
 from core.prepared import Prepared
 from editions.models import Edition
+from meetings.models import Meeting
 from stories.fragments import CHAPTER_PAGE_PARAM
 from stories.models import ChapterFollow
 from stories.shared import given_reactions
@@ -58,7 +59,7 @@ def chapter_page(request, slug, render) -> HttpResponse:
     if versions is None or versions[0] is None:
         return render(None)  # not a published chapter: the view answers (404)
     chapter_pk = versions[0]
-    parts = ["book:chapter-page:v3", *versions, slug, query]
+    parts = ["book:chapter-page:v3", *versions, _meetings_shown(chapter_pk), slug, query]
     if anonymous:
         return cache.cached_page(request, cache.html_key(*parts), lambda: render(None))
     membership_pk = request.user.membership.pk
@@ -83,8 +84,16 @@ def home_page(request, render) -> HttpResponse:
     if not request.META.get("QUERY_STRING") and cache.sessionless_anonymous(request):
         versions = _home_versions.first()
         if versions is not None:  # else no book or no published chapter yet: rendered
-            key = cache.html_key("book:home:v1", *versions, cache.digest(_editions.rows()))
+            key = cache.html_key(
+                "book:home:v1", *versions, cache.digest(_editions.rows()), _meetings_shown()
+            )
     return cache.cached_page(request, key, render, cache.COUNTS_SECONDS)
+
+
+def _meetings_shown(chapter_pk: int | None = None) -> str:
+    """Which upcoming meetings the page shows, as they are now: a key part."""
+    shown = Meeting.objects.next_shown(chapter=chapter_pk)
+    return cache.digest(list(shown.values_list("pk", "updated_at")))
 
 
 def _shares_as_member(request) -> bool:

@@ -22,8 +22,10 @@ from core.exports import json_write
 from core.pending_photos import pending_photos_discard_all
 from editions.services import editions_on_account_delete
 from introductions.services import introductions_export, introductions_on_account_delete
+from meetings.privacy import meetings_export_for, meetings_on_account_delete
 from members.models import Membership
 from members.services import membership_erase, membership_export
+from organisations.services import affiliations_export, affiliations_on_account_delete
 from stories.privacy import stories_export_for, stories_on_account_delete
 
 STORIES_KEEP = "keep"
@@ -38,8 +40,10 @@ def account_export(*, user: User, streamed: bool = False) -> dict:
     membership = Membership.objects.with_origin().filter(user=user).first()
     data = membership_export(user=user, membership=membership)
     data["reading_position"] = reading_position_export(user=user)
+    data |= affiliations_export(membership=membership)
     data |= stories_export_for(membership=membership, streamed=streamed)
     data |= introductions_export(membership=membership)
+    data |= meetings_export_for(user=user)
     return data
 
 
@@ -119,5 +123,7 @@ def account_delete(*, user: User, stories: str = STORIES_KEEP) -> int | None:
             # the next call may delete.
             editions_on_account_delete(membership=membership, keep_stories=keep)
             stories_on_account_delete(membership=membership, keep_stories=keep)
+            affiliations_on_account_delete(membership=membership)
             introductions_on_account_delete(membership=membership)
+        meetings_on_account_delete(user=user, keep_stories=keep)
         return membership_erase(user=user, membership=membership)

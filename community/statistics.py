@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
 from core import cache
+from core.charts import bar_chart, line_chart
 from members.models import CodeBatch, How, Membership, Profile
+from organisations.models import Organisation
 from stories.models import (
     PUBLIC_STATUSES,
     Reaction,
@@ -26,7 +28,6 @@ from stories.models import (
     Reply,
     Status,
     published_story_counts,
-    published_story_municipalities,
 )
 
 PUBLIC_COUNTS_KEY = "community:public-counts"
@@ -49,6 +50,19 @@ class Table:
     @property
     def chart_points(self) -> list[tuple[str, int]]:
         return [(str(row[0]), row[self.chart_column] or 0) for row in self.rows]
+
+
+def table_chart(table: Table) -> str:
+    """The table's SVG chart (core.charts), or "" when it has none or no rows."""
+    if not table.chart or not table.rows:
+        return ""
+    draw = line_chart if table.chart == "line" else bar_chart
+    return draw(
+        chart_id=f"chart-{table.slug}",
+        title=table.title,
+        desc=table.description,
+        points=table.chart_points,
+    )
 
 
 def _months(first: date, last: date) -> list[date]:
@@ -265,15 +279,9 @@ TABLES = {
 
 
 def municipality_count() -> int:
-    """Distinct municipalities: from members' profiles and from
-    the published stories (each names where it happened; read per chapter and cached
-    under its stories_version, so only a chapter whose stories changed is read again)."""
-    chapters = Chapter.objects.only("pk", "stories_version")
-    names = set().union(*published_story_municipalities(chapters).values())
-    names |= set(
-        Profile.objects.exclude(municipality="").values_list("municipality", flat=True).distinct()
-    )
-    return len({name.strip().casefold() for name in names if name and name.strip()})
+    """Municipalities with at least one current member affiliated with them (a merged
+    one's members moved to its successor)."""
+    return Organisation.objects.municipalities().with_members().count()
 
 
 def public_counts() -> dict[str, int]:

@@ -6,7 +6,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from community import account_views, curation_views, media_views, privacy_views, views
+from community import (
+    account_views,
+    curation_views,
+    media_views,
+    organisation_views,
+    privacy_views,
+    views,
+)
 from core import health
 
 urlpatterns = [
@@ -29,6 +36,29 @@ urlpatterns += i18n_patterns(
     path("", include("editions.urls")),
     path("", include("members.urls")),
     path("", include("stories.urls")),
+    path("", include("organisations.urls")),
+    path(_("gemeenten/<slug:slug>/"), organisation_views.organisation_detail, name="municipality"),
+    path(
+        _("organisaties/<slug:slug>/"),
+        organisation_views.organisation_detail,
+        name="organisation",
+    ),
+    path(
+        _("organisaties/<slug:slug>/beheer/statistieken/"),
+        organisation_views.organisation_statistics,
+        name="organisation_statistics",
+    ),
+    path(
+        _("organisaties/<slug:slug>/beheer/statistieken/<slug:table>.csv"),
+        organisation_views.organisation_statistics_csv,
+        name="organisation_statistics_csv",
+    ),
+    path(
+        _("organisaties/<slug:slug>/lid-worden/"),
+        organisation_views.organisation_join,
+        name="organisation_join",
+    ),
+    path("", include("meetings.urls")),
     path("", include("introductions.urls")),
     path(
         _("accounts/bevestiging-opnieuw/"),
@@ -47,6 +77,17 @@ urlpatterns += i18n_patterns(
         _("redactie/statistieken/<slug:table>.csv"),
         curation_views.statistics_csv,
         name="statistics_csv",
+    ),
+    path(_("redactie/onbekende-namen/"), curation_views.unmatched_names, name="unmatched_names"),
+    path(
+        _("redactie/onbekende-namen/<id:pk>/koppelen/"),
+        curation_views.unmatched_name_map,
+        name="unmatched_name_map",
+    ),
+    path(
+        _("redactie/onbekende-namen/<id:pk>/aanmaken/"),
+        curation_views.unmatched_name_create,
+        name="unmatched_name_create",
     ),
     prefix_default_language=False,
 )

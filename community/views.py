@@ -12,6 +12,7 @@ from book.models import Book, Chapter, ReadingPosition, user_is_member
 from community.statistics import public_counts
 from core import cache
 from editions.models import Edition
+from meetings.models import Meeting
 from stories.fragments import chapter_stories
 from stories.models import published_story_counts
 
@@ -62,6 +63,7 @@ def _home(request):
             "continue_reading": _continue_reading(request.user),
             "current_edition": Edition.objects.current(),
             "counts": public_counts(),
+            "meetings": list(Meeting.objects.next_shown()),
         },
     )
 
@@ -109,6 +111,7 @@ def _chapter_detail(request, slug, *, member_page=None):
         "is_member": is_member,
         "track_position": can_read and request.user.is_authenticated,
         "stories": stories,
+        "meetings": list(Meeting.objects.next_shown(chapter=chapter)),
     }
     if member_page is None:
         return render(request, "book/chapter_detail.html", context)

@@ -21,7 +21,7 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.core.files.base import ContentFile
@@ -296,6 +296,30 @@ class PhotoField(forms.FileField):
         return process_photo(upload)
 
 
+def photo_put(
+    instance: Any,
+    *,
+    photo: ProcessedPhoto | None,
+    remove: bool = False,
+    image_field: str = "photo",
+    thumbnail_field: str = "thumbnail",
+) -> list[str | None]:
+    """Put a new photo (or, with `remove`, none) in `instance`'s image and thumbnail
+    fields, unsaved. Returns the names of the files no longer used, for
+    files_delete_on_commit once the row is saved."""
+    image, thumbnail = getattr(instance, image_field), getattr(instance, thumbnail_field)
+    old = [f.name for f in (image, thumbnail) if f]
+    if photo is not None:
+        image.save(photo.image.name, photo.image, save=False)
+        thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        return old
+    if remove:
+        setattr(instance, image_field, "")
+        setattr(instance, thumbnail_field, "")
+        return old
+    return []
+
+
 def files_delete_on_commit(
     names: Iterable[str | None], *, storage: Storage = default_storage
 ) -> None:
@@ -311,3 +335,15 @@ def files_delete_on_commit(
             storage.delete(name)
 
     transaction.on_commit(delete)
+
+
+def photo_set(instance: Any, photo: ProcessedPhoto | None, *, remove: bool) -> list[str | None]:
+    """photo_put for a row that also keeps the photo's size and description (the
+    fields photo_width, photo_height and photo_alt: a story, an edit, a meeting)."""
+    stale = photo_put(instance, photo=photo, remove=remove)
+    if photo is not None:
+        instance.photo_width, instance.photo_height = photo.width, photo.height
+    elif remove:
+        instance.photo_width = instance.photo_height = None
+        instance.photo_alt = ""
+    return stale

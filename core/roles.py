@@ -35,6 +35,13 @@ CURATOR_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("members", "codebatch"): ("view", "add", "change"),
     ("members", "claimcode"): ("view", "add", "change"),
     ("members", "membership"): ("view",),
+    ("organisations", "organisation"): ("view", "add", "change"),
+    ("organisations", "affiliation"): ALL,
+    ("organisations", "coordinator"): ALL,
+    ("organisations", "organisationbatch"): ("view",),
+    ("organisations", "unmatchedname"): ("view", "delete"),
+    ("meetings", "meeting"): ("view", "add", "change"),
+    ("meetings", "registration"): ("view",),
     ("introductions", "introduction"): ("view",),
     ("introductions", "round"): ("view",),
 }

@@ -17,6 +17,7 @@ def send_email(
     to: list[str],
     html_body: str | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list[list[str]] | None = None,
 ) -> int:
     """Send one rendered e-mail through the default mailer; returns the number sent.
 
@@ -25,8 +26,11 @@ def send_email(
     the task results, so a broken mail server does not break the page that sent it.
 
     `headers`: extra header lines, such as List-Unsubscribe (names and values are
-    strings, so the arguments stay plain JSON)."""
+    strings, so the arguments stay plain JSON). `attachments`: [file name, text, MIME
+    type] each, such as a meeting's .ics."""
     message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers)
+    for filename, content, mimetype in attachments or ():
+        message.attach(filename, content, mimetype)
     if html_body:
         message.attach_alternative(html_body, "text/html")
     return message.send()
@@ -39,17 +43,28 @@ def render_email(template: str, context: dict) -> tuple[str, str]:
     return " ".join(subject.split()), render_to_string(f"{template}_message.txt", context)
 
 
-def email_after_commit(*, subject: str, body: str, to: str, unsubscribe_url: str) -> None:
+def email_after_commit(
+    *,
+    subject: str,
+    body: str,
+    to: str,
+    unsubscribe_url: str | None = None,
+    attachments: list[list[str]] | None = None,
+) -> None:
     """Queue one e-mail to `to` once the current transaction commits (a change that
-    rolls back sends nothing), with the one-click unsubscribe headers of RFC 8058."""
-    arguments = {
+    rolls back sends nothing), with the one-click unsubscribe headers of RFC 8058 when
+    it has an unsubscribe link, and `attachments` ([name, content, type] each)."""
+    arguments: dict = {
         "subject": subject,
         "body": body,
         "from_email": settings.DEFAULT_FROM_EMAIL,
         "to": [to],
-        "headers": {
+    }
+    if unsubscribe_url:
+        arguments["headers"] = {
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    }
+        }
+    if attachments:
+        arguments["attachments"] = attachments
     transaction.on_commit(lambda: send_email.enqueue(**arguments))

@@ -1,11 +1,9 @@
 from collections.abc import Callable
 from typing import cast
 
-import segno
 from allauth.account.admin import EmailAddressAdmin
 from allauth.account.models import EmailAddress
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -16,17 +14,15 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import translation
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from book.services import chapter_stories_changed
 from core.admin import BOUNDED_MANY_TO_MANY, AdminMixinBase, ReadOnlyAdminMixin
-from core.exports import csv_response
 
 from . import services
+from .batch_exports import batch_csv, batch_labels
 from .codes import MalformedCode, normalise_code
 from .forms import CodeBatchCreateForm, MembershipAssignForm
 from .models import ClaimCode, CodeBatch, CodeBatchQuerySet, Invitation, Membership, Profile
@@ -44,14 +40,6 @@ def email_for_curators(email: str) -> str:
     except UnicodeError:
         ascii_domain = domain.encode("ascii", "backslashreplace").decode("ascii")
     return f"{email} ({local}@{ascii_domain})"
-
-
-def claim_url(request, claim_code: ClaimCode) -> str:
-    """The absolute address printed on a copy, in the site's default language: it must
-    keep working whatever language the curator's admin is in."""
-    with translation.override(settings.LANGUAGE_CODE):
-        path_ = reverse("members:code_claim", kwargs={"code": claim_code.display})
-    return request.build_absolute_uri(path_)
 
 
 class ServiceAddMixin(AdminMixinBase):
@@ -237,31 +225,10 @@ class CodeBatchAdmin(ServiceAddMixin, admin.ModelAdmin):
         return get_object_or_404(CodeBatch, pk=pk)
 
     def export_csv(self, request, pk):
-        batch = self._batch_for_export(request, pk)
-        return csv_response(
-            filename=f"codes-{batch.pk}.csv",
-            header=["code", "url", "status"],
-            rows=(
-                [claim_code.display, claim_url(request, claim_code), claim_code.status]
-                for claim_code in batch.codes.order_by("pk")
-            ),
-        )
+        return batch_csv(request, self._batch_for_export(request, pk))
 
     def export_labels(self, request, pk):
-        """A printable A4 sheet of labels: QR code, code and address. The SVG carries no
-        style attribute and the page no <style>: the CSP forbids both; the layout is in
-        static/css/labels.css."""
-        batch = self._batch_for_export(request, pk)
-        labels = []
-        for claim_code in batch.codes.available().order_by("pk"):
-            url = claim_url(request, claim_code)
-            svg = segno.make(url, error="m").svg_inline(
-                scale=1, omitsize=True, svgclass="label__qr", title=claim_code.display
-            )
-            labels.append({"code": claim_code.display, "url": url, "svg": mark_safe(svg)})
-        return TemplateResponse(
-            request, "members/codebatch_labels.html", {"batch": batch, "labels": labels}
-        )
+        return batch_labels(request, self._batch_for_export(request, pk))
 
 
 @admin.register(ClaimCode)

@@ -25,7 +25,7 @@ from django_stubs_ext import StrOrPromise
 from book.models import Chapter, Reader
 from book.services import chapter_stories_changed
 from core.exports import iso_or_none
-from core.images import ProcessedPhoto, files_delete_on_commit
+from core.images import ProcessedPhoto, files_delete_on_commit, photo_put
 
 from . import invitations
 from .codes import MalformedCode, generate_code, normalise_code
@@ -351,13 +351,7 @@ def profile_update(
         profile.role = role
         profile.bio = bio.strip()
         profile.visibility = visibility
-        stale: list[str | None] = []
-        if photo is not None or remove_photo:
-            stale = [profile.photo.name, profile.thumbnail.name]
-            profile.photo = profile.thumbnail = ""
-        if photo is not None:
-            profile.photo.save(photo.image.name, photo.image, save=False)
-            profile.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        stale = photo_put(profile, photo=photo, remove=remove_photo)
         profile.full_clean()
         profile.save()
         files_delete_on_commit(stale)

@@ -18,6 +18,7 @@ from core.http import post_only
 from core.paging import counted_page
 
 from . import cards, invitations, services
+from .access import membership_or_claim
 from .codes import format_code, normalise_code
 from .forms import CodeForm, DirectoryFilterForm, InvitationForm, ProfileForm
 from .models import Invitation, Membership, Profile, Visibility, passed_on_line
@@ -254,21 +255,13 @@ def invitation_accept(request, token):
     return _page(request, template, context)
 
 
-def _membership_or_claim(request):
-    """The logged-in member's membership, or None after pointing them at the claim page."""
-    membership = Membership.objects.for_user(request.user)
-    if membership is None:
-        messages.info(request, _("Je hebt nog geen exemplaar. Claim er hier een."))
-    return membership
-
-
 # ---- Profile ------------------------------------------------------------------------
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
-    membership = _membership_or_claim(request)
+    membership = membership_or_claim(request)
     if membership is None:
         return redirect("members:claim")
     posted = request.method == "POST"
@@ -330,7 +323,7 @@ def _card_context(request, profile: Profile) -> dict:
 def card(request):
     """The member's own card, to print or to share. Only they see this page; what they
     share is the link with the secret token (card_shared)."""
-    membership = _membership_or_claim(request)
+    membership = membership_or_claim(request)
     if membership is None:
         return redirect("members:claim")
     profile = Profile.objects.select_related("membership").filter(membership=membership).first()
@@ -351,7 +344,7 @@ def card(request):
 @post_only("members:card", label=_("Naar je lidmaatschapskaart"))
 @login_required
 def card_renew(request):
-    membership = _membership_or_claim(request)
+    membership = membership_or_claim(request)
     if membership is None:
         return redirect("members:claim")
     first = not Profile.objects.filter(membership=membership).exists()

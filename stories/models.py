@@ -20,6 +20,7 @@ from django_stubs_ext import WithAnnotations
 from book.models import Chapter, Reader, chapter_readable_q
 from core import cache
 from members.models import Membership, membership_display_name
+from organisations.models import Organisation
 
 # Defined in its own module (models.py is long enough); imported here so that the app
 # registers it, and so that `stories.models` names every model of the app.
@@ -249,6 +250,14 @@ class Story(models.Model):
         Theme, blank=True, related_name="stories", verbose_name=_("thema's")
     )
     municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("gemeente of organisatie"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -464,16 +473,19 @@ class ModerationKind(models.TextChoices):
     DISMISS = "dismiss", _("Meldingen afgewezen")
     APPROVE_EDIT = "approve_edit", _("Bewerking goedgekeurd")
     REJECT_EDIT = "reject_edit", _("Bewerking afgewezen")
+    CANCEL = "cancel", _("Afgelast")
 
 
 class TargetType(models.TextChoices):
     STORY = "story", _("verhaal")
     REPLY = "reply", _("reactie")
+    MEETING = "meeting", _("bijeenkomst")
 
 
 class ModerationAction(models.Model):
     """The audit log: what a curator (or the report threshold, with no curator) did to
-    a story or a reply, and why. One entry for every change of moderation state,
+    a story, a reply or a meeting (meetings.services, by target_type and target_id
+    alone: the meetings app sits above this one), and why. One entry for every change of moderation state,
     written in the same transaction as the change (stories.moderation).
 
     Entries are never changed or deleted: there are no views that do so and the admin
@@ -605,27 +617,6 @@ def published_story_counts(chapters: Iterable[Chapter]) -> dict[int, int]:
         )
 
     return _per_chapter(chapters, "published-count", count, default=0)
-
-
-def published_story_municipalities(chapters: Iterable[Chapter]) -> dict[int, frozenset[str]]:
-    """The municipalities the published stories of each of `chapters` name, by chapter
-    pk; cached per chapter as published_story_counts is."""
-
-    def read(pks: list[int]) -> dict[int, frozenset[str]]:
-        found: dict[int, set[str]] = {}
-        rows = (
-            Story.objects.published()
-            .filter(chapter__in=pks)
-            .exclude(municipality="")
-            .order_by()
-            .values_list("chapter", "municipality")
-            .distinct()
-        )
-        for chapter, name in rows:
-            found.setdefault(chapter, set()).add(name)
-        return {pk: frozenset(names) for pk, names in found.items()}
-
-    return _per_chapter(chapters, "municipalities", read, default=frozenset())
 
 
 def _per_chapter[V](

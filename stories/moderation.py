@@ -107,12 +107,39 @@ def _log(
     else:
         assert reply is not None  # one of the two, always
         target_type, target_id, title = TargetType.REPLY, reply.pk, Truncator(reply.body).chars(80)
+    return audit_log_write(
+        curator=curator,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_title=title,
+        reason=reason,
+        previous_status=previous_status,
+        story=story,
+        reply=reply,
+    )
+
+
+def audit_log_write(
+    *,
+    curator: User | None,
+    action: str,
+    target_type: str,
+    target_id: int,
+    target_title: str,
+    reason: str = "",
+    previous_status: str = "",
+    story: Story | None = None,
+    reply: Reply | None = None,
+) -> ModerationAction:
+    """One entry in the audit log; called inside the change's transaction. For what
+    this app has no foreign key to (a meeting), `target_type` and `target_id` say it."""
     return ModerationAction.objects.create(
         story=story,
         reply=reply,
         target_type=target_type,
         target_id=target_id,
-        target_title=title[:200],
+        target_title=target_title[:200],
         curator=curator,
         action=action,
         previous_status=previous_status,

@@ -75,7 +75,7 @@ def absolute_url(path: str) -> str:
     return site_url.absolute_url(path)
 
 
-def _language(preferences: NotificationSettings) -> str:
+def language_of(preferences: NotificationSettings) -> str:
     available = {code for code, _name in settings.LANGUAGES}
     return preferences.language if preferences.language in available else settings.LANGUAGE_CODE
 
@@ -100,7 +100,7 @@ def notify(
     preferences = preferences or preferences_for(membership)
     if not preferences.wants(kind):
         return False
-    with translation.override(_language(preferences)):
+    with translation.override(language_of(preferences)):
         token = unsubscribe_token(membership=membership, kind=kind)
         unsubscribe_url = absolute_url(
             reverse("stories:unsubscribe", kwargs={"kind": kind, "token": token})

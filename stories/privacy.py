@@ -214,6 +214,20 @@ def stories_on_account_delete(*, membership: Membership, keep_stories: bool) -> 
             membership, kept.values_list("municipality", flat=True)
         )
         for name in identifying:
-            kept.filter(municipality=name).update(municipality="")
+            kept.filter(municipality=name).update(municipality="", organisation=None)
+        # The same for the organisation a kept story names.
+        for organisation_id in set(
+            kept.exclude(organisation=None).values_list("organisation", flat=True)
+        ):
+            others = (
+                Story.objects.published()
+                .filter(organisation=organisation_id, author__isnull=False)
+                .exclude(author=membership)
+                .values("author")
+                .distinct()
+                .count()
+            )
+            if others < MUNICIPALITY_KEPT_WITH_OTHER_AUTHORS:
+                kept.filter(organisation=organisation_id).update(organisation=None)
         kept.update(author=None)
         replies.update(author=None)

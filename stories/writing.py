@@ -36,9 +36,11 @@ from django_stubs_ext import StrOrPromise
 
 from book.models import Chapter
 from book.services import chapter_stories_changed
-from core.images import ProcessedPhoto, files_delete_on_commit
+from core.images import ProcessedPhoto, files_delete_on_commit, photo_set
 from core.markdown import render_markdown
 from members.models import Membership, Profile
+from organisations.matching import normalised
+from organisations.models import Organisation
 
 from .exceptions import NotAllowed, RateLimited
 from .models import Reply, Status, Story, StoryRevision, Theme
@@ -116,26 +118,6 @@ def _publish(story: Story, status: str = Status.PUBLISHED) -> None:
         story.published_at = timezone.now()
 
 
-def _set_photo(
-    target: Story | StoryRevision, photo: ProcessedPhoto | None, remove: bool
-) -> list[str | None]:
-    """Attach a new photo to a story (or to an edit waiting for a curator) or remove the
-    old one; returns the names of files that are no longer used, to delete once the
-    transaction has committed."""
-    old = [f.name for f in (target.photo, target.thumbnail) if f]
-    if photo is not None:
-        target.photo.save(photo.image.name, photo.image, save=False)
-        target.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
-        target.photo_width, target.photo_height = photo.width, photo.height
-        return old
-    if remove:
-        target.photo = target.thumbnail = ""
-        target.photo_width = target.photo_height = None
-        target.photo_alt = ""
-        return old
-    return []
-
-
 def story_submit(
     *,
     author: Membership,
@@ -194,7 +176,7 @@ def story_submit(
                 _publish(story)
             else:
                 story.status = status
-        _set_photo(story, photo, remove=False)
+        photo_set(story, photo, remove=False)
         try:
             with transaction.atomic():
                 story.save()
@@ -257,7 +239,7 @@ def story_update(
             story.municipality = municipality.strip()
         if photo_alt is not None:
             story.photo_alt = photo_alt.strip()
-        stale = _set_photo(story, photo, remove_photo)
+        stale = photo_set(story, photo, remove=remove_photo)
         if story.status == Status.DRAFT and submit:
             status = _status_on_submit(story.author)
             if status == Status.PUBLISHED:
@@ -314,7 +296,7 @@ def _revision_save(
     revision.created_at = timezone.now()
     stale = []
     if photo is not None or remove_photo:
-        stale = _set_photo(revision, photo, remove=remove_photo)
+        stale = photo_set(revision, photo, remove=remove_photo)
         revision.remove_photo = photo is None
     revision.save()
     files_delete_on_commit(stale)
@@ -353,3 +335,25 @@ def story_delete(*, story: Story, user: User) -> None:
         chapter_stories_changed(chapters=[story.chapter_id])
         story.delete()
         files_delete_on_commit(files)
+
+
+def stories_organisation_move(*, source: Organisation, target: Organisation) -> int:
+    """Stories naming `source` (a merged municipality) name `target` from now on."""
+    with transaction.atomic():
+        moved = Story.objects.filter(organisation=source).update(organisation=target)
+    if moved:
+        chapter_stories_changed()
+    return moved
+
+
+def stories_organisation_from_text(*, text: str, organisation: Organisation) -> int:
+    """Stories without an organisation whose municipality reads `text` (in any spelling
+    that normalises to it) name `organisation` from now on."""
+    key = normalised(text)
+    with transaction.atomic():
+        stories = Story.objects.filter(organisation=None).exclude(municipality="")
+        texts = {t for t in stories.values_list("municipality", flat=True) if normalised(t) == key}
+        moved = stories.filter(municipality__in=texts).update(organisation=organisation)
+    if moved:
+        chapter_stories_changed()
+    return moved

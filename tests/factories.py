@@ -10,6 +10,7 @@ from book.models import Access, Book, Chapter, ImportRecord, ReadingPosition
 from core.markdown import render_markdown
 from editions.models import Edition, EditionChapter, EditionStory
 from introductions.models import Block, Introduction, Participation, Round
+from meetings.models import Meeting, MeetingStatus, Registration, RegistrationStatus
 from members.codes import generate_code
 from members.models import (
     ClaimCode,
@@ -19,6 +20,7 @@ from members.models import (
     MembershipCounter,
     Profile,
 )
+from organisations.models import Affiliation, Kind, Organisation, Relation
 from stories.models import (
     ChapterFollow,
     ModerationAction,
@@ -250,6 +252,60 @@ class ProfileFactory(factory.django.DjangoModelFactory):
 
     membership = factory.SubFactory(MembershipFactory)
     display_name = factory.Sequence(lambda n: f"Lid {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """An organisation that is no municipality (those ship as data: take them with
+    Organisation.objects.get(cbs_code=...))."""
+
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Wijkbedrijf {n}")
+    slug = factory.Sequence(lambda n: f"wijkbedrijf-{n}")
+    kind = Kind.CIVIL_SOCIETY
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affiliation
+
+    membership = factory.SubFactory(MembershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    relation = Relation.LIVES
+    public = True
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A published meeting a week from now, two hours long, in a place."""
+
+    class Meta:
+        model = Meeting
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Bijeenkomst {n}")
+    slug = factory.Sequence(lambda n: f"bijeenkomst-{n}")
+    opening_question = "Wat bracht je hier, los van je functie?"
+    description = "We praten over **samen maken**."
+    description_html = factory.LazyAttribute(lambda o: render_markdown(o.description).html)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    place = "Stadhuis, Grote Markt 1, Zwolle"
+    status = MeetingStatus.PUBLISHED
+
+    @factory.post_generation
+    def hosts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.hosts.set(extracted)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    status = RegistrationStatus.GOING
 
 
 class ParticipationFactory(factory.django.DjangoModelFactory):

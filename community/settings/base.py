@@ -137,7 +137,9 @@ INSTALLED_APPS = [
     "community",
     "book",
     "members",
+    "organisations",
     "stories",
+    "meetings",
     "editions",
     "introductions",
 ]

@@ -133,8 +133,9 @@ def test_home_query_count_is_constant(client, member, book, session_queries):
             assert client.get("/").status_code == 200
         counted.append(len(queries))
     # The book, the session, the user with their membership, the chapters (their story
-    # counts come from the cache), the reading position, the current edition.
-    assert counted == [5 + session_queries] * 2
+    # counts come from the cache), the reading position, the current edition, the next
+    # meetings.
+    assert counted == [6 + session_queries] * 2
 
 
 @pytest.mark.django_db

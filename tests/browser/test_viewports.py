@@ -105,6 +105,9 @@ def _pages(site):
         reverse("editions:edition_index"),
         edition.get_absolute_url(),
         edition.chapters.get(slug=open_chapter.slug).get_absolute_url(),
+        reverse("organisations:municipality_list"),
+        reverse("organisations:list"),
+        reverse("municipality", args=["zwolle"]),
     ]
     member = [
         reverse("members:welcome"),
@@ -119,6 +122,8 @@ def _pages(site):
         reverse("stories:mine"),
         reverse("stories:notifications"),
         reverse("stories:latest"),
+        reverse("municipality", args=["zwolle"]),
+        reverse("organisations:mine") + "?q=berg",
     ]
     curator = [
         reverse("curation"),
@@ -126,6 +131,9 @@ def _pages(site):
         reverse("stories:moderation_log"),
         reverse("statistics"),
         reverse("editions:edition_list"),
+        reverse("unmatched_names"),
+        reverse("organisations:coordinate", args=["zwolle"]),
+        reverse("organisation_statistics", args=["zwolle"]),
     ]
     return [(None, visitor), (site["member"], member), (site["curator"], curator)]
 

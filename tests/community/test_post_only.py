@@ -30,6 +30,61 @@ POST_ONLY = [
     ("stories:follow", {"slug": "samen"}, "/hoofdstuk/samen/#verhalen", "Naar het hoofdstuk"),
     ("members:invitation_create", {}, "/mijn-exemplaar/#uitnodigingen", "Naar je uitnodigingen"),
     ("members:card_renew", {}, "/mijn-exemplaar/kaart/", "Naar je lidmaatschapskaart"),
+    ("unmatched_name_map", {"pk": 7}, "/redactie/onbekende-namen/", "Naar de onbekende namen"),
+    ("unmatched_name_create", {"pk": 7}, "/redactie/onbekende-namen/", "Naar de onbekende namen"),
+    ("organisation_join", {"slug": "zwolle"}, "/gemeenten/zwolle/", "Naar de organisatie"),
+    (
+        "organisations:affiliation_create",
+        {"pk": 7},
+        "/mijn-exemplaar/organisaties/",
+        "Naar je organisaties",
+    ),
+    (
+        "organisations:affiliation_delete",
+        {"pk": 7},
+        "/mijn-exemplaar/organisaties/",
+        "Naar je organisaties",
+    ),
+    *(
+        (f"organisations:{name}", kwargs, "/organisaties/zwolle/beheer/", "Naar het beheer")
+        for name, kwargs in [
+            ("organisation_edit", {"slug": "zwolle"}),
+            ("affiliation_verify", {"slug": "zwolle", "pk": 7}),
+            ("affiliation_remove", {"slug": "zwolle", "pk": 7}),
+            ("coordinator_add", {"slug": "zwolle"}),
+            ("batch_create", {"slug": "zwolle"}),
+        ]
+    ),
+    ("meetings:register", {"slug": "samen"}, "/bijeenkomsten/samen/", "Naar de bijeenkomst"),
+    ("meetings:unregister", {"slug": "samen"}, "/bijeenkomsten/samen/", "Naar de bijeenkomst"),
+    ("meetings:cancel", {"slug": "samen"}, "/bijeenkomsten/samen/", "Naar de bijeenkomst"),
+    ("meetings:item_add", {"slug": "samen"}, "/bijeenkomsten/samen/#agenda", "Naar de bijeenkomst"),
+    (
+        "meetings:item_support",
+        {"slug": "samen", "pk": 3},
+        "/bijeenkomsten/samen/#agenda",
+        "Naar de bijeenkomst",
+    ),
+    (
+        "meetings:item_mark",
+        {"slug": "samen", "pk": 3},
+        "/bijeenkomsten/samen/#agenda",
+        "Naar de bijeenkomst",
+    ),
+    (
+        "meetings:attendance",
+        {"slug": "samen"},
+        "/bijeenkomsten/samen/#nazit",
+        "Naar de bijeenkomst",
+    ),
+    ("meetings:note_add", {"slug": "samen"}, "/bijeenkomsten/samen/#nazit", "Naar de bijeenkomst"),
+    (
+        "meetings:note_story",
+        {"slug": "samen", "pk": 3},
+        "/bijeenkomsten/samen/#nazit",
+        "Naar de bijeenkomst",
+    ),
+    ("meetings:publish", {"slug": "samen"}, "/redactie/bijeenkomsten/", "Naar de voorstellen"),
 ]
 
 
@@ -55,7 +110,17 @@ def test_no_view_answers_a_blank_405_any_more():
     """post_only replaced require_POST everywhere; a new view must not bring it back."""
     sources = [
         path
-        for app in ("book", "community", "core", "editions", "members", "stories")
+        for app in (
+            "book",
+            "community",
+            "core",
+            "editions",
+            "introductions",
+            "meetings",
+            "members",
+            "organisations",
+            "stories",
+        )
         for path in (ROOT / app).rglob("*.py")
     ]
     assert [str(p) for p in sources if "require_POST" in p.read_text()] == []

@@ -28,6 +28,23 @@ EXPECTED = {
     "members.add_claimcode",
     "members.change_claimcode",
     "members.view_membership",
+    "organisations.view_organisation",
+    "organisations.add_organisation",
+    "organisations.change_organisation",
+    *(
+        f"organisations.{action}_{model}"
+        for model in ("affiliation", "coordinator")
+        for action in ("view", "add", "change", "delete")
+    ),
+    "organisations.view_organisationbatch",
+    "organisations.view_unmatchedname",
+    "organisations.delete_unmatchedname",
+    "introductions.view_introduction",
+    "introductions.view_round",
+    "meetings.view_meeting",
+    "meetings.add_meeting",
+    "meetings.change_meeting",
+    "meetings.view_registration",
 }
 
 ADMIN_PAGES = [
@@ -42,6 +59,11 @@ ADMIN_PAGES = [
     "admin:members_codebatch_add",
     "admin:members_claimcode_changelist",
     "admin:members_membership_changelist",
+    "admin:organisations_organisation_changelist",
+    "admin:organisations_organisation_add",
+    "admin:organisations_affiliation_changelist",
+    "admin:organisations_coordinator_changelist",
+    "admin:organisations_unmatchedname_changelist",
 ]
 
 
@@ -66,6 +88,7 @@ def curation_urls(draft):
         reverse("statistics_csv", args=["leden-per-maand"]),
         reverse("editions:edition_list"),
         reverse("editions:edition_curate", args=[draft.slug]),
+        reverse("meetings:queue"),
     ]
 
 

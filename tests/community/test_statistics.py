@@ -16,8 +16,10 @@ from community.privacy import account_delete
 from core.cache import COUNTS_SECONDS
 from core.charts import bar_chart, line_chart
 from members.models import ClaimCode, CodeStatus, How, Membership
+from organisations.models import Organisation, Relation
 from stories.models import ReactionKind, Status
 from tests.factories import (
+    AffiliationFactory,
     ChapterFactory,
     ClaimCodeFactory,
     CodeBatchFactory,
@@ -251,13 +253,20 @@ def test_a_chart_without_points_still_renders():
 @pytest.mark.django_db
 def test_home_counts_members_municipalities_and_stories(client, book):
     chapter = ChapterFactory(book=book)
-    ProfileFactory(municipality="Zwolle")
-    ProfileFactory(municipality="zwolle ")
+    zwolle = Organisation.objects.get(cbs_code="GM0193")
+    # Two members of Zwolle, one of a company; a municipality without current members
+    # (its only member left) and free text count for nothing.
+    AffiliationFactory(organisation=zwolle)
+    AffiliationFactory(organisation=zwolle, relation=Relation.WORKS)
+    AffiliationFactory()
+    leaving = AffiliationFactory(organisation=Organisation.objects.get(cbs_code="GM0150"))
+    account_delete(user=leaving.membership.user)
+    ProfileFactory(municipality="Kampen")
     StoryFactory(chapter=chapter, municipality="Deventer")
     StoryFactory(chapter=chapter, status=Status.PENDING, municipality="Kampen")
-    assert statistics.public_counts() == {"members": 4, "municipalities": 2, "stories": 1}
+    assert statistics.public_counts() == {"members": 6, "municipalities": 1, "stories": 1}
     html = client.get("/").content.decode()
-    assert "4 leden" in html and "2 gemeenten" in html and "1 leerverhaal" in html
+    assert "6 leden" in html and "1 gemeente" in html and "1 leerverhaal" in html
 
 
 @pytest.mark.django_db
@@ -294,16 +303,17 @@ def test_the_counter_reads_again_only_the_chapters_whose_stories_changed(book):
     StoryFactory(chapter=first, municipality="Deventer")
     StoryFactory(chapter=second, municipality="Kampen")
     StoryFactory(chapter=ChapterFactory(book=book, is_published=False), municipality="Urk")
-    # Stories count under published chapters only; municipalities from every story.
-    assert statistics.public_counts() == {"members": 3, "municipalities": 3, "stories": 2}
+    # Stories count under published chapters only; municipalities are those with
+    # members (organisations), not the stories' text.
+    assert statistics.public_counts() == {"members": 3, "municipalities": 0, "stories": 2}
     StoryFactory(chapter=second, municipality="Zwolle")
     chapter_stories_changed(chapters=[second.pk])  # as the services do
     cache.delete(statistics.PUBLIC_COUNTS_KEY)  # a minute later
     with CaptureQueriesContext(connection) as queries:
         counts = statistics.public_counts()
-    assert counts == {"members": 4, "municipalities": 4, "stories": 3}
-    # Members; the chapters (twice: published ones, all); each kind read again for the
-    # changed chapter only; the profiles' municipalities.
+    assert counts == {"members": 4, "municipalities": 0, "stories": 3}
+    # Members; the municipalities; the published chapters; their counts read again for
+    # the changed chapter only.
     changed = [q["sql"] for q in queries.captured_queries if f"IN ({second.pk})" in q["sql"]]
-    assert len(changed) == 2
+    assert len(changed) == 1
     assert not [q for q in queries.captured_queries if f"IN ({first.pk}" in q["sql"]]

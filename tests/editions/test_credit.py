@@ -74,7 +74,7 @@ def test_each_credit_names_the_member_once_on_the_page_and_in_print(client, edit
 def test_each_credit_names_the_member_once_in_the_epub(client, edition, member):
     client.force_login(member)
     response = client.get(reverse("editions:edition_epub", args=[edition.slug]))
-    epub = zipfile.ZipFile(io.BytesIO(response.content))
+    epub = zipfile.ZipFile(io.BytesIO(response.getvalue()))
     credits = []
     for name in epub.namelist():
         if name.endswith(".xhtml") and "chapter-" in name:

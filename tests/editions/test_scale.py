@@ -47,9 +47,10 @@ def test_choosing_and_publishing_cost_the_same_queries_whatever_the_number_of_st
         response = client.post(reverse("editions:edition_publish", args=[draft.slug]))
     assert response["Location"] == draft.get_absolute_url()
     assert EditionStory.objects.filter(chapter__edition=draft).count() == count
-    assert set(EditionStory.objects.values_list("author_name", flat=True)) == {
-        "Anna",
-        f"Lid nr. {authors[1].number}",
+    # Credits as published: the chosen name, else the member number alone.
+    assert set(EditionStory.objects.values_list("author_name", "member_number")) == {
+        ("Anna", authors[0].number),
+        ("", authors[1].number),
     }
     assert (len(choosing), len(publishing)) == (11 + session_queries, 16 + session_queries)
 

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("query", [{}, {"q": "Verhaal 7"}, {"status__exact": "published"}])
 # 10 stories fit on one page, which Django's admin reads whole; 1,000 are paged.
 def test_the_story_list_costs_the_same_queries_whatever_the_number_of_stories(
-    count, query, admin_client, chapter, session_queries
+    count, query, admin_client, open_chapter, session_queries
 ):
-    stories = bulk_stories(count, chapter=chapter)
+    stories = bulk_stories(count, chapter=open_chapter)
     reported = stories.get(title="Verhaal 7" if count == 10 else "Verhaal 997")
     report_create(story=reported, reporter=MembershipFactory(), reason="Klopt niet")
     url = reverse("admin:stories_story_changelist")

@@ -26,13 +26,13 @@ def _titles(response) -> list[str]:
 @pytest.mark.parametrize("count", [10, 1000])
 @pytest.mark.parametrize("feed", ["book", "chapter"])
 def test_a_feed_costs_the_same_queries_whatever_the_number_of_stories_and_is_shared(
-    count, feed, chapter, curator, client
+    count, feed, open_chapter, curator, client
 ):
-    bulk_stories(count, chapter=chapter)
+    bulk_stories(count, chapter=open_chapter)
     url = (
         reverse("stories:feed")
         if feed == "book"
-        else reverse("stories:chapter_feed", args=[chapter.slug])
+        else reverse("stories:chapter_feed", args=[open_chapter.slug])
     )
     with CaptureQueriesContext(connection) as made:
         first = client.get(url)
@@ -47,6 +47,6 @@ def test_a_feed_costs_the_same_queries_whatever_the_number_of_stories_and_is_sha
     assert (len(made), len(shared)) == (6, 1)  # a copy costs the chapters' version only
 
     # A story published through the moderation changes the version: a new copy.
-    pending = StoryFactory(chapter=chapter, title="Net goedgekeurd", status=Status.PENDING)
+    pending = StoryFactory(chapter=open_chapter, title="Net goedgekeurd", status=Status.PENDING)
     story_moderate(story=pending, curator=curator, action="approve")
     assert _titles(client.get(url))[0] == "Net goedgekeurd"

@@ -46,9 +46,9 @@ def author_client(story):
 
 
 @pytest.fixture
-def story(chapter):
+def story(open_chapter):
     """A published story, its author's only one."""
-    return StoryFactory(chapter=chapter, title="Het bankje", body=OLD_BODY)
+    return StoryFactory(chapter=open_chapter, title="Het bankje", body=OLD_BODY)
 
 
 def _jpeg(colour=(40, 120, 200)) -> SimpleUploadedFile:
@@ -102,9 +102,9 @@ def test_an_edit_no_other_approved_story_vouches_for_waits_readers_keep_the_publ
 
 
 def test_any_edit_of_a_featured_story_waits_even_from_a_trusted_author(
-    author_client, story, chapter
+    author_client, story, open_chapter
 ):
-    StoryFactory(chapter=chapter, author=story.author)
+    StoryFactory(chapter=open_chapter, author=story.author)
     Story.objects.filter(pk=story.pk).update(status=Status.FEATURED)
     _edit(author_client, story, body="Nu met reclame")
     story.refresh_from_db()
@@ -113,9 +113,9 @@ def test_any_edit_of_a_featured_story_waits_even_from_a_trusted_author(
 
 
 def test_a_trusted_authors_edit_of_a_published_story_is_published_at_once(
-    author_client, story, chapter
+    author_client, story, open_chapter
 ):
-    StoryFactory(chapter=chapter, author=story.author)
+    StoryFactory(chapter=open_chapter, author=story.author)
     _edit(author_client, story, body="Beter verwoord")
     story.refresh_from_db()
     assert story.body == "Beter verwoord" and story.edited
@@ -123,8 +123,8 @@ def test_a_trusted_authors_edit_of_a_published_story_is_published_at_once(
     assert "Beter verwoord" in _reader_sees(story)
 
 
-def test_a_curators_edit_of_their_own_featured_story_is_published_at_once(curator, chapter):
-    story = StoryFactory(chapter=chapter, author=curator.membership, status=Status.FEATURED)
+def test_a_curators_edit_of_their_own_featured_story_is_published_at_once(curator, open_chapter):
+    story = StoryFactory(chapter=open_chapter, author=curator.membership, status=Status.FEATURED)
     browser = Client()
     browser.force_login(curator)
     _edit(browser, story, body="Door de redactie")
@@ -133,10 +133,10 @@ def test_a_curators_edit_of_their_own_featured_story_is_published_at_once(curato
 
 
 def test_in_pre_mode_every_edit_waits_and_the_story_stays_published(
-    settings, author_client, story, chapter
+    settings, author_client, story, open_chapter
 ):
     settings.STORIES_MODERATION = "pre"
-    StoryFactory(chapter=chapter, author=story.author)
+    StoryFactory(chapter=open_chapter, author=story.author)
     _edit(author_client, story, body="Anders")
     story.refresh_from_db()
     assert story.status == Status.PUBLISHED and story.body == OLD_BODY
@@ -185,12 +185,12 @@ def test_payloads_in_an_edit_are_escaped_in_the_diff(author_client, curator_clie
     assert escape(payload.splitlines()[0]) in html
 
 
-def test_the_queue_shows_photos_with_their_description(curator_client, chapter):
+def test_the_queue_shows_photos_with_their_description(curator_client, open_chapter):
     author = MembershipFactory()
     browser = Client()
     browser.force_login(author.user)
     browser.post(
-        reverse("stories:create", args=[chapter.slug]),
+        reverse("stories:create", args=[open_chapter.slug]),
         {
             "title": "Met foto",
             "body": "Tekst",
@@ -350,10 +350,10 @@ def test_deleting_the_story_deletes_the_photo_of_its_waiting_edit(author_client,
 
 
 def test_edits_are_approved_in_bulk_and_the_others_are_named(
-    author_client, curator_client, story, chapter
+    author_client, curator_client, story, open_chapter
 ):
     _edit(author_client, story, body="Bewerkt in bulk")
-    pending = StoryFactory(chapter=chapter, status=Status.PENDING, title="Nog niet bewerkt")
+    pending = StoryFactory(chapter=open_chapter, status=Status.PENDING, title="Nog niet bewerkt")
     response = curator_client.post(
         reverse("stories:moderation_bulk"),
         {"items": [f"story:{story.pk}", f"story:{pending.pk}"], "action": "approve_edit"},

@@ -56,8 +56,10 @@ def curator_client(client, curator):
 # ---- Reports are weighed --------------------------------------------------------------
 
 
-def test_three_fresh_accounts_cannot_hide_a_story_it_waits_for_a_curator(curator_client, chapter):
-    story = _report_through_the_site(StoryFactory(chapter=chapter), _fresh(3))
+def test_three_fresh_accounts_cannot_hide_a_story_it_waits_for_a_curator(
+    curator_client, open_chapter
+):
+    story = _report_through_the_site(StoryFactory(chapter=open_chapter), _fresh(3))
 
     assert story.status == Status.PUBLISHED
     assert not ModerationAction.objects.filter(story=story).exists()
@@ -66,13 +68,15 @@ def test_three_fresh_accounts_cannot_hide_a_story_it_waits_for_a_curator(curator
     assert Client().get(story.get_absolute_url()).status_code == 200
 
 
-def test_many_fresh_accounts_cannot_hide_a_reply(chapter):
-    reply = _report_through_the_site(ReplyFactory(story=StoryFactory(chapter=chapter)), _fresh(5))
+def test_many_fresh_accounts_cannot_hide_a_reply(open_chapter):
+    reply = _report_through_the_site(
+        ReplyFactory(story=StoryFactory(chapter=open_chapter)), _fresh(5)
+    )
     assert not reply.is_hidden
 
 
-def test_three_established_members_hide_a_story(curator_client, chapter):
-    story = _report_through_the_site(StoryFactory(chapter=chapter), _established(3))
+def test_three_established_members_hide_a_story(curator_client, open_chapter):
+    story = _report_through_the_site(StoryFactory(chapter=open_chapter), _established(3))
 
     assert story.status == Status.HIDDEN
     assert ModerationAction.objects.get(story=story).action == ModerationKind.AUTO_HIDE
@@ -80,16 +84,18 @@ def test_three_established_members_hide_a_story(curator_client, chapter):
     assert Client().get(story.get_absolute_url()).status_code == 404
 
 
-def test_a_member_with_an_approved_story_is_established_however_new(chapter):
+def test_a_member_with_an_approved_story_is_established_however_new(open_chapter):
     reporters = _fresh(3)
     for reporter in reporters:
-        StoryFactory(chapter=chapter, author=reporter)
-    story = _report_through_the_site(StoryFactory(chapter=chapter), reporters)
+        StoryFactory(chapter=open_chapter, author=reporter)
+    story = _report_through_the_site(StoryFactory(chapter=open_chapter), reporters)
     assert story.status == Status.HIDDEN
 
 
-def test_only_established_reporters_count_towards_hiding(curator_client, chapter):
-    story = _report_through_the_site(StoryFactory(chapter=chapter), _established(2) + _fresh(4))
+def test_only_established_reporters_count_towards_hiding(curator_client, open_chapter):
+    story = _report_through_the_site(
+        StoryFactory(chapter=open_chapter), _established(2) + _fresh(4)
+    )
     assert story.status == Status.PUBLISHED
     html = curator_client.get(reverse(QUEUE)).content.decode()
     assert "Gemeld door 6 leden" in html
@@ -100,21 +106,21 @@ def test_only_established_reporters_count_towards_hiding(curator_client, chapter
     assert story.status == Status.HIDDEN
 
 
-def test_membership_age_follows_the_setting(settings, chapter):
+def test_membership_age_follows_the_setting(settings, open_chapter):
     settings.STORIES_ESTABLISHED_MEMBER_DAYS = 7
     week_old = timezone.now() - timedelta(days=8)
     reporters = [MembershipFactory(claimed_at=week_old) for _n in range(3)]
-    story = _report_through_the_site(StoryFactory(chapter=chapter), reporters)
+    story = _report_through_the_site(StoryFactory(chapter=open_chapter), reporters)
     assert story.status == Status.HIDDEN
 
     settings.STORIES_ESTABLISHED_MEMBER_DAYS = 14
     reporters = [MembershipFactory(claimed_at=week_old) for _n in range(3)]
-    story = _report_through_the_site(StoryFactory(chapter=chapter), reporters)
+    story = _report_through_the_site(StoryFactory(chapter=open_chapter), reporters)
     assert story.status == Status.PUBLISHED
 
 
-def test_a_featured_story_is_queued_never_hidden(curator_client, chapter):
-    story = StoryFactory(chapter=chapter, status=Status.FEATURED)
+def test_a_featured_story_is_queued_never_hidden(curator_client, open_chapter):
+    story = StoryFactory(chapter=open_chapter, status=Status.FEATURED)
     story = _report_through_the_site(story, _established(5) + _fresh(3))
 
     assert story.status == Status.FEATURED
@@ -140,17 +146,19 @@ def _story_data(title):
 
 @pytest.mark.parametrize("who", ["trusted", "curator"])
 def test_trusted_members_and_curators_have_a_higher_hourly_story_ceiling(
-    client, settings, chapter, curator, who
+    client, settings, open_chapter, curator, who
 ):
     settings.STORIES_TRUSTED_STORIES_PER_HOUR = writing.NEW_MEMBER_STORIES_PER_HOUR + 2
     if who == "trusted":
         author = MembershipFactory()
         # Approved two hours ago: trusted, and not counted in this hour.
-        StoryFactory(chapter=chapter, author=author, created_at=timezone.now() - timedelta(hours=2))
+        StoryFactory(
+            chapter=open_chapter, author=author, created_at=timezone.now() - timedelta(hours=2)
+        )
         client.force_login(author.user)
     else:
         client.force_login(curator)
-    url = reverse("stories:create", args=[chapter.slug])
+    url = reverse("stories:create", args=[open_chapter.slug])
     before = Story.objects.count()
     for n in range(settings.STORIES_TRUSTED_STORIES_PER_HOUR):
         assert client.post(url, _story_data(f"Verhaal {n}")).status_code == 302
@@ -163,12 +171,12 @@ def test_trusted_members_and_curators_have_a_higher_hourly_story_ceiling(
     assert Story.objects.count() == before + settings.STORIES_TRUSTED_STORIES_PER_HOUR
 
 
-def test_trusted_members_have_a_higher_hourly_reply_ceiling(client, settings, chapter):
+def test_trusted_members_have_a_higher_hourly_reply_ceiling(client, settings, open_chapter):
     settings.STORIES_TRUSTED_REPLIES_PER_HOUR = writing.NEW_MEMBER_REPLIES_PER_HOUR + 2
     author = MembershipFactory()
-    StoryFactory(chapter=chapter, author=author)
+    StoryFactory(chapter=open_chapter, author=author)
     client.force_login(author.user)
-    story = StoryFactory(chapter=chapter)
+    story = StoryFactory(chapter=open_chapter)
     url = reverse("stories:reply", args=[story.pk])
     for n in range(settings.STORIES_TRUSTED_REPLIES_PER_HOUR):
         assert client.post(url, {"body": f"Reactie {n}"}).status_code == 302

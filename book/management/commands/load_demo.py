@@ -39,5 +39,9 @@ class Command(BaseCommand):
         call_command("load_demo_members", stdout=self.stdout, stderr=self.stderr)
         # Stories, replies and reactions beneath several chapters: a living book.
         call_command("load_demo_stories", stdout=self.stdout, stderr=self.stderr)
+        # Two upcoming and two past meetings, with an agenda and a nazit.
+        call_command("load_demo_meetings", stdout=self.stdout, stderr=self.stderr)
         # Members who take part in introductions, one round run, one pair that met.
         call_command("load_demo_introductions", stdout=self.stdout, stderr=self.stderr)
+        # Founding municipalities, affiliations, coordinators and an organisation batch.
+        call_command("load_demo_organisations", stdout=self.stdout, stderr=self.stderr)
