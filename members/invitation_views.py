@@ -44,6 +44,7 @@ def invitation_print(request, token):
     svg = segno.make(url, error="m").svg_inline(
         scale=1, omitsize=True, svgclass="invitation-card__qr", title=url
     )
-    inviter = member_credit(name=membership_chosen_name(membership), number=membership.number)
+    made_by = invitation.created_by
+    inviter = member_credit(name=membership_chosen_name(made_by), number=made_by.number)
     context = {"invitation": invitation, "url": url, "svg": mark_safe(svg), "inviter": inviter}
     return render(request, "members/invitation_print.html", context)

@@ -282,7 +282,7 @@ def invitation_create(
         invitation = Invitation.objects.create(
             token=secrets.token_urlsafe(24), created_by=membership, name=name.strip(), **fields
         )
-        if invitation.email and invitation.send_on <= timezone.localdate():
+        if invitation.send_on and invitation.send_on <= timezone.localdate():
             invitations.invitation_mail_send(invitation=invitation)
         return invitation
 

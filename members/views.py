@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
+from django_stubs_ext import StrOrPromise
 
 from book.models import Access, Book, Chapter, user_is_member
 from core import cache
@@ -214,11 +215,11 @@ def invitation_create(request):
     return _mine_page(request, membership, form, status=400)
 
 
-def _invitation_made_message(invitation: Invitation) -> str:
+def _invitation_made_message(invitation: Invitation) -> StrOrPromise:
     """The same words whether or not the address is a member's: no enumeration."""
     if not invitation.email:
         return _("Je uitnodiging is klaar. Stuur de link naar wie je het boek wilt geven.")
-    if invitation.sent_at is None:
+    if invitation.sent_at is None and invitation.send_on is not None:
         return _(
             "Je uitnodiging voor %(email)s gaat op %(date)s weg. Is dit adres al van een "
             "lid, dan sturen we niets: die heeft het boek al."
@@ -330,7 +331,7 @@ def card(request):
     if profile is None:
         # A membership from before profiles came with every claim: its card has no
         # secret link yet. Looking must not make one; the button on the page does.
-        context = {
+        context: dict[str, object] = {
             "membership": membership,
             "profile": None,
             "card": cards.card_text_for(membership),
