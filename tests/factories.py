@@ -401,3 +401,10 @@ def bulk_stories(count: int, *, chapter, status=Status.PUBLISHED, authors=None, 
         for index in range(count)
     )
     return Story.objects.filter(chapter=chapter, status=status)
+
+
+class DoNotInviteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.DoNotInvite"
+
+    address_hash = factory.Sequence(lambda n: f"{n:064x}")
