@@ -18,6 +18,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.log import log_response
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
 from django_stubs_ext import StrOrPromise
 
 #: Where in the session the fields of a POST that waited for a login are kept, by path.
@@ -102,3 +104,23 @@ def _forget(request) -> None:
     if request.path in kept:
         del kept[request.path]
         request.session.modified = True
+
+
+def one_click(page: Callable) -> Callable:
+    """An e-mail's "stop" link (RFC 8058): GET shows `page`'s confirmation, POST does it.
+
+    The one-click POST comes from a mail program, without a session or CSRF token: the
+    signed token in the URL is what authorises it (a forged request would need a token
+    only the recipient has), and all it can do is switch something off. So the CSRF
+    check is waived for that POST only; the confirmation page's own form, and any other
+    POST, go through the ordinary check."""
+
+    @csrf_exempt
+    @require_http_methods(["GET", "POST"])
+    @wraps(page)
+    def view(request, *args, **kwargs):
+        if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+            return page(request, *args, **kwargs)
+        return csrf_protect(page)(request, *args, **kwargs)
+
+    return view

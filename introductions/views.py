@@ -10,10 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from core.http import post_only
+from core.http import one_click, post_only
 from core.paging import counted_page
 from core.roles import curator_required
 from members.models import Membership, membership_display_name
@@ -234,14 +233,8 @@ def _stop_page(request, token):
     return render(request, "introductions/stop_confirm.html", {"token": token})
 
 
-# As stories.following_views.unsubscribe: the one-click POST of RFC 8058 carries no
-# CSRF token; the signed token authorises it, and all it can do is switch taking part off.
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def stop(request, token):
-    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
-        return _stop_page(request, token)
-    return csrf_protect(_stop_page)(request, token)
+#: The one-click POST (RFC 8058) can only switch taking part off (core.http.one_click).
+stop = one_click(_stop_page)
 
 
 #: Members on a page of "Wie doet mee?".

@@ -5,9 +5,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from book.models import Chapter
 from core.images import PhotoField
 
-from .models import BIO_MAX_LENGTH, How, Profile, Role
+from .models import BIO_MAX_LENGTH, DEDICATION_MAX_LENGTH, How, Profile, Role
 from .ratelimit import photo_upload_take
 from .services import MAX_BATCH_SIZE
 
@@ -33,6 +34,37 @@ class InvitationForm(forms.Form):
         max_length=200,
         required=False,
         help_text=_("Alleen jij ziet deze naam, zodat je weet aan wie je het boek doorgaf."),
+        error_messages={"max_length": _("Die naam is te lang. Gebruik hoogstens 200 tekens.")},
+    )
+    email = forms.EmailField(
+        label=_("Zijn of haar e-mailadres (niet verplicht)"),
+        max_length=254,
+        required=False,
+        help_text=_("Dan stuurt de site de uitnodiging. Zonder adres krijg je een link."),
+        error_messages={
+            "invalid": _("Dat is geen geldig e-mailadres."),
+            "max_length": _("Dat is geen geldig e-mailadres."),
+        },
+    )
+    dedication = forms.CharField(
+        label=_("Een persoonlijke opdracht (niet verplicht)"),
+        max_length=DEDICATION_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Gewone tekst, hoogstens 500 tekens. Komt op de kaart van het nieuwe lid."),
+        error_messages={"max_length": _("Je opdracht is te lang. Gebruik hoogstens 500 tekens.")},
+    )
+    chapter = forms.ModelChoiceField(
+        label=_("Een hoofdstuk om mee te beginnen (niet verplicht)"),
+        queryset=Chapter.objects.published(),
+        required=False,
+    )
+    send_on = forms.DateField(
+        label=_("Versturen op (niet verplicht)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leeg laten om meteen te versturen."),
+        error_messages={"invalid": _("Dat is geen geldige datum.")},
     )
 
 

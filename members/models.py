@@ -1,4 +1,5 @@
 import secrets
+from datetime import datetime, timedelta
 from typing import Self, TypedDict
 
 from django.conf import settings
@@ -135,7 +136,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
     def with_origin(self) -> Self:
         """Memberships with what they need to say how they came about, for lists."""
-        return self.select_related("user", "code", "invited_by", "invited_by__user")
+        return self.select_related("user", "code", "invited_by", "invited_by__user", "invitation")
 
     def current(self) -> Self:
         """Memberships still held by someone: a member who deleted their account leaves
@@ -204,9 +205,48 @@ class Membership(models.Model):
         return _("Lid nr. %(number)s") % {"number": self.number}
 
 
+DEDICATION_MAX_LENGTH = 500
+#: An invitation that nobody accepted expires after this many days; the address it was
+#: sent to is then deleted (send_invitations).
+INVITATION_EXPIRY_DAYS = 90
+#: Reminders go out this many days after the invitation was sent, at most one each.
+REMINDER_DAYS = (7, 30)
+
+
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def open(self) -> Self:
         return self.filter(accepted_at__isnull=True)
+
+    def due_to_send(self, now: datetime) -> Self:
+        """Open invitations with an address whose send date has come but that were not
+        sent yet."""
+        return (
+            self.open()
+            .filter(sent_at__isnull=True, send_on__lte=now.date(), created_at__gt=_expiry(now))
+            .exclude(email="")
+        )
+
+    def due_for_reminder(self, now: datetime, number: int) -> Self:
+        """Open, sent invitations that are owed reminder `number` (1 or 2) today."""
+        return (
+            self.open()
+            .filter(
+                reminders_sent=number - 1,
+                sent_at__lte=now - timedelta(days=REMINDER_DAYS[number - 1]),
+                created_at__gt=_expiry(now),
+            )
+            .exclude(email="")
+        )
+
+    def expired_with_address(self, now: datetime) -> Self:
+        """Unaccepted invitations older than INVITATION_EXPIRY_DAYS that still hold an
+        address or a dedication."""
+        return self.open().filter(created_at__lte=_expiry(now)).exclude(email="")
+
+    def sent_today_by(self, membership: "Membership", now: datetime) -> Self:
+        """The e-mail invitations a member made since midnight (the daily cap)."""
+        midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        return self.filter(created_by=membership, created_at__gte=midnight).exclude(email="")
 
     def made_by(self, membership: "Membership") -> Self:
         """A member's invitations, newest first, with whoever accepted them."""
@@ -236,6 +276,25 @@ class Invitation(models.Model):
         blank=True,
         help_text=_("Alleen voor jezelf, om te onthouden aan wie je het boek doorgaf."),
     )
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    dedication = models.TextField(
+        _("opdracht"),
+        blank=True,
+        validators=[MaxLengthValidator(DEDICATION_MAX_LENGTH)],
+        help_text=_("Platte tekst, hoogstens 500 tekens."),
+    )
+    chapter = models.ForeignKey(
+        "book.Chapter",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aanbevolen hoofdstuk"),
+    )
+    send_on = models.DateField(_("versturen op"), null=True, blank=True)
+    language = models.CharField(_("taal"), max_length=8, default="nl")
+    sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("herinneringen verstuurd"), default=0)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -250,6 +309,30 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.created_at + timedelta(days=INVITATION_EXPIRY_DAYS)
+
+
+def _expiry(now: datetime) -> datetime:
+    """Invitations made at or before this moment have expired."""
+    return now - timedelta(days=INVITATION_EXPIRY_DAYS)
+
+
+class DoNotInvite(models.Model):
+    """An address that asked not to be invited again, kept only as a keyed hash
+    (services.address_hash: HMAC-SHA256 with SECRET_KEY), never in clear."""
+
+    address_hash = models.CharField(_("sleutel van het adres"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("sinds"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("adres dat geen uitnodigingen wil")
+        verbose_name_plural = _("adressen die geen uitnodigingen willen")
+
+    def __str__(self) -> str:
+        return self.address_hash[:12]
 
 
 class Role(models.TextChoices):
@@ -356,6 +439,20 @@ def membership_chosen_name(membership: Membership) -> str:
 def membership_display_name(membership: Membership) -> str:
     """The member's chosen name, or "Lid nr. N" when they chose none."""
     return membership_chosen_name(membership) or str(membership)
+
+
+def passed_on_line(membership: Membership) -> str:
+    """ "Doorgegeven door Anouk, lid nr. 12: ..." for a member who came in through an
+    invitation with a dedication; empty otherwise. Plain text: templates escape it."""
+    invitation = membership.invitation
+    if invitation is None or not invitation.dedication:
+        return ""
+    inviter = invitation.created_by
+    credit = member_credit(name=membership_chosen_name(inviter), number=inviter.number)
+    return _("Doorgegeven door %(credit)s: %(dedication)s") % {
+        "credit": credit,
+        "dedication": invitation.dedication,
+    }
 
 
 def member_credit(*, name: str, number: int | None) -> str:

@@ -8,6 +8,7 @@ handed out again, and the counter remembers numbers whose rows are gone. The uni
 constraint on Membership.number is the last line of defence."""
 
 import secrets
+from datetime import date
 from importlib import import_module
 from typing import Any
 
@@ -21,11 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from book.models import Reader
+from book.models import Chapter, Reader
 from book.services import chapter_stories_changed
 from core.exports import iso_or_none
 from core.images import ProcessedPhoto, files_delete_on_commit, photo_put
 
+from . import invitations
 from .codes import MalformedCode, generate_code, normalise_code
 from .models import (
     ClaimCode,
@@ -255,11 +257,34 @@ def code_batch_revoke(*, batch: CodeBatch) -> int:
     return claim_codes_revoke(codes=batch.codes.all())
 
 
-def invitation_create(*, membership: Membership, name: str = "") -> Invitation:
+def invitation_create(
+    *,
+    membership: Membership,
+    name: str = "",
+    email: str = "",
+    dedication: str = "",
+    chapter: Chapter | None = None,
+    send_on: date | None = None,
+    language: str = "",
+) -> Invitation:
+    """A personal link; with `email`, also sent by the site: today when `send_on` is
+    today or empty, else by send_invitations on that day (members.invitations).
+    InvitationRefused when it cannot be made."""
     with transaction.atomic():
-        return Invitation.objects.create(
-            token=secrets.token_urlsafe(24), created_by=membership, name=name.strip()
+        fields = invitations.invitation_fields(
+            membership=membership,
+            email=email,
+            dedication=dedication,
+            chapter=chapter,
+            send_on=send_on,
+            language=language,
         )
+        invitation = Invitation.objects.create(
+            token=secrets.token_urlsafe(24), created_by=membership, name=name.strip(), **fields
+        )
+        if invitation.send_on and invitation.send_on <= timezone.localdate():
+            invitations.invitation_mail_send(invitation=invitation)
+        return invitation
 
 
 def invitation_get(*, token: str) -> Invitation:
@@ -389,11 +414,20 @@ def membership_export(*, user: User, membership: Membership | None) -> dict:
                     "accepted_by_number": getattr(
                         getattr(invitation, "accepted_by", None), "number", None
                     ),
+                    "email": invitation.email or None,
+                    "dedication": invitation.dedication,
+                    "chapter": invitation.chapter.title if invitation.chapter else None,
+                    "send_on": invitation.send_on.isoformat() if invitation.send_on else None,
+                    "sent_at": iso_or_none(invitation.sent_at),
+                    "reminders_sent": invitation.reminders_sent,
                 }
-                for invitation in Invitation.objects.made_by(membership).order_by(
-                    "created_at", "pk"
-                )
+                for invitation in Invitation.objects.made_by(membership)
+                .select_related("chapter")
+                .order_by("created_at", "pk")
             ],
+            "received_dedication": (
+                membership.invitation.dedication if membership.invitation else None
+            ),
         }
     if profile is not None:
         data["profile"] = {
@@ -440,7 +474,7 @@ def membership_erase(*, user: User, membership: Membership | None) -> int | None
                 files_delete_on_commit([profile.photo.name, profile.thumbnail.name])
                 profile.delete()
             membership.invitations.filter(accepted_at__isnull=True).delete()
-            membership.invitations.update(name="")
+            membership.invitations.update(name="", email="", dedication="")
             membership.user = None
             membership.save(update_fields=["user"])
         _sessions_end(user)

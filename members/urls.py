@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import invitation_views, views
 
 app_name = "members"
 
@@ -13,6 +13,16 @@ urlpatterns = [
     path(_("mijn-exemplaar/"), views.membership_mine, name="mine"),
     path(_("mijn-exemplaar/uitnodigen/"), views.invitation_create, name="invitation_create"),
     path(_("uitnodiging/<str:token>/"), views.invitation_accept, name="invitation"),
+    path(
+        _("mijn-exemplaar/uitnodiging/<str:token>/kaart/"),
+        invitation_views.invitation_print,
+        name="invitation_print",
+    ),
+    path(
+        _("niet-meer-uitnodigen/<str:token>/"),
+        invitation_views.do_not_invite,
+        name="do_not_invite",
+    ),
     path(_("mijn-exemplaar/profiel/"), views.profile_edit, name="profile"),
     path(_("mijn-exemplaar/kaart/"), views.card, name="card"),
     path(_("mijn-exemplaar/kaart/nieuwe-link/"), views.card_renew, name="card_renew"),

@@ -5,21 +5,24 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
+from django_stubs_ext import StrOrPromise
 
 from book.models import Access, Book, Chapter, user_is_member
 from core import cache
 from core.http import post_only
 from core.paging import counted_page
 
-from . import cards, services
+from . import cards, invitations, services
 from .access import membership_or_claim
 from .codes import format_code, normalise_code
 from .forms import CodeForm, DirectoryFilterForm, InvitationForm, ProfileForm
-from .models import Invitation, Membership, Profile, Visibility
+from .models import Invitation, Membership, Profile, Visibility, passed_on_line
 from .ratelimit import Refusal, code_attempt_refusal, code_failure_record
 
 
@@ -170,6 +173,16 @@ def code_claim(request, code):
     return _page(request, template, {**context, "claim_code": claim_code, "membership": membership})
 
 
+def _mine_page(request, membership, form, status=200):
+    invitations = list(Invitation.objects.made_by(membership))
+    for invitation in invitations:
+        invitation.link = request.build_absolute_uri(  # type: ignore[attr-defined]
+            reverse("members:invitation", kwargs={"token": invitation.token})
+        )
+    context = {"membership": membership, "invitations": invitations, "form": form}
+    return render(request, "members/membership_mine.html", context, status=status)
+
+
 @login_required
 @require_safe
 def membership_mine(request):
@@ -178,34 +191,43 @@ def membership_mine(request):
     if membership is None:
         messages.info(request, _("Je hebt nog geen exemplaar. Claim er hier een."))
         return redirect("members:claim")
-    invitations = list(Invitation.objects.made_by(membership))
-    for invitation in invitations:
-        invitation.link = request.build_absolute_uri(  # type: ignore[attr-defined]
-            reverse("members:invitation", kwargs={"token": invitation.token})
-        )
-    return render(
-        request,
-        "members/membership_mine.html",
-        {"membership": membership, "invitations": invitations, "form": InvitationForm()},
-    )
+    return _mine_page(request, membership, InvitationForm())
 
 
 @post_only("members:mine", label=_("Naar je uitnodigingen"), anchor="uitnodigingen")
 @login_required
 def invitation_create(request):
-    membership = Membership.objects.for_user(request.user)
+    """Make an invitation; a refused one shows the form again with what was typed."""
+    membership = Membership.objects.with_origin().filter(user=request.user).first()
     if membership is None:
         return redirect("members:claim")
     form = InvitationForm(request.POST)
     if form.is_valid():
-        services.invitation_create(membership=membership, name=form.cleaned_data["name"])
-        messages.success(
-            request,
-            _("Je uitnodiging is klaar. Stuur de link naar wie je het boek wilt geven."),
-        )
-    else:
-        messages.error(request, _("Die naam is te lang. Gebruik hoogstens 200 tekens."))
-    return redirect(reverse("members:mine") + "#uitnodigingen")
+        try:
+            invitation = services.invitation_create(
+                membership=membership, language=translation.get_language(), **form.cleaned_data
+            )
+        except invitations.InvitationRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _invitation_made_message(invitation))
+            return redirect(reverse("members:mine") + "#uitnodigingen")
+    return _mine_page(request, membership, form, status=400)
+
+
+def _invitation_made_message(invitation: Invitation) -> StrOrPromise:
+    """The same words whether or not the address is a member's: no enumeration."""
+    if not invitation.email:
+        return _("Je uitnodiging is klaar. Stuur de link naar wie je het boek wilt geven.")
+    if invitation.sent_at is None and invitation.send_on is not None:
+        return _(
+            "Je uitnodiging voor %(email)s gaat op %(date)s weg. Is dit adres al van een "
+            "lid, dan sturen we niets: die heeft het boek al."
+        ) % {"email": invitation.email, "date": date_format(invitation.send_on)}
+    return _(
+        "Je uitnodiging gaat naar %(email)s. Is dit adres al van een lid, dan sturen we "
+        "niets: die heeft het boek al."
+    ) % {"email": invitation.email}
 
 
 @require_http_methods(["GET", "POST"])
@@ -227,7 +249,11 @@ def invitation_accept(request, token):
             return _page(request, template, {"error": refusal.message})
         return redirect("members:welcome")
     membership = Membership.objects.for_user(request.user)
-    return _page(request, template, {"invitation": invitation, "membership": membership})
+    chapter = invitation.chapter
+    if chapter is not None and not Chapter.objects.published().filter(pk=chapter.pk).exists():
+        chapter = None
+    context = {"invitation": invitation, "membership": membership, "chapter": chapter}
+    return _page(request, template, context)
 
 
 # ---- Profile ------------------------------------------------------------------------
@@ -305,13 +331,15 @@ def card(request):
     if profile is None:
         # A membership from before profiles came with every claim: its card has no
         # secret link yet. Looking must not make one; the button on the page does.
-        context = {
+        context: dict[str, object] = {
             "membership": membership,
             "profile": None,
             "card": cards.card_text_for(membership),
         }
-        return render(request, "members/membership_card.html", context)
-    return render(request, "members/membership_card.html", _card_context(request, profile))
+    else:
+        context = _card_context(request, profile)
+    context["passed_on"] = passed_on_line(membership)
+    return render(request, "members/membership_card.html", context)
 
 
 @post_only("members:card", label=_("Naar je lidmaatschapskaart"))

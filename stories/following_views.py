@@ -6,11 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from book.models import Book, Chapter
-from core.http import post_only
+from core.http import one_click, post_only
 
 from . import following, notifications
 from .forms import NotificationSettingsForm
@@ -55,20 +54,11 @@ def _unsubscribe_page(request, kind: str, token: str):
     )
 
 
-# The one-click POST of RFC 8058 comes from a mail program, without a session or CSRF
-# token: the signed token in the URL is what authorises it (a forged request would need
-# a token only the recipient has), and all it can do is switch off one kind of e-mail.
-# So the CSRF check is waived for that POST only; the confirmation page's own form, and
-# any other POST here, go through the ordinary check (csrf_protect below).
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request, kind, token):
-    """An e-mail's unsubscribe link: GET asks for confirmation (a link that is merely
-    opened, by a person or a mail scanner, changes nothing); POST switches off that
-    kind of e-mail. Tampered tokens, and tokens for another kind, get a 400 page."""
-    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
-        return _unsubscribe_page(request, kind, token)
-    return csrf_protect(_unsubscribe_page)(request, kind, token)
+#: An e-mail's unsubscribe link: GET asks for confirmation (a link that is merely opened,
+#: by a person or a mail scanner, changes nothing); POST switches off that kind of
+#: e-mail, the one-click POST of RFC 8058 included (core.http.one_click). Tampered
+#: tokens, and tokens for another kind, get a 400 page.
+unsubscribe = one_click(_unsubscribe_page)
 
 
 # ---- Following chapters -------------------------------------------------------------

@@ -1,6 +1,7 @@
 import os
 import subprocess
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,12 @@ def curator(db):
     user = MembershipFactory(user=UserFactory(is_staff=True)).user
     user.groups.add(curators_group_sync())
     return user
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """E-mails are queued when the transaction commits: `with commit():` runs them."""
+    return partial(django_capture_on_commit_callbacks, execute=True)
 
 
 @pytest.fixture

@@ -491,3 +491,10 @@ class NoteFactory(factory.django.DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     body = "Ik neem mee: eerst luisteren."
+
+
+class DoNotInviteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.DoNotInvite"
+
+    address_hash = factory.Sequence(lambda n: f"{n:064x}")

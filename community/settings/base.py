@@ -404,3 +404,6 @@ STORIES_ESTABLISHED_MEMBER_DAYS = env.int("DJANGO_STORIES_ESTABLISHED_MEMBER_DAY
 # members have the lower one in stories.writing (NEW_MEMBER_*_PER_HOUR).
 STORIES_TRUSTED_STORIES_PER_HOUR = env.int("DJANGO_STORIES_TRUSTED_STORIES_PER_HOUR", default=20)
 STORIES_TRUSTED_REPLIES_PER_HOUR = env.int("DJANGO_STORIES_TRUSTED_REPLIES_PER_HOUR", default=60)
+
+# Invitations by e-mail one member may make per day (members.invitations).
+MEMBERS_INVITATIONS_PER_DAY = env.int("DJANGO_MEMBERS_INVITATIONS_PER_DAY", default=10)

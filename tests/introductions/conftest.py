@@ -1,16 +1,8 @@
 """Fixtures of the introductions tests."""
 
-from functools import partial
-
 import pytest
 
 from tests.factories import ParticipationFactory, ProfileFactory, ThemeFactory
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """E-mails are queued when the transaction commits: `with commit():` runs them."""
-    return partial(django_capture_on_commit_callbacks, execute=True)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ for everyone who can make it: one test per family of views."""
 
 import pytest
 
+from members.invitations import stop_token
 from members.models import CodeStatus, How
 from tests.clients import signed_in
 from tests.factories import (
@@ -65,8 +66,14 @@ def test_my_copy_and_invitation_pages_change_nothing(clients):
             f"/uitnodiging/{open_invitation.token}/",
             f"/uitnodiging/{used.token}/",
             "/uitnodiging/onbekend/",
+            f"/mijn-exemplaar/uitnodiging/{open_invitation.token}/kaart/",
+            f"/mijn-exemplaar/uitnodiging/{used.token}/kaart/",
+            f"/niet-meer-uitnodigen/{stop_token('iemand@example.net')}/",
+            "/niet-meer-uitnodigen/nep/",
         ],
     )
+    clients["inviter"] = signed_in(inviter.user)
+    each(clients, [f"/mijn-exemplaar/uitnodiging/{open_invitation.token}/kaart/"])
 
 
 def test_profile_page_changes_nothing(clients):
