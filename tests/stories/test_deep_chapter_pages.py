@@ -80,6 +80,10 @@ def test_a_page_costs_the_same_queries_whatever_the_chapter_holds(client, open_c
     assert len(_deep_page_queries(client, other, 40)) == len(deep)
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="SQLite's query plan (EXPLAIN QUERY PLAN); PostgreSQL plans by its statistics",
+)
 def test_a_deep_page_reads_the_index_and_sorts_no_chapter(client, chapters):
     chapter = chapters[1]
     _beneath(chapter, featured=3, published=1000)
