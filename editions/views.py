@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from book.models import Chapter, audience_may_read, user_is_member
+from core.converters import bounded_id
 from core.paging import counted_page
 from core.roles import curator_required
 from stories.models import Status, Story, author_related
@@ -219,7 +220,8 @@ def edition_curate(request, slug):
     page = counted_page(request.GET, filters.filter(candidates, edition), per_page=CURATE_PER_PAGE)
     shown = [story.pk for story in page.object_list]
     if request.method == "POST":
-        chosen = {int(pk) for pk in form["stories"].value() or [] if str(pk).isdigit()}
+        posted = (bounded_id(pk) for pk in form["stories"].value() or [])
+        chosen = {pk for pk in posted if pk is not None}
     else:
         chosen = set(edition.selected_stories.filter(pk__in=shown).values_list("pk", flat=True))
     by_chapter: list[tuple[Chapter, list[tuple[Story, bool]]]] = []
