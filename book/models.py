@@ -252,3 +252,36 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return self.part
+
+
+class ChapterRevision(models.Model):
+    """One saved version of a chapter's text: who saved it, when, and why. Revision 1 is
+    the text as it stood when its history began; every later save in the curation area
+    adds the next number. Kept after the chapter changes again, so that any two can be
+    compared and an edition can say what changed since the previous one."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("versie"))
+    title = models.CharField(_("titel"), max_length=200)
+    body = models.TextField(_("tekst (Markdown)"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opgeslagen door"),
+    )
+    message = models.CharField(_("toelichting"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("opgeslagen"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hoofdstukversie")
+        verbose_name_plural = _("hoofdstukversies")
+        ordering = ["chapter", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "number"], name="chapter_revision_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chapter.title} v{self.number}"

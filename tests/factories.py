@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from book.models import Access, Book, Chapter, ImportRecord, ReadingPosition
+from book.models import Access, Book, Chapter, ChapterRevision, ImportRecord, ReadingPosition
 from core.markdown import render_markdown
 from core.models import PendingPhoto
 from editions.models import Edition, EditionChapter, EditionStory
@@ -157,6 +157,17 @@ class ReadingPositionFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     chapter = factory.SubFactory(ChapterFactory)
     section = "begin"
+
+
+class ChapterRevisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChapterRevision
+
+    chapter = factory.SubFactory(ChapterFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.SelfAttribute("chapter.title")
+    body = factory.SelfAttribute("chapter.body")
+    message = "Eerste versie."
 
 
 class ImportRecordFactory(factory.django.DjangoModelFactory):
