@@ -186,6 +186,8 @@ def _query_pages(site) -> list[tuple[str, str, dict]]:
         (reverse("stories:moderation_queue"), "pagina", {}),
         (reverse("stories:moderation_log"), "pagina", {"handeling": "approve"}),
         (reverse("chapter", kwargs={"slug": site.chapter.slug}), "verhalen", {}),
+        (reverse("chapter_history", kwargs={"slug": site.chapter.slug}), "van", {"tot": "1"}),
+        (reverse("chapter_history", kwargs={"slug": site.chapter.slug}), "tot", {"van": "1"}),
     ]
 
 
@@ -229,6 +231,10 @@ def _posts(site, value: str) -> list[tuple[str, dict]]:
         (
             reverse("editions:edition_curate", kwargs={"slug": site.edition.slug}),
             {"stories": [value]},
+        ),
+        (
+            reverse("chapter_text_edit", kwargs={"slug": site.chapter.slug}),
+            {"title": "Titel", "body": "Tekst.", "message": "Waarom.", "base_revision": value},
         ),
         (
             reverse("admin:members_membership_add"),
