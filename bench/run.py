@@ -66,6 +66,8 @@ PHOTO_KB = 400
 COLD_MS = 250
 WRITE_P99_MS = 200
 WRITE_SECONDS = int(os.environ.get("BENCH_WRITE_SECONDS", "30"))
+#: wrk's connections reading beside the writers: readers, not a second saturating load.
+WRITE_READERS = 4
 ROUND_SECONDS = 60
 # nginx's `gzip_comp_level` for pages when gzip is on; the static files are served
 # precompressed (whitenoise's .gz files, nginx gzip_static).
@@ -164,11 +166,11 @@ def rss_mb(pid: int) -> float:
     return int(match[1]) / 1024
 
 
-def wrk(url: str, *, seconds: int, cookie: str = "", words=()) -> dict:
+def wrk(url: str, *, seconds: int, cookie: str = "", words=(), connections: int = 0) -> dict:
     command = [
         "wrk",
         f"-t{THREADS}",
-        f"-c{CONNECTIONS}",
+        f"-c{connections or CONNECTIONS}",
         f"-d{seconds}s",
         "--latency",
         "--timeout",
@@ -517,7 +519,9 @@ def main() -> int:
             site=targets["site"],
             writers=targets["writers"],
             seconds=WRITE_SECONDS,
-            read=lambda: wrk(base + targets["chapter"], seconds=WRITE_SECONDS),
+            read=lambda: wrk(
+                base + targets["chapter"], seconds=WRITE_SECONDS, connections=WRITE_READERS
+            ),
         )
         settle(base)
         stop(server)
@@ -582,7 +586,7 @@ def main() -> int:
         f"{writes['p99']:.1f} | {writes['errors']} |"
     )
     log(
-        f"| chapter, anonymous, read meanwhile | {reads['requests']} | {reads['rps']:.0f} | "
+        f"| chapter, anonymous, read meanwhile ({WRITE_READERS} connections) | {reads['requests']} | {reads['rps']:.0f} | "
         f"{reads['p50'] / 1000:.1f} | {reads['p99'] / 1000:.1f} | {reads['errors']} |"
     )
     if writes["errors"]:
