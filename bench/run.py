@@ -528,6 +528,7 @@ def main() -> int:
         manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
         server = start_gunicorn(env, folder, base)
         cold = cold_pages(base, pages[1:])
+        jobs = module(env, "bench.memory")
     finally:
         if server is not None:
             stop(server)
@@ -641,6 +642,18 @@ def main() -> int:
         f"thumbnail stored = {photo_kb:.0f} KB (target < {PHOTO_KB} KB): "
         f"{'PASS' if photo_kb < PHOTO_KB else 'MISS'}"
     )
+    for name, what in (
+        ("publishing an edition", "publish"),
+        ("its EPUB built", "epub"),
+        ("the data download of the member who wrote most", "download"),
+    ):
+        job = jobs[what]
+        log(
+            f"Job, {name}: {job['seconds']} s, {job['queries']} queries, peak memory "
+            f"+{job['peak_mib']} MiB"
+            + (f", {job['stories']} stories" if "stories" in job else "")
+            + (f", {job['bytes'] / 1024:.0f} KB" if "bytes" in job else "")
+        )
     log(
         f"A round of introductions for {matching['participants']} participants: "
         f"{matching['pairs']} pairs (score {matching['score']}) in {matching['seconds']} s "
