@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from community import (
     account_views,
     curation_views,
+    directory,
     media_views,
     organisation_views,
     privacy_views,
@@ -35,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("", include("book.urls")),
     path("", include("editions.urls")),
     path("", include("members.urls")),
+    path(_("leden/"), directory.directory, name="directory"),
     path("", include("stories.urls")),
     path("", include("organisations.urls")),
     path(_("gemeenten/<slug:slug>/"), organisation_views.organisation_detail, name="municipality"),
