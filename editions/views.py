@@ -17,7 +17,7 @@ from stories.models import Status, Story, author_related
 from .builds import stored_build
 from .epub import build_edition_epub
 from .forms import EditionForm, EditionStoriesFilterForm, EditionStoriesForm
-from .models import Edition
+from .models import EDITION_STORIES, Edition, organisations_credited
 from .services import EditionError, edition_create, edition_publish, edition_stories_mark
 
 
@@ -43,6 +43,7 @@ def edition_detail(request, slug):
             "chapters": chapters,
             "is_member": user_is_member(request.user),
             "other_editions": Edition.objects.published().exclude(pk=edition.pk),
+            "organisations": edition.organisations(),
         },
     )
 
@@ -63,7 +64,7 @@ def edition_chapter(request, slug, chapter):
         {
             "edition": edition,
             "chapter": chapter,
-            "stories": chapter.stories.all() if can_read else [],
+            "stories": chapter.stories.for_credits() if can_read else [],
             "previous": chapters[position - 1] if position > 0 else None,
             "next": chapters[position + 1] if position + 1 < len(chapters) else None,
             "can_read": can_read,
@@ -81,13 +82,18 @@ def edition_print(request, slug):
     members = user_is_member(request.user)
 
     def build() -> bytes:
-        chapters = list(edition.chapters.prefetch_related("stories"))
+        chapters = list(edition.chapters.prefetch_related(EDITION_STORIES))
         for chapter in chapters:
             chapter.readable = audience_may_read(
                 is_published=True, access=chapter.access, members=members
             )
         return render_to_string(
-            "editions/_print_edition.html", {"edition": edition, "chapters": chapters}
+            "editions/_print_edition.html",
+            {
+                "edition": edition,
+                "chapters": chapters,
+                "organisations": organisations_credited(chapters),
+            },
         ).encode()
 
     name = stored_build(edition=edition, members=members, suffix=".html", build=build)
