@@ -21,6 +21,7 @@ def main() -> dict:
     from book.models import Access, Chapter
     from core.sessions import signed_in_session
     from members.models import Membership
+    from organisations.models import Organisation
     from stories.models import Reaction, Reply, Story, published_story_count
 
     # The open chapter with about a thousand stories (seed_load makes one).
@@ -43,6 +44,10 @@ def main() -> dict:
     )
     user = membership.user
     session_key = signed_in_session(user)
+
+    # The organisation with the most members (seed_load affiliates them with
+    # municipalities).
+    organisation = Organisation.objects.with_members().order_by("-member_count", "pk").first()
 
     # The writers of the writes row: members with a published story (trusted, as the
     # established members who write most are), each signed in, and stories to react to.
@@ -77,6 +82,9 @@ def main() -> dict:
         "feed": reverse("stories:feed"),
         "static": static("css/base.css"),
         "search": search,
+        "organisations": reverse("organisations:list"),
+        "organisation": organisation.get_absolute_url() if organisation else None,
+        "organisation_members": organisation.member_count if organisation else 0,
         # As a member's browser sends them: the session, and the CSRF cookie it got
         # with the first page (without it every page would mint a new one).
         "cookie": (

@@ -11,6 +11,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from members.models import Membership
+from organisations.models import Affiliation
 from stories.models import Theme
 
 from . import matching, notifications
@@ -123,7 +124,6 @@ def round_people(*, now=None) -> list[matching.Person]:
             "pk",
             "membership_id",
             "membership__profile__role",
-            "membership__profile__municipality",
             "format",
             "reach",
             "frequency",
@@ -131,6 +131,7 @@ def round_people(*, now=None) -> list[matching.Person]:
         )
     )
     pks = [row[1] for row in rows]
+    municipalities = Affiliation.objects.municipality_names(pks)
     last = _last_introduced(pks)
     themes: dict[int, dict[str, list[int]]] = {}
     for name in ("knows", "seeks"):
@@ -141,12 +142,12 @@ def round_people(*, now=None) -> list[matching.Person]:
             themes.setdefault(participation, {"knows": [], "seeks": []})[name].append(theme)
     index = _theme_index()
     people = []
-    for pk, membership, role, municipality, fmt, reach, frequency, waited in rows:
+    for pk, membership, role, fmt, reach, frequency, waited in rows:
         since = last.get(membership)
         if since is not None and now - since < timedelta(days=FREQUENCY_DAYS[frequency]):
             continue
         chosen = themes.get(pk, {"knows": [], "seeks": []})
-        place = _place(municipality or "")
+        place = _place(municipalities.get(membership, ""))
         people.append(
             matching.Person(
                 pk=membership,
