@@ -5,6 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from book.models import Access, Book, Chapter, Reader, access_allows
@@ -175,6 +177,11 @@ class EditionStory(models.Model):
         related_name="+",
         verbose_name=_("oorspronkelijk verhaal"),
     )
+    # The meeting whose nazit the story came from, as it stood when the edition was
+    # published: its title, the municipality that hosted it (empty: none) and its day.
+    meeting_title = models.CharField(_("bijeenkomst"), max_length=200, blank=True)
+    meeting_place = models.CharField(_("plaats van de bijeenkomst"), max_length=200, blank=True)
+    meeting_date = models.DateField(_("datum van de bijeenkomst"), null=True, blank=True)
 
     objects = EditionStoryQuerySet.as_manager()
 
@@ -195,4 +202,18 @@ class EditionStory(models.Model):
         in the EPUB: name and member number (members.models.member_credit), and the
         municipality."""
         credit = member_credit(name=self.author_name, number=self.member_number)
-        return f"{credit}, {self.municipality}" if self.municipality else credit
+        credit = f"{credit}, {self.municipality}" if self.municipality else credit
+        return f"{credit}, {self.meeting_credit()}" if self.meeting_title else credit
+
+    def meeting_credit(self) -> str:
+        """ "uit de bijeenkomst in Zwolle, 12 maart 2027": where the story was born."""
+        day = date_format(self.meeting_date, "j F Y") if self.meeting_date else ""
+        if self.meeting_place:
+            return gettext("uit de bijeenkomst in %(place)s, %(day)s") % {
+                "place": self.meeting_place,
+                "day": day,
+            }
+        return gettext("uit de bijeenkomst “%(title)s”, %(day)s") % {
+            "title": self.meeting_title,
+            "day": day,
+        }
