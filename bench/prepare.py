@@ -17,6 +17,7 @@ def main() -> dict:
 
     from book.models import Access, Chapter
     from core.sessions import signed_in_session
+    from meetings.models import Meeting
     from members.models import Membership
     from stories.models import Reaction, Reply, Story, published_story_count
 
@@ -41,6 +42,15 @@ def main() -> dict:
     user = membership.user
     session_key = signed_in_session(user)
 
+    # The next meeting with the most registrations (seed_meetings makes them).
+    meeting = (
+        Meeting.objects.published()
+        .upcoming()
+        .annotate(registered=Count("registrations"))
+        .order_by("-registered", "starts_at", "pk")
+        .first()
+    )
+
     try:
         resolve("/zoeken/")
         search = "/zoeken/?q=bankje"
@@ -56,6 +66,9 @@ def main() -> dict:
         "latest": reverse("stories:latest"),
         "feed": reverse("stories:feed"),
         "static": static("css/base.css"),
+        "meetings": reverse("meetings:list"),
+        "meeting": meeting.get_absolute_url(),
+        "meeting_registrations": meeting.registered,
         "search": search,
         # As a member's browser sends them: the session, and the CSRF cookie it got
         # with the first page (without it every page would mint a new one).
@@ -71,6 +84,7 @@ def main() -> dict:
             "published": Story.objects.published().count(),
             "reactions": Reaction.objects.count(),
             "replies": Reply.objects.count(),
+            "meetings": Meeting.objects.count(),
         },
     }
 

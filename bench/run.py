@@ -388,6 +388,11 @@ def main() -> int:
             {"name": f"story ({targets['story_replies']} replies)", "path": targets["story"]},
             {"name": "latest stories", "path": targets["latest"]},
             {"name": "Atom feed, anonymous", "path": targets["feed"]},
+            {"name": "meetings list", "path": targets["meetings"]},
+            {
+                "name": f"meeting ({targets['meeting_registrations']} registrations)",
+                "path": targets["meeting"],
+            },
             {"name": "static file (whitenoise)", "path": targets["static"]},
         ]
         if targets["search"]:
