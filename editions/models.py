@@ -6,6 +6,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from book.models import Access, Book, Chapter, ChapterRevision, Reader, access_allows
@@ -219,6 +221,11 @@ class EditionStory(models.Model):
         related_name="+",
         verbose_name=_("oorspronkelijk verhaal"),
     )
+    # The meeting whose nazit the story came from, as it stood when the edition was
+    # published: its title, the municipality that hosted it (empty: none) and its day.
+    meeting_title = models.CharField(_("bijeenkomst"), max_length=200, blank=True)
+    meeting_place = models.CharField(_("plaats van de bijeenkomst"), max_length=200, blank=True)
+    meeting_date = models.DateField(_("datum van de bijeenkomst"), null=True, blank=True)
 
     objects = EditionStoryQuerySet.as_manager()
 
@@ -241,7 +248,21 @@ class EditionStory(models.Model):
         else the municipality the story named."""
         credit = member_credit(name=self.author_name, number=self.member_number)
         place = self.organisation.name if self.organisation is not None else self.municipality
-        return f"{credit}, {place}" if place else credit
+        credit = f"{credit}, {place}" if place else credit
+        return f"{credit}, {self.meeting_credit()}" if self.meeting_title else credit
+
+    def meeting_credit(self) -> str:
+        """ "uit de bijeenkomst in Zwolle, 12 maart 2027": where the story was born."""
+        day = date_format(self.meeting_date, "j F Y") if self.meeting_date else ""
+        if self.meeting_place:
+            return gettext("uit de bijeenkomst in %(place)s, %(day)s") % {
+                "place": self.meeting_place,
+                "day": day,
+            }
+        return gettext("uit de bijeenkomst “%(title)s”, %(day)s") % {
+            "title": self.meeting_title,
+            "day": day,
+        }
 
 
 #: An edition's chapters' stories with what their credits read (prefetch_related).

@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 
 from book.models import Book
 from book.revisions import chapters_newest_revisions
+from meetings.models import Meeting, meetings_of_stories
 from members.models import Membership, membership_chosen_name
-from organisations.models import Affiliation
+from organisations.models import Affiliation, Kind
 from stories.models import Status, Story
 
 from .builds import builds_discard
@@ -182,6 +183,19 @@ def _copy_file(field_file: FieldFile, target: FieldFile, name: str) -> None:
     target.save(f"{name}/{Path(field_file.name).name}", ContentFile(data), save=False)
 
 
+def _meeting_credit_parts(meeting: Meeting | None) -> dict:
+    """What an edition copies of the meeting a story came from (EditionStory.credit):
+    its title, its host when that is a municipality, and its day in Amsterdam."""
+    if meeting is None:
+        return {}
+    host = meeting.host_organisation
+    return {
+        "meeting_title": meeting.title,
+        "meeting_place": host.name if host is not None and host.kind == Kind.MUNICIPALITY else "",
+        "meeting_date": timezone.localtime(meeting.starts_at).date(),
+    }
+
+
 def edition_publish(*, edition: Edition, curator: User) -> Edition:
     """Publish a draft edition: copy the book's published chapters and the chosen
     stories (still featured, under those chapters) into it. Refused for an edition
@@ -197,6 +211,7 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
         by_chapter: dict[int, list] = {}
         for story in stories:
             by_chapter.setdefault(story.chapter_id, []).append(story)
+        born_at = meetings_of_stories([story.pk for story in stories])
 
         folder = f"{edition.slug}"
         edition.title, edition.subtitle = book.title, book.subtitle
@@ -245,6 +260,7 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
                         member_number=member_number,
                         municipality=story.municipality,
                         organisation_id=credited.get(story.pk),
+                        **_meeting_credit_parts(born_at.get(story.pk)),
                     )
                 )
         EditionStory.objects.bulk_create(copies)

@@ -270,6 +270,37 @@ def introduction_by_curator(
         return introduction
 
 
+def introduction_after_meeting(
+    *, first: Membership, second: Membership, note: str
+) -> Introduction | None:
+    """Two members who met at a meeting both said they want to see each other again
+    (meetings.see_again): that is both their yes, so the introduction is accepted at
+    once and each is told the other's address. A pair introduced before is accepted
+    now (their marks are a newer answer than an old "nu liever niet"); a pair already
+    accepted hears nothing new. Returns the introduction, or None if nothing changed."""
+    if first.pk == second.pk:
+        raise IntroductionError("self")
+    first, second = sorted((first, second), key=lambda m: m.pk)
+    blocked = Block.objects.filter(
+        Q(blocker=first, blocked=second) | Q(blocker=second, blocked=first)
+    )
+    if blocked.exists():
+        return None  # a block stands, whatever was marked
+    with transaction.atomic():
+        introduction, created = Introduction.objects.select_for_update().get_or_create(
+            first=first,
+            second=second,
+            defaults={"origin": Origin.MEETING, "note": note.strip()[:500]},
+        )
+        if not created and introduction.accepted:
+            return None
+        introduction.first_answer = introduction.second_answer = Answer.YES
+        introduction.accepted_at = timezone.now()
+        introduction.save()
+        notifications.introduction_accepted(introduction)
+        return introduction
+
+
 def introduction_answer(
     *, introduction: Introduction, membership: Membership, answer: str
 ) -> Introduction:

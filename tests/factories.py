@@ -15,10 +15,12 @@ from meetings.models import (
     AgendaItem,
     AgendaSupport,
     Meeting,
+    MeetingMailSettings,
     MeetingStatus,
     Note,
     Registration,
     RegistrationStatus,
+    SeeAgain,
 )
 from members.codes import generate_code
 from members.models import (
@@ -502,6 +504,22 @@ class NoteFactory(factory.django.DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     body = "Ik neem mee: eerst luisteren."
+
+
+class MeetingMailSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingMailSettings
+
+    user = factory.SubFactory(UserFactory)
+
+
+class SeeAgainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SeeAgain
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    other = factory.SubFactory(UserFactory)
 
 
 class DoNotInviteFactory(factory.django.DjangoModelFactory):
