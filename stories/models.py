@@ -364,9 +364,8 @@ class Story(models.Model):
 
     def may_edit(self, user: Reader) -> bool:
         """The author and the co-authors edit a story (only the author deletes it)."""
-        return self.is_by(user) or (
-            user.is_authenticated and self.coauthors.filter(user=user.pk).exists()
-        )
+        mine = self.coauthors.filter(user=user.pk)
+        return self.is_by(user) or (user.is_authenticated and mine.exists())
 
 
 class ReplyQuerySet(models.QuerySet["Reply"]):

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('introductions', '0002_curators_see_introductions'),
         ('members', '0005_invitation_email_dedication_reminders_do_not_invite'),
-        ('stories', '0011_moderation_targets_and_coauthors'),
+        ('stories', '0012_moderation_targets_and_coauthors'),
     ]
 
     operations = [

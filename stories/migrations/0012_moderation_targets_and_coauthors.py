@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0005_invitation_email_dedication_reminders_do_not_invite'),
-        ('stories', '0010_moderationaction_meeting_target'),
+        ('stories', '0011_postgres_chapter_search_vector'),
     ]
 
     operations = [
