@@ -287,7 +287,6 @@ class Story(models.Model):
     themes = models.ManyToManyField(
         Theme, blank=True, related_name="stories", verbose_name=_("thema's")
     )
-    # Who wrote it together with the author: credited beside them, and may edit it.
     coauthors = models.ManyToManyField(
         Membership, blank=True, related_name="coauthored_stories", verbose_name=_("mede-auteurs")
     )
@@ -363,9 +362,10 @@ class Story(models.Model):
         return [author_name(m) for m in self.coauthors.select_related("profile").order_by("pk")]
 
     def may_edit(self, user: Reader) -> bool:
-        """The author and the co-authors edit a story (only the author deletes it)."""
-        mine = self.coauthors.filter(user=user.pk)
-        return self.is_by(user) or (user.is_authenticated and mine.exists())
+        """Who wrote it with the author (credited beside them) edits it too; only the
+        author deletes it. The co-authors are read for a signed-in non-author only."""
+        coauthor = self.coauthors.filter(user=user.pk)
+        return self.is_by(user) or (user.is_authenticated and coauthor.exists())
 
 
 class ReplyQuerySet(models.QuerySet["Reply"]):
