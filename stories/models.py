@@ -362,8 +362,7 @@ class Story(models.Model):
         return [author_name(m) for m in self.coauthors.select_related("profile").order_by("pk")]
 
     def may_edit(self, user: Reader) -> bool:
-        """Who wrote it with the author (credited beside them) edits it too; only the
-        author deletes it. The co-authors are read for a signed-in non-author only."""
+        """The author and the co-authors edit a story (only the author deletes it)."""
         coauthor = self.coauthors.filter(user=user.pk)
         return self.is_by(user) or (user.is_authenticated and coauthor.exists())
 
