@@ -17,10 +17,10 @@ from django.db.models.functions import TruncMonth
 from django.tasks import task
 from django.utils.translation import gettext as _
 
-from book.models import Book, Chapter
+from book.models import Access, Book, Chapter
 from core import cache
-from core.charts import bar_chart, line_chart
-from members.models import CodeBatch, How, Membership, Profile
+from core.charts import bar_chart, line_chart, lines_chart
+from members.models import CodeBatch, How, Invitation, Membership, Profile
 from organisations.models import Organisation
 from stories.models import (
     PUBLIC_STATUSES,
@@ -47,6 +47,8 @@ class Table:
     chart: str = "bar"
     chart_column: int = 1
     note: str = ""
+    #: For chart "lines": the columns drawn, one line each, named by their headings.
+    series: list[int] = field(default_factory=list)
 
     @property
     def chart_points(self) -> list[tuple[str, int]]:
@@ -57,6 +59,17 @@ def table_chart(table: Table) -> str:
     """The table's SVG chart (core.charts), or "" when it has none or no rows."""
     if not table.chart or not table.rows:
         return ""
+    if table.chart == "lines":
+        return lines_chart(
+            chart_id=f"chart-{table.slug}",
+            title=table.title,
+            desc=table.description,
+            labels=[str(row[0]) for row in table.rows],
+            series=[
+                (table.columns[column], [row[column] or 0 for row in table.rows])
+                for column in table.series
+            ],
+        )
     draw = line_chart if table.chart == "line" else bar_chart
     return draw(
         chart_id=f"chart-{table.slug}",
@@ -66,7 +79,7 @@ def table_chart(table: Table) -> str:
     )
 
 
-def _months(first: date, last: date) -> list[date]:
+def months_between(first: date, last: date) -> list[date]:
     months, current = [], first.replace(day=1)
     while current <= last:
         months.append(current)
@@ -74,7 +87,7 @@ def _months(first: date, last: date) -> list[date]:
     return months
 
 
-def _as_date(value: date | datetime) -> date:
+def as_date(value: date | datetime) -> date:
     # TruncMonth of a DateTimeField gives an aware datetime in the current time zone.
     return value.date() if hasattr(value, "date") else value
 
@@ -89,7 +102,7 @@ def members_over_time() -> Table:
         chart_column=2,
     )
     per_month = {
-        _as_date(row["month"]): row["n"]
+        as_date(row["month"]): row["n"]
         for row in Membership.objects.annotate(month=TruncMonth("claimed_at"))
         .values("month")
         .annotate(n=Count("pk"))
@@ -97,7 +110,7 @@ def members_over_time() -> Table:
     }
     if per_month:
         total = 0
-        for month in _months(min(per_month), max(per_month)):
+        for month in months_between(min(per_month), max(per_month)):
             total += per_month.get(month, 0)
             table.rows.append([month.strftime("%Y-%m"), per_month.get(month, 0), total])
     return table
@@ -253,6 +266,149 @@ def invitation_depths() -> tuple[Table, Table]:
     return by_depth, top
 
 
+# ---- Growth: routes in, invitations, the welcome funnel ------------------------------
+
+
+def members_by_route_over_time() -> Table:
+    """New members per month by the way they came in: a digital copy, a printed code
+    (from an organisation's batch counts as "via an organisation"), an invitation. One
+    query."""
+    table = Table(
+        slug="routes-per-maand",
+        title=_("Nieuwe leden per maand, per route"),
+        description=_(
+            "Digitaal, met een code uit een gedrukt boek, met een uitnodiging, of met een "
+            "code van een organisatie."
+        ),
+        columns=[
+            _("Maand"),
+            _("Digitaal"),
+            _("Gedrukt"),
+            _("Uitnodiging"),
+            _("Via een organisatie"),
+        ],
+        chart="lines",
+        series=[1, 2, 3, 4],
+    )
+    organisation = Q(code__batch__organisation_link__isnull=False)
+    rows = (
+        Membership.objects.annotate(month=TruncMonth("claimed_at"))
+        .values("month")
+        .annotate(
+            digital=Count("pk", filter=Q(how=How.DIGITAL)),
+            printed=Count("pk", filter=Q(how=How.PRINTED) & ~organisation),
+            invited=Count("pk", filter=Q(how=How.INVITATION)),
+            organisation=Count("pk", filter=Q(how=How.PRINTED) & organisation),
+        )
+        .order_by("month")
+    )
+    per_month = {as_date(row["month"]): row for row in rows}
+    if per_month:
+        empty = {"digital": 0, "printed": 0, "invited": 0, "organisation": 0}
+        for month in months_between(min(per_month), max(per_month)):
+            row = per_month.get(month, empty)
+            table.rows.append(
+                [
+                    month.strftime("%Y-%m"),
+                    row["digital"],
+                    row["printed"],
+                    row["invited"],
+                    row["organisation"],
+                ]
+            )
+    return table
+
+
+def invitations_over_time() -> Table:
+    """Invitations made and accepted per month, and the median time to accept. One
+    query for the months, one for the times."""
+    table = Table(
+        slug="uitnodigingen",
+        title=_("Uitnodigingen per maand"),
+        description=_("Gemaakte uitnodigingen per maand, en hoeveel daarvan zijn aangenomen."),
+        columns=[_("Maand"), _("Gemaakt"), _("Per e-mail verstuurd"), _("Aangenomen")],
+        chart="lines",
+        series=[1, 3],
+    )
+    rows = (
+        Invitation.objects.annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(
+            made=Count("pk"),
+            sent=Count("pk", filter=Q(sent_at__isnull=False)),
+            accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
+        )
+        .order_by("month")
+    )
+    per_month = {as_date(row["month"]): row for row in rows}
+    if per_month:
+        empty = {"made": 0, "sent": 0, "accepted": 0}
+        for month in months_between(min(per_month), max(per_month)):
+            row = per_month.get(month, empty)
+            table.rows.append([month.strftime("%Y-%m"), row["made"], row["sent"], row["accepted"]])
+    accepted_pairs = Invitation.objects.filter(accepted_at__isnull=False).values_list(
+        "created_at", "accepted_at"
+    )
+    waits = sorted(accepted - created for created, accepted in accepted_pairs if accepted)
+    if waits:
+        middle = len(waits) // 2
+        median = waits[middle] if len(waits) % 2 else (waits[middle - 1] + waits[middle]) / 2
+        days = round(median.total_seconds() / 86400, 1)
+        table.note = _("Mediane tijd tot aannemen: %(days)s dagen (%(count)s aangenomen).") % {
+            "days": days,
+            "count": len(waits),
+        }
+    else:
+        table.note = _("Nog geen uitnodiging aangenomen.")
+    return table
+
+
+def welcome_funnel() -> Table:
+    """How far new members come: claimed a copy, opened a chapter for members (the last
+    chapter they opened, as the reading position keeps only that), filled in a profile,
+    wrote a first story or registered for a meeting. One query."""
+    current = Membership.objects.current()
+    counts = current.aggregate(
+        claimed=Count("pk", distinct=True),
+        members_chapter=Count(
+            "pk",
+            filter=Q(user__reading_position__chapter__access=Access.MEMBERS),
+            distinct=True,
+        ),
+        profile=Count("pk", filter=Q(profile__display_name__gt=""), distinct=True),
+        took_part=Count(
+            "pk",
+            filter=Q(stories__isnull=False) | Q(user__meeting_registrations__isnull=False),
+            distinct=True,
+        ),
+    )
+    table = Table(
+        slug="welkomsttrechter",
+        title=_("Van claimen tot meedoen"),
+        description=_(
+            "Hoeveel leden na het claimen een hoofdstuk voor leden openden, een profiel "
+            "invulden en een eerste verhaal schreven of zich voor een bijeenkomst aanmeldden."
+        ),
+        columns=[_("Stap"), _("Leden"), _("Van wie claimde")],
+    )
+    claimed = counts["claimed"] or 0
+    steps = [
+        (_("Claimde een exemplaar"), claimed),
+        (_("Opende een hoofdstuk voor leden"), counts["members_chapter"]),
+        (_("Vulde een profiel in"), counts["profile"]),
+        (_("Eerste verhaal of bijeenkomst"), counts["took_part"]),
+    ]
+    table.rows = [
+        [label, count, f"{round(100 * count / claimed)}%" if claimed else "–"]
+        for label, count in steps
+    ]
+    return table
+
+
+def growth_tables() -> list[Table]:
+    return [members_by_route_over_time(), invitations_over_time(), welcome_funnel()]
+
+
 def statistics_tables() -> list[Table]:
     return [
         members_over_time(),
@@ -263,6 +419,7 @@ def statistics_tables() -> list[Table]:
         stories_per_chapter(),
         reactions(),
         *invitation_depths(),
+        *growth_tables(),
     ]
 
 
@@ -276,6 +433,9 @@ TABLES = {
     "waarderingen": reactions,
     "doorgeven-diepte": lambda: invitation_depths()[0],
     "doorgevers": lambda: invitation_depths()[1],
+    "routes-per-maand": members_by_route_over_time,
+    "uitnodigingen": invitations_over_time,
+    "welkomsttrechter": welcome_funnel,
 }
 
 

@@ -23,6 +23,7 @@ from tests.factories import (
     ChapterFactory,
     ClaimCodeFactory,
     CodeBatchFactory,
+    InvitationFactory,
     MembershipFactory,
     ProfileFactory,
     ReplyFactory,
@@ -151,6 +152,7 @@ def _community(book, size):
         ClaimCodeFactory(batch=batch)
         story = StoryFactory(chapter=chapter, author=membership, status=Status.FEATURED)
         story.reactions.create(member=membership, kind=ReactionKind.THANKS)
+        InvitationFactory(created_by=membership, created_at=at(2026, 1 + n % 12))
         previous = membership
 
 
