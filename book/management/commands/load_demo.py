@@ -45,3 +45,5 @@ class Command(BaseCommand):
         call_command("load_demo_introductions", stdout=self.stdout, stderr=self.stderr)
         # Founding municipalities, affiliations, coordinators and an organisation batch.
         call_command("load_demo_organisations", stdout=self.stdout, stderr=self.stderr)
+        # Invitations in each state, a chain two levels deep, a sent newsletter issue.
+        call_command("load_demo_growth", stdout=self.stdout, stderr=self.stderr)
