@@ -26,7 +26,7 @@ from organisations.services import membership_join_via
 from stories.models import PUBLIC_STATUSES, Story
 
 from . import organisation_statistics as organisation_statistics_tables
-from .statistics import table_chart
+from .tables import table_chart
 
 STORIES_PER_PAGE = 10
 MEMBERS_PER_PAGE = 48

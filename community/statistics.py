@@ -8,8 +8,6 @@ may not exist yet, or live on the membership or on the user: the lookups below f
 the field in the model metadata and leave the table empty when there is none."""
 
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from typing import cast
 
 from django.db import models
@@ -21,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
 from core import cache
-from core.charts import bar_chart, line_chart
 from introductions.models import Answer as IntroductionAnswer
 from introductions.models import Introduction, Message, Participation, Round
 from meetings.models import Meeting, Note, Registration, RegistrationStatus, SeeAgain
@@ -36,52 +33,10 @@ from stories.models import (
     published_story_counts,
 )
 
+from .growth_statistics import invitations_over_time, members_by_route_over_time, welcome_funnel
+from .tables import Table, as_date, months_between
+
 PUBLIC_COUNTS_KEY = "community:public-counts"
-
-
-@dataclass
-class Table:
-    """One table of figures; `chart` says how the page draws it ("bar", "line", or
-    "" for none) from the first column (labels) and `chart_column` (values)."""
-
-    slug: str
-    title: str
-    description: str
-    columns: list[str]
-    rows: list[list] = field(default_factory=list)
-    chart: str = "bar"
-    chart_column: int = 1
-    note: str = ""
-
-    @property
-    def chart_points(self) -> list[tuple[str, int]]:
-        return [(str(row[0]), row[self.chart_column] or 0) for row in self.rows]
-
-
-def table_chart(table: Table) -> str:
-    """The table's SVG chart (core.charts), or "" when it has none or no rows."""
-    if not table.chart or not table.rows:
-        return ""
-    draw = line_chart if table.chart == "line" else bar_chart
-    return draw(
-        chart_id=f"chart-{table.slug}",
-        title=table.title,
-        desc=table.description,
-        points=table.chart_points,
-    )
-
-
-def _months(first: date, last: date) -> list[date]:
-    months, current = [], first.replace(day=1)
-    while current <= last:
-        months.append(current)
-        current = (current.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return months
-
-
-def _as_date(value: date | datetime) -> date:
-    # TruncMonth of a DateTimeField gives an aware datetime in the current time zone.
-    return value.date() if hasattr(value, "date") else value
 
 
 def members_over_time() -> Table:
@@ -94,7 +49,7 @@ def members_over_time() -> Table:
         chart_column=2,
     )
     per_month = {
-        _as_date(row["month"]): row["n"]
+        as_date(row["month"]): row["n"]
         for row in Membership.objects.annotate(month=TruncMonth("claimed_at"))
         .values("month")
         .annotate(n=Count("pk"))
@@ -102,7 +57,7 @@ def members_over_time() -> Table:
     }
     if per_month:
         total = 0
-        for month in _months(min(per_month), max(per_month)):
+        for month in months_between(min(per_month), max(per_month)):
             total += per_month.get(month, 0)
             table.rows.append([month.strftime("%Y-%m"), per_month.get(month, 0), total])
     return table
@@ -326,14 +281,14 @@ def meetings_per_month() -> Table:
     )
     held = Meeting.objects.published().filter(ends_at__lte=timezone.now())
     meetings = {
-        _as_date(row["month"]): row["n"]
+        as_date(row["month"]): row["n"]
         for row in held.annotate(month=TruncMonth("starts_at"))
         .values("month")
         .annotate(n=Count("pk"))
         .order_by()
     }
     registrations = {
-        _as_date(row["month"]): (row["registered"], row["attended"])
+        as_date(row["month"]): (row["registered"], row["attended"])
         for row in Registration.objects.filter(meeting__in=held)
         .exclude(status=RegistrationStatus.CANCELLED)
         .annotate(month=TruncMonth("meeting__starts_at"))
@@ -342,7 +297,7 @@ def meetings_per_month() -> Table:
         .order_by()
     }
     notes = {
-        _as_date(row["month"]): (row["notes"], row["stories"])
+        as_date(row["month"]): (row["notes"], row["stories"])
         for row in Note.objects.filter(meeting__in=held)
         .annotate(month=TruncMonth("meeting__starts_at"))
         .values("month")
@@ -354,7 +309,7 @@ def meetings_per_month() -> Table:
     }
     # Each mutual pair is two marks; the one from the lower account id counts it once.
     pairs = {
-        _as_date(row["month"]): row["n"]
+        as_date(row["month"]): row["n"]
         for row in SeeAgain.objects.mutual()
         .filter(meeting__in=held, user__lt=models.F("other"))
         .annotate(month=TruncMonth("meeting__starts_at"))
@@ -393,6 +348,9 @@ def statistics_tables() -> list[Table]:
         meetings_per_month(),
         introductions(),
         *invitation_depths(),
+        members_by_route_over_time(),
+        invitations_over_time(),
+        welcome_funnel(),
     ]
 
 
@@ -408,6 +366,9 @@ TABLES = {
     "kennismakingen": introductions,
     "doorgeven-diepte": lambda: invitation_depths()[0],
     "doorgevers": lambda: invitation_depths()[1],
+    "routes-per-maand": members_by_route_over_time,
+    "uitnodigingen": invitations_over_time,
+    "welkomsttrechter": welcome_funnel,
 }
 
 

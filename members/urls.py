@@ -23,6 +23,7 @@ urlpatterns = [
         invitation_views.do_not_invite,
         name="do_not_invite",
     ),
+    path(_("mijn-exemplaar/doorgeefketen/"), invitation_views.chain_mine, name="chain"),
     path(_("mijn-exemplaar/profiel/"), views.profile_edit, name="profile"),
     path(_("mijn-exemplaar/kaart/"), views.card, name="card"),
     path(_("mijn-exemplaar/kaart/nieuwe-link/"), views.card_renew, name="card_renew"),

@@ -218,7 +218,7 @@ class StoryFilterForm(ParticipantFilterForm):
 class NotificationSettingsForm(forms.ModelForm):
     class Meta:
         model = NotificationSettings
-        fields = ["story_updates", "replies", "digest"]
+        fields = ["story_updates", "replies", "digest", "welcome", "newsletter"]
 
 
 class SearchForm(ParticipantFilterForm):

@@ -557,3 +557,29 @@ class DoNotInviteFactory(factory.django.DjangoModelFactory):
         model = "members.DoNotInvite"
 
     address_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    """A draft issue of the newsletter, for all members."""
+
+    class Meta:
+        model = "newsletter.Issue"
+
+    title = factory.Sequence(lambda n: f"Nieuws {n}")
+    body = "Wat er **deze maand** gebeurde."
+
+
+class NewsletterDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsletter.NewsletterDelivery"
+
+    issue = factory.SubFactory(IssueFactory)
+    membership = factory.SubFactory(MembershipFactory)
+
+
+class WelcomeMailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsletter.WelcomeMail"
+
+    membership = factory.SubFactory(MembershipFactory)
+    step = "day0"

@@ -136,6 +136,7 @@ def test_no_view_answers_a_blank_405_any_more():
             "introductions",
             "meetings",
             "members",
+            "newsletter",
             "organisations",
             "stories",
         )

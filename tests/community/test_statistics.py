@@ -23,6 +23,7 @@ from tests.factories import (
     ChapterFactory,
     ClaimCodeFactory,
     CodeBatchFactory,
+    InvitationFactory,
     MeetingFactory,
     MembershipFactory,
     NoteFactory,
@@ -167,6 +168,7 @@ def _community(book, size):
         meeting = MeetingFactory(starts_at=at(2026, 1 + n % 12), ends_at=at(2026, 1 + n % 12, 16))
         RegistrationFactory(meeting=meeting, user=membership.user, attended=True)
         NoteFactory(meeting=meeting, author=membership.user, story=story)
+        InvitationFactory(created_by=membership, created_at=at(2026, 1 + n % 12))
         previous = membership
 
 

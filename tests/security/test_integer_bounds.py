@@ -278,6 +278,13 @@ def _posts(site, value: str) -> list[tuple[str, dict]]:
             reverse("admin:auth_group_change", args=[site.group.pk]),
             {"name": site.group.name, "permissions": [value]},
         ),
+        *(
+            (
+                reverse("newsletter:create"),
+                {"title": "Nieuws", "body": "Tekst.", "audience": audience, audience: value},
+            )
+            for audience in ("organisation", "chapter", "meeting")
+        ),
     ]
 
 
