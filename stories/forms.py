@@ -180,7 +180,7 @@ class StoryFilterForm(forms.Form):
 class NotificationSettingsForm(forms.ModelForm):
     class Meta:
         model = NotificationSettings
-        fields = ["story_updates", "replies", "digest"]
+        fields = ["story_updates", "replies", "digest", "suggestions"]
 
 
 class SearchForm(forms.Form):

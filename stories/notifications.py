@@ -87,9 +87,10 @@ def notify(
     template: str,
     context: dict,
     preferences: NotificationSettings | None = None,
+    folder: str = "stories",
 ) -> bool:
-    """Queue the e-mail `template` (email/stories/<template>_subject.txt and
-    _message.txt) for `membership` once the current transaction commits, if they want
+    """Queue the e-mail `template` (email/<folder>/<template>_subject.txt and
+    _message.txt: another app's e-mail of a kind listed here names its own folder) for `membership` once the current transaction commits, if they want
     this kind of e-mail and have an address. Rendered now, in the member's language,
     with the one-click unsubscribe link in the text and the List-Unsubscribe headers.
     Values in `context` that are callables (the templates call them) are evaluated
@@ -114,7 +115,7 @@ def notify(
             "unsubscribe_url": unsubscribe_url,
             "settings_url": absolute_url(reverse("stories:notifications")),
         }
-        subject, body = render_email(f"email/stories/{template}", context)
+        subject, body = render_email(f"email/{folder}/{template}", context)
     # After the commit: a moderation or reply that rolls back sends nothing.
     email_after_commit(subject=subject, body=body, to=user.email, unsubscribe_url=unsubscribe_url)
     return True

@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     STORY_UPDATES = "story_updates", _("Nieuws over mijn verhalen")
     REPLIES = "replies", _("Reacties op mijn verhalen")
     DIGEST = "digest", _("Dagelijks overzicht van de hoofdstukken die ik volg")
+    SUGGESTIONS = "suggestions", _("Nieuws over mijn voorstellen")
 
 
 class NotificationSettings(models.Model):
@@ -46,6 +47,13 @@ class NotificationSettings(models.Model):
         default=True,
         help_text=_(
             "Hoogstens één e-mail per dag met de nieuwe verhalen bij de hoofdstukken die je volgt."
+        ),
+    )
+    suggestions = models.BooleanField(
+        _("nieuws over mijn voorstellen"),
+        default=True,
+        help_text=_(
+            "Een e-mail als de redactie een voorstel beantwoordt dat je deed of waarop je reageerde."
         ),
     )
     # The interface language the member last saved these settings in; e-mails are

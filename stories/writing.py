@@ -27,7 +27,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +43,7 @@ from organisations.matching import normalised
 from organisations.models import Organisation
 
 from .exceptions import NotAllowed, RateLimited
-from .models import Reply, Status, Story, StoryRevision, Theme
+from .models import Status, Story, StoryRevision, Theme
 
 NEW_MEMBER_STORIES_PER_HOUR = 3
 NEW_MEMBER_REPLIES_PER_HOUR = 10
@@ -83,10 +83,10 @@ def profile_municipality(membership: Membership) -> str:
     return profile.municipality if profile is not None else ""
 
 
-def _check_rate(
+def rate_check(
     membership: Membership,
     *,
-    model: type[Story | Reply],
+    model: type[models.Model],
     limit: int,
     message: StrOrPromise,
     trusted_limit: int,
@@ -94,15 +94,16 @@ def _check_rate(
 ) -> None:
     """Refuses a new row of `model` by `membership` past the hourly ceiling: `limit` for
     a new member, `trusted_limit` for a trusted member or a curator. The messages take
-    the ceiling as `limit`."""
+    the ceiling as `limit`. `model` has an `author` (a membership) and a `created_at`:
+    a story, a reply, or another app's contribution (suggestions)."""
     if _is_curator(membership) or author_is_trusted(membership):
         limit, message = trusted_limit, trusted_message
     since = timezone.now() - timedelta(hours=1)
-    if model.objects.filter(author=membership, created_at__gte=since).count() >= limit:
+    if model._default_manager.filter(author=membership, created_at__gte=since).count() >= limit:
         raise RateLimited(message % {"limit": limit})
 
 
-def _status_on_submit(membership: Membership) -> str:
+def status_on_submit(membership: Membership) -> str:
     mode = moderation_mode()
     if mode == "post" or _is_curator(membership):
         return Status.PUBLISHED
@@ -139,7 +140,7 @@ def story_submit(
         existing = Story.objects.filter(author=author, submission_key=submission_key).first()
         if existing is not None:
             return existing
-        _check_rate(
+        rate_check(
             author,
             model=Story,
             limit=NEW_MEMBER_STORIES_PER_HOUR,
@@ -171,7 +172,7 @@ def story_submit(
             status=Status.DRAFT,
         )
         if not draft:
-            status = _status_on_submit(author)
+            status = status_on_submit(author)
             if status == Status.PUBLISHED:
                 _publish(story)
             else:
@@ -241,7 +242,7 @@ def story_update(
             story.photo_alt = photo_alt.strip()
         stale = photo_set(story, photo, remove=remove_photo)
         if story.status == Status.DRAFT and submit:
-            status = _status_on_submit(story.author)
+            status = status_on_submit(story.author)
             if status == Status.PUBLISHED:
                 _publish(story)
             else:
