@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "meetings",
     "editions",
     "introductions",
+    "suggestions",
 ]
 
 MIDDLEWARE = [

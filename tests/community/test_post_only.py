@@ -89,6 +89,15 @@ POST_ONLY = [
         (f"introductions:{name}", {"pk": 3}, "/kennismakingen/3/", "Naar de kennismaking")
         for name in ("answer_here", "met", "report", "block")
     ),
+    *(
+        (f"suggestions:{name}", {"pk": 7}, "/voorstellen/7/", "Naar het voorstel")
+        for name in ("respond", "report")
+    ),
+    ("suggestions:delete", {"pk": 7}, "/voorstellen/mijn/", "Naar mijn voorstellen"),
+    *(
+        (f"suggestions:{name}", {"pk": 7}, "/redactie/voorstellen/", "Naar de voorstellen")
+        for name in ("decide", "moderate")
+    ),
 ]
 
 
@@ -124,6 +133,7 @@ def test_no_view_answers_a_blank_405_any_more():
             "members",
             "organisations",
             "stories",
+            "suggestions",
         )
         for path in (ROOT / app).rglob("*.py")
     ]

@@ -25,7 +25,13 @@ from hypothesis import strategies as st
 from core.converters import MAX_ID, IdConverter
 from members.models import Membership
 from stories.models import Story
-from tests.factories import EditionFactory, ReplyFactory, StoryFactory, ThemeFactory
+from tests.factories import (
+    EditionFactory,
+    ReplyFactory,
+    StoryFactory,
+    SuggestionFactory,
+    ThemeFactory,
+)
 from tests.safe_requests import no_database_writes
 
 INTEGER_CONVERTERS = (IntConverter, IdConverter)
@@ -111,6 +117,7 @@ def site(cast, chapters):
     cast.story = story
     cast.chapter = chapters[0]
     cast.edition = EditionFactory(book=chapters[0].book)
+    cast.suggestion = SuggestionFactory(chapter=chapters[0])
     cast.group = cast.curator_user.groups.get()
     return cast
 
@@ -186,6 +193,9 @@ def _query_pages(site) -> list[tuple[str, str, dict]]:
         (reverse("stories:moderation_queue"), "pagina", {}),
         (reverse("stories:moderation_log"), "pagina", {"handeling": "approve"}),
         (reverse("chapter", kwargs={"slug": site.chapter.slug}), "verhalen", {}),
+        (reverse("suggestions:chapter", kwargs={"slug": site.chapter.slug}), "pagina", {}),
+        (reverse("suggestions:board"), "pagina", {"status": "open"}),
+        (reverse("suggestions:mine"), "pagina", {}),
     ]
 
 
@@ -229,6 +239,14 @@ def _posts(site, value: str) -> list[tuple[str, dict]]:
         (
             reverse("editions:edition_curate", kwargs={"slug": site.edition.slug}),
             {"stories": [value]},
+        ),
+        (
+            reverse("suggestions:create", kwargs={"slug": site.chapter.slug}),
+            {"section": "begin", "kind": "aanvulling", "explanation": "Ja.", "evidence": [value]},
+        ),
+        (
+            reverse("suggestions:decide", kwargs={"pk": site.suggestion.pk}),
+            {"status": "overgenomen", "answer": "Ja.", "revision": value},
         ),
         (
             reverse("admin:members_membership_add"),
