@@ -27,6 +27,7 @@ from members.models import Membership
 from members.services import membership_erase, membership_export
 from organisations.services import affiliations_export, affiliations_on_account_delete
 from stories.privacy import stories_export_for, stories_on_account_delete
+from suggestions.privacy import suggestions_export, suggestions_on_account_delete
 
 STORIES_KEEP = "keep"
 STORIES_DELETE = "delete"
@@ -43,6 +44,7 @@ def account_export(*, user: User, streamed: bool = False) -> dict:
     data |= affiliations_export(membership=membership)
     data |= stories_export_for(membership=membership, streamed=streamed)
     data |= introductions_export(membership=membership)
+    data |= suggestions_export(membership=membership)
     data |= meetings_export_for(user=user)
     return data
 
@@ -125,5 +127,6 @@ def account_delete(*, user: User, stories: str = STORIES_KEEP) -> int | None:
             stories_on_account_delete(membership=membership, keep_stories=keep)
             affiliations_on_account_delete(membership=membership)
             introductions_on_account_delete(membership=membership)
+            suggestions_on_account_delete(membership=membership, keep_stories=keep)
         meetings_on_account_delete(user=user, keep_stories=keep)
         return membership_erase(user=user, membership=membership)
