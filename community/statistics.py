@@ -10,6 +10,7 @@ the field in the model metadata and leave the table empty when there is none."""
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from statistics import median
 from typing import cast
 
 from django.db.models import Count, Field, Q
@@ -30,6 +31,7 @@ from stories.models import (
     Status,
     published_story_counts,
 )
+from suggestions.models import Suggestion, SuggestionStatus
 
 PUBLIC_COUNTS_KEY = "community:public-counts"
 
@@ -196,6 +198,37 @@ def reactions() -> Table:
     return table
 
 
+def suggestions_by_status() -> Table:
+    """The suggestions by the curators' status, the share answered and the median
+    number of days to an answer (from the answered ones' two dates: one query)."""
+    table = Table(
+        slug="voorstellen",
+        title=_("Voorstellen per status"),
+        description=_("Hoeveel voorstellen van leden open staan en wat de redactie ermee deed."),
+        columns=[_("Status"), _("Voorstellen")],
+    )
+    counts = dict(Suggestion.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    table.rows = [[str(label), counts.get(value, 0)] for value, label in SuggestionStatus.choices]
+    total = sum(counts.values())
+    waits = [
+        (answered_at - created_at).total_seconds() / 86400
+        for created_at, answered_at in Suggestion.objects.filter(
+            answered_at__isnull=False
+        ).values_list("created_at", "answered_at")
+        if answered_at is not None
+    ]
+    if total:
+        table.note = _(
+            "Beantwoord: %(share)s%% van %(total)s voorstellen. Mediaan tot een antwoord: "
+            "%(days)s dagen."
+        ) % {
+            "share": round(100 * len(waits) / total),
+            "total": total,
+            "days": f"{median(waits):.1f}" if waits else "–",
+        }
+    return table
+
+
 def invitation_depths() -> tuple[Table, Table]:
     """How far the book travelled from hand to hand: each member's depth in the tree of
     invitations (0 for who got the book themselves, 1 for whom they invited, ...), and
@@ -262,6 +295,7 @@ def statistics_tables() -> list[Table]:
         code_batches(),
         stories_per_chapter(),
         reactions(),
+        suggestions_by_status(),
         *invitation_depths(),
     ]
 
@@ -274,6 +308,7 @@ TABLES = {
     "codereeksen": code_batches,
     "verhalen-per-hoofdstuk": stories_per_chapter,
     "waarderingen": reactions,
+    "voorstellen": suggestions_by_status,
     "doorgeven-diepte": lambda: invitation_depths()[0],
     "doorgevers": lambda: invitation_depths()[1],
 }
