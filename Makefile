@@ -93,7 +93,7 @@ screenshots: messages | chromium
 # a report, not a test, and never part of `make test`. Two tables: the embedded default
 # (SQLite, local-memory cache), then production's path (PostgreSQL + Redis, started by
 # .ci/services.sh, in a fresh database `bench`). Quick run: BENCH_DURATION=3.
-.PHONY: bench bench-sqlite bench-postgres wrk
+.PHONY: bench bench-sqlite bench-postgres bench-scale wrk
 BENCH_PG_URL ?= postgres://community:community@127.0.0.1:5432/bench
 bench: bench-sqlite bench-postgres
 
@@ -108,6 +108,14 @@ bench-postgres: messages | wrk
 	psql -q $(PG_URL) -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench'
 	redis-cli -n 3 flushdb >/dev/null
 	DATABASE_URL=$(BENCH_PG_URL) REDIS_URL=redis://127.0.0.1:6379/3 $(PY) -m bench.run
+
+# The scale row: ten times the data (100,000 members, 1,000,000 stories) on PostgreSQL +
+# Redis, compared with the last `make bench-postgres` (its figures in .bench-results/).
+bench-scale: messages | wrk
+	bash .ci/services.sh
+	psql -q $(PG_URL) -c 'DROP DATABASE IF EXISTS bench_scale' -c 'CREATE DATABASE bench_scale'
+	redis-cli -n 4 flushdb >/dev/null
+	BENCH_SCALE=10 DATABASE_URL=$(BENCH_PG_URL)_scale REDIS_URL=redis://127.0.0.1:6379/4 $(PY) -m bench.run
 
 clean:
 	rm -rf staticfiles .test-static .test-media

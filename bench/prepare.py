@@ -6,11 +6,14 @@ import sys
 
 import django
 
+#: Members writing at once in the writes row (bench/writes.py).
+WRITERS = 16
+
 
 def main() -> dict:
     django.setup()
     from django.conf import settings
-    from django.db.models import Count, Q
+    from django.db.models import Count, Exists, OuterRef, Q
     from django.templatetags.static import static
     from django.urls import Resolver404, resolve, reverse
     from django.utils.crypto import get_random_string
@@ -41,6 +44,23 @@ def main() -> dict:
     user = membership.user
     session_key = signed_in_session(user)
 
+    # The writers of the writes row: members with a published story (trusted, as the
+    # established members who write most are), each signed in, and stories to react to.
+    writers = [
+        signed_in_session(m.user)
+        for m in Membership.objects.current()
+        .select_related("user")
+        .filter(user__is_staff=False)
+        .filter(Exists(Story.objects.published().filter(author=OuterRef("pk"))))
+        .order_by("number")[:WRITERS]
+    ]
+    open_stories = (
+        Story.objects.published()
+        .filter(chapter__access=Access.OPEN)
+        .select_related("chapter")
+        .order_by("-pk")[:200]
+    )
+
     try:
         resolve("/zoeken/")
         search = "/zoeken/?q=bankje"
@@ -64,6 +84,14 @@ def main() -> dict:
             f"{settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
         ),
         "member_number": membership.number,
+        "writers": writers,
+        "site": {
+            "chapters": [{"slug": c.slug, "access": c.access} for c in Chapter.objects.published()],
+            "stories": [
+                {"pk": s.pk, "path": s.get_absolute_url(), "chapter": s.chapter.slug}
+                for s in open_stories
+            ],
+        },
         "member_user": user.pk,
         "counts": {
             "members": Membership.objects.count(),

@@ -10,6 +10,8 @@ figures, and non-zero only when it could not measure.
 Environment (defaults in brackets): BENCH_DURATION seconds per page [20],
 BENCH_CONNECTIONS [16], BENCH_THREADS wrk threads [2], BENCH_WARMUP seconds per page
 [2], BENCH_MEMBERS [10000], BENCH_STORIES [100000], BENCH_WORKERS gunicorn workers [2],
+BENCH_WRITE_SECONDS for the writes row [30], BENCH_SCALE multiplies the members and
+stories and compares with the last scale-1 run on the same engine [1],
 BENCH_KEEP=1 keeps the folder under /tmp with the database and the logs; with
 DATABASE_URL set, BENCH_REUSE=1 measures the data already there (a kept database)
 instead of loading the demo and seeding."""
@@ -32,6 +34,8 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
+from bench.writes import run_writes
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 GUNICORN = str(Path(PY).with_name("gunicorn"))
@@ -40,8 +44,16 @@ DURATION = int(os.environ.get("BENCH_DURATION", "20"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
-MEMBERS = int(os.environ.get("BENCH_MEMBERS", "10000"))
-STORIES = int(os.environ.get("BENCH_STORIES", "100000"))
+#: BENCH_SCALE=10: ten times the members and stories, compared with the last run at
+#: scale 1 on the same engine (its figures kept in RESULTS).
+SCALE = int(os.environ.get("BENCH_SCALE", "1"))
+MEMBERS = int(os.environ.get("BENCH_MEMBERS", "10000")) * SCALE
+STORIES = int(os.environ.get("BENCH_STORIES", "100000")) * SCALE
+#: Each run's page figures, per engine and scale, for the scale run to compare with.
+RESULTS = ROOT / ".bench-results"
+#: The pages the scale row compares, and how much slower they may be at ten times the data.
+SCALE_PAGES = ("chapter, anonymous", "chapter, member", "story", "latest stories", "search")
+SCALE_LIMIT = 1.5
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 KEEP = os.environ.get("BENCH_KEEP", "") not in ("", "0", "false")
 REUSE = os.environ.get("BENCH_REUSE", "") not in ("", "0", "false")
@@ -52,6 +64,10 @@ RSS_GROWTH_MB = 20
 PAGE_WEIGHT_KB = 60
 PHOTO_KB = 400
 COLD_MS = 250
+WRITE_P99_MS = 200
+WRITE_SECONDS = int(os.environ.get("BENCH_WRITE_SECONDS", "30"))
+#: wrk's connections reading beside the writers: readers, not a second saturating load.
+WRITE_READERS = 4
 ROUND_SECONDS = 60
 # nginx's `gzip_comp_level` for pages when gzip is on; the static files are served
 # precompressed (whitenoise's .gz files, nginx gzip_static).
@@ -150,11 +166,11 @@ def rss_mb(pid: int) -> float:
     return int(match[1]) / 1024
 
 
-def wrk(url: str, *, seconds: int, cookie: str = "", words=()) -> dict:
+def wrk(url: str, *, seconds: int, cookie: str = "", words=(), connections: int = 0) -> dict:
     command = [
         "wrk",
         f"-t{THREADS}",
-        f"-c{CONNECTIONS}",
+        f"-c{connections or CONNECTIONS}",
         f"-d{seconds}s",
         "--latency",
         "--timeout",
@@ -239,6 +255,9 @@ def env_for(folder: Path, port: int) -> dict:
         BIND_HOST="127.0.0.1",
         PORT=str(port),
         PYTHONPATH=str(ROOT),
+        # The writes row's members post without pause (bench/writes.py).
+        DJANGO_STORIES_TRUSTED_STORIES_PER_HOUR="1000000",
+        DJANGO_STORIES_TRUSTED_REPLIES_PER_HOUR="1000000",
     )
     return env
 
@@ -331,6 +350,45 @@ def verdict(page: dict, result: dict) -> tuple[str, list[str]]:
     if result["errors"]:
         misses.append(f"{result['errors']} errors")
     return ("PASS" if not misses else "MISS"), misses
+
+
+def scale_report(engine_name: str, pages: list[dict], results: list[dict]) -> list[str]:
+    """Keeps this run's page figures for its engine and scale; at a scale above 1, the
+    lines comparing the SCALE_PAGES with the last scale-1 run on the same engine: how
+    many times slower each is (its median time, and its throughput), against
+    SCALE_LIMIT."""
+    key = re.sub(r"\W+", "-", engine_name.lower()).strip("-")
+    figures = {
+        page["name"].split(" (")[0]: {k: result[k] for k in ("rps", "p50", "p99")}
+        for page, result in zip(pages, results, strict=True)
+    }
+    RESULTS.mkdir(exist_ok=True)
+    kept = {"stories": STORIES, "at": f"{datetime.now(UTC):%Y-%m-%d %H:%M}", "pages": figures}
+    (RESULTS / f"{key}-x{SCALE}.json").write_text(json.dumps(kept, indent=1))
+    if SCALE == 1:
+        return []
+    base_file = RESULTS / f"{key}-x1.json"
+    if not base_file.exists():
+        return [f"Scale: no scale-1 run on {engine_name} to compare with ({base_file})."]
+    base = json.loads(base_file.read_text())
+    lines = [
+        f"Scale: {STORIES} stories against {base['stories']} (run of {base['at']} UTC), "
+        f"target at most {SCALE_LIMIT}x slower:",
+        "",
+        "| page | req/s then | req/s now | p50 ms then | p50 ms now | x slower | result |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name in SCALE_PAGES:
+        then, now = base["pages"].get(name), figures.get(name)
+        if then is None or now is None:
+            continue
+        slower = max(now["p50"] / then["p50"], then["rps"] / max(now["rps"], 0.001))
+        lines.append(
+            f"| {name} | {then['rps']:.0f} | {now['rps']:.0f} | {then['p50'] / 1000:.1f} | "
+            f"{now['p50'] / 1000:.1f} | {slower:.2f} | "
+            f"{'PASS' if slower <= SCALE_LIMIT else 'MISS'} |"
+        )
+    return lines
 
 
 def main() -> int:
@@ -455,10 +513,22 @@ def main() -> int:
             raise BenchError(f"workers were replaced during the run: {workers} -> {after}")
         rss_after = {pid: rss_mb(pid) for pid in workers}
         weight = page_weight(base, targets["chapter"])
+        log(f"writes: {len(targets['writers'])} members for {WRITE_SECONDS} s, wrk reading beside")
+        writes = run_writes(
+            port=port,
+            site=targets["site"],
+            writers=targets["writers"],
+            seconds=WRITE_SECONDS,
+            read=lambda: wrk(
+                base + targets["chapter"], seconds=WRITE_SECONDS, connections=WRITE_READERS
+            ),
+        )
+        settle(base)
         stop(server)
         manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
         server = start_gunicorn(env, folder, base)
         cold = cold_pages(base, pages[1:])
+        jobs = module(env, "bench.memory")
     finally:
         if server is not None:
             stop(server)
@@ -497,6 +567,31 @@ def main() -> int:
     log("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |")
     for row in rows:
         log(row)
+    reads = writes["reads"]
+    writes_ok = writes["p99"] < WRITE_P99_MS and not writes["errors"]
+    log("")
+    for line in scale_report(engine(env), pages, results):
+        log(line)
+    log("")
+    log(
+        f"Writes: {writes['writers']} members posting stories, reactions and replies for "
+        f"{WRITE_SECONDS} s (target p99 < {WRITE_P99_MS} ms, 0 errors): "
+        f"{'PASS' if writes_ok else 'MISS'}"
+    )
+    log("")
+    log("| requests | count | req/s | p50 ms | p99 ms | errors |")
+    log("| --- | ---: | ---: | ---: | ---: | ---: |")
+    log(
+        f"| POSTs ({', '.join(f'{n} {k}' for k, n in writes['by_kind'].items())}) | "
+        f"{writes['posts']} | {writes['rps']:.0f} | {writes['p50']:.1f} | "
+        f"{writes['p99']:.1f} | {writes['errors']} |"
+    )
+    log(
+        f"| chapter, anonymous, read meanwhile ({WRITE_READERS} connections) | {reads['requests']} | {reads['rps']:.0f} | "
+        f"{reads['p50'] / 1000:.1f} | {reads['p99'] / 1000:.1f} | {reads['errors']} |"
+    )
+    if writes["errors"]:
+        log(f"  answers seen: {', '.join(writes['outcomes'])}")
     log("")
     slowest = max(ms for _name, ms, _status in cold)
     log(
@@ -547,6 +642,18 @@ def main() -> int:
         f"thumbnail stored = {photo_kb:.0f} KB (target < {PHOTO_KB} KB): "
         f"{'PASS' if photo_kb < PHOTO_KB else 'MISS'}"
     )
+    for name, what in (
+        ("publishing an edition", "publish"),
+        ("its EPUB built", "epub"),
+        ("the data download of the member who wrote most", "download"),
+    ):
+        job = jobs[what]
+        log(
+            f"Job, {name}: {job['seconds']} s, {job['queries']} queries, peak memory "
+            f"+{job['peak_mib']} MiB"
+            + (f", {job['stories']} stories" if "stories" in job else "")
+            + (f", {job['bytes'] / 1024:.0f} KB" if "bytes" in job else "")
+        )
     log(
         f"A round of introductions for {matching['participants']} participants: "
         f"{matching['pairs']} pairs (score {matching['score']}) in {matching['seconds']} s "
@@ -557,13 +664,14 @@ def main() -> int:
         + (weight_kb < PAGE_WEIGHT_KB)
         + (photo_kb < PHOTO_KB)
         + (slowest < COLD_MS)
+        + writes_ok
     )
     log(
         f"bench summary ({engine(env)}) {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: pages {passed}/{len(pages)} "
-        f"PASS, other targets {extra_pass}/4 PASS; baseline {baseline:.0f} req/s, anonymous "
+        f"PASS, other targets {extra_pass}/5 PASS; baseline {baseline:.0f} req/s, anonymous "
         f"chapter {results[2]['rps']:.0f} ({results[2]['ratio']:.2f}), member chapter "
         f"{results[3]['rps']:.0f} ({results[3]['ratio']:.2f}); RSS {growth:+.1f} MB; cold {slowest:.0f} ms; page "
-        f"{weight_kb:.0f} KB; photo {photo_kb:.0f} KB; {time.monotonic() - started:.0f} s "
+        f"{weight_kb:.0f} KB; writes {writes['rps']:.0f} req/s p99 {writes['p99']:.0f} ms; photo {photo_kb:.0f} KB; {time.monotonic() - started:.0f} s "
         f"in all, load {info['load']} at start"
     )
     return 0

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db.models import Count, Max, Q, Subquery, Sum
+from django.db.models import Count, Func, Max, Q, Subquery, Sum
+from django.db.models.functions import Now
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
@@ -62,7 +63,7 @@ def chapter_page(request, slug, render) -> HttpResponse:
     if versions is None or versions[0] is None:
         return render(None)  # not a published chapter: the view answers (404)
     chapter_pk = versions[0]
-    parts = ["book:chapter-page:v3", *versions, _meetings_shown(chapter_pk), slug, query]
+    parts = ["book:chapter-page:v4", *versions, slug, query]
     if anonymous:
         return cache.cached_page(request, cache.html_key(*parts), lambda: render(None))
     membership_pk = request.user.membership.pk
@@ -88,16 +89,8 @@ def home_page(request, render) -> HttpResponse:
     if not request.META.get("QUERY_STRING") and cache.sessionless_anonymous(request):
         versions = _home_versions.first()
         if versions is not None:  # else no book or no published chapter yet: rendered
-            key = cache.html_key(
-                "book:home:v1", *versions, cache.digest(_editions.rows()), _meetings_shown()
-            )
+            key = cache.html_key("book:home:v2", *versions, cache.digest(_editions.rows()))
     return cache.cached_page(request, key, render, cache.COUNTS_SECONDS)
-
-
-def _meetings_shown(chapter_pk: int | None = None) -> str:
-    """Which upcoming meetings the page shows, as they are now: a key part."""
-    shown = Meeting.objects.next_shown(chapter=chapter_pk)
-    return cache.digest(list(shown.values_list("pk", "updated_at")))
 
 
 def _shares_as_member(request) -> bool:
@@ -110,8 +103,25 @@ def _shares_as_member(request) -> bool:
     return not len(get_messages(request))
 
 
+def _upcoming_meetings(**about: str) -> tuple[Subquery, Subquery]:
+    """The published meetings not yet over (`about` a chapter: chapters__slug=...), as
+    two key parts computed in the page's one query: how many there are, and the latest
+    updated_at among them. The page shows the first few (Meeting.objects.next_shown);
+    any change to one of those saves its row (a later updated_at than any before), and
+    one that ends, is cancelled or is published changes the count. The database's own
+    clock decides what is over, so the query needs no time parameter."""
+    upcoming = (
+        Meeting.objects.published().filter(ends_at__gt=Now(), **about).order_by().values("status")
+    )
+    return (
+        Subquery(upcoming.annotate(n=Func("pk", function="COUNT")).values("n")),
+        Subquery(upcoming.annotate(t=Func("updated_at", function="MAX")).values("t")),
+    )
+
+
 #: What a chapter page depends on, besides the chapter's text (its updated_at is among the
-#: chapters'): one row, or none when `slug` is not a published chapter of the book.
+#: chapters'): one row, or none when `slug` is not a published chapter of the book. The
+#: upcoming meetings about the chapter are part of it (_upcoming_meetings).
 _versions = Prepared(
     lambda slug: (
         Chapter.objects.published()
@@ -125,6 +135,10 @@ _versions = Prepared(
             chapter_count=Count("pk"),
             stories_version=Max("stories_version", filter=Q(slug=slug)),
         )
+        .annotate(
+            meetings=_upcoming_meetings(chapters__slug=slug)[0],
+            meetings_updated=_upcoming_meetings(chapters__slug=slug)[1],
+        )
         .values_list(
             "chapter_pk",
             "book",
@@ -132,12 +146,14 @@ _versions = Prepared(
             "chapters_updated",
             "chapter_count",
             "stories_version",
+            "meetings",
+            "meetings_updated",
         )
     )
 )
 
 #: What the home page depends on, besides the editions and the counts: the book, its
-#: published chapters and the stories beneath them (each chapter's stories_version only
+#: published chapters, the upcoming meetings and the stories beneath the chapters (each chapter's stories_version only
 #: ever goes up, so their sum changes with any of them).
 _home_versions = Prepared(
     lambda: (
@@ -151,8 +167,15 @@ _home_versions = Prepared(
             chapter_count=Count("pk"),
             stories_versions=Sum("stories_version"),
         )
+        .annotate(meetings=_upcoming_meetings()[0], meetings_updated=_upcoming_meetings()[1])
         .values_list(
-            "book", "book_updated", "chapters_updated", "chapter_count", "stories_versions"
+            "book",
+            "book_updated",
+            "chapters_updated",
+            "chapter_count",
+            "stories_versions",
+            "meetings",
+            "meetings_updated",
         )
     )
 )

@@ -36,7 +36,6 @@ from itertools import groupby
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
-    SearchVector,
     SearchVectorField,
 )
 from django.db import connection
@@ -157,9 +156,9 @@ RANK_CANDIDATES = 1000
 
 
 class StoredVector(Expression):
-    """The story's stored tsvector (migration stories 0007), a column the model does not
-    declare: named with the alias the query gives the stories' table, so it holds inside
-    a subquery too."""
+    """The stored tsvector of a story or a chapter (migrations stories 0007 and 0011), a
+    column the models do not declare: named with the alias the query gives the table, so
+    it holds inside a subquery too."""
 
     output_field = SearchVectorField()
 
@@ -171,13 +170,8 @@ class StoredVector(Expression):
 
 def _full_text(query: str, chapters: QuerySet, stories: QuerySet) -> tuple[QuerySet, QuerySet]:
     question = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    chapter_vector = (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-    )
     chapters = (
-        chapters.annotate(search=chapter_vector, rank=SearchRank(chapter_vector, question))
+        chapters.annotate(search=StoredVector(), rank=SearchRank(StoredVector(), question))
         .filter(search=question)
         .order_by("-rank", "number")
     )

@@ -202,6 +202,14 @@ DATABASES = {
 # reuse, and the init_command PRAGMAs then run once per connection instead of per request.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+# PostgreSQL without JIT compilation: the site asks short queries, and the planner's cost
+# estimates on 100,000 stories pass jit_above_cost for some of them (a chapter's page of
+# stories with its reaction counts), whose JIT compiling then took 1.4 s of a 1.5 s
+# query (make bench, BENCHMARKS.md). DJANGO_DB_JIT=true leaves the server's setting.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env.bool(
+    "DJANGO_DB_JIT", default=False
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # PostgreSQL: each web process keeps its connection for DJANGO_CONN_MAX_AGE seconds, or,
 # with DJANGO_DB_POOL=true, holds a psycopg pool of them. Django refuses a pool together
 # with persistent connections, so the pool sets CONN_MAX_AGE to 0.

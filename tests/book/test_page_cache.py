@@ -37,11 +37,11 @@ def test_anonymous_chapter_page_comes_from_the_cache_the_second_time(
     url = chapters[0].get_absolute_url()
     first = client.get(url)
     assert first.status_code == 200
-    # Two queries remain: the versions the key is made of (the book, the chapters'
-    # updated_at and this chapter's stories_version) and the upcoming meetings about the
-    # chapter, read from the database so that every worker sees a change at once,
-    # whichever worker's cache holds the page.
-    with django_assert_num_queries(2):
+    # One query remains: the versions the key is made of (the book, the chapters'
+    # updated_at, this chapter's stories_version and the upcoming meetings about it),
+    # read from the database so that every worker sees a change at once, whichever
+    # worker's cache holds the page.
+    with django_assert_num_queries(1):
         second = client.get(url)
     assert second.status_code == 200
     assert second.content == first.content
@@ -128,17 +128,17 @@ def _token(html: str) -> str:
 
 
 @pytest.mark.django_db
-def test_member_page_comes_from_the_cache_with_seven_queries(
+def test_member_page_comes_from_the_cache_with_six_queries(
     client, chapters, member, session_queries, django_assert_num_queries
 ):
     url = chapters[2].get_absolute_url()  # members only
     StoryFactory.create_batch(3, chapter=chapters[2])
     client.force_login(member)
     first = client.get(url).content.decode()
-    # The session, the user with their membership, the page's versions, the upcoming
-    # meetings about the chapter, whether they follow the chapter and the reactions they
-    # gave. Nothing written.
-    with django_assert_num_queries(5 + session_queries):
+    # The session, the user with their membership, the page's versions (the upcoming
+    # meetings about the chapter among them), whether they follow the chapter and the
+    # reactions they gave. Nothing written.
+    with django_assert_num_queries(4 + session_queries):
         second = client.get(url)
     assert second.status_code == 200
     assert "Cookie" in second["Vary"]
@@ -248,10 +248,10 @@ def test_staff_pages_are_rendered_not_shared(client, chapters, member, curator):
 
 
 @pytest.mark.django_db
-def test_home_comes_from_the_cache_with_three_queries(client, chapters, django_assert_num_queries):
+def test_home_comes_from_the_cache_with_two_queries(client, chapters, django_assert_num_queries):
     first = client.get("/")
-    # The book, chapters and stories' versions; the published editions; the next meetings.
-    with django_assert_num_queries(3):
+    # The book, chapters, stories' and upcoming meetings' versions; the published editions.
+    with django_assert_num_queries(2):
         second = client.get("/")
     assert second.content == first.content
     assert "Cookie" in second["Vary"]

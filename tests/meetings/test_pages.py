@@ -59,3 +59,37 @@ def test_cached_pages_follow_a_cancellation_at_once(client, chapters, curator):
 
     for url in ("/", chapters[0].get_absolute_url()):
         assertNotContains(client.get(url), "Gaat misschien niet door")
+
+
+def test_cached_pages_drop_a_meeting_once_it_is_over(client, chapters):
+    meeting = MeetingFactory(title="Bijna voorbij")
+    meeting.chapters.set([chapters[0]])
+    for url in ("/", chapters[0].get_absolute_url()):
+        assertContains(client.get(url), "Bijna voorbij")
+        assertContains(client.get(url), "Bijna voorbij")  # from the cache
+
+    # Time passes: the row itself does not change (no updated_at), the meeting ends.
+    type(meeting).objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+
+    for url in ("/", chapters[0].get_absolute_url()):
+        assertNotContains(client.get(url), "Bijna voorbij")
+
+
+def test_cached_pages_show_an_edit_to_a_shown_meeting_at_once(client, chapters):
+    shown = MeetingFactory(title="Eerste titel", starts_at=timezone.now() + timedelta(days=1))
+    shown.chapters.set([chapters[0]])
+    # A later meeting, edited last: the shown one's edit must still change the key.
+    later = MeetingFactory(title="Veel later", starts_at=timezone.now() + timedelta(days=60))
+    later.chapters.set([chapters[0]])
+    for url in ("/", chapters[0].get_absolute_url()):
+        client.get(url)
+
+    shown.title = "Nieuwe titel"
+    shown.save()
+
+    for url in ("/", chapters[0].get_absolute_url()):
+        response = client.get(url)
+        assertContains(response, "Nieuwe titel")
+        assertNotContains(response, "Eerste titel")
