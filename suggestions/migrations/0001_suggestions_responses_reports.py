@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         ("community", "0001_curators_group"),
         ('book', '0007_chapter_revisions'),
         ('members', '0005_invitation_email_dedication_reminders_do_not_invite'),
-        ('stories', '0011_suggestions_in_the_log_and_mail'),
+        ('stories', '0012_suggestions_in_the_log_and_mail'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

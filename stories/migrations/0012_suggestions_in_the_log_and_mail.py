@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stories', '0010_moderationaction_meeting_target'),
+        ('stories', '0011_postgres_chapter_search_vector'),
     ]
 
     operations = [
