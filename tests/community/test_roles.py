@@ -45,6 +45,9 @@ EXPECTED = {
     "meetings.add_meeting",
     "meetings.change_meeting",
     "meetings.view_registration",
+    "suggestions.view_suggestion",
+    "suggestions.change_suggestion",
+    "suggestions.view_response",
 }
 
 ADMIN_PAGES = [
