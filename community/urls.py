@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community import (
     account_views,
+    chapter_text_views,
     curation_views,
     media_views,
     organisation_views,
@@ -32,6 +33,16 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path(_("hoofdstuk/<slug:slug>/"), views.chapter_detail, name="chapter"),
+    path(
+        _("hoofdstuk/<slug:slug>/versies/"),
+        chapter_text_views.chapter_history,
+        name="chapter_history",
+    ),
+    path(
+        _("hoofdstuk/<slug:slug>/versies/<id:old>/<id:new>/"),
+        chapter_text_views.chapter_compare,
+        name="chapter_compare",
+    ),
     path("", include("book.urls")),
     path("", include("editions.urls")),
     path("", include("members.urls")),
@@ -78,6 +89,14 @@ urlpatterns += i18n_patterns(
         _("redactie/statistieken/<slug:table>.csv"),
         curation_views.statistics_csv,
         name="statistics_csv",
+    ),
+    path(
+        _("redactie/hoofdstukken/"), chapter_text_views.chapter_text_list, name="chapter_text_list"
+    ),
+    path(
+        _("redactie/hoofdstukken/<slug:slug>/"),
+        chapter_text_views.chapter_text_edit,
+        name="chapter_text_edit",
     ),
     path(_("redactie/onbekende-namen/"), curation_views.unmatched_names, name="unmatched_names"),
     path(

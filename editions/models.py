@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from book.models import Access, Book, Chapter, Reader, access_allows
+from book.models import Access, Book, Chapter, ChapterRevision, Reader, access_allows
 from core.markdown import reading_minutes
 from members.models import Membership, member_credit
 from stories.models import Status
@@ -71,6 +71,16 @@ class Edition(models.Model):
     cover = models.ImageField(upload_to="editions/", blank=True, editable=False)
     cover_alt = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    #: The published edition this one says what changed since (editions.changes).
+    compared_with = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("vergeleken met"),
+    )
     #: Raised when a published edition's rows change (erasure): the EPUB and print
     #: copies stored for an earlier version are not served again (editions.builds).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -116,6 +126,16 @@ class EditionChapter(models.Model):
     chapter = models.ForeignKey(
         Chapter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    #: The version of the chapter's text this edition holds (book.revisions); its
+    #: number stays when the revision itself goes with its chapter.
+    revision = models.ForeignKey(
+        ChapterRevision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revision_number = models.PositiveIntegerField(_("versie"), null=True, blank=True)
+    #: What changed in the chapter since the previous edition, as publishing found it
+    #: (editions.changes.ChapterChanges.as_json); empty when nothing did, or for the
+    #: first edition.
+    changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("hoofdstuk van een editie")

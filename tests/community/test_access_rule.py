@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from book.models import Access, Chapter
+from book.revisions import chapter_save_text
 from editions.services import edition_create, edition_publish, edition_stories_choose
 from stories.models import Status, Story
 from suggestions.models import Suggestion
@@ -212,3 +213,30 @@ def test_suggestions_show_chapter_text_exactly_as_the_rule_says(world, audience)
         html = response.content.decode()
         shown |= {s for s in suggestions.values() if s.quote in html}
     assert shown == visible, (audience, {s.quote for s in shown ^ visible})
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_chapter_versions_and_diffs_show_text_exactly_as_the_rule_says(world, audience, curator):
+    chapters, _stories, people = world
+    for chapter in chapters.values():
+        chapter_save_text(
+            chapter=chapter,
+            user=curator,
+            title=chapter.title,
+            body=chapter.body.replace("woord erin", "woord erin, en meer"),
+            message="Verduidelijkt.",
+            base_revision=1,
+        )
+    person = people[audience]
+    readable = set(Chapter.objects.readable_by(_as_user(person)))
+    client = signed_in(person)
+    for key, chapter in chapters.items():
+        for url in (
+            reverse("chapter_history", args=[chapter.slug]),
+            reverse("chapter_compare", args=[chapter.slug, 1, 2]),
+        ):
+            response = client.get(url)
+            assert response.status_code == (200 if chapter in readable else 404), (audience, key)
+        compare = client.get(reverse("chapter_compare", args=[chapter.slug, 1, 2]))
+        shows_text = f"hoofdstuk{key}woord" in compare.content.decode()
+        assert shows_text == (chapter in readable), (audience, key)

@@ -196,6 +196,8 @@ def _query_pages(site) -> list[tuple[str, str, dict]]:
         (reverse("suggestions:chapter", kwargs={"slug": site.chapter.slug}), "pagina", {}),
         (reverse("suggestions:board"), "pagina", {"status": "open"}),
         (reverse("suggestions:mine"), "pagina", {}),
+        (reverse("chapter_history", kwargs={"slug": site.chapter.slug}), "van", {"tot": "1"}),
+        (reverse("chapter_history", kwargs={"slug": site.chapter.slug}), "tot", {"van": "1"}),
     ]
 
 
@@ -247,6 +249,10 @@ def _posts(site, value: str) -> list[tuple[str, dict]]:
         (
             reverse("suggestions:decide", kwargs={"pk": site.suggestion.pk}),
             {"status": "overgenomen", "answer": "Ja.", "revision": value},
+        ),
+        (
+            reverse("chapter_text_edit", kwargs={"slug": site.chapter.slug}),
+            {"title": "Titel", "body": "Tekst.", "message": "Waarom.", "base_revision": value},
         ),
         (
             reverse("admin:members_membership_add"),
