@@ -29,6 +29,7 @@ from members.services import membership_erase, membership_export
 from newsletter.privacy import newsletter_export, newsletter_on_account_delete
 from organisations.services import affiliations_export, affiliations_on_account_delete
 from stories.privacy import stories_export_for, stories_on_account_delete
+from suggestions.privacy import suggestions_export, suggestions_on_account_delete
 
 STORIES_KEEP = "keep"
 STORIES_DELETE = "delete"
@@ -46,6 +47,7 @@ def account_export(*, user: User, streamed: bool = False) -> dict:
     data |= affiliations_export(membership=membership)
     data |= stories_export_for(membership=membership, streamed=streamed)
     data |= introductions_export(membership=membership)
+    data |= suggestions_export(membership=membership)
     data |= meetings_export_for(user=user)
     data |= newsletter_export(membership=membership)
     return data
@@ -130,5 +132,6 @@ def account_delete(*, user: User, stories: str = STORIES_KEEP) -> int | None:
             affiliations_on_account_delete(membership=membership)
             introductions_on_account_delete(membership=membership)
             newsletter_on_account_delete(membership=membership)
+            suggestions_on_account_delete(membership=membership, keep_stories=keep)
         meetings_on_account_delete(user=user, keep_stories=keep)
         return membership_erase(user=user, membership=membership)

@@ -8,6 +8,7 @@ may not exist yet, or live on the membership or on the user: the lookups below f
 the field in the model metadata and leave the table empty when there is none."""
 
 from collections import Counter
+from statistics import median
 from typing import cast
 
 from django.db import models
@@ -32,6 +33,7 @@ from stories.models import (
     Status,
     published_story_counts,
 )
+from suggestions.models import Suggestion, SuggestionStatus
 
 from .growth_statistics import invitations_over_time, members_by_route_over_time, welcome_funnel
 from .tables import Table, as_date, months_between
@@ -200,6 +202,37 @@ def introductions() -> Table:
     return table
 
 
+def suggestions_by_status() -> Table:
+    """The suggestions by the curators' status, the share answered and the median
+    number of days to an answer (from the answered ones' two dates: one query)."""
+    table = Table(
+        slug="voorstellen",
+        title=_("Voorstellen per status"),
+        description=_("Hoeveel voorstellen van leden open staan en wat de redactie ermee deed."),
+        columns=[_("Status"), _("Voorstellen")],
+    )
+    counts = dict(Suggestion.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    table.rows = [[str(label), counts.get(value, 0)] for value, label in SuggestionStatus.choices]
+    total = sum(counts.values())
+    waits = [
+        (answered_at - created_at).total_seconds() / 86400
+        for created_at, answered_at in Suggestion.objects.filter(
+            answered_at__isnull=False
+        ).values_list("created_at", "answered_at")
+        if answered_at is not None
+    ]
+    if total:
+        table.note = _(
+            "Beantwoord: %(share)s%% van %(total)s voorstellen. Mediaan tot een antwoord: "
+            "%(days)s dagen."
+        ) % {
+            "share": round(100 * len(waits) / total),
+            "total": total,
+            "days": f"{median(waits):.1f}" if waits else "–",
+        }
+    return table
+
+
 def invitation_depths() -> tuple[Table, Table]:
     """How far the book travelled from hand to hand: each member's depth in the tree of
     invitations (0 for who got the book themselves, 1 for whom they invited, ...), and
@@ -347,6 +380,7 @@ def statistics_tables() -> list[Table]:
         reactions(),
         meetings_per_month(),
         introductions(),
+        suggestions_by_status(),
         *invitation_depths(),
         members_by_route_over_time(),
         invitations_over_time(),
@@ -364,6 +398,7 @@ TABLES = {
     "waarderingen": reactions,
     "bijeenkomsten": meetings_per_month,
     "kennismakingen": introductions,
+    "voorstellen": suggestions_by_status,
     "doorgeven-diepte": lambda: invitation_depths()[0],
     "doorgevers": lambda: invitation_depths()[1],
     "routes-per-maand": members_by_route_over_time,

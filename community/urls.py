@@ -80,6 +80,7 @@ urlpatterns += i18n_patterns(
     path("", include("meetings.urls")),
     path("", include("introductions.urls")),
     path("", include("newsletter.urls")),
+    path("", include("suggestions.urls")),
     path(
         _("accounts/bevestiging-opnieuw/"),
         account_views.email_confirmation_resend,

@@ -15,6 +15,7 @@ from editions.models import Edition
 from meetings.models import Meeting
 from stories.fragments import chapter_stories
 from stories.models import published_story_counts
+from suggestions.models import Suggestion
 
 from . import pages
 
@@ -110,6 +111,7 @@ def _chapter_detail(request, slug, *, member_page=None):
         "can_read": can_read,
         "is_member": is_member,
         "track_position": can_read and request.user.is_authenticated,
+        "sections": _sections(chapter) if can_read else [],
         "stories": stories,
         "meetings": list(Meeting.objects.next_shown(chapter=chapter)),
     }
@@ -118,6 +120,15 @@ def _chapter_detail(request, slug, *, member_page=None):
     # A page for every member: stand-ins for this member's token and reactions
     # (core.cache.personal_page fills them in).
     return render(request, "book/chapter_detail.html", context | cache.shared_context())
+
+
+def _sections(chapter: Chapter) -> list[dict]:
+    """The chapter's sections, each with its number of open suggestions: one query."""
+    counts = Suggestion.objects.open_counts_by_section(chapter)
+    return [
+        {**section, "open_suggestions": counts.get(section["id"], 0)}
+        for section in chapter.sections
+    ]
 
 
 @require_safe

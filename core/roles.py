@@ -46,6 +46,8 @@ CURATOR_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("introductions", "round"): ("view",),
     ("newsletter", "issue"): ALL,
     ("newsletter", "newsletterdelivery"): ("view",),
+    ("suggestions", "suggestion"): ("view", "change"),
+    ("suggestions", "response"): ("view",),
 }
 
 

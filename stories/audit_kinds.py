@@ -1,6 +1,6 @@
 """What the audit log (stories.models.ModerationAction) records: the decisions, and the
 kinds of item they are about, this app's and those of the apps above it (meetings,
-introductions), which the log names by kind and id alone."""
+introductions, suggestions), which the log names by kind and id alone."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,7 @@ class ModerationKind(models.TextChoices):
     REJECT_EDIT = "reject_edit", _("Bewerking afgewezen")
     CANCEL = "cancel", _("Afgelast")
     KEEP_STOPPED = "keep_stopped", _("Niet meer voorgesteld na melding")
+    SUGGESTION_STATUS = "suggestion_status", _("Status van een voorstel gezet")
 
 
 class TargetType(models.TextChoices):
@@ -26,3 +27,4 @@ class TargetType(models.TextChoices):
     MEETING = "meeting", _("bijeenkomst")
     INTRODUCTION = "introduction", _("kennismaking")
     MESSAGE = "message", _("bericht")
+    SUGGESTION = "suggestion", _("voorstel")

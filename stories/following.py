@@ -125,6 +125,7 @@ def notification_settings_update(
     digest: bool,
     welcome: bool,
     newsletter: bool,
+    suggestions: bool = True,
     language: str = "",
 ) -> NotificationSettings:
     """The member chooses which story e-mails they get; they are written in `language`
@@ -138,6 +139,7 @@ def notification_settings_update(
         preferences.digest = digest
         preferences.welcome = welcome
         preferences.newsletter = newsletter
+        preferences.suggestions = suggestions
         if language in {code for code, _name in settings.LANGUAGES}:
             preferences.language = language
         preferences.save()

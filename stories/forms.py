@@ -219,6 +219,7 @@ class NotificationSettingsForm(forms.ModelForm):
     class Meta:
         model = NotificationSettings
         fields = ["story_updates", "replies", "digest", "welcome", "newsletter"]
+        fields = ["story_updates", "replies", "digest", "suggestions"]
 
 
 class SearchForm(ParticipantFilterForm):

@@ -515,8 +515,9 @@ class Report(models.Model):
 
 class ModerationAction(models.Model):
     """The audit log: what a curator (or the report threshold, with no curator) did to
-    a story, a reply or a meeting (meetings.services, by target_type and target_id
-    alone: the meetings app sits above this one), and why. One entry for every change of moderation state,
+    a story, a reply, a meeting or a suggestion (meetings.services and
+    suggestions.services, by target_type and target_id alone: those apps sit above
+    this one), and why. One entry for every change of moderation state,
     written in the same transaction as the change (stories.moderation).
 
     Entries are never changed or deleted: there are no views that do so and the admin

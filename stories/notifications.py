@@ -127,16 +127,18 @@ def notify(
     template: str,
     context: dict,
     preferences: NotificationSettings | None = None,
+    folder: str = "email/stories",
 ) -> bool:
-    """Queue the e-mail `template` (see `compose`) for `membership` once the current
-    transaction commits, if they want this kind of e-mail and have an address, with the
-    List-Unsubscribe headers."""
+    """Queue the e-mail `template` (see `compose`, also for `folder`) for `membership`
+    once the current transaction commits, if they want this kind of e-mail and have an
+    address, with the List-Unsubscribe headers."""
     mail = compose(
         membership=membership,
         kind=kind,
         template=template,
         context=context,
         preferences=preferences,
+        folder=folder,
     )
     if mail is None:
         return False

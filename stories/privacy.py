@@ -157,6 +157,7 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
                 "digest": preferences.digest,
                 "welcome": preferences.welcome,
                 "newsletter": preferences.newsletter,
+                "suggestions": preferences.suggestions,
                 "language": preferences.language,
                 "last_digest_at": iso_or_none(preferences.last_digest_at),
             }

@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     DIGEST = "digest", _("Dagelijks overzicht van de hoofdstukken die ik volg")
     WELCOME = "welcome", _("Welkomstmails in mijn eerste weken")
     NEWSLETTER = "newsletter", _("Nieuws uit de gemeenschap")
+    SUGGESTIONS = "suggestions", _("Nieuws over mijn voorstellen")
 
 
 class NotificationSettings(models.Model):
@@ -62,6 +63,13 @@ class NotificationSettings(models.Model):
         _("nieuws uit de gemeenschap"),
         default=True,
         help_text=_("De nieuwsbrief die de redactie af en toe stuurt."),
+    )
+    suggestions = models.BooleanField(
+        _("nieuws over mijn voorstellen"),
+        default=True,
+        help_text=_(
+            "Een e-mail als de redactie een voorstel beantwoordt dat je deed of waarop je reageerde."
+        ),
     )
     # The interface language the member last saved these settings in; e-mails are
     # written in it. Empty: the site's language.

@@ -112,7 +112,7 @@ def rate_check(
     """Refuses a new row of `model` by `membership` past the hourly ceiling: `limit` for
     a new member, `trusted_limit` for a trusted member or a curator. The messages take
     the ceiling as `limit`. `model` has an `author` (a Membership) and a `created_at`:
-    a story, a reply, or another app's writing (an introduction's message)."""
+    a story, a reply, or another app's writing (an introduction's message, a suggestion)."""
     if _is_curator(membership) or author_is_trusted(membership):
         limit, message = trusted_limit, trusted_message
     since = timezone.now() - timedelta(hours=1)
@@ -121,7 +121,7 @@ def rate_check(
         raise RateLimited(message % {"limit": limit})
 
 
-def _status_on_submit(membership: Membership) -> str:
+def status_on_submit(membership: Membership) -> str:
     mode = moderation_mode()
     if mode == "post" or _is_curator(membership):
         return Status.PUBLISHED
@@ -193,7 +193,7 @@ def story_submit(
             status=Status.DRAFT,
         )
         if not draft:
-            status = _status_on_submit(author)
+            status = status_on_submit(author)
             if status == Status.PUBLISHED:
                 _publish(story)
             else:
@@ -270,7 +270,7 @@ def story_update(
             story.photo_alt = photo_alt.strip()
         stale = photo_set(story, photo, remove=remove_photo)
         if story.status == Status.DRAFT and submit:
-            status = _status_on_submit(story.author)
+            status = status_on_submit(story.author)
             if status == Status.PUBLISHED:
                 _publish(story)
             else:

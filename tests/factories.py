@@ -62,6 +62,8 @@ from stories.models import (
     TargetType,
     Theme,
 )
+from suggestions.models import Kind as SuggestionKind
+from suggestions.models import Response, ResponseKind, Suggestion, SuggestionReport
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -583,3 +585,39 @@ class WelcomeMailFactory(factory.django.DjangoModelFactory):
 
     membership = factory.SubFactory(MembershipFactory)
     step = "day0"
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    """A published, open suggestion on the first section of a chapter ("begin"), as if
+    it went through the services (explanation_html rendered)."""
+
+    class Meta:
+        model = Suggestion
+
+    chapter = factory.SubFactory(ChapterFactory)
+    section = "begin"
+    section_title = "Begin"
+    kind = SuggestionKind.ADDITION
+    quote = "Eerste alinea van het hoofdstuk."
+    explanation = "Hier mist **een voorbeeld** uit de praktijk."
+    explanation_html = factory.LazyAttribute(lambda o: render_markdown(o.explanation).html)
+    author = factory.SubFactory(MembershipFactory)
+    moderation = Status.PUBLISHED
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    suggestion = factory.SubFactory(SuggestionFactory)
+    member = factory.SubFactory(MembershipFactory)
+    kind = ResponseKind.AGREE
+
+
+class SuggestionReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SuggestionReport
+
+    suggestion = factory.SubFactory(SuggestionFactory)
+    reporter = factory.SubFactory(MembershipFactory)
+    reason = "Dit hoort hier niet."

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "editions",
     "introductions",
     "newsletter",
+    "suggestions",
 ]
 
 MIDDLEWARE = [

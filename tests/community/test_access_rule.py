@@ -19,12 +19,14 @@ from book.models import Access, Chapter
 from book.revisions import chapter_save_text
 from editions.services import edition_create, edition_publish, edition_stories_choose
 from stories.models import Status, Story
+from suggestions.models import Suggestion
 from tests.clients import signed_in
 from tests.factories import (
     BookFactory,
     ChapterFactory,
     MembershipFactory,
     StoryFactory,
+    SuggestionFactory,
     UserFactory,
 )
 
@@ -182,6 +184,41 @@ def test_editions_show_members_chapters_as_the_rule_says(world, audience, curato
         key = "open" if copy.access == Access.OPEN else "members"
         for text in (page, print_page.content.decode(), epub_text):
             assert (f"hoofdstuk{key}woord" in text) == readable, (audience, key)
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_suggestions_show_chapter_text_exactly_as_the_rule_says(world, audience):
+    """A suggestion quotes its chapter: its pages, its chapter's list and the form follow
+    the chapter's rule, and a pending one is its author's and the curators' alone."""
+    chapters, _stories, people = world
+    author = people["author"].membership
+    suggestions = {}
+    for key, chapter in chapters.items():
+        for moderation in (Status.PUBLISHED, Status.PENDING):
+            suggestions[f"{key}-{moderation}"] = SuggestionFactory(
+                chapter=chapter,
+                author=author,
+                moderation=moderation,
+                section="kop",
+                section_title="Kop",
+                quote=f"citaat{key}{moderation}woord",
+            )
+    person = people[audience]
+    user = _as_user(person)
+    visible = set(Suggestion.objects.visible_to(user))
+    readable = set(Chapter.objects.readable_by(user))
+    client = signed_in(person)
+    for key, suggestion in suggestions.items():
+        response = client.get(suggestion.get_absolute_url())
+        assert response.status_code == (200 if suggestion in visible else 404), (audience, key)
+        assert (suggestion in visible) <= (suggestion.chapter in readable)
+    shown = set()
+    for key, chapter in chapters.items():
+        response = client.get(reverse("suggestions:chapter", args=[chapter.slug]))
+        assert response.status_code == (200 if chapter in readable else 404), (audience, key)
+        html = response.content.decode()
+        shown |= {s for s in suggestions.values() if s.quote in html}
+    assert shown == visible, (audience, {s.quote for s in shown ^ visible})
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 MEMBER_LINKS = [
     ("members:mine", "Mijn exemplaar"),
     ("stories:mine", "Mijn verhalen"),
+    ("suggestions:mine", "Mijn voorstellen"),
     ("stories:notifications", "E-mailvoorkeuren"),
 ]
 ACCOUNT_LINKS = [

@@ -103,6 +103,15 @@ POST_ONLY = [
         "Naar de kennismaking",
     ),
     ("introductions:coauthor_answer", {"pk": 3}, "/kennismakingen/", "Naar de kennismaking"),
+    *(
+        (f"suggestions:{name}", {"pk": 7}, "/voorstellen/7/", "Naar het voorstel")
+        for name in ("respond", "report")
+    ),
+    ("suggestions:delete", {"pk": 7}, "/voorstellen/mijn/", "Naar mijn voorstellen"),
+    *(
+        (f"suggestions:{name}", {"pk": 7}, "/redactie/voorstellen/", "Naar de voorstellen")
+        for name in ("decide", "moderate")
+    ),
 ]
 
 
@@ -139,6 +148,7 @@ def test_no_view_answers_a_blank_405_any_more():
             "newsletter",
             "organisations",
             "stories",
+            "suggestions",
         )
         for path in (ROOT / app).rglob("*.py")
     ]

@@ -47,6 +47,9 @@ EXPECTED = {
     "meetings.view_registration",
     *(f"newsletter.{action}_issue" for action in ("view", "add", "change", "delete")),
     "newsletter.view_newsletterdelivery",
+    "suggestions.view_suggestion",
+    "suggestions.change_suggestion",
+    "suggestions.view_response",
 }
 
 ADMIN_PAGES = [

@@ -41,9 +41,10 @@ def test_statistics_are_computed_in_the_same_queries_and_then_kept(
     # Computed: one or two queries a table (three for the introductions': who takes
     # part, the rounds, one aggregate of the introductions; four for the meetings':
     # community.statistics.meetings_per_month; four for the growth tables: routes by
-    # month, invitations by month and their waits, the welcome funnel). Kept: two
-    # requests cost the session, the account and its permissions only.
-    assert (len(computed), len(kept)) == (23 + session_queries, 6 + 2 * session_queries)
+    # month, invitations by month and their waits, the welcome funnel; two for the
+    # suggestions: by status, and the answered ones' dates). Kept: two requests cost
+    # the session, the account and its permissions only.
+    assert (len(computed), len(kept)) == (25 + session_queries, 6 + 2 * session_queries)
 
 
 @pytest.mark.parametrize("seconds", [0, 300])

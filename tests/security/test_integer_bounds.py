@@ -34,6 +34,7 @@ from tests.factories import (
     MeetingFactory,
     ReplyFactory,
     StoryFactory,
+    SuggestionFactory,
     ThemeFactory,
 )
 from tests.safe_requests import no_database_writes
@@ -121,6 +122,7 @@ def site(cast, chapters):
     cast.story = story
     cast.chapter = chapters[0]
     cast.edition = EditionFactory(book=chapters[0].book)
+    cast.suggestion = SuggestionFactory(chapter=chapters[0])
     cast.group = cast.curator_user.groups.get()
     starts = timezone.now() - timedelta(hours=3)
     cast.meeting = MeetingFactory(starts_at=starts, ends_at=starts + timedelta(hours=2))
@@ -202,6 +204,9 @@ def _query_pages(site) -> list[tuple[str, str, dict]]:
         (reverse("stories:moderation_queue"), "pagina", {}),
         (reverse("stories:moderation_log"), "pagina", {"handeling": "approve"}),
         (reverse("chapter", kwargs={"slug": site.chapter.slug}), "verhalen", {}),
+        (reverse("suggestions:chapter", kwargs={"slug": site.chapter.slug}), "pagina", {}),
+        (reverse("suggestions:board"), "pagina", {"status": "open"}),
+        (reverse("suggestions:mine"), "pagina", {}),
         (reverse("chapter_history", kwargs={"slug": site.chapter.slug}), "van", {"tot": "1"}),
         (reverse("chapter_history", kwargs={"slug": site.chapter.slug}), "tot", {"van": "1"}),
     ]
@@ -255,6 +260,14 @@ def _posts(site, value: str) -> list[tuple[str, dict]]:
         (
             reverse("editions:edition_curate", kwargs={"slug": site.edition.slug}),
             {"stories": [value]},
+        ),
+        (
+            reverse("suggestions:create", kwargs={"slug": site.chapter.slug}),
+            {"section": "begin", "kind": "aanvulling", "explanation": "Ja.", "evidence": [value]},
+        ),
+        (
+            reverse("suggestions:decide", kwargs={"pk": site.suggestion.pk}),
+            {"status": "overgenomen", "answer": "Ja.", "revision": value},
         ),
         (
             reverse("chapter_text_edit", kwargs={"slug": site.chapter.slug}),
