@@ -20,6 +20,7 @@ def main() -> dict:
 
     from book.models import Access, Chapter
     from core.sessions import signed_in_session
+    from meetings.models import Meeting
     from members.models import Membership
     from organisations.models import Organisation
     from stories.models import Reaction, Reply, Story, published_story_count
@@ -48,6 +49,14 @@ def main() -> dict:
     # The organisation with the most members (seed_load affiliates them with
     # municipalities).
     organisation = Organisation.objects.with_members().order_by("-member_count", "pk").first()
+    # The next meeting with the most registrations (seed_meetings makes them).
+    meeting = (
+        Meeting.objects.published()
+        .upcoming()
+        .annotate(registered=Count("registrations"))
+        .order_by("-registered", "starts_at", "pk")
+        .first()
+    )
 
     # The writers of the writes row: members with a published story (trusted, as the
     # established members who write most are), each signed in, and stories to react to.
@@ -81,6 +90,9 @@ def main() -> dict:
         "latest": reverse("stories:latest"),
         "feed": reverse("stories:feed"),
         "static": static("css/base.css"),
+        "meetings": reverse("meetings:list"),
+        "meeting": meeting.get_absolute_url(),
+        "meeting_registrations": meeting.registered,
         "search": search,
         "organisations": reverse("organisations:list"),
         "organisation": organisation.get_absolute_url() if organisation else None,
@@ -107,6 +119,7 @@ def main() -> dict:
             "published": Story.objects.published().count(),
             "reactions": Reaction.objects.count(),
             "replies": Reply.objects.count(),
+            "meetings": Meeting.objects.count(),
         },
     }
 

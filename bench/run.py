@@ -447,6 +447,11 @@ def main() -> int:
             {"name": "latest stories", "path": targets["latest"]},
             {"name": "organisations (/organisaties/)", "path": targets["organisations"]},
             {"name": "Atom feed, anonymous", "path": targets["feed"]},
+            {"name": "meetings list", "path": targets["meetings"]},
+            {
+                "name": f"meeting ({targets['meeting_registrations']} registrations)",
+                "path": targets["meeting"],
+            },
             {"name": "static file (whitenoise)", "path": targets["static"]},
         ]
         if targets["organisation"]:

@@ -17,6 +17,7 @@ from book.models import user_is_member
 from core.exports import csv_response
 from core.http import post_only
 from core.paging import counted_page, uncounted_page
+from meetings.models import UPCOMING_SHOWN, Meeting
 from members.models import Membership
 from organisations.coordination import coordinated_organisation, may_coordinate
 from organisations.forms import JoinForm
@@ -58,6 +59,14 @@ def organisation_members(organisation: Organisation):
     )
 
 
+def organisation_meetings(organisation: Organisation) -> list[Meeting]:
+    """The next published meetings `organisation` hosts (the organisations app knows
+    nothing of meetings; this page, above both, brings them together)."""
+    return list(
+        Meeting.objects.published().upcoming().of_organisation(organisation)[:UPCOMING_SHOWN]
+    )
+
+
 @require_safe
 def organisation_detail(request, slug):
     organisation = _organisation(slug)
@@ -92,6 +101,8 @@ def organisation_detail(request, slug):
             "members": members,
             "membership": membership,
             "join_form": JoinForm(),
+            "meetings": organisation_meetings(organisation),
+            "meetings_url": f"{reverse('meetings:list')}?{urlencode({'organisatie': organisation.slug})}",
             "next_query": urlencode({"next": request.get_full_path()}),
         },
     )

@@ -12,14 +12,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import cast
 
-from django.db.models import Count, Field, Q
+from django.db import models
+from django.db.models import Count, Exists, Field, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.tasks import task
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
 from core import cache
 from core.charts import bar_chart, line_chart
+from introductions.models import Answer as IntroductionAnswer
+from introductions.models import Introduction, Message, Participation, Round
+from meetings.models import Meeting, Note, Registration, RegistrationStatus, SeeAgain
 from members.models import CodeBatch, How, Membership, Profile
 from organisations.models import Affiliation, Organisation
 from stories.models import (
@@ -205,6 +210,41 @@ def reactions() -> Table:
     return table
 
 
+def introductions() -> Table:
+    """The marriage bureau in figures: who takes part, the rounds, what became of the
+    introductions, how many pairs said they spoke and how many started a thread. One
+    aggregate over the introductions and a count of each of the others."""
+    table = Table(
+        slug="kennismakingen",
+        title=_("Kennismakingen"),
+        description=_("Deelnemers, rondes en wat er van de kennismakingen werd."),
+        columns=[_("Wat"), _("Aantal")],
+        chart="",
+    )
+    yes, no = IntroductionAnswer.YES, IntroductionAnswer.NO
+    accepted = Q(first_answer=yes, second_answer=yes)
+    figures = Introduction.objects.aggregate(
+        proposed=Count("pk"),
+        accepted=Count("pk", filter=accepted),
+        declined=Count("pk", filter=Q(first_answer=no) | Q(second_answer=no)),
+        met=Count("pk", filter=accepted & (Q(first_met="yes") | Q(second_met="yes"))),
+        threads=Count("pk", filter=Exists(Message.objects.filter(introduction=OuterRef("pk")))),
+    )
+    met_share = (
+        f"{round(100 * figures['met'] / figures['accepted'])}%" if figures["accepted"] else "–"
+    )
+    table.rows = [
+        [_("Deelnemers"), Participation.objects.taking_part().count()],
+        [_("Rondes"), Round.objects.count()],
+        [_("Voorgesteld"), figures["proposed"]],
+        [_("Door allebei aanvaard"), figures["accepted"]],
+        [_("Afgeslagen"), figures["declined"]],
+        [_("Hebben elkaar gesproken (van de aanvaarde)"), met_share],
+        [_("Gesprekken op de site begonnen"), figures["threads"]],
+    ]
+    return table
+
+
 def invitation_depths() -> tuple[Table, Table]:
     """How far the book travelled from hand to hand: each member's depth in the tree of
     invitations (0 for who got the book themselves, 1 for whom they invited, ...), and
@@ -262,6 +302,85 @@ def invitation_depths() -> tuple[Table, Table]:
     return by_depth, top
 
 
+def meetings_per_month() -> Table:
+    """Meetings held (published, over) per month of their start, with their
+    registrations, who was there, the notes of the nazit, the stories that came of
+    them and the pairs who want to see each other again: four queries."""
+    table = Table(
+        slug="bijeenkomsten",
+        title=_("Bijeenkomsten per maand"),
+        description=_(
+            "Gehouden bijeenkomsten, aanmeldingen, wie er was, notities in de nazit, "
+            "leerverhalen die eruit voortkwamen en wie elkaar terug wil zien."
+        ),
+        columns=[
+            _("Maand"),
+            _("Bijeenkomsten"),
+            _("Aanmeldingen"),
+            _("Aanwezig"),
+            _("Opkomst (%)"),
+            _("Notities"),
+            _("Leerverhalen"),
+            _("Willen elkaar terugzien"),
+        ],
+    )
+    held = Meeting.objects.published().filter(ends_at__lte=timezone.now())
+    meetings = {
+        _as_date(row["month"]): row["n"]
+        for row in held.annotate(month=TruncMonth("starts_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    registrations = {
+        _as_date(row["month"]): (row["registered"], row["attended"])
+        for row in Registration.objects.filter(meeting__in=held)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .annotate(month=TruncMonth("meeting__starts_at"))
+        .values("month")
+        .annotate(registered=Count("pk"), attended=Count("pk", filter=Q(attended=True)))
+        .order_by()
+    }
+    notes = {
+        _as_date(row["month"]): (row["notes"], row["stories"])
+        for row in Note.objects.filter(meeting__in=held)
+        .annotate(month=TruncMonth("meeting__starts_at"))
+        .values("month")
+        .annotate(
+            notes=Count("pk"),
+            stories=Count("story", filter=Q(story__status__in=PUBLIC_STATUSES), distinct=True),
+        )
+        .order_by()
+    }
+    # Each mutual pair is two marks; the one from the lower account id counts it once.
+    pairs = {
+        _as_date(row["month"]): row["n"]
+        for row in SeeAgain.objects.mutual()
+        .filter(meeting__in=held, user__lt=models.F("other"))
+        .annotate(month=TruncMonth("meeting__starts_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    for month in sorted(meetings):
+        registered, attended = registrations.get(month, (0, 0))
+        written, stories = notes.get(month, (0, 0))
+        rate = round(100 * attended / registered) if registered else 0
+        table.rows.append(
+            [
+                month.strftime("%Y-%m"),
+                meetings[month],
+                registered,
+                attended,
+                rate,
+                written,
+                stories,
+                pairs.get(month, 0),
+            ]
+        )
+    return table
+
+
 def statistics_tables() -> list[Table]:
     return [
         members_over_time(),
@@ -271,6 +390,8 @@ def statistics_tables() -> list[Table]:
         code_batches(),
         stories_per_chapter(),
         reactions(),
+        meetings_per_month(),
+        introductions(),
         *invitation_depths(),
     ]
 
@@ -283,6 +404,8 @@ TABLES = {
     "codereeksen": code_batches,
     "verhalen-per-hoofdstuk": stories_per_chapter,
     "waarderingen": reactions,
+    "bijeenkomsten": meetings_per_month,
+    "kennismakingen": introductions,
     "doorgeven-diepte": lambda: invitation_depths()[0],
     "doorgevers": lambda: invitation_depths()[1],
 }

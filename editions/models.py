@@ -6,9 +6,11 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from book.models import Access, Book, Chapter, Reader, access_allows
+from book.models import Access, Book, Chapter, ChapterRevision, Reader, access_allows
 from core.markdown import reading_minutes
 from members.models import Membership, member_credit
 from organisations.models import Organisation
@@ -73,6 +75,16 @@ class Edition(models.Model):
     cover = models.ImageField(upload_to="editions/", blank=True, editable=False)
     cover_alt = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    #: The published edition this one says what changed since (editions.changes).
+    compared_with = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("vergeleken met"),
+    )
     #: Raised when a published edition's rows change (erasure): the EPUB and print
     #: copies stored for an earlier version are not served again (editions.builds).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -126,6 +138,16 @@ class EditionChapter(models.Model):
     chapter = models.ForeignKey(
         Chapter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    #: The version of the chapter's text this edition holds (book.revisions); its
+    #: number stays when the revision itself goes with its chapter.
+    revision = models.ForeignKey(
+        ChapterRevision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revision_number = models.PositiveIntegerField(_("versie"), null=True, blank=True)
+    #: What changed in the chapter since the previous edition, as publishing found it
+    #: (editions.changes.ChapterChanges.as_json); empty when nothing did, or for the
+    #: first edition.
+    changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("hoofdstuk van een editie")
@@ -199,6 +221,11 @@ class EditionStory(models.Model):
         related_name="+",
         verbose_name=_("oorspronkelijk verhaal"),
     )
+    # The meeting whose nazit the story came from, as it stood when the edition was
+    # published: its title, the municipality that hosted it (empty: none) and its day.
+    meeting_title = models.CharField(_("bijeenkomst"), max_length=200, blank=True)
+    meeting_place = models.CharField(_("plaats van de bijeenkomst"), max_length=200, blank=True)
+    meeting_date = models.DateField(_("datum van de bijeenkomst"), null=True, blank=True)
 
     objects = EditionStoryQuerySet.as_manager()
 
@@ -221,7 +248,21 @@ class EditionStory(models.Model):
         else the municipality the story named."""
         credit = member_credit(name=self.author_name, number=self.member_number)
         place = self.organisation.name if self.organisation is not None else self.municipality
-        return f"{credit}, {place}" if place else credit
+        credit = f"{credit}, {place}" if place else credit
+        return f"{credit}, {self.meeting_credit()}" if self.meeting_title else credit
+
+    def meeting_credit(self) -> str:
+        """ "uit de bijeenkomst in Zwolle, 12 maart 2027": where the story was born."""
+        day = date_format(self.meeting_date, "j F Y") if self.meeting_date else ""
+        if self.meeting_place:
+            return gettext("uit de bijeenkomst in %(place)s, %(day)s") % {
+                "place": self.meeting_place,
+                "day": day,
+            }
+        return gettext("uit de bijeenkomst “%(title)s”, %(day)s") % {
+            "title": self.meeting_title,
+            "day": day,
+        }
 
 
 #: An edition's chapters' stories with what their credits read (prefetch_related).

@@ -22,11 +22,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from book.models import Book
+from book.revisions import chapters_newest_revisions
+from meetings.models import Meeting, meetings_of_stories
 from members.models import Membership, membership_chosen_name
-from organisations.models import Affiliation
+from organisations.models import Affiliation, Kind
 from stories.models import Status, Story
 
 from .builds import builds_discard
+from .changes import changes_since, previous_edition
 from .models import Edition, EditionChapter, EditionStory, edition_slug_validator
 
 
@@ -180,6 +183,19 @@ def _copy_file(field_file: FieldFile, target: FieldFile, name: str) -> None:
     target.save(f"{name}/{Path(field_file.name).name}", ContentFile(data), save=False)
 
 
+def _meeting_credit_parts(meeting: Meeting | None) -> dict:
+    """What an edition copies of the meeting a story came from (EditionStory.credit):
+    its title, its host when that is a municipality, and its day in Amsterdam."""
+    if meeting is None:
+        return {}
+    host = meeting.host_organisation
+    return {
+        "meeting_title": meeting.title,
+        "meeting_place": host.name if host is not None and host.kind == Kind.MUNICIPALITY else "",
+        "meeting_date": timezone.localtime(meeting.starts_at).date(),
+    }
+
+
 def edition_publish(*, edition: Edition, curator: User) -> Edition:
     """Publish a draft edition: copy the book's published chapters and the chosen
     stories (still featured, under those chapters) into it. Refused for an edition
@@ -195,6 +211,7 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
         by_chapter: dict[int, list] = {}
         for story in stories:
             by_chapter.setdefault(story.chapter_id, []).append(story)
+        born_at = meetings_of_stories([story.pk for story in stories])
 
         folder = f"{edition.slug}"
         edition.title, edition.subtitle = book.title, book.subtitle
@@ -205,13 +222,19 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
         edition.cover_alt = book.cover_alt
         _copy_file(book.cover, edition.cover, folder)
         copies = []
+        # The version of each chapter's text the edition holds; a chapter without a
+        # history gets its version 1 here, from the text it has.
+        held = chapters_newest_revisions(chapters=chapters)
         credited = credited_organisations(
             [story for stories in by_chapter.values() for story in stories]
         )
         for chapter in chapters:
+            revision = held.get(chapter.pk)
             copy = EditionChapter(
                 edition=edition,
                 chapter=chapter,
+                revision=revision,
+                revision_number=revision.number if revision else None,
                 number=chapter.number,
                 title=chapter.title,
                 slug=chapter.slug,
@@ -237,13 +260,19 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
                         member_number=member_number,
                         municipality=story.municipality,
                         organisation_id=credited.get(story.pk),
+                        **_meeting_credit_parts(born_at.get(story.pk)),
                     )
                 )
         EditionStory.objects.bulk_create(copies)
         edition.is_published = True
         edition.published_at = timezone.now()
         edition.published_by = curator
+        edition.compared_with = previous_edition(edition)
         edition.save()
+        changed = changes_since(edition.compared_with, edition)
+        for change in changed:
+            change.chapter.changes = change.as_json()
+        EditionChapter.objects.bulk_update([change.chapter for change in changed], ["changes"])
     return edition
 
 

@@ -22,7 +22,8 @@ from .services import EditionError, edition_create, edition_publish, edition_sto
 
 
 def _published_edition_or_404(slug):
-    return get_object_or_404(Edition.objects.published(), slug=slug)
+    # With the edition it says what changed since ("Wat is er veranderd").
+    return get_object_or_404(Edition.objects.published().select_related("compared_with"), slug=slug)
 
 
 @require_safe
@@ -33,7 +34,9 @@ def edition_index(request):
 @require_safe
 def edition_detail(request, slug):
     edition = _published_edition_or_404(slug)
-    chapters = edition.chapters.annotate(story_count=Count("stories")).order_by("number", "pk")
+    chapters = list(
+        edition.chapters.annotate(story_count=Count("stories")).order_by("number", "pk")
+    )
     return render(
         request,
         "editions/detail.html",
@@ -41,6 +44,7 @@ def edition_detail(request, slug):
             "edition": edition,
             "newest": Edition.objects.current(),
             "chapters": chapters,
+            "changed": [chapter for chapter in chapters if chapter.changes],
             "is_member": user_is_member(request.user),
             "other_editions": Edition.objects.published().exclude(pk=edition.pk),
             "organisations": edition.organisations(),
@@ -92,6 +96,8 @@ def edition_print(request, slug):
             {
                 "edition": edition,
                 "chapters": chapters,
+                "changed": [chapter for chapter in chapters if chapter.changes],
+                "members": members,
                 "organisations": organisations_credited(chapters),
             },
         ).encode()

@@ -59,6 +59,7 @@ def _story_page(request, story, membership, reply_form) -> dict:
         "replies": replies,
         "membership": membership,
         "is_author": story.is_by(request.user),
+        "may_edit": story.may_edit(request.user),
         "reply_form": reply_form,
     }
 
@@ -149,6 +150,12 @@ def _story_detail(request, pk, slug, state: StoryState | None):
         # As Story.objects.visible_to has it, but for their own stories.
         and state.public_to(members=membership is not None)
         and (membership is None or state.author_id != membership.pk)
+        # A co-author sees their own page (its edit button), as the author does.
+        and not (
+            state.has_coauthors
+            and membership is not None
+            and Story.coauthors.through.objects.filter(story=pk, membership=membership).exists()
+        )
     )
     if shares and state is not None:
         shared = _shared_story(pk, state, forms=membership is not None)

@@ -28,7 +28,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +44,7 @@ from organisations.matching import normalised
 from organisations.models import Affiliation, Organisation
 
 from .exceptions import NotAllowed, RateLimited
-from .models import Reply, Status, Story, StoryRevision, Theme
+from .models import Status, Story, StoryRevision, Theme
 
 NEW_MEMBER_STORIES_PER_HOUR = 3
 NEW_MEMBER_REPLIES_PER_HOUR = 10
@@ -100,10 +100,10 @@ def story_organisation(
     return chosen
 
 
-def _check_rate(
+def rate_check(
     membership: Membership,
     *,
-    model: type[Story | Reply],
+    model: type[models.Model],
     limit: int,
     message: StrOrPromise,
     trusted_limit: int,
@@ -111,11 +111,13 @@ def _check_rate(
 ) -> None:
     """Refuses a new row of `model` by `membership` past the hourly ceiling: `limit` for
     a new member, `trusted_limit` for a trusted member or a curator. The messages take
-    the ceiling as `limit`."""
+    the ceiling as `limit`. `model` has an `author` (a Membership) and a `created_at`:
+    a story, a reply, or another app's writing (an introduction's message)."""
     if _is_curator(membership) or author_is_trusted(membership):
         limit, message = trusted_limit, trusted_message
     since = timezone.now() - timedelta(hours=1)
-    if model.objects.filter(author=membership, created_at__gte=since).count() >= limit:
+    written = model._default_manager.filter(author=membership, created_at__gte=since)
+    if written.count() >= limit:
         raise RateLimited(message % {"limit": limit})
 
 
@@ -158,7 +160,7 @@ def story_submit(
         existing = Story.objects.filter(author=author, submission_key=submission_key).first()
         if existing is not None:
             return existing
-        _check_rate(
+        rate_check(
             author,
             model=Story,
             limit=NEW_MEMBER_STORIES_PER_HOUR,
@@ -224,7 +226,7 @@ def story_update(
     remove_photo: bool = False,
     photo_alt: str | None = None,
 ) -> Story:
-    """The author changes their story. A draft stays a draft unless `submit`; a
+    """The author (or a co-author) changes the story. A draft stays a draft unless `submit`; a
     published story stays published and is marked as edited. An edit of a published
     story that must wait for a curator (edit_waits_for_curator) is kept as a
     StoryRevision instead, and readers keep the published version until a curator
@@ -236,7 +238,7 @@ def story_update(
         story = (
             Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
         )
-        if story.author is None or not story.is_by(editor):
+        if story.author is None or not story.may_edit(editor):
             raise NotAllowed
         if story.status == Status.HIDDEN:
             raise NotAllowed(
@@ -280,6 +282,22 @@ def story_update(
             story.themes.set(themes)
         chapter_stories_changed(chapters=[story.chapter_id])
         files_delete_on_commit(stale)
+        return story
+
+
+def story_coauthor_add(*, story: Story, membership: Membership) -> Story:
+    """`membership` wrote `story` together with its author: credited beside them, and
+    may edit it. Who may become a co-author is decided by the app that asks (an
+    introduction both said yes to); here only that the story has an author and that
+    it is not the author themselves."""
+    with transaction.atomic():
+        story = Story.objects.select_for_update(of=("self",)).get(pk=story.pk)
+        if story.author_id is None or story.author_id == membership.pk:
+            raise NotAllowed
+        story.coauthors.add(membership)
+        # The cached pages show the authors' names; the story's page reads the version.
+        story.save(update_fields=["updated_at"])
+        chapter_stories_changed(chapters=[story.chapter_id])
         return story
 
 

@@ -40,13 +40,14 @@ def _membership_or_403(request) -> Membership:
     return membership
 
 
-def _own_story_or_error(request, pk) -> Story:
-    """The story, if the visitor may see it (404 otherwise) and wrote it (403)."""
+def _own_story_or_error(request, pk, *, coauthors: bool = False) -> Story:
+    """The story, if the visitor may see it (404 otherwise) and wrote it (403); with
+    `coauthors`, a co-author too."""
     story = get_object_or_404(
         Story.objects.visible_to(request.user).select_related("chapter", "author", "organisation"),
         pk=pk,
     )
-    if not story.is_by(request.user):
+    if not (story.may_edit(request.user) if coauthors else story.is_by(request.user)):
         raise PermissionDenied
     return story
 
@@ -189,7 +190,7 @@ def _organisations_to_choose(story: Story) -> list[Organisation]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def story_edit(request, pk):
-    story = _own_story_or_error(request, pk)
+    story = _own_story_or_error(request, pk, coauthors=True)
     if story.status == Status.HIDDEN:
         raise PermissionDenied(_("Dit verhaal is verborgen door een curator."))
     # An edit that waits for a curator is what the author goes on from.

@@ -23,9 +23,12 @@ from tests.factories import (
     ChapterFactory,
     ClaimCodeFactory,
     CodeBatchFactory,
+    MeetingFactory,
     MembershipFactory,
+    NoteFactory,
     OrganisationFactory,
     ProfileFactory,
+    RegistrationFactory,
     ReplyFactory,
     StoryFactory,
 )
@@ -161,6 +164,9 @@ def _community(book, size):
         ClaimCodeFactory(batch=batch)
         story = StoryFactory(chapter=chapter, author=membership, status=Status.FEATURED)
         story.reactions.create(member=membership, kind=ReactionKind.THANKS)
+        meeting = MeetingFactory(starts_at=at(2026, 1 + n % 12), ends_at=at(2026, 1 + n % 12, 16))
+        RegistrationFactory(meeting=meeting, user=membership.user, attended=True)
+        NoteFactory(meeting=meeting, author=membership.user, story=story)
         previous = membership
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from introductions.models import Answer, Introduction, Participation, Round
 from introductions.services import introduction_answer, round_people, round_run
 from organisations.models import Organisation
+from stories.models import Story
 from tests.factories import (
     AffiliationFactory,
     MembershipFactory,
@@ -135,4 +136,11 @@ def test_the_demo_has_participants_a_round_and_a_pair_that_said_yes(
     assert Participation.objects.filter(takes_part=True).count() == 6
     assert Round.objects.count() == 1
     assert Introduction.objects.accepted().count() == 1
+    accepted = Introduction.objects.accepted().get()
+    assert accepted.messages.count() == 2
+    written = Story.objects.filter(coauthors__isnull=False).get()
+    assert {written.author_id, *written.coauthors.values_list("pk", flat=True)} == {
+        accepted.first_id,
+        accepted.second_id,
+    }
     assert mail.outbox == []

@@ -12,20 +12,30 @@ member, a curator and the admin. A GET or HEAD must also leave the database as i
 
 import re
 import string
+from datetime import timedelta
 from urllib.parse import quote, urlencode
 
 import pytest
 from django.urls import NoReverseMatch, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter
 from django.urls.exceptions import Resolver404
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from core.converters import MAX_ID, IdConverter
+from meetings.models import AgendaState
 from members.models import Membership
 from stories.models import Story
-from tests.factories import EditionFactory, ReplyFactory, StoryFactory, ThemeFactory
+from tests.factories import (
+    AgendaItemFactory,
+    EditionFactory,
+    MeetingFactory,
+    ReplyFactory,
+    StoryFactory,
+    ThemeFactory,
+)
 from tests.safe_requests import no_database_writes
 
 INTEGER_CONVERTERS = (IntConverter, IdConverter)
@@ -112,6 +122,9 @@ def site(cast, chapters):
     cast.chapter = chapters[0]
     cast.edition = EditionFactory(book=chapters[0].book)
     cast.group = cast.curator_user.groups.get()
+    starts = timezone.now() - timedelta(hours=3)
+    cast.meeting = MeetingFactory(starts_at=starts, ends_at=starts + timedelta(hours=2))
+    AgendaItemFactory(meeting=cast.meeting, state=AgendaState.PARKED)
     return cast
 
 
@@ -189,6 +202,8 @@ def _query_pages(site) -> list[tuple[str, str, dict]]:
         (reverse("stories:moderation_queue"), "pagina", {}),
         (reverse("stories:moderation_log"), "pagina", {"handeling": "approve"}),
         (reverse("chapter", kwargs={"slug": site.chapter.slug}), "verhalen", {}),
+        (reverse("chapter_history", kwargs={"slug": site.chapter.slug}), "van", {"tot": "1"}),
+        (reverse("chapter_history", kwargs={"slug": site.chapter.slug}), "tot", {"van": "1"}),
     ]
 
 
@@ -240,6 +255,16 @@ def _posts(site, value: str) -> list[tuple[str, dict]]:
         (
             reverse("editions:edition_curate", kwargs={"slug": site.edition.slug}),
             {"stories": [value]},
+        ),
+        (
+            reverse("chapter_text_edit", kwargs={"slug": site.chapter.slug}),
+            {"title": "Titel", "body": "Tekst.", "message": "Waarom.", "base_revision": value},
+            reverse("meeting_see_again", kwargs={"slug": site.meeting.slug}),
+            {"other": value, "wanted": "ja"},
+        ),
+        (
+            f"{reverse('meetings:create')}?kopie={site.meeting.slug}",
+            {"title": "Titel", "starts_at": "2030-01-01T19:00", "carry": [value]},
         ),
         (
             reverse("admin:members_membership_add"),

@@ -15,6 +15,7 @@ It refuses a database that holds more than the demo members, unless --force: it 
 meant for throw-away databases, never for a site with real members."""
 
 import base64
+import io
 import random
 import time
 import uuid
@@ -31,6 +32,7 @@ from django.utils import timezone
 
 from book.models import Book, Chapter
 from core.markdown import render_markdown
+from meetings.models import Meeting
 from members.codes import ALPHABET, LENGTH
 from members.models import (
     ClaimCode,
@@ -195,6 +197,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             first = self._seed_members(members)
             self._seed_stories(stories)
+            # Meetings for /bijeenkomsten/ and a meeting's page: one per 50 members.
+            meetings = max(10, members // 50)
+            call_command(
+                "seed_meetings",
+                meetings=meetings,
+                registrations=meetings * min(20, members),
+                seed=seed,
+                stdout=io.StringIO(),  # counted in the one summary line below
+            )
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner and the tables' visibility maps, as
             # autovacuum would give them minutes later: without the statistics it guesses
@@ -212,7 +223,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"seed_load: {members} members (nos. {first}-{first + members - 1}), "
             f"{stories} stories, {self.counts['reactions']} reactions, "
-            f"{self.counts['replies']} replies in {seconds:.1f} s "
+            f"{self.counts['replies']} replies, {Meeting.objects.count()} meetings in {seconds:.1f} s "
             f"({', '.join(f'{name} {s:.1f} s' for name, s in self.timings)})."
         )
         if self.hot_chapter is not None:

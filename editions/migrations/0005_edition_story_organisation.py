@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editions', '0003_edition_version'),
+        ('editions', '0004_edition_chapter_revisions_and_changes'),
         ('organisations', '0003_free_text_municipalities'),
     ]
 
