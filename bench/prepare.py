@@ -22,6 +22,7 @@ def main() -> dict:
     from core.sessions import signed_in_session
     from meetings.models import Meeting
     from members.models import Membership
+    from organisations.models import Organisation
     from stories.models import Reaction, Reply, Story, published_story_count
 
     # The open chapter with about a thousand stories (seed_load makes one).
@@ -45,6 +46,9 @@ def main() -> dict:
     user = membership.user
     session_key = signed_in_session(user)
 
+    # The organisation with the most members (seed_load affiliates them with
+    # municipalities).
+    organisation = Organisation.objects.with_members().order_by("-member_count", "pk").first()
     # The next meeting with the most registrations (seed_meetings makes them).
     meeting = (
         Meeting.objects.published()
@@ -90,6 +94,9 @@ def main() -> dict:
         "meeting": meeting.get_absolute_url(),
         "meeting_registrations": meeting.registered,
         "search": search,
+        "organisations": reverse("organisations:list"),
+        "organisation": organisation.get_absolute_url() if organisation else None,
+        "organisation_members": organisation.member_count if organisation else 0,
         # As a member's browser sends them: the session, and the CSRF cookie it got
         # with the first page (without it every page would mint a new one).
         "cookie": (

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from book.revisions import chapter_revisions_export
 from book.services import reading_position_export
 from core.exports import json_write
 from core.pending_photos import pending_photos_discard_all
@@ -40,6 +41,7 @@ def account_export(*, user: User, streamed: bool = False) -> dict:
     membership = Membership.objects.with_origin().filter(user=user).first()
     data = membership_export(user=user, membership=membership)
     data["reading_position"] = reading_position_export(user=user)
+    data["chapter_revisions"] = chapter_revisions_export(user=user)
     data |= affiliations_export(membership=membership)
     data |= stories_export_for(membership=membership, streamed=streamed)
     data |= introductions_export(membership=membership)

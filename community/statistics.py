@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import cast
 
 from django.db import models
-from django.db.models import Count, Field, Q
+from django.db.models import Count, Exists, Field, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.tasks import task
 from django.utils import timezone
@@ -22,9 +22,11 @@ from django.utils.translation import gettext as _
 from book.models import Book, Chapter
 from core import cache
 from core.charts import bar_chart, line_chart
+from introductions.models import Answer as IntroductionAnswer
+from introductions.models import Introduction, Message, Participation, Round
 from meetings.models import Meeting, Note, Registration, RegistrationStatus, SeeAgain
 from members.models import CodeBatch, How, Membership, Profile
-from organisations.models import Organisation
+from organisations.models import Affiliation, Organisation
 from stories.models import (
     PUBLIC_STATUSES,
     Reaction,
@@ -130,13 +132,22 @@ def members_by_role() -> Table:
 
 
 def members_by_municipality() -> Table:
-    return _grouped_by_profile(
-        "municipality",
-        "leden-per-gemeente",
-        _("Leden per gemeente"),
-        _("Waar de leden vandaan komen, volgens hun profiel."),
-        _("Gemeente"),
+    """Current members per municipality they chose ("Mijn organisaties"; a member
+    with two counts for the first), the rest as unknown: two queries."""
+    table = Table(
+        slug="leden-per-gemeente",
+        title=_("Leden per gemeente"),
+        description=_("Waar de leden vandaan komen, volgens de gemeente die ze kozen."),
+        columns=[_("Gemeente"), _("Leden")],
     )
+    members = Membership.objects.current()
+    names = Affiliation.objects.municipality_names(members.values("pk"))
+    counts: Counter = Counter(names.values())
+    unknown = members.count() - len(names)
+    if unknown:
+        counts[_("Onbekend")] += unknown
+    table.rows = [[label, n] for label, n in counts.most_common()]
+    return table
 
 
 def members_by_how() -> Table:
@@ -196,6 +207,41 @@ def reactions() -> Table:
     counts = dict(Reaction.objects.values_list("kind").annotate(n=Count("pk")).order_by())
     table.rows = [[str(label), counts.get(value, 0)] for value, label in ReactionKind.choices]
     table.rows.append([_("Reacties"), Reply.objects.filter(is_hidden=False).count()])
+    return table
+
+
+def introductions() -> Table:
+    """The marriage bureau in figures: who takes part, the rounds, what became of the
+    introductions, how many pairs said they spoke and how many started a thread. One
+    aggregate over the introductions and a count of each of the others."""
+    table = Table(
+        slug="kennismakingen",
+        title=_("Kennismakingen"),
+        description=_("Deelnemers, rondes en wat er van de kennismakingen werd."),
+        columns=[_("Wat"), _("Aantal")],
+        chart="",
+    )
+    yes, no = IntroductionAnswer.YES, IntroductionAnswer.NO
+    accepted = Q(first_answer=yes, second_answer=yes)
+    figures = Introduction.objects.aggregate(
+        proposed=Count("pk"),
+        accepted=Count("pk", filter=accepted),
+        declined=Count("pk", filter=Q(first_answer=no) | Q(second_answer=no)),
+        met=Count("pk", filter=accepted & (Q(first_met="yes") | Q(second_met="yes"))),
+        threads=Count("pk", filter=Exists(Message.objects.filter(introduction=OuterRef("pk")))),
+    )
+    met_share = (
+        f"{round(100 * figures['met'] / figures['accepted'])}%" if figures["accepted"] else "–"
+    )
+    table.rows = [
+        [_("Deelnemers"), Participation.objects.taking_part().count()],
+        [_("Rondes"), Round.objects.count()],
+        [_("Voorgesteld"), figures["proposed"]],
+        [_("Door allebei aanvaard"), figures["accepted"]],
+        [_("Afgeslagen"), figures["declined"]],
+        [_("Hebben elkaar gesproken (van de aanvaarde)"), met_share],
+        [_("Gesprekken op de site begonnen"), figures["threads"]],
+    ]
     return table
 
 
@@ -345,6 +391,7 @@ def statistics_tables() -> list[Table]:
         stories_per_chapter(),
         reactions(),
         meetings_per_month(),
+        introductions(),
         *invitation_depths(),
     ]
 
@@ -358,6 +405,7 @@ TABLES = {
     "verhalen-per-hoofdstuk": stories_per_chapter,
     "waarderingen": reactions,
     "bijeenkomsten": meetings_per_month,
+    "kennismakingen": introductions,
     "doorgeven-diepte": lambda: invitation_depths()[0],
     "doorgevers": lambda: invitation_depths()[1],
 }

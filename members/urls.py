@@ -28,5 +28,4 @@ urlpatterns = [
     path(_("mijn-exemplaar/kaart/nieuwe-link/"), views.card_renew, name="card_renew"),
     path(_("kaart/<str:token>/"), views.card_shared, name="card_shared"),
     path(_("kaart/<str:token>.png"), views.card_image, name="card_image"),
-    path(_("leden/"), views.directory, name="directory"),
 ]

@@ -5,7 +5,7 @@ to what they wrote (stories_on_account_delete)."""
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from book.services import chapter_stories_changed
 from core.exports import iso_or_none
@@ -57,11 +57,13 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
     their rows EXPORT_CHUNK at a time, for a writer that writes each row as it comes
     (community.privacy.account_archive_write); otherwise they are lists."""
     if membership is None:
-        empty = ("stories", "replies", "reactions", "reports", "follows")
+        empty = ("stories", "replies", "reactions", "reports", "follows", "coauthored_stories")
         return dict.fromkeys(empty, []) | {"notification_settings": None}
     stories = (
+        # The chapter's title only: select_related("chapter") carried each chapter's
+        # whole text on every row (110 MiB of a 143 MiB peak for 4,549 stories).
         Story.objects.by(membership)
-        .select_related("chapter")
+        .annotate(chapter_title=F("chapter__title"))
         .prefetch_related(
             "themes",
             Prefetch("revisions", StoryRevision.objects.pending(), to_attr="pending_edits"),
@@ -71,13 +73,13 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
     )
     replies = (
         Reply.objects.filter(author=membership)
-        .select_related("story")
+        .annotate(story_title=F("story__title"))
         .order_by("pk")
         .iterator(chunk_size=EXPORT_CHUNK)
     )
     reactions = (
         Reaction.objects.filter(member=membership)
-        .select_related("story")
+        .annotate(story_title=F("story__title"))
         .order_by("pk")
         .iterator(chunk_size=EXPORT_CHUNK)
     )
@@ -94,7 +96,7 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
             {
                 "title": story.title,
                 "body": story.body,
-                "chapter": story.chapter.title,
+                "chapter": story.chapter_title,
                 "themes": [theme.name for theme in story.themes.all()],
                 "municipality": story.municipality,
                 "status": story.status,
@@ -110,7 +112,7 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
         ),
         "replies": rows(
             {
-                "story": reply.story.title,
+                "story": reply.story_title,
                 "body": reply.body,
                 "hidden": reply.is_hidden,
                 "created_at": iso_or_none(reply.created_at),
@@ -120,7 +122,7 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
         ),
         "reactions": rows(
             {
-                "story": reaction.story.title,
+                "story": reaction.story_title,
                 "kind": reaction.kind,
                 "created_at": iso_or_none(reaction.created_at),
             }
@@ -140,6 +142,13 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
         "follows": [
             {"chapter": follow.chapter.title, "since": iso_or_none(follow.created_at)}
             for follow in follows
+        ],
+        # Stories they wrote with another member (whose text it is as much).
+        "coauthored_stories": [
+            {"title": title, "body": body, "status": status}
+            for title, body, status in membership.coauthored_stories.order_by(
+                "created_at", "pk"
+            ).values_list("title", "body", "status")
         ],
         "notification_settings": (
             {
@@ -173,11 +182,25 @@ def _identifying_municipalities(membership: Membership, names: Iterable[str]) ->
     return identifying
 
 
+def _coauthored_stories_pass_on(membership: Membership) -> None:
+    """A story written together stays with the one who stays: the member leaves the
+    co-authors of others' stories, and their own co-written stories pass to their first
+    co-author (as author; their draft too, which the other can still finish)."""
+    Story.coauthors.through.objects.filter(membership=membership).delete()
+    for story in Story.objects.by(membership).filter(coauthors__isnull=False).distinct():
+        heir = story.coauthors.order_by("pk").first()
+        if heir is None:
+            continue
+        story.coauthors.remove(heir)
+        Story.objects.filter(pk=story.pk).update(author=heir)
+
+
 def stories_on_account_delete(*, membership: Membership, keep_stories: bool) -> None:
     """What leaving does to a member's part of the stories: called by the account
     deletion, in its transaction, before the membership is retired.
 
-    Always gone: reactions (only a count), followed chapters, e-mail settings, drafts
+    A story written with others passes to a co-author first, and the member leaves
+    the co-authors of others' stories (_coauthored_stories_pass_on). Always gone: reactions (only a count), followed chapters, e-mail settings, drafts
     (nobody could finish them). `keep_stories=False`: their stories (with photos and
     the replies beneath them) and their replies elsewhere go too. `keep_stories=True`:
     stories and replies stay in the book as "een oud-lid" (author empty); a story keeps
@@ -188,6 +211,7 @@ def stories_on_account_delete(*, membership: Membership, keep_stories: bool) -> 
     with transaction.atomic():
         # Reactions, stories and replies go or lose their author's name, anywhere.
         chapter_stories_changed()
+        _coauthored_stories_pass_on(membership)
         Reaction.objects.filter(member=membership).delete()
         ChapterFollow.objects.filter(membership=membership).delete()
         NotificationSettings.objects.filter(membership=membership).delete()

@@ -10,7 +10,14 @@ from book.models import Access, Book, Chapter, ChapterRevision, ImportRecord, Re
 from core.markdown import render_markdown
 from core.models import PendingPhoto
 from editions.models import Edition, EditionChapter, EditionStory
-from introductions.models import Block, Introduction, Participation, Round
+from introductions.models import (
+    Block,
+    CoauthorInvitation,
+    Introduction,
+    Message,
+    Participation,
+    Round,
+)
 from meetings.models import (
     AgendaItem,
     AgendaSupport,
@@ -369,6 +376,29 @@ class IntroductionFactory(factory.django.DjangoModelFactory):
     origin = "curator"
     first = factory.SubFactory(MembershipFactory)
     second = factory.SubFactory(MembershipFactory)
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A message in the thread of an introduction both said yes to."""
+
+    class Meta:
+        model = Message
+
+    introduction = factory.SubFactory(IntroductionFactory, first_answer="yes", second_answer="yes")
+    author = factory.LazyAttribute(lambda o: o.introduction.first)
+    body = "Zullen we koffie drinken?"
+    body_html = "<p>Zullen we koffie drinken?</p>"
+
+
+class CoauthorInvitationFactory(factory.django.DjangoModelFactory):
+    """The first of an accepted introduction invites the second to write a story."""
+
+    class Meta:
+        model = CoauthorInvitation
+
+    introduction = factory.SubFactory(IntroductionFactory, first_answer="yes", second_answer="yes")
+    story = factory.SubFactory(StoryFactory, author=factory.SelfAttribute("..introduction.first"))
+    invited = factory.LazyAttribute(lambda o: o.introduction.second)
 
 
 class EditionChapterFactory(factory.django.DjangoModelFactory):

@@ -95,6 +95,14 @@ POST_ONLY = [
         (f"introductions:{name}", {"pk": 3}, "/kennismakingen/3/", "Naar de kennismaking")
         for name in ("answer_here", "met", "report", "block")
     ),
+    ("introductions:message_report", {"pk": 3}, "/kennismakingen/", "Naar het gesprek"),
+    (
+        "introductions:coauthor",
+        {"pk": 3},
+        "/kennismakingen/3/#samen-schrijven",
+        "Naar de kennismaking",
+    ),
+    ("introductions:coauthor_answer", {"pk": 3}, "/kennismakingen/", "Naar de kennismaking"),
 ]
 
 

@@ -189,16 +189,21 @@ def test_no_number_in_an_address_gives_a_server_error(site, route, value, who):
 def _query_pages(site) -> list[tuple[str, str, dict]]:
     """(page, numeric parameter, the rest of its query) for every page that reads a
     number from its query string: the pages (pagina, verhalen) and the filters that
-    name a chapter or a theme by id (hoofdstuk, thema)."""
+    name a chapter, a theme or an organisation by id (hoofdstuk, thema, organisatie)."""
     return [
         (reverse("stories:latest"), "pagina", {}),
+        (reverse("stories:latest"), "organisatie", {"provincie": "OV"}),
+        (reverse("stories:search"), "organisatie", {"q": "verhaal"}),
+        (reverse("directory"), "organisatie", {"role": "resident"}),
         (reverse("stories:latest"), "hoofdstuk", {}),
         (reverse("stories:latest"), "thema", {"pagina": "2"}),
         (reverse("stories:search"), "pagina", {"q": "verhaal"}),
-        (reverse("members:directory"), "pagina", {}),
+        (reverse("directory"), "pagina", {}),
         (reverse("stories:moderation_queue"), "pagina", {}),
         (reverse("stories:moderation_log"), "pagina", {"handeling": "approve"}),
         (reverse("chapter", kwargs={"slug": site.chapter.slug}), "verhalen", {}),
+        (reverse("chapter_history", kwargs={"slug": site.chapter.slug}), "van", {"tot": "1"}),
+        (reverse("chapter_history", kwargs={"slug": site.chapter.slug}), "tot", {"van": "1"}),
     ]
 
 
@@ -228,8 +233,16 @@ def _posts(site, value: str) -> list[tuple[str, dict]]:
             {"title": "Titel", "body": "Tekst.", "themes": [value], "action": "preview"},
         ),
         (
+            reverse("stories:create", kwargs={"chapter_slug": site.chapter.slug}),
+            {"title": "Titel", "body": "Tekst.", "organisation": value, "action": "draft"},
+        ),
+        (
             reverse("stories:edit", kwargs={"pk": site.story.pk}),
             {"title": "Titel", "body": "Tekst.", "themes": [value, "1"], "action": "preview"},
+        ),
+        (
+            reverse("stories:edit", kwargs={"pk": site.story.pk}),
+            {"title": "Titel", "body": "Tekst.", "organisation": value, "action": "save"},
         ),
         (
             reverse("stories:moderation_decide"),
@@ -244,6 +257,8 @@ def _posts(site, value: str) -> list[tuple[str, dict]]:
             {"stories": [value]},
         ),
         (
+            reverse("chapter_text_edit", kwargs={"slug": site.chapter.slug}),
+            {"title": "Titel", "body": "Tekst.", "message": "Waarom.", "base_revision": value},
             reverse("meeting_see_again", kwargs={"slug": site.meeting.slug}),
             {"other": value, "wanted": "ja"},
         ),

@@ -45,3 +45,5 @@ class Command(BaseCommand):
         call_command("load_demo_introductions", stdout=self.stdout, stderr=self.stderr)
         # Founding municipalities, affiliations, coordinators and an organisation batch.
         call_command("load_demo_organisations", stdout=self.stdout, stderr=self.stderr)
+        # Two editions with a curator's edit between them: "Wat is er veranderd".
+        call_command("load_demo_editions", stdout=self.stdout, stderr=self.stderr)

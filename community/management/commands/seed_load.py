@@ -46,6 +46,7 @@ from members.models import (
     Role,
     Visibility,
 )
+from organisations.models import Affiliation, Organisation, Relation
 from stories.demo import THEMES
 from stories.models import (
     Reaction,
@@ -356,7 +357,6 @@ class Command(BaseCommand):
                         if rng.random() < 0.7
                         else user.first_name
                     ),
-                    municipality=rng.choice(MUNICIPALITIES),
                     role=rng.choices(ROLES, ROLE_WEIGHTS)[0],
                     bio=rng.choice(BIOS),
                     visibility=rng.choices(
@@ -366,7 +366,23 @@ class Command(BaseCommand):
                 )
             )
         Profile.objects.bulk_create(profiles, batch_size=BATCH)
-        self.municipality = {p.membership_id: p.municipality for p in profiles}
+        # Every member with a profile lives in one of sixty municipalities (chosen on
+        # "Mijn organisaties"), most of them showing it, some verified.
+        places = list(Organisation.objects.municipalities().current().order_by("cbs_code")[:60])
+        self.place = {p.membership_id: rng.choice(places) for p in profiles} if places else {}
+        Affiliation.objects.bulk_create(
+            (
+                Affiliation(
+                    membership_id=membership_id,
+                    organisation=place,
+                    relation=Relation.LIVES,
+                    public=rng.random() < 0.6,
+                    verified=rng.random() < 0.3,
+                )
+                for membership_id, place in self.place.items()
+            ),
+            batch_size=BATCH,
+        )
         self.member_ids = [m.pk for m in memberships]
         self.joined = {m.pk: m.claimed_at for m in memberships}
         self._phase("profiles", tick)
@@ -472,7 +488,12 @@ class Command(BaseCommand):
                     title=f"{rng.choice(TITLE_STARTS)} {rng.choice(TITLE_ENDS)}",
                     body=body,
                     body_html=html,
-                    municipality=self.municipality.get(authors[n]) or rng.choice(MUNICIPALITIES),
+                    municipality=(
+                        self.place[authors[n]].name
+                        if authors[n] in self.place
+                        else rng.choice(MUNICIPALITIES)
+                    ),
+                    organisation=self.place.get(authors[n]),
                     status=status,
                     hidden_reason=HIDDEN_REASON if status == Status.HIDDEN else "",
                     created_at=created,

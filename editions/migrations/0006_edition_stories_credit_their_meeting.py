@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editions', '0003_edition_version'),
+        ('editions', '0005_edition_story_organisation'),
     ]
 
     operations = [
