@@ -61,8 +61,8 @@ def test_the_data_download_of_a_prolific_author_costs_the_same_queries(
     assert {**data, "exported_at": None} == {**expected, "exported_at": None}
     assert sorted(archive.namelist()) == ["LEESMIJ.txt", "gegevens.json"]
     # Per kind: stories with their pending edits, replies, reactions, introductions,
-    # affiliations, meeting registrations, agenda items and notes, suggestions and
-    # responses to them.
+    # affiliations, meeting registrations, agenda items, notes, "wie wil je terugzien?"
+    # marks and meeting e-mail choices, suggestions and responses to them.
     assert len(queries) == 23 + session_queries
 
 
