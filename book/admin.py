@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import InputLabelsMixin
 
-from .models import Book, Chapter
+from .models import Book, Chapter, RevisionSource
+from .revisions import chapter_history_begin, chapter_text_record
 
 
 @admin.register(Book)
@@ -37,6 +39,15 @@ class ChapterAdmin(InputLabelsMixin, admin.ModelAdmin):
         (_("Illustratie"), {"fields": ["illustration", "illustration_alt"]}),
         (_("Publicatie"), {"fields": ["access", "is_published"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        """A change of title or text saved here is a revision too (book.revisions), by
+        the curator who saved it; the text before it is revision 1 if the chapter had no
+        history yet."""
+        with transaction.atomic():
+            chapter_history_begin(chapter=obj)
+            super().save_model(request, obj, form, change)
+            chapter_text_record(chapter=obj, user=request.user, source=RevisionSource.ADMIN)
 
     @admin.display(description=_("voorbeeld"))
     def preview_link(self, chapter):

@@ -254,6 +254,30 @@ class ImportRecord(models.Model):
         return self.part
 
 
+class RevisionSource(models.TextChoices):
+    """Where a revision came from."""
+
+    BEGIN = "begin", _("De tekst toen de versies begonnen")
+    CURATION = "curation", _("Bewerkt door de redactie")
+    ADMIN = "admin", _("Bewerkt in het beheer")
+    IMPORT = "import", _("Ingelezen uit bestanden")
+
+
+class ChapterRevisionQuerySet(models.QuerySet["ChapterRevision"]):
+    def readable_by(self, user: Reader) -> Self:
+        """Revisions of the chapters whose text `user` may read (chapter_readable_q):
+        a revision is chapter text, so it follows the chapter's rule."""
+        return self.filter(chapter_readable_q(user, prefix="chapter__"))
+
+    def with_authors(self) -> Self:
+        """With each author's membership and profile, for the name they chose to be
+        shown under (the members app's relations, read by name)."""
+        return self.select_related("author__membership__profile")
+
+    def newest_first(self) -> Self:
+        return self.order_by("-number")
+
+
 class ChapterRevision(models.Model):
     """One saved version of a chapter's text: who saved it, when, and why. Revision 1 is
     the text as it stood when its history began; every later save in the curation area
@@ -273,7 +297,15 @@ class ChapterRevision(models.Model):
         verbose_name=_("opgeslagen door"),
     )
     message = models.CharField(_("toelichting"), max_length=300, blank=True)
+    source = models.CharField(
+        _("herkomst"),
+        max_length=10,
+        choices=RevisionSource.choices,
+        default=RevisionSource.CURATION,
+    )
     created_at = models.DateTimeField(_("opgeslagen"), auto_now_add=True)
+
+    objects = ChapterRevisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hoofdstukversie")

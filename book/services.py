@@ -35,7 +35,9 @@ from .models import (
     Chapter,
     ImportRecord,
     ReadingPosition,
+    RevisionSource,
 )
+from .revisions import chapter_history_begin, chapter_text_record
 
 BOOK_KEYS = {"title", "subtitle", "edition_label", "cover", "cover_alt"}
 BOOK_REQUIRED = {"title"}
@@ -366,9 +368,13 @@ def book_import(*, folder: Path, keep_edits: bool = False) -> ImportResult:
                 if _edited(chapter, part, data.fields, "illustration", data.illustration, records):
                     result.kept.append(slug)
                     continue
+            if chapter is not None:
+                # Its text as it stands is revision 1, if its history begins here.
+                chapter_history_begin(chapter=chapter)
             chapter = chapter or Chapter(book=book)
             if _apply(chapter, data.fields, "illustration", data.illustration) or is_new:
                 chapter.save()
+                chapter_text_record(chapter=chapter, user=None, source=RevisionSource.IMPORT)
                 (result.created if is_new else result.updated).append(slug)
             else:
                 result.unchanged.append(slug)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from book.revisions import chapter_revisions_export
 from book.services import reading_position_export
 from core.exports import json_write
 from core.pending_photos import pending_photos_discard_all
@@ -25,6 +26,7 @@ from introductions.services import introductions_export, introductions_on_accoun
 from meetings.privacy import meetings_export_for, meetings_on_account_delete
 from members.models import Membership
 from members.services import membership_erase, membership_export
+from newsletter.privacy import newsletter_export, newsletter_on_account_delete
 from organisations.services import affiliations_export, affiliations_on_account_delete
 from stories.privacy import stories_export_for, stories_on_account_delete
 
@@ -40,10 +42,12 @@ def account_export(*, user: User, streamed: bool = False) -> dict:
     membership = Membership.objects.with_origin().filter(user=user).first()
     data = membership_export(user=user, membership=membership)
     data["reading_position"] = reading_position_export(user=user)
+    data["chapter_revisions"] = chapter_revisions_export(user=user)
     data |= affiliations_export(membership=membership)
     data |= stories_export_for(membership=membership, streamed=streamed)
     data |= introductions_export(membership=membership)
     data |= meetings_export_for(user=user)
+    data |= newsletter_export(membership=membership)
     return data
 
 
@@ -125,5 +129,6 @@ def account_delete(*, user: User, stories: str = STORIES_KEEP) -> int | None:
             stories_on_account_delete(membership=membership, keep_stories=keep)
             affiliations_on_account_delete(membership=membership)
             introductions_on_account_delete(membership=membership)
+            newsletter_on_account_delete(membership=membership)
         meetings_on_account_delete(user=user, keep_stories=keep)
         return membership_erase(user=user, membership=membership)

@@ -8,8 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from community import (
     account_views,
+    chapter_text_views,
     curation_views,
+    directory,
     media_views,
+    meeting_match_views,
     organisation_views,
     privacy_views,
     views,
@@ -32,9 +35,20 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path(_("hoofdstuk/<slug:slug>/"), views.chapter_detail, name="chapter"),
+    path(
+        _("hoofdstuk/<slug:slug>/versies/"),
+        chapter_text_views.chapter_history,
+        name="chapter_history",
+    ),
+    path(
+        _("hoofdstuk/<slug:slug>/versies/<id:old>/<id:new>/"),
+        chapter_text_views.chapter_compare,
+        name="chapter_compare",
+    ),
     path("", include("book.urls")),
     path("", include("editions.urls")),
     path("", include("members.urls")),
+    path(_("leden/"), directory.directory, name="directory"),
     path("", include("stories.urls")),
     path("", include("organisations.urls")),
     path(_("gemeenten/<slug:slug>/"), organisation_views.organisation_detail, name="municipality"),
@@ -58,8 +72,14 @@ urlpatterns += i18n_patterns(
         organisation_views.organisation_join,
         name="organisation_join",
     ),
+    path(
+        _("bijeenkomsten/<slug:slug>/terugzien/"),
+        meeting_match_views.meeting_see_again,
+        name="meeting_see_again",
+    ),
     path("", include("meetings.urls")),
     path("", include("introductions.urls")),
+    path("", include("newsletter.urls")),
     path(
         _("accounts/bevestiging-opnieuw/"),
         account_views.email_confirmation_resend,
@@ -77,6 +97,14 @@ urlpatterns += i18n_patterns(
         _("redactie/statistieken/<slug:table>.csv"),
         curation_views.statistics_csv,
         name="statistics_csv",
+    ),
+    path(
+        _("redactie/hoofdstukken/"), chapter_text_views.chapter_text_list, name="chapter_text_list"
+    ),
+    path(
+        _("redactie/hoofdstukken/<slug:slug>/"),
+        chapter_text_views.chapter_text_edit,
+        name="chapter_text_edit",
     ),
     path(_("redactie/onbekende-namen/"), curation_views.unmatched_names, name="unmatched_names"),
     path(

@@ -105,6 +105,11 @@ def _slugify_heading(value: str, separator: str) -> str:
     return slugify(value) or "sectie"
 
 
+def heading_anchor(title: str) -> str:
+    """The id a heading with `title` gets on a chapter page (the first of that title)."""
+    return _slugify_heading(title, "-")
+
+
 def render_markdown(text: str, *, anchors: bool = False) -> Rendered:
     """Render `text` and sanitise the result. With `anchors`, headings keep an id (for
     section links within a chapter) and the level-2 headings are returned as sections."""
@@ -154,6 +159,59 @@ def _clean(html: str, attributes: dict[str, set[str]]) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+
+
+#: What a diff (core.diff) may hold besides text: its marks and their hidden labels.
+DIFF_TAGS = {"ins", "del", "span"}
+
+
+def clean_diff(html: str) -> str:
+    """A diff's HTML through the same gate as every text: only <ins>, <del> and the
+    visually hidden <span> that labels them survive, nothing a text brought along."""
+    return nh3.clean(
+        html,
+        tags=DIFF_TAGS,
+        attributes={},
+        allowed_classes={"span": {"visually-hidden"}},
+        strip_comments=True,
+    )
+
+
+_RAW_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?/?\s*>")
+
+
+class _TextOutsideCode(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("code", "pre"):
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("code", "pre") and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.text.append(data)
+
+
+def raw_html_tags(text: str) -> list[str]:
+    """The HTML tags written in `text` outside code, in the order written, each once.
+    render_markdown shows them as text, never as markup: a form that wants Markdown
+    only says so before the text is saved."""
+    reader = _TextOutsideCode()
+    reader.feed(render_markdown(text).html)
+    reader.close()
+    found: list[str] = []
+    for match in _RAW_TAG.finditer("".join(reader.text)):
+        tag = f"<{match.group(1).lower()}>"
+        if tag not in found:
+            found.append(tag)
+    return found
 
 
 def is_upload_url(url: str) -> bool:

@@ -36,7 +36,7 @@ from PIL import Image, UnidentifiedImageError
 from core.markdown import is_upload_url
 from core.site_url import absolute_url
 
-from .models import Edition
+from .models import EDITION_STORIES, Edition, organisations_credited
 
 STYLESHEET = """\
 body { font-family: serif; line-height: 1.5; }
@@ -47,6 +47,10 @@ h1 { font-size: 1.6em; margin: 0 0 .5em; }
 .story { margin-top: 2em; padding-top: 1em; border-top: 1px solid #ccc; }
 figure { margin: 1em 0; text-align: center; }
 img { max-width: 100%; }
+ins { text-decoration: underline; }
+del { text-decoration: line-through; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+.diff-passage { margin: .5em 0 1em; padding-left: 1em; border-left: 3px solid #ccc; }
 """
 
 
@@ -166,12 +170,16 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
         spine.append("cover")
     spine.append("nav")
 
+    chapters = list(edition.chapters.prefetch_related(EDITION_STORIES))
     title_page = _page(
         "title-page",
         "title.xhtml",
         edition.title,
         contents.settle(
-            render_to_string("editions/epub_title.html", {"edition": edition}),
+            render_to_string(
+                "editions/epub_title.html",
+                {"edition": edition, "organisations": organisations_credited(chapters)},
+            ),
             page_url=_site_url(edition.get_absolute_url()),
         ),
         style,
@@ -180,7 +188,34 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
     spine.append(title_page)
 
     toc = [epub.Link("title.xhtml", edition.label, "toc-title")]
-    for chapter in edition.chapters.prefetch_related("stories"):
+    changed = [chapter for chapter in chapters if chapter.changes]
+    if changed:
+        changes_page = _page(
+            "changes",
+            "changes.xhtml",
+            _("Wat is er veranderd sinds de vorige tussenstand"),
+            contents.settle(
+                render_to_string(
+                    "editions/_changes.html",
+                    {
+                        "edition": edition,
+                        "changed": changed,
+                        "members": members_only_content,
+                        "level": 1,
+                    },
+                ),
+                page_url=_site_url(edition.get_absolute_url()),
+            ),
+            style,
+        )
+        book.add_item(changes_page)
+        spine.append(changes_page)
+        toc.append(
+            epub.Link(
+                "changes.xhtml", _("Wat is er veranderd sinds de vorige tussenstand"), "toc-changes"
+            )
+        )
+    for chapter in chapters:
         can_read = chapter.is_open or members_only_content
         illustration = None
         if can_read:

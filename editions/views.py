@@ -17,12 +17,13 @@ from stories.models import Status, Story, author_related
 from .builds import stored_build
 from .epub import build_edition_epub
 from .forms import EditionForm, EditionStoriesFilterForm, EditionStoriesForm
-from .models import Edition
+from .models import EDITION_STORIES, Edition, organisations_credited
 from .services import EditionError, edition_create, edition_publish, edition_stories_mark
 
 
 def _published_edition_or_404(slug):
-    return get_object_or_404(Edition.objects.published(), slug=slug)
+    # With the edition it says what changed since ("Wat is er veranderd").
+    return get_object_or_404(Edition.objects.published().select_related("compared_with"), slug=slug)
 
 
 @require_safe
@@ -33,7 +34,9 @@ def edition_index(request):
 @require_safe
 def edition_detail(request, slug):
     edition = _published_edition_or_404(slug)
-    chapters = edition.chapters.annotate(story_count=Count("stories")).order_by("number", "pk")
+    chapters = list(
+        edition.chapters.annotate(story_count=Count("stories")).order_by("number", "pk")
+    )
     return render(
         request,
         "editions/detail.html",
@@ -41,8 +44,10 @@ def edition_detail(request, slug):
             "edition": edition,
             "newest": Edition.objects.current(),
             "chapters": chapters,
+            "changed": [chapter for chapter in chapters if chapter.changes],
             "is_member": user_is_member(request.user),
             "other_editions": Edition.objects.published().exclude(pk=edition.pk),
+            "organisations": edition.organisations(),
         },
     )
 
@@ -63,7 +68,7 @@ def edition_chapter(request, slug, chapter):
         {
             "edition": edition,
             "chapter": chapter,
-            "stories": chapter.stories.all() if can_read else [],
+            "stories": chapter.stories.for_credits() if can_read else [],
             "previous": chapters[position - 1] if position > 0 else None,
             "next": chapters[position + 1] if position + 1 < len(chapters) else None,
             "can_read": can_read,
@@ -81,13 +86,20 @@ def edition_print(request, slug):
     members = user_is_member(request.user)
 
     def build() -> bytes:
-        chapters = list(edition.chapters.prefetch_related("stories"))
+        chapters = list(edition.chapters.prefetch_related(EDITION_STORIES))
         for chapter in chapters:
             chapter.readable = audience_may_read(
                 is_published=True, access=chapter.access, members=members
             )
         return render_to_string(
-            "editions/_print_edition.html", {"edition": edition, "chapters": chapters}
+            "editions/_print_edition.html",
+            {
+                "edition": edition,
+                "chapters": chapters,
+                "changed": [chapter for chapter in chapters if chapter.changes],
+                "members": members,
+                "organisations": organisations_credited(chapters),
+            },
         ).encode()
 
     name = stored_build(edition=edition, members=members, suffix=".html", build=build)

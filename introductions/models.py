@@ -124,6 +124,7 @@ class Origin(models.TextChoices):
     ROUND = "round", _("Uit een ronde")
     REQUEST = "request", _("Op verzoek van een lid")
     CURATOR = "curator", _("Door een curator")
+    MEETING = "meeting", _("Na een bijeenkomst: jullie willen elkaar allebei terugzien")
 
 
 class Answer(models.TextChoices):

@@ -11,6 +11,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from members.models import Membership
+from organisations.models import Affiliation
 from stories.models import Theme
 
 from . import matching, notifications
@@ -132,7 +133,6 @@ def round_people(*, now=None) -> list[matching.Person]:
             "pk",
             "membership_id",
             "membership__profile__role",
-            "membership__profile__municipality",
             "format",
             "reach",
             "frequency",
@@ -140,6 +140,7 @@ def round_people(*, now=None) -> list[matching.Person]:
         )
     )
     pks = [row[1] for row in rows]
+    municipalities = Affiliation.objects.municipality_names(pks)
     last = _last_introduced(pks)
     themes: dict[int, dict[str, list[int]]] = {}
     for name in ("knows", "seeks"):
@@ -150,12 +151,12 @@ def round_people(*, now=None) -> list[matching.Person]:
             themes.setdefault(participation, {"knows": [], "seeks": []})[name].append(theme)
     index = _theme_index()
     people = []
-    for pk, membership, role, municipality, fmt, reach, frequency, waited in rows:
+    for pk, membership, role, fmt, reach, frequency, waited in rows:
         since = last.get(membership)
         if since is not None and now - since < timedelta(days=FREQUENCY_DAYS[frequency]):
             continue
         chosen = themes.get(pk, {"knows": [], "seeks": []})
-        place = _place(municipality or "")
+        place = _place(municipalities.get(membership, ""))
         people.append(
             matching.Person(
                 pk=membership,
@@ -275,6 +276,37 @@ def introduction_by_curator(
             origin=Origin.CURATOR, first=first, second=second, asked_by=curator, note=note.strip()
         )
         notifications.introductions_announce([introduction.pk])
+        return introduction
+
+
+def introduction_after_meeting(
+    *, first: Membership, second: Membership, note: str
+) -> Introduction | None:
+    """Two members who met at a meeting both said they want to see each other again
+    (meetings.see_again): that is both their yes, so the introduction is accepted at
+    once and each is told the other's address. A pair introduced before is accepted
+    now (their marks are a newer answer than an old "nu liever niet"); a pair already
+    accepted hears nothing new. Returns the introduction, or None if nothing changed."""
+    if first.pk == second.pk:
+        raise IntroductionError("self")
+    first, second = sorted((first, second), key=lambda m: m.pk)
+    blocked = Block.objects.filter(
+        Q(blocker=first, blocked=second) | Q(blocker=second, blocked=first)
+    )
+    if blocked.exists():
+        return None  # a block stands, whatever was marked
+    with transaction.atomic():
+        introduction, created = Introduction.objects.select_for_update().get_or_create(
+            first=first,
+            second=second,
+            defaults={"origin": Origin.MEETING, "note": note.strip()[:500]},
+        )
+        if not created and introduction.accepted:
+            return None
+        introduction.first_answer = introduction.second_answer = Answer.YES
+        introduction.accepted_at = timezone.now()
+        introduction.save()
+        notifications.introduction_accepted(introduction)
         return introduction
 
 

@@ -155,6 +155,8 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
                 "story_updates": preferences.story_updates,
                 "replies": preferences.replies,
                 "digest": preferences.digest,
+                "welcome": preferences.welcome,
+                "newsletter": preferences.newsletter,
                 "language": preferences.language,
                 "last_digest_at": iso_or_none(preferences.last_digest_at),
             }

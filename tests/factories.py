@@ -22,10 +22,12 @@ from meetings.models import (
     AgendaItem,
     AgendaSupport,
     Meeting,
+    MeetingMailSettings,
     MeetingStatus,
     Note,
     Registration,
     RegistrationStatus,
+    SeeAgain,
 )
 from members.codes import generate_code
 from members.models import (
@@ -534,8 +536,50 @@ class NoteFactory(factory.django.DjangoModelFactory):
     body = "Ik neem mee: eerst luisteren."
 
 
+class MeetingMailSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingMailSettings
+
+    user = factory.SubFactory(UserFactory)
+
+
+class SeeAgainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SeeAgain
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    other = factory.SubFactory(UserFactory)
+
+
 class DoNotInviteFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "members.DoNotInvite"
 
     address_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    """A draft issue of the newsletter, for all members."""
+
+    class Meta:
+        model = "newsletter.Issue"
+
+    title = factory.Sequence(lambda n: f"Nieuws {n}")
+    body = "Wat er **deze maand** gebeurde."
+
+
+class NewsletterDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsletter.NewsletterDelivery"
+
+    issue = factory.SubFactory(IssueFactory)
+    membership = factory.SubFactory(MembershipFactory)
+
+
+class WelcomeMailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsletter.WelcomeMail"
+
+    membership = factory.SubFactory(MembershipFactory)
+    step = "day0"

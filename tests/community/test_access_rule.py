@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from book.models import Access, Chapter
+from book.revisions import chapter_save_text
 from editions.services import edition_create, edition_publish, edition_stories_choose
 from stories.models import Status, Story
 from tests.clients import signed_in
@@ -181,6 +182,33 @@ def test_editions_show_members_chapters_as_the_rule_says(world, audience, curato
         key = "open" if copy.access == Access.OPEN else "members"
         for text in (page, print_page.content.decode(), epub_text):
             assert (f"hoofdstuk{key}woord" in text) == readable, (audience, key)
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_chapter_versions_and_diffs_show_text_exactly_as_the_rule_says(world, audience, curator):
+    chapters, _stories, people = world
+    for chapter in chapters.values():
+        chapter_save_text(
+            chapter=chapter,
+            user=curator,
+            title=chapter.title,
+            body=chapter.body.replace("woord erin", "woord erin, en meer"),
+            message="Verduidelijkt.",
+            base_revision=1,
+        )
+    person = people[audience]
+    readable = set(Chapter.objects.readable_by(_as_user(person)))
+    client = signed_in(person)
+    for key, chapter in chapters.items():
+        for url in (
+            reverse("chapter_history", args=[chapter.slug]),
+            reverse("chapter_compare", args=[chapter.slug, 1, 2]),
+        ):
+            response = client.get(url)
+            assert response.status_code == (200 if chapter in readable else 404), (audience, key)
+        compare = client.get(reverse("chapter_compare", args=[chapter.slug, 1, 2]))
+        shows_text = f"hoofdstuk{key}woord" in compare.content.decode()
+        assert shows_text == (chapter in readable), (audience, key)
 
 
 def test_a_coauthor_sees_the_stories_they_write_in_every_state_but_no_others(world):

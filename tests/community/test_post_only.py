@@ -85,6 +85,12 @@ POST_ONLY = [
         "Naar de bijeenkomst",
     ),
     ("meetings:publish", {"slug": "samen"}, "/redactie/bijeenkomsten/", "Naar de voorstellen"),
+    (
+        "meeting_see_again",
+        {"slug": "samen"},
+        "/bijeenkomsten/samen/#terugzien",
+        "Naar de bijeenkomst",
+    ),
     *(
         (f"introductions:{name}", {"pk": 3}, "/kennismakingen/3/", "Naar de kennismaking")
         for name in ("answer_here", "met", "report", "block")
@@ -130,6 +136,7 @@ def test_no_view_answers_a_blank_405_any_more():
             "introductions",
             "meetings",
             "members",
+            "newsletter",
             "organisations",
             "stories",
         )

@@ -15,6 +15,8 @@ SAMPLE_VALUES = {
     "slug": "een-hoofdstuk",
     "pk": "1",
     "number": "1",
+    "old": "1",
+    "new": "2",
     "code": "7KQ4M2XD9TRA5B1C",
     "token": "abc",
 }

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('introductions', '0002_curators_see_introductions'),
+        ('introductions', '0003_introductions_after_meetings'),
         ('members', '0005_invitation_email_dedication_reminders_do_not_invite'),
         ('stories', '0012_moderation_targets_and_coauthors'),
     ]
