@@ -20,7 +20,9 @@ def main() -> dict:
 
     from book.models import Access, Chapter
     from core.sessions import signed_in_session
+    from meetings.models import Meeting
     from members.models import Membership
+    from organisations.models import Organisation
     from stories.models import Reaction, Reply, Story, published_story_count
 
     # The open chapter with about a thousand stories (seed_load makes one).
@@ -43,6 +45,18 @@ def main() -> dict:
     )
     user = membership.user
     session_key = signed_in_session(user)
+
+    # The organisation with the most members (seed_load affiliates them with
+    # municipalities).
+    organisation = Organisation.objects.with_members().order_by("-member_count", "pk").first()
+    # The next meeting with the most registrations (seed_meetings makes them).
+    meeting = (
+        Meeting.objects.published()
+        .upcoming()
+        .annotate(registered=Count("registrations"))
+        .order_by("-registered", "starts_at", "pk")
+        .first()
+    )
 
     # The writers of the writes row: members with a published story (trusted, as the
     # established members who write most are), each signed in, and stories to react to.
@@ -76,7 +90,13 @@ def main() -> dict:
         "latest": reverse("stories:latest"),
         "feed": reverse("stories:feed"),
         "static": static("css/base.css"),
+        "meetings": reverse("meetings:list"),
+        "meeting": meeting.get_absolute_url(),
+        "meeting_registrations": meeting.registered,
         "search": search,
+        "organisations": reverse("organisations:list"),
+        "organisation": organisation.get_absolute_url() if organisation else None,
+        "organisation_members": organisation.member_count if organisation else 0,
         # As a member's browser sends them: the session, and the CSRF cookie it got
         # with the first page (without it every page would mint a new one).
         "cookie": (
@@ -99,6 +119,7 @@ def main() -> dict:
             "published": Story.objects.published().count(),
             "reactions": Reaction.objects.count(),
             "replies": Reply.objects.count(),
+            "meetings": Meeting.objects.count(),
         },
     }
 

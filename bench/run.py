@@ -445,9 +445,24 @@ def main() -> int:
             },
             {"name": f"story ({targets['story_replies']} replies)", "path": targets["story"]},
             {"name": "latest stories", "path": targets["latest"]},
+            {"name": "organisations (/organisaties/)", "path": targets["organisations"]},
             {"name": "Atom feed, anonymous", "path": targets["feed"]},
+            {"name": "meetings list", "path": targets["meetings"]},
+            {
+                "name": f"meeting ({targets['meeting_registrations']} registrations)",
+                "path": targets["meeting"],
+            },
             {"name": "static file (whitenoise)", "path": targets["static"]},
         ]
+        if targets["organisation"]:
+            pages.append(
+                {
+                    "name": f"organisation page ({targets['organisation_members']} members)",
+                    "path": targets["organisation"],
+                }
+            )
+        else:
+            log("organisation page: no organisation with members after seed_load")
         if targets["search"]:
             pages.append({"name": "search", "path": targets["search"]})
             # Each request a new question: what a search costs when no reader asked it

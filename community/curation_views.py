@@ -23,6 +23,7 @@ from organisations.forms import organisation_search
 from organisations.models import Kind, Organisation, UnmatchedName
 
 from . import statistics, unmatched
+from .tables import table_chart
 
 
 @require_safe
@@ -34,9 +35,7 @@ def index(request):
 def _statistics_now() -> dict:
     return {
         "computed_at": timezone.now(),
-        "tables": [
-            (table, statistics.table_chart(table)) for table in statistics.statistics_tables()
-        ],
+        "tables": [(table, table_chart(table)) for table in statistics.statistics_tables()],
     }
 
 

@@ -1,7 +1,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from members.models import Role
+from organisations.forms import ParticipantFilterForm
+
 from .privacy import STORIES_DELETE, STORIES_KEEP
+
+
+class DirectoryFilterForm(ParticipantFilterForm):
+    """The filters above the member wall; sent with GET, so they work without script
+    and end up in the address to share or bookmark."""
+
+    field_order = ["role", "provincie"]
+
+    role = forms.ChoiceField(
+        label=_("Rol"), required=False, choices=[("", _("Alle rollen")), *Role.choices]
+    )
 
 
 class AccountDeleteForm(forms.Form):

@@ -11,7 +11,7 @@ from members.models import Membership
 from organisations.models import Affiliation, Organisation, Relation
 from stories.models import PUBLIC_STATUSES
 
-from .statistics import Table
+from .tables import Table
 
 
 def _affiliated(organisation: Organisation):

@@ -17,6 +17,7 @@ from book.models import user_is_member
 from core.exports import csv_response
 from core.http import post_only
 from core.paging import counted_page, uncounted_page
+from meetings.models import UPCOMING_SHOWN, Meeting
 from members.models import Membership
 from organisations.coordination import coordinated_organisation, may_coordinate
 from organisations.forms import JoinForm
@@ -25,7 +26,7 @@ from organisations.services import membership_join_via
 from stories.models import PUBLIC_STATUSES, Story
 
 from . import organisation_statistics as organisation_statistics_tables
-from .statistics import table_chart
+from .tables import table_chart
 
 STORIES_PER_PAGE = 10
 MEMBERS_PER_PAGE = 48
@@ -55,6 +56,14 @@ def organisation_members(organisation: Organisation):
         Membership.objects.in_directory()
         .filter(affiliations__organisation=organisation, affiliations__public=True)
         .distinct()
+    )
+
+
+def organisation_meetings(organisation: Organisation) -> list[Meeting]:
+    """The next published meetings `organisation` hosts (the organisations app knows
+    nothing of meetings; this page, above both, brings them together)."""
+    return list(
+        Meeting.objects.published().upcoming().of_organisation(organisation)[:UPCOMING_SHOWN]
     )
 
 
@@ -92,6 +101,8 @@ def organisation_detail(request, slug):
             "members": members,
             "membership": membership,
             "join_form": JoinForm(),
+            "meetings": organisation_meetings(organisation),
+            "meetings_url": f"{reverse('meetings:list')}?{urlencode({'organisatie': organisation.slug})}",
             "next_query": urlencode({"next": request.get_full_path()}),
         },
     )

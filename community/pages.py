@@ -136,7 +136,7 @@ _versions = Prepared(
             stories_version=Max("stories_version", filter=Q(slug=slug)),
         )
         .annotate(
-            meetings=_upcoming_meetings(chapters__slug=slug)[0],
+            meeting_count=_upcoming_meetings(chapters__slug=slug)[0],
             meetings_updated=_upcoming_meetings(chapters__slug=slug)[1],
         )
         .values_list(
@@ -146,7 +146,7 @@ _versions = Prepared(
             "chapters_updated",
             "chapter_count",
             "stories_version",
-            "meetings",
+            "meeting_count",
             "meetings_updated",
         )
     )
@@ -167,14 +167,14 @@ _home_versions = Prepared(
             chapter_count=Count("pk"),
             stories_versions=Sum("stories_version"),
         )
-        .annotate(meetings=_upcoming_meetings()[0], meetings_updated=_upcoming_meetings()[1])
+        .annotate(meeting_count=_upcoming_meetings()[0], meetings_updated=_upcoming_meetings()[1])
         .values_list(
             "book",
             "book_updated",
             "chapters_updated",
             "chapter_count",
             "stories_versions",
-            "meetings",
+            "meeting_count",
             "meetings_updated",
         )
     )

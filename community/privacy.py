@@ -26,6 +26,7 @@ from introductions.services import introductions_export, introductions_on_accoun
 from meetings.privacy import meetings_export_for, meetings_on_account_delete
 from members.models import Membership
 from members.services import membership_erase, membership_export
+from newsletter.privacy import newsletter_export, newsletter_on_account_delete
 from organisations.services import affiliations_export, affiliations_on_account_delete
 from stories.privacy import stories_export_for, stories_on_account_delete
 
@@ -46,6 +47,7 @@ def account_export(*, user: User, streamed: bool = False) -> dict:
     data |= stories_export_for(membership=membership, streamed=streamed)
     data |= introductions_export(membership=membership)
     data |= meetings_export_for(user=user)
+    data |= newsletter_export(membership=membership)
     return data
 
 
@@ -127,5 +129,6 @@ def account_delete(*, user: User, stories: str = STORIES_KEEP) -> int | None:
             stories_on_account_delete(membership=membership, keep_stories=keep)
             affiliations_on_account_delete(membership=membership)
             introductions_on_account_delete(membership=membership)
+            newsletter_on_account_delete(membership=membership)
         meetings_on_account_delete(user=user, keep_stories=keep)
         return membership_erase(user=user, membership=membership)

@@ -8,20 +8,22 @@ may not exist yet, or live on the membership or on the user: the lookups below f
 the field in the model metadata and leave the table empty when there is none."""
 
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from typing import cast
 
-from django.db.models import Count, Field, Q
+from django.db import models
+from django.db.models import Count, Exists, Field, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.tasks import task
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter
 from core import cache
-from core.charts import bar_chart, line_chart
+from introductions.models import Answer as IntroductionAnswer
+from introductions.models import Introduction, Message, Participation, Round
+from meetings.models import Meeting, Note, Registration, RegistrationStatus, SeeAgain
 from members.models import CodeBatch, How, Membership, Profile
-from organisations.models import Organisation
+from organisations.models import Affiliation, Organisation
 from stories.models import (
     PUBLIC_STATUSES,
     Reaction,
@@ -31,52 +33,10 @@ from stories.models import (
     published_story_counts,
 )
 
+from .growth_statistics import invitations_over_time, members_by_route_over_time, welcome_funnel
+from .tables import Table, as_date, months_between
+
 PUBLIC_COUNTS_KEY = "community:public-counts"
-
-
-@dataclass
-class Table:
-    """One table of figures; `chart` says how the page draws it ("bar", "line", or
-    "" for none) from the first column (labels) and `chart_column` (values)."""
-
-    slug: str
-    title: str
-    description: str
-    columns: list[str]
-    rows: list[list] = field(default_factory=list)
-    chart: str = "bar"
-    chart_column: int = 1
-    note: str = ""
-
-    @property
-    def chart_points(self) -> list[tuple[str, int]]:
-        return [(str(row[0]), row[self.chart_column] or 0) for row in self.rows]
-
-
-def table_chart(table: Table) -> str:
-    """The table's SVG chart (core.charts), or "" when it has none or no rows."""
-    if not table.chart or not table.rows:
-        return ""
-    draw = line_chart if table.chart == "line" else bar_chart
-    return draw(
-        chart_id=f"chart-{table.slug}",
-        title=table.title,
-        desc=table.description,
-        points=table.chart_points,
-    )
-
-
-def _months(first: date, last: date) -> list[date]:
-    months, current = [], first.replace(day=1)
-    while current <= last:
-        months.append(current)
-        current = (current.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return months
-
-
-def _as_date(value: date | datetime) -> date:
-    # TruncMonth of a DateTimeField gives an aware datetime in the current time zone.
-    return value.date() if hasattr(value, "date") else value
 
 
 def members_over_time() -> Table:
@@ -89,7 +49,7 @@ def members_over_time() -> Table:
         chart_column=2,
     )
     per_month = {
-        _as_date(row["month"]): row["n"]
+        as_date(row["month"]): row["n"]
         for row in Membership.objects.annotate(month=TruncMonth("claimed_at"))
         .values("month")
         .annotate(n=Count("pk"))
@@ -97,7 +57,7 @@ def members_over_time() -> Table:
     }
     if per_month:
         total = 0
-        for month in _months(min(per_month), max(per_month)):
+        for month in months_between(min(per_month), max(per_month)):
             total += per_month.get(month, 0)
             table.rows.append([month.strftime("%Y-%m"), per_month.get(month, 0), total])
     return table
@@ -127,13 +87,22 @@ def members_by_role() -> Table:
 
 
 def members_by_municipality() -> Table:
-    return _grouped_by_profile(
-        "municipality",
-        "leden-per-gemeente",
-        _("Leden per gemeente"),
-        _("Waar de leden vandaan komen, volgens hun profiel."),
-        _("Gemeente"),
+    """Current members per municipality they chose ("Mijn organisaties"; a member
+    with two counts for the first), the rest as unknown: two queries."""
+    table = Table(
+        slug="leden-per-gemeente",
+        title=_("Leden per gemeente"),
+        description=_("Waar de leden vandaan komen, volgens de gemeente die ze kozen."),
+        columns=[_("Gemeente"), _("Leden")],
     )
+    members = Membership.objects.current()
+    names = Affiliation.objects.municipality_names(members.values("pk"))
+    counts: Counter = Counter(names.values())
+    unknown = members.count() - len(names)
+    if unknown:
+        counts[_("Onbekend")] += unknown
+    table.rows = [[label, n] for label, n in counts.most_common()]
+    return table
 
 
 def members_by_how() -> Table:
@@ -196,6 +165,41 @@ def reactions() -> Table:
     return table
 
 
+def introductions() -> Table:
+    """The marriage bureau in figures: who takes part, the rounds, what became of the
+    introductions, how many pairs said they spoke and how many started a thread. One
+    aggregate over the introductions and a count of each of the others."""
+    table = Table(
+        slug="kennismakingen",
+        title=_("Kennismakingen"),
+        description=_("Deelnemers, rondes en wat er van de kennismakingen werd."),
+        columns=[_("Wat"), _("Aantal")],
+        chart="",
+    )
+    yes, no = IntroductionAnswer.YES, IntroductionAnswer.NO
+    accepted = Q(first_answer=yes, second_answer=yes)
+    figures = Introduction.objects.aggregate(
+        proposed=Count("pk"),
+        accepted=Count("pk", filter=accepted),
+        declined=Count("pk", filter=Q(first_answer=no) | Q(second_answer=no)),
+        met=Count("pk", filter=accepted & (Q(first_met="yes") | Q(second_met="yes"))),
+        threads=Count("pk", filter=Exists(Message.objects.filter(introduction=OuterRef("pk")))),
+    )
+    met_share = (
+        f"{round(100 * figures['met'] / figures['accepted'])}%" if figures["accepted"] else "–"
+    )
+    table.rows = [
+        [_("Deelnemers"), Participation.objects.taking_part().count()],
+        [_("Rondes"), Round.objects.count()],
+        [_("Voorgesteld"), figures["proposed"]],
+        [_("Door allebei aanvaard"), figures["accepted"]],
+        [_("Afgeslagen"), figures["declined"]],
+        [_("Hebben elkaar gesproken (van de aanvaarde)"), met_share],
+        [_("Gesprekken op de site begonnen"), figures["threads"]],
+    ]
+    return table
+
+
 def invitation_depths() -> tuple[Table, Table]:
     """How far the book travelled from hand to hand: each member's depth in the tree of
     invitations (0 for who got the book themselves, 1 for whom they invited, ...), and
@@ -253,6 +257,85 @@ def invitation_depths() -> tuple[Table, Table]:
     return by_depth, top
 
 
+def meetings_per_month() -> Table:
+    """Meetings held (published, over) per month of their start, with their
+    registrations, who was there, the notes of the nazit, the stories that came of
+    them and the pairs who want to see each other again: four queries."""
+    table = Table(
+        slug="bijeenkomsten",
+        title=_("Bijeenkomsten per maand"),
+        description=_(
+            "Gehouden bijeenkomsten, aanmeldingen, wie er was, notities in de nazit, "
+            "leerverhalen die eruit voortkwamen en wie elkaar terug wil zien."
+        ),
+        columns=[
+            _("Maand"),
+            _("Bijeenkomsten"),
+            _("Aanmeldingen"),
+            _("Aanwezig"),
+            _("Opkomst (%)"),
+            _("Notities"),
+            _("Leerverhalen"),
+            _("Willen elkaar terugzien"),
+        ],
+    )
+    held = Meeting.objects.published().filter(ends_at__lte=timezone.now())
+    meetings = {
+        as_date(row["month"]): row["n"]
+        for row in held.annotate(month=TruncMonth("starts_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    registrations = {
+        as_date(row["month"]): (row["registered"], row["attended"])
+        for row in Registration.objects.filter(meeting__in=held)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .annotate(month=TruncMonth("meeting__starts_at"))
+        .values("month")
+        .annotate(registered=Count("pk"), attended=Count("pk", filter=Q(attended=True)))
+        .order_by()
+    }
+    notes = {
+        as_date(row["month"]): (row["notes"], row["stories"])
+        for row in Note.objects.filter(meeting__in=held)
+        .annotate(month=TruncMonth("meeting__starts_at"))
+        .values("month")
+        .annotate(
+            notes=Count("pk"),
+            stories=Count("story", filter=Q(story__status__in=PUBLIC_STATUSES), distinct=True),
+        )
+        .order_by()
+    }
+    # Each mutual pair is two marks; the one from the lower account id counts it once.
+    pairs = {
+        as_date(row["month"]): row["n"]
+        for row in SeeAgain.objects.mutual()
+        .filter(meeting__in=held, user__lt=models.F("other"))
+        .annotate(month=TruncMonth("meeting__starts_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    for month in sorted(meetings):
+        registered, attended = registrations.get(month, (0, 0))
+        written, stories = notes.get(month, (0, 0))
+        rate = round(100 * attended / registered) if registered else 0
+        table.rows.append(
+            [
+                month.strftime("%Y-%m"),
+                meetings[month],
+                registered,
+                attended,
+                rate,
+                written,
+                stories,
+                pairs.get(month, 0),
+            ]
+        )
+    return table
+
+
 def statistics_tables() -> list[Table]:
     return [
         members_over_time(),
@@ -262,7 +345,12 @@ def statistics_tables() -> list[Table]:
         code_batches(),
         stories_per_chapter(),
         reactions(),
+        meetings_per_month(),
+        introductions(),
         *invitation_depths(),
+        members_by_route_over_time(),
+        invitations_over_time(),
+        welcome_funnel(),
     ]
 
 
@@ -274,8 +362,13 @@ TABLES = {
     "codereeksen": code_batches,
     "verhalen-per-hoofdstuk": stories_per_chapter,
     "waarderingen": reactions,
+    "bijeenkomsten": meetings_per_month,
+    "kennismakingen": introductions,
     "doorgeven-diepte": lambda: invitation_depths()[0],
     "doorgevers": lambda: invitation_depths()[1],
+    "routes-per-maand": members_by_route_over_time,
+    "uitnodigingen": invitations_over_time,
+    "welkomsttrechter": welcome_funnel,
 }
 
 

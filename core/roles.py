@@ -44,6 +44,8 @@ CURATOR_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("meetings", "registration"): ("view",),
     ("introductions", "introduction"): ("view",),
     ("introductions", "round"): ("view",),
+    ("newsletter", "issue"): ALL,
+    ("newsletter", "newsletterdelivery"): ("view",),
 }
 
 

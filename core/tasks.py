@@ -43,6 +43,14 @@ def render_email(template: str, context: dict) -> tuple[str, str]:
     return " ".join(subject.split()), render_to_string(f"{template}_message.txt", context)
 
 
+def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
+    """The one-click unsubscribe headers of RFC 8058 for a mail with that link."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def email_after_commit(
     *,
     subject: str,
@@ -61,10 +69,7 @@ def email_after_commit(
         "to": [to],
     }
     if unsubscribe_url:
-        arguments["headers"] = {
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
+        arguments["headers"] = unsubscribe_headers(unsubscribe_url)
     if attachments:
         arguments["attachments"] = attachments
     transaction.on_commit(lambda: send_email.enqueue(**arguments))

@@ -36,7 +36,7 @@ from PIL import Image, UnidentifiedImageError
 from core.markdown import is_upload_url
 from core.site_url import absolute_url
 
-from .models import Edition
+from .models import EDITION_STORIES, Edition, organisations_credited
 
 STYLESHEET = """\
 body { font-family: serif; line-height: 1.5; }
@@ -170,12 +170,16 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
         spine.append("cover")
     spine.append("nav")
 
+    chapters = list(edition.chapters.prefetch_related(EDITION_STORIES))
     title_page = _page(
         "title-page",
         "title.xhtml",
         edition.title,
         contents.settle(
-            render_to_string("editions/epub_title.html", {"edition": edition}),
+            render_to_string(
+                "editions/epub_title.html",
+                {"edition": edition, "organisations": organisations_credited(chapters)},
+            ),
             page_url=_site_url(edition.get_absolute_url()),
         ),
         style,
@@ -184,7 +188,6 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
     spine.append(title_page)
 
     toc = [epub.Link("title.xhtml", edition.label, "toc-title")]
-    chapters = list(edition.chapters.prefetch_related("stories"))
     changed = [chapter for chapter in chapters if chapter.changes]
     if changed:
         changes_page = _page(

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Self
 
 from django.conf import settings
@@ -5,11 +6,14 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from book.models import Access, Book, Chapter, ChapterRevision, Reader, access_allows
 from core.markdown import reading_minutes
 from members.models import Membership, member_credit
+from organisations.models import Organisation
 from stories.models import Status
 
 #: The address a curator may give an edition: lower-case letters, digits, hyphens and
@@ -98,6 +102,14 @@ class Edition(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("editions:edition", kwargs={"slug": self.slug})
 
+    def organisations(self) -> models.QuerySet[Organisation]:
+        """ "Organisaties in deze tussenstand": those its stories' credits name, by
+        their current name, each once."""
+        named = EditionStory.objects.filter(chapter__edition=self, organisation__isnull=False)
+        return Organisation.objects.filter(pk__in=named.values("organisation")).order_by(
+            "name", "pk"
+        )
+
     def contents_to_publish(self) -> tuple[models.QuerySet, models.QuerySet]:
         """What publishing copies, as things stand now: the book's published chapters
         in order, and the chosen stories still featured under them. The confirmation
@@ -167,6 +179,10 @@ class EditionChapter(models.Model):
 
 
 class EditionStoryQuerySet(models.QuerySet["EditionStory"]):
+    def for_credits(self) -> Self:
+        """With what EditionStory.credit reads, in the same query."""
+        return self.select_related("organisation")
+
     def of_member(self, membership: Membership) -> Self:
         """The copies of `membership`'s stories in published editions: through the
         story, or, where the story itself is gone, by the member number credited."""
@@ -187,6 +203,16 @@ class EditionStory(models.Model):
     author_name = models.CharField(_("auteur"), max_length=200, blank=True)
     member_number = models.PositiveIntegerField(_("lidnummer"), null=True, blank=True)
     municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
+    # The organisation the story named, when its author showed they belong to it: the
+    # credit gives its current name.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
     story = models.ForeignKey(
         "stories.Story",
         on_delete=models.SET_NULL,
@@ -195,6 +221,11 @@ class EditionStory(models.Model):
         related_name="+",
         verbose_name=_("oorspronkelijk verhaal"),
     )
+    # The meeting whose nazit the story came from, as it stood when the edition was
+    # published: its title, the municipality that hosted it (empty: none) and its day.
+    meeting_title = models.CharField(_("bijeenkomst"), max_length=200, blank=True)
+    meeting_place = models.CharField(_("plaats van de bijeenkomst"), max_length=200, blank=True)
+    meeting_date = models.DateField(_("datum van de bijeenkomst"), null=True, blank=True)
 
     objects = EditionStoryQuerySet.as_manager()
 
@@ -213,6 +244,33 @@ class EditionStory(models.Model):
     def credit(self) -> str:
         """The line beneath the story, the same on the edition's pages, in print and
         in the EPUB: name and member number (members.models.member_credit), and the
-        municipality."""
+        organisation by its current name (read with select_related("organisation")),
+        else the municipality the story named."""
         credit = member_credit(name=self.author_name, number=self.member_number)
-        return f"{credit}, {self.municipality}" if self.municipality else credit
+        place = self.organisation.name if self.organisation is not None else self.municipality
+        credit = f"{credit}, {place}" if place else credit
+        return f"{credit}, {self.meeting_credit()}" if self.meeting_title else credit
+
+    def meeting_credit(self) -> str:
+        """ "uit de bijeenkomst in Zwolle, 12 maart 2027": where the story was born."""
+        day = date_format(self.meeting_date, "j F Y") if self.meeting_date else ""
+        if self.meeting_place:
+            return gettext("uit de bijeenkomst in %(place)s, %(day)s") % {
+                "place": self.meeting_place,
+                "day": day,
+            }
+        return gettext("uit de bijeenkomst “%(title)s”, %(day)s") % {
+            "title": self.meeting_title,
+            "day": day,
+        }
+
+
+#: An edition's chapters' stories with what their credits read (prefetch_related).
+EDITION_STORIES = models.Prefetch("stories", queryset=EditionStory.objects.for_credits())
+
+
+def organisations_credited(chapters: Iterable[EditionChapter]) -> list[Organisation]:
+    """Edition.organisations from chapters read with EDITION_STORIES, without a query
+    more: for the stored print and EPUB builds, which read the stories once."""
+    found = {s.organisation for c in chapters for s in c.stories.all() if s.organisation}
+    return sorted(found, key=lambda organisation: (organisation.name, organisation.pk))

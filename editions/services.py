@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from book.models import Book
 from book.revisions import chapters_newest_revisions
+from meetings.models import Meeting, meetings_of_stories
 from members.models import Membership, membership_chosen_name
+from organisations.models import Affiliation, Kind
 from stories.models import Status, Story
 
 from .builds import builds_discard
@@ -48,6 +50,20 @@ def credit_parts(membership: Membership | None) -> tuple[str, int | None]:
     if membership is None or membership.user_id is None:
         return "", None
     return membership_chosen_name(membership), membership.number
+
+
+def credited_organisations(stories: Iterable[Story]) -> dict[int, int | None]:
+    """The organisation each story's credit names, by story id: the one the story names,
+    when its author shows that they belong to it (a public affiliation: the member's
+    own choice of visibility); one query for them all."""
+    named = [s for s in stories if s.organisation_id is not None and s.author_id is not None]
+    public = set(
+        Affiliation.objects.public()
+        .current()
+        .filter(membership__in={s.author_id for s in named})
+        .values_list("membership_id", "organisation_id")
+    )
+    return {s.pk: s.organisation_id for s in named if (s.author_id, s.organisation_id) in public}
 
 
 def _edition_slug(label: str) -> str:
@@ -167,6 +183,19 @@ def _copy_file(field_file: FieldFile, target: FieldFile, name: str) -> None:
     target.save(f"{name}/{Path(field_file.name).name}", ContentFile(data), save=False)
 
 
+def _meeting_credit_parts(meeting: Meeting | None) -> dict:
+    """What an edition copies of the meeting a story came from (EditionStory.credit):
+    its title, its host when that is a municipality, and its day in Amsterdam."""
+    if meeting is None:
+        return {}
+    host = meeting.host_organisation
+    return {
+        "meeting_title": meeting.title,
+        "meeting_place": host.name if host is not None and host.kind == Kind.MUNICIPALITY else "",
+        "meeting_date": timezone.localtime(meeting.starts_at).date(),
+    }
+
+
 def edition_publish(*, edition: Edition, curator: User) -> Edition:
     """Publish a draft edition: copy the book's published chapters and the chosen
     stories (still featured, under those chapters) into it. Refused for an edition
@@ -182,6 +211,7 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
         by_chapter: dict[int, list] = {}
         for story in stories:
             by_chapter.setdefault(story.chapter_id, []).append(story)
+        born_at = meetings_of_stories([story.pk for story in stories])
 
         folder = f"{edition.slug}"
         edition.title, edition.subtitle = book.title, book.subtitle
@@ -195,6 +225,9 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
         # The version of each chapter's text the edition holds; a chapter without a
         # history gets its version 1 here, from the text it has.
         held = chapters_newest_revisions(chapters=chapters)
+        credited = credited_organisations(
+            [story for stories in by_chapter.values() for story in stories]
+        )
         for chapter in chapters:
             revision = held.get(chapter.pk)
             copy = EditionChapter(
@@ -226,6 +259,8 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
                         author_name=author_name,
                         member_number=member_number,
                         municipality=story.municipality,
+                        organisation_id=credited.get(story.pk),
+                        **_meeting_credit_parts(born_at.get(story.pk)),
                     )
                 )
         EditionStory.objects.bulk_create(copies)
@@ -259,6 +294,6 @@ def editions_on_account_delete(*, membership: Membership, keep_stories: bool) ->
     Edition.objects.filter(pk__in=changed).update(version=F("version") + 1)
     builds_discard(edition_pks=changed)
     if keep_stories:
-        copies.update(author_name="", member_number=None, municipality="")
+        copies.update(author_name="", member_number=None, municipality="", organisation=None)
     else:
         copies.delete()

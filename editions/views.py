@@ -17,7 +17,7 @@ from stories.models import Status, Story, author_related
 from .builds import stored_build
 from .epub import build_edition_epub
 from .forms import EditionForm, EditionStoriesFilterForm, EditionStoriesForm
-from .models import Edition
+from .models import EDITION_STORIES, Edition, organisations_credited
 from .services import EditionError, edition_create, edition_publish, edition_stories_mark
 
 
@@ -47,6 +47,7 @@ def edition_detail(request, slug):
             "changed": [chapter for chapter in chapters if chapter.changes],
             "is_member": user_is_member(request.user),
             "other_editions": Edition.objects.published().exclude(pk=edition.pk),
+            "organisations": edition.organisations(),
         },
     )
 
@@ -67,7 +68,7 @@ def edition_chapter(request, slug, chapter):
         {
             "edition": edition,
             "chapter": chapter,
-            "stories": chapter.stories.all() if can_read else [],
+            "stories": chapter.stories.for_credits() if can_read else [],
             "previous": chapters[position - 1] if position > 0 else None,
             "next": chapters[position + 1] if position + 1 < len(chapters) else None,
             "can_read": can_read,
@@ -85,7 +86,7 @@ def edition_print(request, slug):
     members = user_is_member(request.user)
 
     def build() -> bytes:
-        chapters = list(edition.chapters.prefetch_related("stories"))
+        chapters = list(edition.chapters.prefetch_related(EDITION_STORIES))
         for chapter in chapters:
             chapter.readable = audience_may_read(
                 is_published=True, access=chapter.access, members=members
@@ -97,6 +98,7 @@ def edition_print(request, slug):
                 "chapters": chapters,
                 "changed": [chapter for chapter in chapters if chapter.changes],
                 "members": members,
+                "organisations": organisations_credited(chapters),
             },
         ).encode()
 

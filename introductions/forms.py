@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.converters import BoundedModelMultipleChoiceField
 from members.forms import MAX_MEMBER_NUMBER
-from stories.models import Theme
+from stories.models import Story, Theme
 
-from .models import QUESTION_MAX_LENGTH, Format, Frequency, Reach
+from .models import MESSAGE_MAX_LENGTH, QUESTION_MAX_LENGTH, Format, Frequency, Reach
 
 
 class ParticipationForm(forms.Form):
@@ -47,6 +47,11 @@ class ParticipationForm(forms.Form):
         label=_("Even niet, tot en met (niet verplicht)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    message_emails = forms.BooleanField(
+        label=_("Stuur me een e-mail als iemand me een bericht stuurt in een gesprek"),
+        required=False,
     )
 
     def clean_paused_until(self):
@@ -94,3 +99,28 @@ class CuratorIntroductionForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
     )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Je bericht"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MESSAGE_MAX_LENGTH}),
+        help_text=_("Alleen jullie tweeën lezen dit gesprek. Markdown mag: *schuin*, **vet**."),
+    )
+
+
+class CoauthorInviteForm(forms.Form):
+    story = forms.ModelChoiceField(
+        label=_("Welk verhaal?"),
+        queryset=Story.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Kies een verhaal van jezelf.")},
+    )
+
+    def __init__(self, *args, stories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if stories is not None:
+            field = self.fields["story"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = stories

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership
-from stories.models import Theme
+from stories.models import Story, Theme
 
 QUESTION_MAX_LENGTH = 280
 
@@ -85,6 +85,11 @@ class Participation(models.Model):
     sits_out_next_round = models.BooleanField(default=False, editable=False)
     left_over_last_round = models.BooleanField(default=False, editable=False)
     stopped_by_report = models.BooleanField(default=False, editable=False)
+    message_emails = models.BooleanField(
+        _("e-mail bij een nieuw bericht"),
+        default=True,
+        help_text=_("Een e-mail als iemand met wie je kennismaakt je een bericht stuurt."),
+    )
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
 
     objects = ParticipationQuerySet.as_manager()
@@ -119,6 +124,7 @@ class Origin(models.TextChoices):
     ROUND = "round", _("Uit een ronde")
     REQUEST = "request", _("Op verzoek van een lid")
     CURATOR = "curator", _("Door een curator")
+    MEETING = "meeting", _("Na een bijeenkomst: jullie willen elkaar allebei terugzien")
 
 
 class Answer(models.TextChoices):
@@ -182,7 +188,13 @@ class Introduction(models.Model):
     follow_up_sent_at = models.DateTimeField(null=True, blank=True)
     first_met = models.CharField(max_length=3, choices=Met.choices, blank=True, default="")
     second_met = models.CharField(max_length=3, choices=Met.choices, blank=True, default="")
+    # An open report ("dit was ongepast"): by whom and when; a curator's decision in
+    # the moderation queue closes it (reported back to False).
     reported = models.BooleanField(default=False)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    reported_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = IntroductionQuerySet.as_manager()
 
@@ -248,3 +260,81 @@ class Block(models.Model):
 
     def __str__(self):
         return f"{self.blocker} × {self.blocked}"
+
+
+#: The longest message in a thread, in characters of Markdown.
+MESSAGE_MAX_LENGTH = 5000
+
+
+class MessageQuerySet(models.QuerySet):
+    def in_thread(self, introduction: Introduction):
+        return (
+            self.filter(introduction=introduction)
+            .select_related("author__profile")
+            .order_by("created_at", "pk")
+        )
+
+    def reported(self):
+        """Reported and waiting for a curator."""
+        return self.filter(reported_at__isnull=False, settled_at__isnull=True)
+
+
+class Message(models.Model):
+    """A message in the thread of two members who both said yes. Only the two read the
+    thread; a curator sees a message only once one of them reports it."""
+
+    introduction = models.ForeignKey(
+        Introduction, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("afzender")
+    )
+    body = models.TextField(_("bericht (Markdown)"), max_length=MESSAGE_MAX_LENGTH)
+    body_html = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("geschreven op"), default=timezone.now)
+    # Reported by the other member; settled by a curator's decision.
+    reported_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(_("verborgen"), default=False)
+    hidden_reason = models.CharField(_("reden van verbergen"), max_length=300, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bericht")
+        verbose_name_plural = _("berichten")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["introduction", "created_at"])]
+
+    def __str__(self):
+        return self.body[:60]
+
+
+class CoauthorInvitation(models.Model):
+    """After an introduction both said yes to, one of the two asks the other to write
+    a learning story with them: their own story (a draft, say), which the other, once
+    they accept, is credited on and may edit (stories.models.Story.coauthors)."""
+
+    introduction = models.ForeignKey(
+        Introduction, on_delete=models.CASCADE, related_name="coauthor_invitations"
+    )
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="+", verbose_name=_("verhaal")
+    )
+    invited = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("uitgenodigd")
+    )
+    answer = models.CharField(max_length=8, choices=Answer.choices, default=Answer.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitnodiging om samen te schrijven")
+        verbose_name_plural = _("uitnodigingen om samen te schrijven")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "invited"], name="invite_a_coauthor_once")
+        ]
+
+    def __str__(self):
+        return f"{self.story} · {self.invited}"

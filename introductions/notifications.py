@@ -14,10 +14,15 @@ from members.models import Membership, membership_display_name
 from stories.models import Theme
 from stories.notifications import is_muted, preferences_for
 
-from .models import ANSWER_DAYS, Introduction
+from .models import ANSWER_DAYS, CoauthorInvitation, Introduction, Message
 
 ANSWER_SALT = "introductions.answer"
 STOP_SALT = "introductions.stop"
+
+#: What an e-mail's stop link switches off: taking part in introductions ("rounds"),
+#: or the e-mails about new messages in a thread ("messages"). A token of one kind
+#: cannot switch off the other.
+STOP_KINDS = ("rounds", "messages")
 
 
 class BadToken(Exception):
@@ -39,13 +44,20 @@ def answer_token_read(token: str) -> tuple[int, int]:
     return value[0], value[1]
 
 
-def stop_token(membership: Membership) -> str:
-    return signing.dumps(membership.pk, salt=STOP_SALT)
+def _stop_salt(kind: str) -> str:
+    if kind not in STOP_KINDS:
+        raise BadToken(kind)
+    # "rounds" keeps the salt of the links sent before there were two kinds.
+    return STOP_SALT if kind == "rounds" else f"{STOP_SALT}.{kind}"
 
 
-def stop_token_read(token: str) -> Membership:
+def stop_token(membership: Membership, kind: str = "rounds") -> str:
+    return signing.dumps(membership.pk, salt=_stop_salt(kind))
+
+
+def stop_token_read(token: str, kind: str = "rounds") -> Membership:
     try:
-        pk = signing.loads(token, salt=STOP_SALT)
+        pk = signing.loads(token, salt=_stop_salt(kind))
     except signing.BadSignature as error:
         raise BadToken from error
     membership = Membership.objects.filter(pk=pk).first() if isinstance(pk, int) else None
@@ -61,19 +73,22 @@ def _language(membership: Membership) -> str:
     )
 
 
-def _send(membership: Membership, template: str, context: dict) -> None:
+def _send(membership: Membership, template: str, context: dict, *, kind: str = "rounds") -> None:
+    """The e-mail `template` for `membership`, whose stop link switches off `kind`."""
     user = membership.user
     if is_muted() or user is None or not user.email:
         return
+    view = "introductions:stop" if kind == "rounds" else "introductions:stop_messages"
     with translation.override(_language(membership)):
         stop_url = site_url.absolute_url(
-            reverse("introductions:stop", kwargs={"token": stop_token(membership)})
+            reverse(view, kwargs={"token": stop_token(membership, kind)})
         )
         context = {
             **context,
             "site_name": settings.SITE_NAME,
             "membership": membership,
             "name": membership_display_name(membership),
+            "stop_kind": kind,
             "stop_url": stop_url,
             "settings_url": site_url.absolute_url(reverse("introductions:settings")),
         }
@@ -177,3 +192,44 @@ def follow_ups(pks: list[int]) -> None:
                     ),
                 },
             )
+
+
+def message_received(message: Message) -> None:
+    """The other member of the thread hears of a new message, unless they switched
+    those e-mails off. Sent after the commit, as every e-mail of the site."""
+    introduction = message.introduction
+    side = introduction.side(message.author)
+    other = Membership.objects.select_related("user", "profile", "participation").get(
+        pk=introduction.second_id if side == "first" else introduction.first_id
+    )
+    participation = getattr(other, "participation", None)  # None: no row, the defaults
+    if participation is not None and not participation.message_emails:
+        return
+    _send(
+        other,
+        "message",
+        {
+            "other_name": membership_display_name(message.author),
+            "excerpt": message.body[:600],
+            "thread_url": site_url.absolute_url(
+                reverse("introductions:thread", kwargs={"pk": introduction.pk})
+            ),
+        },
+        kind="messages",
+    )
+
+
+def coauthor_invited(invitation: CoauthorInvitation, *, inviter: Membership) -> None:
+    """The invited member hears who asks them to write which story together."""
+    invited = Membership.objects.select_related("user", "profile").get(pk=invitation.invited_id)
+    _send(
+        invited,
+        "coauthor_invited",
+        {
+            "other_name": membership_display_name(inviter),
+            "story_title": invitation.story.title,
+            "introduction_url": site_url.absolute_url(
+                reverse("introductions:detail", kwargs={"pk": invitation.introduction_id})
+            ),
+        },
+    )

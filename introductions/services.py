@@ -11,6 +11,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from members.models import Membership
+from organisations.models import Affiliation
 from stories.models import Theme
 
 from . import matching, notifications
@@ -20,6 +21,7 @@ from .models import (
     Answer,
     Block,
     Introduction,
+    Message,
     Met,
     Origin,
     Participation,
@@ -51,6 +53,7 @@ def participation_save(
     format: str,  # noqa: A002 - the field's name
     reach: str,
     paused_until=None,
+    message_emails: bool = True,
 ) -> Participation:
     with transaction.atomic():
         participation, _created = Participation.objects.select_for_update().get_or_create(
@@ -62,15 +65,22 @@ def participation_save(
         participation.format = format
         participation.reach = reach
         participation.paused_until = paused_until
+        participation.message_emails = message_emails
         participation.save()
         participation.knows.set(knows)
         participation.seeks.set(seeks)
         return participation
 
 
-def participation_stop(*, membership: Membership) -> None:
-    """Switch taking part off (the e-mails' unsubscribe link)."""
-    Participation.objects.filter(membership=membership).update(takes_part=False)
+def participation_stop(*, membership: Membership, kind: str = "rounds") -> None:
+    """An e-mail's unsubscribe link: switch taking part off ("rounds"), or the e-mails
+    about new messages ("messages"; the row is made if the member had none)."""
+    if kind == "messages":
+        with transaction.atomic():
+            Participation.objects.get_or_create(membership=membership)
+            Participation.objects.filter(membership=membership).update(message_emails=False)
+    else:
+        Participation.objects.filter(membership=membership).update(takes_part=False)
 
 
 def _place(text: str) -> str:
@@ -123,7 +133,6 @@ def round_people(*, now=None) -> list[matching.Person]:
             "pk",
             "membership_id",
             "membership__profile__role",
-            "membership__profile__municipality",
             "format",
             "reach",
             "frequency",
@@ -131,6 +140,7 @@ def round_people(*, now=None) -> list[matching.Person]:
         )
     )
     pks = [row[1] for row in rows]
+    municipalities = Affiliation.objects.municipality_names(pks)
     last = _last_introduced(pks)
     themes: dict[int, dict[str, list[int]]] = {}
     for name in ("knows", "seeks"):
@@ -141,12 +151,12 @@ def round_people(*, now=None) -> list[matching.Person]:
             themes.setdefault(participation, {"knows": [], "seeks": []})[name].append(theme)
     index = _theme_index()
     people = []
-    for pk, membership, role, municipality, fmt, reach, frequency, waited in rows:
+    for pk, membership, role, fmt, reach, frequency, waited in rows:
         since = last.get(membership)
         if since is not None and now - since < timedelta(days=FREQUENCY_DAYS[frequency]):
             continue
         chosen = themes.get(pk, {"knows": [], "seeks": []})
-        place = _place(municipality or "")
+        place = _place(municipalities.get(membership, ""))
         people.append(
             matching.Person(
                 pk=membership,
@@ -269,6 +279,37 @@ def introduction_by_curator(
         return introduction
 
 
+def introduction_after_meeting(
+    *, first: Membership, second: Membership, note: str
+) -> Introduction | None:
+    """Two members who met at a meeting both said they want to see each other again
+    (meetings.see_again): that is both their yes, so the introduction is accepted at
+    once and each is told the other's address. A pair introduced before is accepted
+    now (their marks are a newer answer than an old "nu liever niet"); a pair already
+    accepted hears nothing new. Returns the introduction, or None if nothing changed."""
+    if first.pk == second.pk:
+        raise IntroductionError("self")
+    first, second = sorted((first, second), key=lambda m: m.pk)
+    blocked = Block.objects.filter(
+        Q(blocker=first, blocked=second) | Q(blocker=second, blocked=first)
+    )
+    if blocked.exists():
+        return None  # a block stands, whatever was marked
+    with transaction.atomic():
+        introduction, created = Introduction.objects.select_for_update().get_or_create(
+            first=first,
+            second=second,
+            defaults={"origin": Origin.MEETING, "note": note.strip()[:500]},
+        )
+        if not created and introduction.accepted:
+            return None
+        introduction.first_answer = introduction.second_answer = Answer.YES
+        introduction.accepted_at = timezone.now()
+        introduction.save()
+        notifications.introduction_accepted(introduction)
+        return introduction
+
+
 def introduction_answer(
     *, introduction: Introduction, membership: Membership, answer: str
 ) -> Introduction:
@@ -327,26 +368,6 @@ def follow_ups_send(*, now=None) -> int:
     return len(due)
 
 
-def introduction_report(*, introduction: Introduction, membership: Membership) -> None:
-    """ "Dit was ongepast": the introduction goes to the curators, and the other member
-    is introduced to nobody until a curator decides."""
-    other = introduction.other(membership)
-    with transaction.atomic():
-        Introduction.objects.filter(pk=introduction.pk).update(reported=True)
-        Participation.objects.filter(membership=other).update(stopped_by_report=True)
-        member_block(membership=membership, other=other)
-
-
-def report_decide(*, introduction: Introduction, resume: bool) -> None:
-    """A curator's decision on a report: `resume` lets the reported member be
-    introduced again; otherwise they stay stopped. Either way the report is done."""
-    with transaction.atomic():
-        Introduction.objects.filter(pk=introduction.pk).update(reported=False)
-        if resume:
-            reported = [introduction.first_id, introduction.second_id]
-            Participation.objects.filter(membership__in=reported).update(stopped_by_report=False)
-
-
 def member_block(*, membership: Membership, other: Membership) -> None:
     """Never introduce these two again."""
     if membership.pk != other.pk:
@@ -355,7 +376,7 @@ def member_block(*, membership: Membership, other: Membership) -> None:
 
 def introductions_export(*, membership: Membership | None) -> dict:
     if membership is None:
-        return {"introductions_settings": None, "introductions": []}
+        return {"introductions_settings": None, "introductions": [], "messages": []}
     participation = Participation.objects.filter(membership=membership).first()
     settings = None
     if participation is not None:
@@ -370,6 +391,7 @@ def introductions_export(*, membership: Membership | None) -> dict:
             "paused_until": participation.paused_until.isoformat()
             if participation.paused_until
             else None,
+            "message_emails": participation.message_emails,
         }
     rows = []
     for introduction in Introduction.objects.of(membership).select_related("first", "second"):
@@ -384,12 +406,19 @@ def introductions_export(*, membership: Membership | None) -> dict:
                 "we_met": getattr(introduction, f"{side}_met"),
             }
         )
-    return {"introductions_settings": settings, "introductions": rows}
+    # The member's own messages; the other's words are theirs to download.
+    written = [
+        {"introduction": pk, "written_at": at.isoformat(), "text": body}
+        for pk, at, body in Message.objects.filter(author=membership)
+        .order_by("created_at", "pk")
+        .values_list("introduction_id", "created_at", "body")
+    ]
+    return {"introductions_settings": settings, "introductions": rows, "messages": written}
 
 
 def introductions_on_account_delete(*, membership: Membership) -> None:
     """Everything of the member's: settings, introductions (the other person's too:
-    it tells them nothing), blocks either way. Nobody is told why."""
+    it tells them nothing) with their threads, blocks either way. Nobody is told why."""
     Participation.objects.filter(membership=membership).delete()
     Introduction.objects.of(membership).delete()
     Block.objects.filter(Q(blocker=membership) | Q(blocked=membership)).delete()

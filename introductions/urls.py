@@ -14,8 +14,25 @@ urlpatterns = [
     path(_("kennismakingen/<id:pk>/gesproken/"), views.met, name="met"),
     path(_("kennismakingen/<id:pk>/ongepast/"), views.report, name="report"),
     path(_("kennismakingen/<id:pk>/blokkeren/"), views.block, name="block"),
+    path(_("kennismakingen/<id:pk>/gesprek/"), views.thread, name="thread"),
+    path(_("kennismakingen/<id:pk>/samen-schrijven/"), views.coauthor_invite, name="coauthor"),
+    path(
+        _("kennismakingen/mede-auteur/<id:pk>/antwoord/"),
+        views.coauthor_answer,
+        name="coauthor_answer",
+    ),
+    path(
+        _("kennismakingen/berichten/<id:pk>/ongepast/"),
+        views.message_report,
+        name="message_report",
+    ),
     path(_("kennismakingen/antwoord/<str:token>/"), views.answer_by_link, name="answer"),
     path(_("kennismakingen/afmelden/<str:token>/"), views.stop, name="stop"),
+    path(
+        _("kennismakingen/berichten-afmelden/<str:token>/"),
+        views.stop_messages,
+        name="stop_messages",
+    ),
     path(_("kennismakingen/vraag/<id:number>/"), views.request_introduction, name="request"),
     path(_("redactie/kennismakingen/"), views.curation, name="curation"),
 ]

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
@@ -18,9 +19,17 @@ from core.roles import curator_required
 from members.models import Membership, membership_display_name
 from stories.models import Theme
 
-from . import notifications, services
-from .forms import AnswerForm, CuratorIntroductionForm, MetForm, ParticipationForm, RequestForm
-from .models import Answer, Introduction, Participation, Round
+from . import coauthoring, moderation, notifications, services, threads
+from .forms import (
+    AnswerForm,
+    CoauthorInviteForm,
+    CuratorIntroductionForm,
+    MessageForm,
+    MetForm,
+    ParticipationForm,
+    RequestForm,
+)
+from .models import Answer, CoauthorInvitation, Introduction, Message, Participation, Round
 
 # Lazy: translated when a refusal is shown, in the language of that request.
 REFUSALS = {
@@ -64,6 +73,7 @@ def participation_settings(request):
         "format": participation.format,
         "reach": participation.reach,
         "paused_until": participation.paused_until,
+        "message_emails": participation.message_emails,
     }
     if participation.pk:
         initial |= {"knows": participation.knows.all(), "seeks": participation.seeks.all()}
@@ -117,7 +127,15 @@ def _own_introduction(request, pk) -> tuple[Introduction, Membership]:
 
 def _detail_context(introduction: Introduction, membership: Membership) -> dict:
     other = introduction.other(membership)
-    return {
+    writing: dict = {}
+    if introduction.accepted:
+        invitations = list(introduction.coauthor_invitations.select_related("story"))
+        writing = {
+            "invite_form": CoauthorInviteForm(stories=coauthoring.stories_to_share(membership)),
+            "invitations_to_me": [i for i in invitations if i.invited_id == membership.pk],
+            "invitations_from_me": [i for i in invitations if i.invited_id != membership.pk],
+        }
+    return writing | {
         "introduction": introduction,
         "other": other,
         "other_name": membership_display_name(other),
@@ -176,12 +194,113 @@ def met(request, pk):
 @login_required
 def report(request, pk):
     introduction, membership = _own_introduction(request, pk)
-    services.introduction_report(introduction=introduction, membership=membership)
+    moderation.introduction_report(introduction=introduction, membership=membership)
     messages.success(
         request,
         _("Dank je. De redactie kijkt ernaar; we stellen je nooit meer aan dit lid voor."),
     )
     return redirect("introductions:detail", pk=introduction.pk)
+
+
+def _back(request, view: str, introduction_of) -> str:
+    """Where a POST-only address's form is: `view` of the introduction that
+    `introduction_of(membership)` finds, for one of the two; otherwise the member's
+    introductions (an id of someone else's says nothing)."""
+    membership = Membership.objects.for_user(request.user)
+    pk = introduction_of(membership) if membership is not None else None
+    return reverse(view, args=[pk]) if pk else reverse("introductions:mine")
+
+
+def _message_thread(request, pk) -> str:
+    return _back(
+        request,
+        "introductions:thread",
+        lambda membership: (
+            Message.objects.filter(pk=pk, introduction__in=Introduction.objects.of(membership))
+            .values_list("introduction_id", flat=True)
+            .first()
+        ),
+    )
+
+
+@post_only(_message_thread, label=_l("Naar het gesprek"))
+@login_required
+def message_report(request, pk):
+    """ "Dit bericht is ongepast", by the other member of the thread."""
+    membership = _member(request)
+    message = get_object_or_404(
+        Message.objects.filter(
+            introduction__in=Introduction.objects.of(membership).accepted()
+        ).select_related("introduction"),
+        pk=pk,
+    )
+    try:
+        moderation.message_report(message=message, membership=membership)
+    except threads.ThreadError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Dank je. De redactie kijkt ernaar."))
+    return redirect(reverse("introductions:thread", args=[message.introduction_id]) + "#nieuw")
+
+
+@post_only("introductions:detail", label=_l("Naar de kennismaking"), anchor="samen-schrijven")
+@login_required
+def coauthor_invite(request, pk):
+    """ "Schrijf er samen een leerverhaal over": one of the two invites the other."""
+    introduction, membership = _own_introduction(request, pk)
+    form = CoauthorInviteForm(request.POST, stories=coauthoring.stories_to_share(membership))
+    try:
+        if not form.is_valid():
+            raise threads.ThreadError(form.errors["story"][0])
+        coauthoring.coauthor_invite(
+            introduction=introduction, membership=membership, story=form.cleaned_data["story"]
+        )
+    except threads.ThreadError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _("We vroegen %(name)s of die het verhaal met je wil schrijven.")
+            % {"name": membership_display_name(introduction.other(membership))},
+        )
+    return redirect(reverse("introductions:detail", args=[introduction.pk]) + "#samen-schrijven")
+
+
+def _invitation_introduction(request, pk) -> str:
+    return _back(
+        request,
+        "introductions:detail",
+        lambda membership: (
+            CoauthorInvitation.objects.filter(pk=pk, invited=membership)
+            .values_list("introduction_id", flat=True)
+            .first()
+        ),
+    )
+
+
+@post_only(_invitation_introduction, label=_l("Naar de kennismaking"))
+@login_required
+def coauthor_answer(request, pk):
+    membership = _member(request)
+    invitation = get_object_or_404(
+        CoauthorInvitation.objects.select_related("introduction", "story"),
+        pk=pk,
+        invited=membership,
+    )
+    form = AnswerForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise threads.ThreadError(REFUSALS["answer"])
+        invitation = coauthoring.coauthor_answer(
+            invitation=invitation, membership=membership, answer=form.cleaned_data["answer"]
+        )
+    except threads.ThreadError as refusal:
+        messages.error(request, str(refusal))
+        return redirect("introductions:detail", pk=invitation.introduction_id)
+    if invitation.answer == Answer.YES:
+        messages.success(request, _("Je schrijft nu mee aan dit verhaal."))
+        return redirect(invitation.story)
+    return redirect("introductions:detail", pk=invitation.introduction_id)
 
 
 @post_only("introductions:detail", label=_l("Naar de kennismaking"))
@@ -222,19 +341,61 @@ def answer_by_link(request, token):
     return render(request, "introductions/answer.html", context, status=400 if error else 200)
 
 
-def _stop_page(request, token):
+def _stop_page(request, token, *, kind: str = "rounds"):
     try:
-        membership = notifications.stop_token_read(token)
+        membership = notifications.stop_token_read(token, kind)
     except notifications.BadToken:
         return render(request, "introductions/link_invalid.html", status=400)
     if request.method == "POST":
-        services.participation_stop(membership=membership)
-        return render(request, "introductions/stopped.html")
-    return render(request, "introductions/stop_confirm.html", {"token": token})
+        services.participation_stop(membership=membership, kind=kind)
+        return render(request, "introductions/stopped.html", {"kind": kind})
+    return render(request, "introductions/stop_confirm.html", {"token": token, "kind": kind})
 
 
-#: The one-click POST (RFC 8058) can only switch taking part off (core.http.one_click).
+def _stop_messages_page(request, token):
+    return _stop_page(request, token, kind="messages")
+
+
+#: The one-click POST (RFC 8058) can only switch something off (core.http.one_click):
+#: taking part, or the e-mails about new messages.
 stop = one_click(_stop_page)
+stop_messages = one_click(_stop_messages_page)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread(request, pk):
+    """The thread of two members who both said yes. Only the two: anyone else (a
+    curator too) gets a 404, as for the introduction itself."""
+    introduction, membership = _own_introduction(request, pk)
+    if not introduction.accepted:
+        raise Http404
+    is_open = threads.thread_is_open(introduction)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            threads.message_send(
+                introduction=introduction, membership=membership, body=form.cleaned_data["body"]
+            )
+        except threads.ThreadError as refusal:
+            form.add_error("body", str(refusal))
+        else:
+            messages.success(request, _("Je bericht is verstuurd."))
+            return redirect(reverse("introductions:thread", args=[introduction.pk]) + "#nieuw")
+    other = introduction.other(membership)
+    return render(
+        request,
+        "introductions/thread.html",
+        {
+            "introduction": introduction,
+            "other_name": membership_display_name(other),
+            "thread": list(Message.objects.in_thread(introduction)),
+            "form": form,
+            "is_open": is_open,
+            "me": membership,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 #: Members on a page of "Wie doet mee?".
@@ -299,13 +460,9 @@ def request_introduction(request, number):
 @curator_required("introductions.view_introduction")
 @require_http_methods(["GET", "POST"])
 def curation(request):
-    """Counts per round, reports to decide, and an introduction by hand."""
+    """Counts per round, how many reports wait (decided in the moderation queue), and
+    an introduction by hand."""
     form = CuratorIntroductionForm(request.POST or None)
-    if request.method == "POST" and "decide" in request.POST:
-        introduction = get_object_or_404(Introduction, pk=request.POST.get("introduction", 0) or 0)
-        services.report_decide(introduction=introduction, resume=request.POST["decide"] == "resume")
-        messages.success(request, _("Je besluit is bewaard."))
-        return redirect("introductions:curation")
     if request.method == "POST" and form.is_valid():
         numbers = [form.cleaned_data["first"], form.cleaned_data["second"]]
         found = {m.number: m for m in Membership.objects.current().filter(number__in=numbers)}
@@ -334,9 +491,6 @@ def curation(request):
             | both & Q(introductions__second_met="yes"),
         ),
     )[:12]
-    reported = Introduction.objects.filter(reported=True).select_related(
-        "first__profile", "second__profile"
-    )[:50]
     by_hand = Introduction.objects.exclude(origin="round")
     return render(
         request,
@@ -344,7 +498,8 @@ def curation(request):
         {
             "form": form,
             "rounds": rounds,
-            "reported": reported,
+            "reported": Introduction.objects.filter(reported=True).count()
+            + Message.objects.reported().count(),
             "by_hand": by_hand.aggregate(
                 made=Count("pk"),
                 accepted=Count("pk", filter=Q(first_answer=yes, second_answer=yes)),

@@ -126,7 +126,7 @@ def attendance_mark(*, meeting: Meeting, user, registration: Registration, atten
         return registration
 
 
-def _was_there(meeting: Meeting, user) -> bool:
+def was_there(meeting: Meeting, user) -> bool:
     """Whether `user` may write in the nazit: a host, or someone going (who says, by
     writing, that they were there) or marked present by a host."""
     if meeting.is_hosted_by(user):
@@ -150,7 +150,7 @@ def note_add(*, meeting: Meeting, user, body: str) -> Note:
             raise MeetingError(
                 _("De nazit staat open vanaf het einde van de bijeenkomst, veertien dagen lang.")
             )
-        if not _was_there(meeting, user):
+        if not was_there(meeting, user):
             raise NotAllowed(_("Alleen wie erbij was, schrijft in de nazit."))
         Registration.objects.filter(meeting=meeting, user=user).exclude(
             status=RegistrationStatus.CANCELLED

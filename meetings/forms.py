@@ -4,13 +4,15 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from book.models import Access, Chapter
 from core.converters import BoundedModelMultipleChoiceField
 from core.images import PhotoField
 from members.ratelimit import photo_upload_take
+from organisations.models import Organisation, Province
 
-from .models import AgendaState, Meeting
+from .models import AgendaState, Meeting, MeetingMailSettings
 from .services import MeetingDetails
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -21,6 +23,18 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ParkedItemsField(BoundedModelMultipleChoiceField):
+    """Parked agenda items (AgendaItemQuerySet.for_display), each with its support."""
+
+    def label_from_instance(self, obj):
+        count = getattr(obj, "support_count", 0)
+        return ngettext(
+            "%(title)s (%(count)s wil dit ook bespreken)",
+            "%(title)s (%(count)s willen dit ook bespreken)",
+            count,
+        ) % {"title": obj.title, "count": count}
 
 
 class MeetingForm(forms.Form):
@@ -69,6 +83,14 @@ class MeetingForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    host_organisation = forms.ModelChoiceField(
+        label=_("Organisatie die ontvangt (niet verplicht)"),
+        queryset=Organisation.objects.current().order_by("name", "pk"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Geen"),
+        error_messages={"invalid_choice": _("Kies een organisatie uit de lijst.")},
+    )
     photo = PhotoField(label=_("Foto (niet verplicht)"), required=False)
     photo_alt = forms.CharField(
         label=_("Wat staat er op de foto?"),
@@ -77,11 +99,25 @@ class MeetingForm(forms.Form):
         help_text=_("Voor wie de foto niet kan zien."),
     )
 
-    def __init__(self, *args, uploader, **kwargs):
+    def __init__(self, *args, uploader, parked=None, **kwargs):
+        """`parked`: the parked agenda items of the meeting this one copies, offered to
+        carry over (all ticked at first)."""
         super().__init__(*args, **kwargs)
         cast(PhotoField, self.fields["photo"]).before_decoding = partial(
             photo_upload_take, user=uploader
         )
+        if parked is not None and parked.exists():
+            self.fields["carry"] = ParkedItemsField(
+                label=_("Geparkeerde punten die meegaan naar deze bijeenkomst"),
+                queryset=parked,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=[item.pk for item in parked],
+                error_messages={
+                    "invalid_choice": _("Kies uit de geparkeerde punten."),
+                    "invalid_pk_value": _("Kies uit de geparkeerde punten."),
+                },
+            )
 
     def details(self) -> MeetingDetails:
         data = self.cleaned_data
@@ -97,6 +133,8 @@ class MeetingForm(forms.Form):
             capacity=data["capacity"],
             audience=data["audience"],
             chapters=list(data["chapters"]),
+            host_organisation=data["host_organisation"],
+            carried=list(data.get("carry", [])),
             photo=photo if photo and not hasattr(photo, "url") else None,
             remove_photo=photo is False,
             photo_alt=data["photo_alt"],
@@ -115,6 +153,7 @@ def meeting_initial(meeting: Meeting, *, copy: bool = False) -> dict:
         "capacity": meeting.capacity,
         "audience": meeting.audience,
         "chapters": list(meeting.chapters.all()),
+        "host_organisation": meeting.host_organisation,
         "photo_alt": "" if copy else meeting.photo_alt,
     }
     if not copy:
@@ -146,6 +185,20 @@ class MeetingFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label=_("Alle hoofdstukken"),
+    )
+    organisatie = forms.ModelChoiceField(
+        label=_("Organisatie"),
+        queryset=Organisation.objects.filter(hosted_meetings__isnull=False)
+        .distinct()
+        .order_by("name", "pk"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Alle organisaties"),
+    )
+    provincie = forms.ChoiceField(
+        label=_("Provincie"),
+        choices=[("", _("Alle provincies")), *Province.choices],
+        required=False,
     )
     online = forms.BooleanField(label=_("Alleen online"), required=False)
 
@@ -184,3 +237,18 @@ class NoteStoryForm(forms.Form):
         super().__init__(*args, **kwargs)
         chapter = cast(forms.ModelChoiceField, self.fields["chapter"])
         chapter.queryset = Chapter.objects.readable_by(user).in_order()
+
+
+class MailSettingsForm(forms.ModelForm):
+    class Meta:
+        model = MeetingMailSettings
+        fields = ["updates", "reminders", "nazit"]
+
+
+class SeeAgainForm(forms.Form):
+    """ "Wie wil je terugzien?": one person (an account id), marked or unmarked."""
+
+    other = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    wanted = forms.TypedChoiceField(
+        choices=[("ja", "ja"), ("nee", "nee")], coerce=lambda value: value == "ja"
+    )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from book.models import Access, Chapter, access_allows
 from members.models import Membership
+from organisations.models import Organisation
 from stories.models import Story, count_subquery
 
 #: How long after its end the nazit of a meeting stays open for notes.
@@ -83,18 +84,31 @@ class MeetingQuerySet(models.QuerySet):
     def hosted_by(self, user):
         return self.filter(hosts__user=user)
 
+    def of_organisation(self, organisation):
+        """The meetings `organisation` hosts."""
+        return self.filter(host_organisation=organisation)
+
+    def in_province(self, province: str):
+        """Meetings hosted by an organisation in `province` (its ISO 3166-2 code): a
+        municipality's province is where its meetings are."""
+        return self.filter(host_organisation__province=province)
+
     def for_display(self):
         """With what a meeting card shows, in a fixed number of queries: the number of
         people going annotated, chapters prefetched."""
-        return self.annotate(
-            going_count=count_subquery(
-                Registration.objects.filter(
-                    meeting=OuterRef("pk"), status=RegistrationStatus.GOING
-                ),
-                "meeting",
+        return (
+            self.annotate(
+                going_count=count_subquery(
+                    Registration.objects.filter(
+                        meeting=OuterRef("pk"), status=RegistrationStatus.GOING
+                    ),
+                    "meeting",
+                )
             )
-        ).prefetch_related(
-            models.Prefetch("chapters", queryset=Chapter.objects.only("pk", "title", "slug"))
+            .select_related("host_organisation")
+            .prefetch_related(
+                models.Prefetch("chapters", queryset=Chapter.objects.only("pk", "title", "slug"))
+            )
         )
 
 
@@ -125,6 +139,14 @@ class Meeting(models.Model):
         blank=True,
         related_name="hosted_meetings",
         verbose_name=_("gastheren en -vrouwen"),
+    )
+    host_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+        verbose_name=_("organisatie die ontvangt"),
     )
     proposed_by = models.ForeignKey(
         Membership,
@@ -253,6 +275,10 @@ class Registration(models.Model):
         help_text=_("Een vraag of een verhaal, kort."),
     )
     attended = models.BooleanField(_("was erbij"), default=False)
+    #: When the reminder the day before and the "de nazit staat open" mail were claimed
+    #: for this registration (meetings.reminders): each goes out once.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    nazit_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("aangemeld op"), default=timezone.now)
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
 
@@ -278,6 +304,9 @@ class AgendaState(models.TextChoices):
 
 
 class AgendaItemQuerySet(models.QuerySet):
+    def parked(self):
+        return self.filter(state=AgendaState.PARKED)
+
     def for_display(self, user=None):
         """In the hosts' order, with the number of supporters and whether `user` is one."""
         queryset = self.annotate(
@@ -307,6 +336,17 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(_("volgorde"), default=0)
     state = models.CharField(
         _("stand"), max_length=10, choices=AgendaState.choices, default=AgendaState.OPEN
+    )
+    #: The parked item of an earlier meeting this one carries on (its author and
+    #: supporters came with it).
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_to",
+        verbose_name=_("meegenomen van"),
     )
     created_at = models.DateTimeField(_("ingebracht op"), default=timezone.now)
 
@@ -373,3 +413,100 @@ class Note(models.Model):
 
     def __str__(self):
         return self.body[:60]
+
+
+class MailKind(models.TextChoices):
+    """The meeting e-mails someone can switch off, each with its own one-click link.
+    The values are the field names on MeetingMailSettings."""
+
+    UPDATES = "updates", _("Bevestigingen en wijzigingen van bijeenkomsten")
+    REMINDERS = "reminders", _("Herinneringen de dag voor een bijeenkomst")
+    NAZIT = "nazit", _("Bericht dat de nazit openstaat")
+
+
+class MeetingMailSettings(models.Model):
+    """Which meeting e-mails someone wants. Per account, not per membership: people
+    without a copy come to open meetings too. Without a row they get every kind."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_mail_settings"
+    )
+    updates = models.BooleanField(
+        _("bevestigingen en wijzigingen"),
+        default=True,
+        help_text=_("Je aanmelding, een nieuwe tijd of plaats, een afgelasting, een vrije plaats."),
+    )
+    reminders = models.BooleanField(
+        _("herinneringen"),
+        default=True,
+        help_text=_("Een e-mail de dag voor een bijeenkomst waarvoor je bent aangemeld."),
+    )
+    nazit = models.BooleanField(
+        _("de nazit staat open"),
+        default=True,
+        help_text=_(
+            "Een e-mail als de bijeenkomst voorbij is en je kunt opschrijven wat je meeneemt."
+        ),
+    )
+    updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mailvoorkeuren voor bijeenkomsten")
+        verbose_name_plural = _("e-mailvoorkeuren voor bijeenkomsten")
+
+    def __str__(self):
+        return str(self.user)
+
+    def wants(self, kind: str) -> bool:
+        return bool(getattr(self, MailKind(kind).value))
+
+
+class SeeAgainQuerySet(models.QuerySet):
+    def mutual(self):
+        """Marks answered by the other one's mark at the same meeting."""
+        return self.filter(
+            Exists(
+                SeeAgain.objects.filter(
+                    meeting=OuterRef("meeting"), user=OuterRef("other"), other=OuterRef("user")
+                )
+            )
+        )
+
+
+class SeeAgain(models.Model):
+    """ "Wie wil je terugzien?": after a meeting, `user` would like to see `other`, who
+    was there too, again. Only a mark answered by the other's is ever shown or told;
+    a one-sided mark stays with the one who made it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="see_again")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SeeAgainQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wil terugzien")
+        verbose_name_plural = _("willen terugzien")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user", "other"], name="see_again_once"),
+            models.CheckConstraint(condition=~Q(user=models.F("other")), name="see_again_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.other_id} · {self.meeting_id}"
+
+
+def meetings_of_stories(story_pks: list[int]) -> dict[int, Meeting]:
+    """The meeting each of these stories came from (through a nazit note), by story
+    id, with its host organisation: one query."""
+    notes = (
+        Note.objects.filter(story__in=story_pks)
+        .select_related("meeting__host_organisation")
+        .order_by("created_at", "pk")
+    )
+    found: dict[int, Meeting] = {}
+    for note in notes:
+        if note.story_id is not None:
+            found.setdefault(note.story_id, note.meeting)
+    return found

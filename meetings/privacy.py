@@ -6,15 +6,27 @@ from django.db import transaction
 
 from core.exports import iso_or_none
 
-from .models import AgendaItem, AgendaSupport, Meeting, Note, Registration, RegistrationStatus
+from .models import (
+    AgendaItem,
+    AgendaSupport,
+    Meeting,
+    MeetingMailSettings,
+    Note,
+    Registration,
+    RegistrationStatus,
+    SeeAgain,
+)
 from .services import waiting_list_promote
 
 
 def meetings_export_for(*, user) -> dict:
-    """Their registrations, the agenda items they brought in and their nazit notes."""
+    """Their registrations, the agenda items they brought in, their nazit notes, whom
+    they said they would like to see again, and which meeting e-mails they get."""
     registrations = Registration.objects.filter(user=user).select_related("meeting")
     items = AgendaItem.objects.filter(author=user).select_related("meeting")
     notes = Note.objects.filter(author=user).select_related("meeting", "story")
+    marks = SeeAgain.objects.filter(user=user).select_related("meeting")
+    mail = MeetingMailSettings.objects.filter(user=user).first()
     return {
         "meeting_registrations": [
             {
@@ -46,13 +58,25 @@ def meetings_export_for(*, user) -> dict:
             }
             for note in notes.order_by("created_at", "pk")
         ],
+        "meeting_see_again": [
+            {
+                "meeting": mark.meeting.title,
+                "other_account": mark.other_id,
+                "created_at": iso_or_none(mark.created_at),
+            }
+            for mark in marks.order_by("created_at", "pk")
+        ],
+        "meeting_mail_settings": None
+        if mail is None
+        else {"updates": mail.updates, "reminders": mail.reminders, "nazit": mail.nazit},
     }
 
 
 def meetings_on_account_delete(*, user, keep_stories: bool) -> None:
     """Called by the account deletion, in its transaction, before the user goes.
 
-    Always gone: registrations (a place they held in a meeting still to come goes to
+    Always gone (with the account, by their foreign keys, if not here): the meeting
+    e-mail settings, the "wie wil je terugzien?" marks by and of them, registrations (a place they held in a meeting still to come goes to
     the first on its waiting list) and their "dit wil ik ook bespreken". Agenda items
     and nazit notes are what they said in a conversation with others, so they follow
     the choice for stories: kept without their name (`keep_stories`), or deleted."""

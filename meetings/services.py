@@ -24,11 +24,21 @@ from book.models import Access, Chapter
 from core.images import ProcessedPhoto, files_delete_on_commit, photo_set
 from core.markdown import render_markdown
 from members.models import Membership
+from organisations.models import Organisation
 from stories.models import ModerationKind, TargetType
 from stories.moderation import audit_log_write
 
 from .calendar import calendar_bytes
-from .models import Meeting, MeetingStatus, Registration, RegistrationStatus
+from .models import (
+    AgendaItem,
+    AgendaState,
+    AgendaSupport,
+    MailKind,
+    Meeting,
+    MeetingStatus,
+    Registration,
+    RegistrationStatus,
+)
 from .notifications import meeting_mail, meeting_url
 
 
@@ -64,6 +74,9 @@ class MeetingDetails:
     capacity: int | None = None
     audience: str = Access.OPEN
     chapters: Iterable[Chapter] = field(default_factory=list)
+    host_organisation: Organisation | None = None
+    #: Parked agenda items of an earlier meeting to carry to this one (a copy).
+    carried: list[AgendaItem] = field(default_factory=list)
     photo: ProcessedPhoto | None = None
     remove_photo: bool = False
     photo_alt: str = ""
@@ -93,6 +106,11 @@ class MeetingDetails:
         if not self.place and not self.online_url:
             raise MeetingError(
                 _("Geef een plaats (adres), een online link of allebei."), field="place"
+            )
+        if self.host_organisation is not None and self.host_organisation.successor_id:
+            raise MeetingError(
+                _("Deze organisatie bestaat niet meer; kies de organisatie waarin ze opging."),
+                field="host_organisation",
             )
         if self.audience not in Access.values:
             raise MeetingError(_("Kies voor wie de bijeenkomst is."), field="audience")
@@ -126,6 +144,7 @@ def _apply(meeting: Meeting, details: MeetingDetails) -> list[str | None]:
     meeting.online_url = details.online_url
     meeting.capacity = details.capacity
     meeting.audience = details.audience
+    meeting.host_organisation = details.host_organisation
     meeting.photo_alt = details.photo_alt.strip()
     return photo_set(meeting, details.photo, remove=details.remove_photo)
 
@@ -150,7 +169,29 @@ def _made(*, details: MeetingDetails, status: str, hosts, proposed_by=None) -> M
     meeting.save()
     meeting.chapters.set(details.chapters)
     meeting.hosts.set(hosts)
+    _carry(meeting, details.carried)
     return meeting
+
+
+def _carry(meeting: Meeting, items: Iterable[AgendaItem]) -> None:
+    """Parked items of an earlier meeting open this one's agenda, in their order, each
+    with its author and everyone who wanted it discussed."""
+    items = sorted(items, key=lambda item: (item.position, item.created_at, item.pk))
+    if any(item.state != AgendaState.PARKED for item in items):
+        raise MeetingError(_("Alleen geparkeerde punten gaan mee."), field="carry")
+    for position, item in enumerate(items, start=1):
+        carried = AgendaItem.objects.create(
+            meeting=meeting,
+            author_id=item.author_id,
+            title=item.title,
+            body=item.body,
+            position=position,
+            carried_from=item,
+        )
+        AgendaSupport.objects.bulk_create(
+            AgendaSupport(item=carried, user_id=user_id)
+            for user_id in item.supports.values_list("user_id", flat=True)
+        )
 
 
 def meeting_create(
@@ -219,6 +260,7 @@ def meeting_cancel(*, meeting: Meeting, user, reason: str = "") -> Meeting:
         if user.is_staff:
             _log(curator=user, meeting=meeting, action=ModerationKind.CANCEL, reason=reason.strip())
         meeting_mail(
+            kind=MailKind.UPDATES,
             users=_registered_users(meeting),
             template="cancelled",
             context={
@@ -252,6 +294,7 @@ def meeting_update(*, meeting: Meeting, user, details: MeetingDetails) -> Meetin
         files_delete_on_commit(stale)
         if before != (meeting.starts_at, meeting.ends_at, meeting.place, meeting.online_url):
             meeting_mail(
+                kind=MailKind.UPDATES,
                 users=_registered_users(meeting),
                 template="changed",
                 context={"meeting": meeting, "meeting_url": lambda: meeting_url(meeting)},
@@ -306,6 +349,7 @@ def registration_register(*, meeting: Meeting, user, bringing: str = "") -> Regi
             # The same person twice at once (a double click): the first one counts.
             return Registration.objects.get(meeting=meeting, user=user)
         meeting_mail(
+            kind=MailKind.UPDATES,
             users=[user],
             template="registered",
             context={
@@ -350,6 +394,7 @@ def waiting_list_promote(*, meeting: Meeting) -> Registration | None:
     first.status = RegistrationStatus.GOING
     first.save(update_fields=["status", "updated_at"])
     meeting_mail(
+        kind=MailKind.UPDATES,
         users=[first.user],
         template="promoted",
         context={"meeting": meeting, "meeting_url": lambda: meeting_url(meeting)},

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import agenda_views, views
+from . import agenda_views, mail_views, views
 
 app_name = "meetings"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path(_("bijeenkomsten/"), views.meeting_list, name="list"),
     path(_("bijeenkomsten/agenda.ics"), views.calendar_feed, name="calendar"),
     path(_("bijeenkomsten/nieuw/"), views.meeting_create, name="create"),
+    path(_("bijeenkomsten/e-mail/"), mail_views.mail_settings, name="mail_settings"),
+    path(
+        _("bijeenkomsten/e-mail/uit/<slug:kind>/<str:token>/"),
+        mail_views.unsubscribe,
+        name="unsubscribe",
+    ),
     path(_("bijeenkomsten/<slug:slug>/"), views.meeting_detail, name="detail"),
     path(_("bijeenkomsten/<slug:slug>.ics"), views.meeting_ics, name="ics"),
     path(_("bijeenkomsten/<slug:slug>/wijzigen/"), views.meeting_edit, name="edit"),

@@ -23,7 +23,7 @@ from core.roles import curator_required
 from members.models import Membership, Visibility, membership_display_name
 from stories.models import Story
 
-from . import services
+from . import agenda, see_again, services
 from .calendar import calendar_bytes
 from .forms import (
     AgendaItemForm,
@@ -44,8 +44,8 @@ PAST = "voorbij"
 
 @require_safe
 def meeting_list(request):
-    """Upcoming meetings (or, with ?wanneer=voorbij, past ones), filtered by chapter and
-    online; proposals and cancelled meetings are not listed."""
+    """Upcoming meetings (or, with ?wanneer=voorbij, past ones), filtered by chapter, host
+    organisation, province and online; proposals and cancelled meetings are not listed."""
     now = timezone.now()
     past = request.GET.get(WHEN_PARAM) == PAST
     form = MeetingFilterForm(request.GET or None)
@@ -54,6 +54,10 @@ def meeting_list(request):
     if form.is_valid():
         if form.cleaned_data["hoofdstuk"]:
             meetings = meetings.about(form.cleaned_data["hoofdstuk"])
+        if form.cleaned_data["organisatie"]:
+            meetings = meetings.of_organisation(form.cleaned_data["organisatie"])
+        if form.cleaned_data["provincie"]:
+            meetings = meetings.in_province(form.cleaned_data["provincie"])
         if form.cleaned_data["online"]:
             meetings = meetings.online()
     page = counted_page(request.GET, meetings.for_display(), per_page=PER_PAGE)
@@ -73,7 +77,10 @@ def meeting_list(request):
 
 @require_safe
 def meeting_detail(request, slug):
-    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).distinct(), slug=slug)
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("host_organisation").distinct(),
+        slug=slug,
+    )
     return render(request, "meetings/meeting_detail.html", _page_context(request, meeting))
 
 
@@ -91,7 +98,7 @@ def meeting_create(request):
     membership = Membership.objects.for_user(request.user)
     if not curator and membership is None:
         raise PermissionDenied(_("Alleen leden kunnen een bijeenkomst voorstellen."))
-    initial = {}
+    initial, parked = {}, None
     source = request.GET.get("kopie")
     if source:
         original = get_object_or_404(
@@ -100,8 +107,13 @@ def meeting_create(request):
         if not (curator or original.is_hosted_by(request.user)):
             raise PermissionDenied
         initial = meeting_initial(original, copy=True)
+        parked = original.agenda_items.parked().for_display()
     form = MeetingForm(
-        request.POST or None, request.FILES or None, initial=initial, uploader=request.user
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        uploader=request.user,
+        parked=parked,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -276,7 +288,9 @@ def _agenda_context(request, meeting: Meeting, *, registration, is_host: bool) -
     user = request.user
     takes_part = bool(registration) or is_host
     context = {
-        "agenda_items": meeting.agenda_items.for_display(user).select_related("author"),
+        "agenda_items": meeting.agenda_items.for_display(user).select_related(
+            "author", "carried_from__meeting"
+        ),
         "agenda_open": takes_part and meeting.is_published and not meeting.has_started,
         "agenda_form": AgendaItemForm(),
         "states": AgendaState.choices,
@@ -290,6 +304,8 @@ def _agenda_context(request, meeting: Meeting, *, registration, is_host: bool) -
         context["nazit_open"] = meeting.nazit_is_open and takes_part and not meeting.is_cancelled
         context["note_form"] = NoteForm()
         context["story_form"] = NoteStoryForm(user=user)
+        if takes_part and not meeting.is_cancelled and agenda.was_there(meeting, user):
+            context["see_again"] = _see_again_context(meeting, user)
     if meeting.has_started and (is_host or services.is_curator(user)):
         context["attendance"] = [
             (registration, _person(registration.user))
@@ -298,6 +314,25 @@ def _agenda_context(request, meeting: Meeting, *, registration, is_host: bool) -
             .order_by("created_at", "pk")
         ]
     return context
+
+
+def _see_again_context(meeting: Meeting, user) -> dict:
+    """ "Wie wil je terugzien?": the others who were there and show their name, whether
+    `user` marked each, and those who marked `user` back (never a one-sided mark)."""
+    marked = see_again.marked_by(meeting=meeting, user=user)
+    mutual = see_again.mutual_for(meeting=meeting, user=user)
+    people = []
+    for other in see_again.see_again_candidates(meeting=meeting, user=user).select_related(
+        "membership__profile"
+    ):
+        name = _person(other)
+        if name is not None:
+            people.append({"pk": other.pk, "name": name, "marked": other.pk in marked})
+    return {
+        "open": meeting.nazit_is_open,
+        "people": people,
+        "mutual": [person["name"] for person in people if person["pk"] in mutual],
+    }
 
 
 def _page_context(request, meeting: Meeting) -> dict:

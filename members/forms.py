@@ -117,13 +117,10 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["display_name", "municipality", "role", "bio", "visibility"]
+        fields = ["display_name", "role", "bio", "visibility"]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 5, "maxlength": BIO_MAX_LENGTH}),
             "visibility": forms.RadioSelect,
-        }
-        help_texts = {
-            "municipality": _("Waar je woont of werkt, of de organisatie waarvoor je dit doet."),
         }
 
     def __init__(self, *args, uploader, **kwargs):
@@ -135,23 +132,3 @@ class ProfileForm(forms.ModelForm):
             *Role.choices,
         ]
         self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
-        self.fields["municipality"].widget.attrs["autocomplete"] = "off"
-
-
-class DirectoryFilterForm(forms.Form):
-    """The filters above the member wall; sent with GET, so they work without script
-    and end up in the address to share or bookmark."""
-
-    role = forms.ChoiceField(label=_("Rol"), required=False)
-    municipality = forms.ChoiceField(label=_("Gemeente of organisatie"), required=False)
-
-    def __init__(self, *args, municipalities: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["role"]).choices = [
-            ("", _("Alle rollen")),
-            *Role.choices,
-        ]
-        cast(forms.ChoiceField, self.fields["municipality"]).choices = [
-            ("", _("Alle gemeenten en organisaties")),
-            *((name, name) for name in municipalities),
-        ]

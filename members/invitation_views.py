@@ -3,14 +3,14 @@ every invitation e-mail) and the printable card to hand over in person."""
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from core.http import one_click
 
-from . import invitations
+from . import chain, invitations
 from .models import Invitation, Membership, member_credit, membership_chosen_name
 
 
@@ -48,3 +48,17 @@ def invitation_print(request, token):
     inviter = member_credit(name=membership_chosen_name(made_by), number=made_by.number)
     context = {"invitation": invitation, "url": url, "svg": mark_safe(svg), "inviter": inviter}
     return render(request, "members/invitation_print.html", context)
+
+
+@login_required
+@require_safe
+def chain_mine(request):
+    """Mijn doorgeefketen: the copies the member passed on and those passed on from
+    them, as a tree and as a table, with the milestones reached."""
+    membership = Membership.objects.for_user(request.user)
+    if membership is None:
+        return redirect("members:claim")
+    found = chain.chain_of(membership)
+    owner = chain.chain_name(membership)
+    context = {"chain": found, "svg": chain.chain_svg(found, owner=owner), "owner": owner}
+    return render(request, "members/chain.html", context)

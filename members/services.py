@@ -331,7 +331,6 @@ def profile_update(
     *,
     membership: Membership,
     display_name: str,
-    municipality: str,
     role: str,
     bio: str,
     visibility: str,
@@ -347,7 +346,6 @@ def profile_update(
             # Stories show their author's name: the cached story lists must change too.
             chapter_stories_changed()
         profile.display_name = display_name.strip()
-        profile.municipality = municipality.strip()
         profile.role = role
         profile.bio = bio.strip()
         profile.visibility = visibility

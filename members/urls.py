@@ -23,10 +23,10 @@ urlpatterns = [
         invitation_views.do_not_invite,
         name="do_not_invite",
     ),
+    path(_("mijn-exemplaar/doorgeefketen/"), invitation_views.chain_mine, name="chain"),
     path(_("mijn-exemplaar/profiel/"), views.profile_edit, name="profile"),
     path(_("mijn-exemplaar/kaart/"), views.card, name="card"),
     path(_("mijn-exemplaar/kaart/nieuwe-link/"), views.card_renew, name="card_renew"),
     path(_("kaart/<str:token>/"), views.card_shared, name="card_shared"),
     path(_("kaart/<str:token>.png"), views.card_image, name="card_image"),
-    path(_("leden/"), views.directory, name="directory"),
 ]

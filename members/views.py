@@ -13,16 +13,15 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django_stubs_ext import StrOrPromise
 
-from book.models import Access, Book, Chapter, user_is_member
+from book.models import Access, Book, Chapter
 from core import cache
 from core.http import post_only
-from core.paging import counted_page
 
 from . import cards, invitations, services
 from .access import membership_or_claim
 from .codes import format_code, normalise_code
-from .forms import CodeForm, DirectoryFilterForm, InvitationForm, ProfileForm
-from .models import Invitation, Membership, Profile, Visibility, passed_on_line
+from .forms import CodeForm, InvitationForm, ProfileForm
+from .models import Invitation, Membership, Profile, passed_on_line
 from .ratelimit import Refusal, code_attempt_refusal, code_failure_record
 
 
@@ -284,7 +283,6 @@ def profile_edit(request):
         services.profile_update(
             membership=membership,
             display_name=data["display_name"],
-            municipality=data["municipality"],
             role=data["role"],
             bio=data["bio"],
             visibility=data["visibility"],
@@ -398,50 +396,3 @@ def card_image(request, token):
     # must show at once.
     patch_cache_control(response, no_cache=True)
     return response
-
-
-# ---- Directory ----------------------------------------------------------------------
-
-DIRECTORY_PAGE_SIZE = 24
-
-
-@require_safe
-def directory(request):
-    """ "Wie zijn er lid?": the members who chose to be seen.
-
-    Privacy choice: the wall is for members (and curators) only. The default visibility
-    is "name and number", which a member may never have looked at, so it must not reach
-    the open internet; within the community that joined the same book it is what people
-    expect. Visitors see only the total count, which says nothing about anyone. The
-    role and municipality filters only match full profiles, so filtering cannot reveal
-    the role or place of someone who shows only their name."""
-    total = Membership.objects.current().count()
-    if not user_is_member(request.user):
-        return render(request, "members/membership_directory.html", {"total": total})
-    full = Profile.objects.in_full_directory().exclude(municipality="")
-    municipalities = list(
-        full.order_by("municipality").values_list("municipality", flat=True).distinct()
-    )
-    form = DirectoryFilterForm(request.GET or None, municipalities=municipalities)
-    members = Membership.objects.in_directory()
-    filtered = False
-    if form.is_valid():
-        if role := form.cleaned_data["role"]:
-            members = members.filter(profile__visibility=Visibility.FULL, profile__role=role)
-            filtered = True
-        if municipality := form.cleaned_data["municipality"]:
-            members = members.filter(
-                profile__visibility=Visibility.FULL, profile__municipality=municipality
-            )
-            filtered = True
-    page = counted_page(request.GET, members, per_page=DIRECTORY_PAGE_SIZE)
-    return render(
-        request,
-        "members/membership_directory.html",
-        {
-            "total": total,
-            "form": form,
-            "page": page,
-            "filtered": filtered,
-        },
-    )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.http import post_only
+from core.paging import counted_page
 from members.batch_exports import batch_csv, batch_labels
 from members.models import Membership
 
@@ -26,6 +27,10 @@ from .coordination import (
 )
 from .forms import CoordinatorForm, OrganisationBatchForm, OrganisationEditForm
 from .models import Affiliation, Coordinator, OrganisationBatch
+
+#: Public affiliations a page of the coordinators' page lists, those still to be
+#: verified first: an organisation with thousands of members pages them.
+AFFILIATIONS_PER_PAGE = 50
 
 
 def _to_dashboard_url(request, slug, **kwargs) -> str:
@@ -51,7 +56,9 @@ def _dashboard(
         "organisations/coordinate.html",
         {
             "organisation": organisation,
-            "affiliations": affiliations,
+            "affiliations": counted_page(
+                request.GET, affiliations, per_page=AFFILIATIONS_PER_PAGE, param="verbindingen"
+            ),
             "private_count": Affiliation.objects.current()
             .filter(organisation=organisation, public=False)
             .count(),

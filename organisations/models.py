@@ -66,6 +66,16 @@ class OrganisationQuerySet(models.QuerySet):
             )
         )
 
+    def verified_for(self, membership: Membership):
+        """The current organisations `membership` belongs to by a verified affiliation,
+        each once, by name: those a story of theirs may name."""
+        return (
+            self.current()
+            .filter(affiliations__membership=membership, affiliations__verified=True)
+            .distinct()
+            .order_by("name", "pk")
+        )
+
     def with_members(self):
         """The organisations the overview lists: current ones with at least one current
         member."""
@@ -151,6 +161,23 @@ class AffiliationQuerySet(models.QuerySet):
 
     def current(self):
         return self.filter(membership__user__isnull=False)
+
+    def municipalities(self):
+        """Affiliations with a current municipality, the first chosen first: a member's
+        municipality is the first of theirs (the profile's old free-text field gave
+        way to this)."""
+        return self.filter(
+            organisation__kind=Kind.MUNICIPALITY, organisation__successor__isnull=True
+        ).order_by("membership_id", "created_at", "pk")
+
+    def municipality_names(self, membership_ids) -> dict[int, str]:
+        """Each member's municipality (the first they chose), by membership id, in one
+        query."""
+        names: dict[int, str] = {}
+        rows = self.municipalities().filter(membership_id__in=membership_ids)
+        for membership_id, name in rows.values_list("membership_id", "organisation__name"):
+            names.setdefault(membership_id, name)
+        return names
 
 
 class Affiliation(models.Model):

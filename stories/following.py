@@ -118,7 +118,14 @@ def digests_send(*, now: datetime | None = None) -> int:
 
 
 def notification_settings_update(
-    *, membership: Membership, story_updates: bool, replies: bool, digest: bool, language: str = ""
+    *,
+    membership: Membership,
+    story_updates: bool,
+    replies: bool,
+    digest: bool,
+    welcome: bool,
+    newsletter: bool,
+    language: str = "",
 ) -> NotificationSettings:
     """The member chooses which story e-mails they get; they are written in `language`
     (the language of the page they chose in) from now on."""
@@ -129,6 +136,8 @@ def notification_settings_update(
         preferences.story_updates = story_updates
         preferences.replies = replies
         preferences.digest = digest
+        preferences.welcome = welcome
+        preferences.newsletter = newsletter
         if language in {code for code, _name in settings.LANGUAGES}:
             preferences.language = language
         preferences.save()

@@ -1,6 +1,7 @@
 import uuid
+from collections.abc import Sequence
 from functools import partial
-from typing import cast
+from typing import Literal, cast
 
 from django import forms
 from django.http import QueryDict
@@ -13,6 +14,8 @@ from core.models import PendingPhoto
 from core.pending_photos import pending_photo_processed
 from members.models import Role
 from members.ratelimit import photo_upload_take
+from organisations.forms import ParticipantFilterForm
+from organisations.models import Organisation
 
 from .models import NotificationSettings, Theme
 from .search import SEARCH_MAX_LENGTH
@@ -57,11 +60,33 @@ class StoryForm(forms.Form):
     # browser does not send a file twice.
     pending_photo = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, uploader, has_photo: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        uploader,
+        has_photo: bool = False,
+        organisations: Sequence[Organisation] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.uploader = uploader
         self.had_photo = has_photo
         self.initial_given = self.initial
+        self.organisations = {str(o.pk): o for o in organisations}
+        if len(self.organisations) > 1:
+            # A member who belongs to several organisations says which one the story is
+            # about; with one it is named by itself (stories.writing.story_organisation).
+            self.fields["organisation"] = forms.ChoiceField(
+                label=_("Namens welke organisatie?"),
+                choices=[("", _("Geen organisatie noemen"))]
+                + [(pk, o.name) for pk, o in self.organisations.items()],
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=_("Het verhaal staat dan ook op de pagina van die organisatie."),
+            )
+            order = [name for name in self.fields if name != "organisation"]
+            order.insert(order.index("municipality") + 1, "organisation")
+            self.order_fields(order)
         cast(PhotoField, self.fields["photo"]).before_decoding = partial(
             photo_upload_take, user=uploader
         )
@@ -105,8 +130,19 @@ class StoryForm(forms.Form):
         data = cast(QueryDict, self.data).copy()
         data[self.add_prefix("pending_photo")] = token
         return type(self)(
-            data, initial=self.initial_given, uploader=self.uploader, has_photo=self.had_photo
+            data,
+            initial=self.initial_given,
+            uploader=self.uploader,
+            has_photo=self.had_photo,
+            organisations=list(self.organisations.values()),
         )
+
+    def organisation_chosen(self, otherwise: Literal["auto", "keep"]):
+        """The organisation chosen (None: none), or `otherwise` when the form did not
+        ask (the member belongs to one organisation or none)."""
+        if "organisation" not in self.fields:
+            return otherwise
+        return self.organisations.get(self.cleaned_data.get("organisation") or "")
 
     def photo_to_save(self) -> ProcessedPhoto | None:
         """The photo to store with the story: the one just sent, or the one kept from
@@ -148,9 +184,11 @@ class ReportForm(forms.Form):
     )
 
 
-class StoryFilterForm(forms.Form):
-    """The filters of "Nieuwste verhalen". Role only appears when members have a
-    profile with a role; every filter left empty shows everything."""
+class StoryFilterForm(ParticipantFilterForm):
+    """The filters of "Nieuwste verhalen" (and the organisation and province the
+    directory and search share). Every filter left empty shows everything."""
+
+    field_order = ["hoofdstuk", "thema", "gemeente", "provincie", "rol"]
 
     hoofdstuk = forms.ModelChoiceField(
         label=_("Hoofdstuk"),
@@ -180,12 +218,14 @@ class StoryFilterForm(forms.Form):
 class NotificationSettingsForm(forms.ModelForm):
     class Meta:
         model = NotificationSettings
-        fields = ["story_updates", "replies", "digest"]
+        fields = ["story_updates", "replies", "digest", "welcome", "newsletter"]
 
 
-class SearchForm(forms.Form):
+class SearchForm(ParticipantFilterForm):
     """The site's search box. A longer question is cut off rather than refused: what
     matters fits in the first words."""
+
+    field_order = ["q", "provincie"]
 
     q = forms.CharField(
         label=_("Zoek in het boek en de verhalen"),

@@ -24,6 +24,7 @@ from organisations.models import Organisation
 
 # Defined in its own module (models.py is long enough); imported here so that the app
 # registers it, and so that `stories.models` names every model of the app.
+from .audit_kinds import ModerationKind, TargetType
 from .revisions import RevisionStatus, StoryRevision  # noqa: F401
 from .subscriptions import ChapterFollow, NotificationKind, NotificationSettings  # noqa: F401
 
@@ -146,13 +147,15 @@ class StoryQuerySet(models.QuerySet["Story"]):
 
         Everyone: published and featured stories under published chapters; for readers
         without a copy only under open chapters (as with the chapters themselves).
-        Authors also see their own stories in every state. Curators (staff) see every
+        Authors (and co-authors) also see their own stories in every state. Curators (staff) see every
         state but other people's drafts, under every chapter. The chapters' part is the
         book's access rule (book.models.chapter_readable_q)."""
         readable = chapter_readable_q(user, prefix="chapter__")
         if not user.is_authenticated:
             return self.published().filter(readable)
-        own = Q(author__user=user)
+        own = Q(author__user=user) | Exists(
+            Story.coauthors.through.objects.filter(story=OuterRef("pk"), membership__user=user)
+        )
         if user.is_staff:
             return self.filter(~Q(status=Status.DRAFT) | own)
         return self.filter((Q(status__in=PUBLIC_STATUSES) & readable) | own)
@@ -284,6 +287,9 @@ class Story(models.Model):
     themes = models.ManyToManyField(
         Theme, blank=True, related_name="stories", verbose_name=_("thema's")
     )
+    coauthors = models.ManyToManyField(
+        Membership, blank=True, related_name="coauthored_stories", verbose_name=_("mede-auteurs")
+    )
     municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
     organisation = models.ForeignKey(
         Organisation,
@@ -350,6 +356,15 @@ class Story(models.Model):
     @property
     def author_name(self) -> str:
         return author_name(self.author)
+
+    def coauthor_names(self) -> list[str]:
+        """The co-authors' names, each as they chose to be shown (author_name)."""
+        return [author_name(m) for m in self.coauthors.select_related("profile").order_by("pk")]
+
+    def may_edit(self, user: Reader) -> bool:
+        """The author and the co-authors edit a story (only the author deletes it)."""
+        coauthor = self.coauthors.filter(user=user.pk)
+        return self.is_by(user) or (user.is_authenticated and coauthor.exists())
 
 
 class ReplyQuerySet(models.QuerySet["Reply"]):
@@ -498,25 +513,6 @@ class Report(models.Model):
         return self.story if self.story_id else self.reply
 
 
-class ModerationKind(models.TextChoices):
-    APPROVE = "approve", _("Goedgekeurd")
-    FEATURE = "feature", _("Uitgelicht")
-    UNFEATURE = "unfeature", _("Niet meer uitgelicht")
-    HIDE = "hide", _("Verborgen")
-    AUTO_HIDE = "auto_hide", _("Automatisch verborgen na meldingen")
-    RESTORE = "restore", _("Teruggezet")
-    DISMISS = "dismiss", _("Meldingen afgewezen")
-    APPROVE_EDIT = "approve_edit", _("Bewerking goedgekeurd")
-    REJECT_EDIT = "reject_edit", _("Bewerking afgewezen")
-    CANCEL = "cancel", _("Afgelast")
-
-
-class TargetType(models.TextChoices):
-    STORY = "story", _("verhaal")
-    REPLY = "reply", _("reactie")
-    MEETING = "meeting", _("bijeenkomst")
-
-
 class ModerationAction(models.Model):
     """The audit log: what a curator (or the report threshold, with no curator) did to
     a story, a reply or a meeting (meetings.services, by target_type and target_id
@@ -534,7 +530,7 @@ class ModerationAction(models.Model):
     reply = models.ForeignKey(
         Reply, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_log"
     )
-    target_type = models.CharField(_("soort"), max_length=10, choices=TargetType.choices)
+    target_type = models.CharField(_("soort"), max_length=20, choices=TargetType.choices)
     target_id = models.PositiveIntegerField(_("nummer"))
     target_title = models.CharField(_("titel (toen)"), max_length=200, blank=True)
     curator = models.ForeignKey(

@@ -25,7 +25,7 @@ from core.http import post_only
 from core.paging import PAGE_PARAM, counted_page, page_number
 from core.roles import curator_required
 
-from . import moderation, reports
+from . import moderation, moderation_queue, reports
 from .exceptions import StoryError
 from .models import (
     ModerationAction,
@@ -41,7 +41,9 @@ from .models import (
 QUEUE_PER_PAGE = 25
 LOG_PER_PAGE = 50
 ACTION_PARAM = "handeling"
-TARGET = re.compile(r"^(story|reply):(\d{1,18})$")
+TARGET = re.compile(r"^([a-z]{1,20}):(\d{1,18})$")
+#: The kinds of this app; other apps' kinds come from their queue sections (stories.moderation_queue).
+OWN_KINDS = ("story", "reply")
 
 #: What the bulk form offers (unfeature is a decision on one featured story at a time).
 BULK_ACTIONS = [
@@ -57,16 +59,27 @@ BULK_ACTIONS = [
 # ---- Forms --------------------------------------------------------------------------
 
 
-def _parse_target(value: str) -> tuple[str, int]:
+def _parse_target(value: str, *, kinds: set[str] | None = None) -> tuple[str, int]:
+    """("story", 12) from "story:12"; `kinds`: those allowed (default: every kind the
+    queue knows, other apps' sections included)."""
     match = TARGET.match(value or "")
-    if match is None:
+    if kinds is None:
+        kinds = {*OWN_KINDS, *(section.kind for section in moderation_queue.sections())}
+    if match is None or match[1] not in kinds:
         raise forms.ValidationError(_("Onbekend item."))
     return match[1], int(match[2])
 
 
+def _decisions() -> list[tuple[str, str]]:
+    actions = dict.fromkeys(moderation.QUEUE_ACTIONS)
+    for section in moderation_queue.sections():
+        actions |= dict.fromkeys(section.actions)
+    return [(action, action) for action in actions]
+
+
 class DecisionForm(forms.Form):
     target = forms.CharField()
-    action = forms.ChoiceField(choices=[(action, action) for action in moderation.QUEUE_ACTIONS])
+    action = forms.ChoiceField(choices=_decisions)
     reason = forms.CharField(max_length=300, required=False)
 
     def clean_target(self):
@@ -74,10 +87,13 @@ class DecisionForm(forms.Form):
 
 
 class TargetsField(forms.Field):
+    """The bulk form's items: stories and replies (other apps' items are decided one
+    at a time)."""
+
     widget = forms.MultipleHiddenInput
 
     def to_python(self, value):
-        return [_parse_target(item) for item in value or []]
+        return [_parse_target(item, kinds=set(OWN_KINDS)) for item in value or []]
 
     def validate(self, value):
         if not value:
@@ -117,7 +133,12 @@ def queue_entries():
         .annotate(kind=Value("reply"))
         .values_list("kind", "pk", "waiting_since")
     )
-    return stories.order_by().union(replies.order_by(), all=True).order_by("waiting_since", "kind")
+    others = [section.entries().order_by() for section in moderation_queue.sections()]
+    return (
+        stories.order_by()
+        .union(replies.order_by(), *others, all=True)
+        .order_by("waiting_since", "kind")
+    )
 
 
 def queue_items(rows) -> list:
@@ -126,7 +147,12 @@ def queue_items(rows) -> list:
     number of queries for each kind, however many items."""
     ids: dict[str, list[int]] = {"story": [], "reply": []}
     for kind, pk, _waiting_since in rows:
-        ids[kind].append(pk)
+        ids.setdefault(kind, []).append(pk)
+    others: dict[str, dict[int, dict]] = {
+        section.kind: section.items(ids[section.kind])
+        for section in moderation_queue.sections()
+        if ids.get(section.kind)
+    }
     stories = (
         Story.objects.filter(pk__in=ids["story"])
         .select_related("chapter", *author_related("author"))
@@ -150,6 +176,10 @@ def queue_items(rows) -> list:
     )
     items = []
     for kind, pk, waiting_since in rows:
+        if kind in others:
+            if pk in others[kind]:
+                items.append(others[kind][pk])
+            continue
         item = (stories if kind == "story" else replies).get(pk)
         if item is not None:
             items.append(_entry(kind, item, waiting_since))
@@ -267,6 +297,8 @@ def decide(request):
         messages.error(request, _("Dat lukte niet: het formulier was niet compleet."))
         return _back_to_queue(request)
     kind, pk = form.cleaned_data["target"]
+    if kind not in OWN_KINDS:
+        return _decide_other(request, form, kind, pk)
     stories, replies = _targets([(kind, pk)])
     item = (stories or replies or [None])[0]
     if item is None:
@@ -288,6 +320,31 @@ def decide(request):
             _("%(action)s: %(item)s")
             % {"action": ModerationKind(form.cleaned_data["action"]).label, "item": item},
         )
+    return _back_to_queue(request)
+
+
+def _decide_other(request, form: DecisionForm, kind: str, pk: int):
+    """A decision on another app's item (stories.moderation_queue), by its section's service."""
+    action = form.cleaned_data["action"]
+    try:
+        decided = moderation_queue.decide(
+            kind=kind,
+            pk=pk,
+            curator=request.user,
+            action=action,
+            reason=form.cleaned_data["reason"],
+        )
+    except StoryError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        if decided is None:
+            messages.error(request, _("Dit item bestaat niet meer."))
+        else:
+            messages.success(
+                request,
+                _("%(action)s: %(item)s")
+                % {"action": ModerationKind(action).label, "item": decided},
+            )
     return _back_to_queue(request)
 
 

@@ -80,26 +80,28 @@ def language_of(preferences: NotificationSettings) -> str:
     return preferences.language if preferences.language in available else settings.LANGUAGE_CODE
 
 
-def notify(
+def compose(
     *,
     membership: Membership | None,
     kind: str,
     template: str,
     context: dict,
     preferences: NotificationSettings | None = None,
-) -> bool:
-    """Queue the e-mail `template` (email/stories/<template>_subject.txt and
-    _message.txt) for `membership` once the current transaction commits, if they want
-    this kind of e-mail and have an address. Rendered now, in the member's language,
-    with the one-click unsubscribe link in the text and the List-Unsubscribe headers.
-    Values in `context` that are callables (the templates call them) are evaluated
-    while rendering, so URLs built by them carry the member's language too."""
+    folder: str = "email/stories",
+) -> tuple[str, str, str, str] | None:
+    """The e-mail `template` (<folder>/<template>_subject.txt and _message.txt,
+    email/stories/ unless another app's `folder` is named) for `membership` as (subject,
+    body, address, unsubscribe URL), or None when they do not want this kind of e-mail
+    or have no address. Rendered in the member's language, with the one-click
+    unsubscribe link in the text. Values in `context` that are callables (the templates
+    call them) are evaluated while rendering, so URLs built by them carry the member's
+    language too."""
     user = membership.user if membership is not None else None
     if _muted.get() or membership is None or user is None or not user.email:
-        return False
+        return None
     preferences = preferences or preferences_for(membership)
     if not preferences.wants(kind):
-        return False
+        return None
     with translation.override(language_of(preferences)):
         token = unsubscribe_token(membership=membership, kind=kind)
         unsubscribe_url = absolute_url(
@@ -114,7 +116,31 @@ def notify(
             "unsubscribe_url": unsubscribe_url,
             "settings_url": absolute_url(reverse("stories:notifications")),
         }
-        subject, body = render_email(f"email/stories/{template}", context)
+        subject, body = render_email(f"{folder}/{template}", context)
+    return subject, body, user.email, unsubscribe_url
+
+
+def notify(
+    *,
+    membership: Membership | None,
+    kind: str,
+    template: str,
+    context: dict,
+    preferences: NotificationSettings | None = None,
+) -> bool:
+    """Queue the e-mail `template` (see `compose`) for `membership` once the current
+    transaction commits, if they want this kind of e-mail and have an address, with the
+    List-Unsubscribe headers."""
+    mail = compose(
+        membership=membership,
+        kind=kind,
+        template=template,
+        context=context,
+        preferences=preferences,
+    )
+    if mail is None:
+        return False
+    subject, body, to, unsubscribe_url = mail
     # After the commit: a moderation or reply that rolls back sends nothing.
-    email_after_commit(subject=subject, body=body, to=user.email, unsubscribe_url=unsubscribe_url)
+    email_after_commit(subject=subject, body=body, to=to, unsubscribe_url=unsubscribe_url)
     return True

@@ -57,7 +57,7 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
     their rows EXPORT_CHUNK at a time, for a writer that writes each row as it comes
     (community.privacy.account_archive_write); otherwise they are lists."""
     if membership is None:
-        empty = ("stories", "replies", "reactions", "reports", "follows")
+        empty = ("stories", "replies", "reactions", "reports", "follows", "coauthored_stories")
         return dict.fromkeys(empty, []) | {"notification_settings": None}
     stories = (
         # The chapter's title only: select_related("chapter") carried each chapter's
@@ -143,11 +143,20 @@ def stories_export_for(*, membership: Membership | None, streamed: bool = False)
             {"chapter": follow.chapter.title, "since": iso_or_none(follow.created_at)}
             for follow in follows
         ],
+        # Stories they wrote with another member (whose text it is as much).
+        "coauthored_stories": [
+            {"title": title, "body": body, "status": status}
+            for title, body, status in membership.coauthored_stories.order_by(
+                "created_at", "pk"
+            ).values_list("title", "body", "status")
+        ],
         "notification_settings": (
             {
                 "story_updates": preferences.story_updates,
                 "replies": preferences.replies,
                 "digest": preferences.digest,
+                "welcome": preferences.welcome,
+                "newsletter": preferences.newsletter,
                 "language": preferences.language,
                 "last_digest_at": iso_or_none(preferences.last_digest_at),
             }
@@ -175,11 +184,25 @@ def _identifying_municipalities(membership: Membership, names: Iterable[str]) ->
     return identifying
 
 
+def _coauthored_stories_pass_on(membership: Membership) -> None:
+    """A story written together stays with the one who stays: the member leaves the
+    co-authors of others' stories, and their own co-written stories pass to their first
+    co-author (as author; their draft too, which the other can still finish)."""
+    Story.coauthors.through.objects.filter(membership=membership).delete()
+    for story in Story.objects.by(membership).filter(coauthors__isnull=False).distinct():
+        heir = story.coauthors.order_by("pk").first()
+        if heir is None:
+            continue
+        story.coauthors.remove(heir)
+        Story.objects.filter(pk=story.pk).update(author=heir)
+
+
 def stories_on_account_delete(*, membership: Membership, keep_stories: bool) -> None:
     """What leaving does to a member's part of the stories: called by the account
     deletion, in its transaction, before the membership is retired.
 
-    Always gone: reactions (only a count), followed chapters, e-mail settings, drafts
+    A story written with others passes to a co-author first, and the member leaves
+    the co-authors of others' stories (_coauthored_stories_pass_on). Always gone: reactions (only a count), followed chapters, e-mail settings, drafts
     (nobody could finish them). `keep_stories=False`: their stories (with photos and
     the replies beneath them) and their replies elsewhere go too. `keep_stories=True`:
     stories and replies stay in the book as "een oud-lid" (author empty); a story keeps
@@ -190,6 +213,7 @@ def stories_on_account_delete(*, membership: Membership, keep_stories: bool) -> 
     with transaction.atomic():
         # Reactions, stories and replies go or lose their author's name, anywhere.
         chapter_stories_changed()
+        _coauthored_stories_pass_on(membership)
         Reaction.objects.filter(member=membership).delete()
         ChapterFollow.objects.filter(membership=membership).delete()
         NotificationSettings.objects.filter(membership=membership).delete()

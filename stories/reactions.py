@@ -16,7 +16,7 @@ from members.models import Membership
 from . import notifications
 from .exceptions import NotAllowed
 from .models import NotificationKind, Reaction, ReactionKind, Reply, Story, author_name
-from .writing import NEW_MEMBER_REPLIES_PER_HOUR, _check_rate
+from .writing import NEW_MEMBER_REPLIES_PER_HOUR, rate_check
 
 
 def reaction_toggle(*, story: Story, membership: Membership, kind: str) -> bool:
@@ -71,7 +71,7 @@ def reply_create(*, story: Story, author: Membership, body: str) -> Reply:
     if not story.is_public:
         raise NotAllowed
     with transaction.atomic():
-        _check_rate(
+        rate_check(
             author,
             model=Reply,
             limit=NEW_MEMBER_REPLIES_PER_HOUR,

@@ -47,6 +47,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from book.models import Book, Chapter, Reader, chapter_url
+from organisations.models import Organisation
 
 from .models import Story, story_slug, story_url
 
@@ -99,10 +100,17 @@ def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search(*, query: str, user: Reader) -> list[Result]:
+def search(
+    *,
+    query: str,
+    user: Reader,
+    organisation: Organisation | None = None,
+    province: str = "",
+) -> list[Result]:
     """Everything `user` may read that matches `query`, best first (at most MAX_RESULTS
     chapters and MAX_RESULTS stories). Their text and snippets are added by
-    `details_add`, for the page that is shown only."""
+    `details_add`, for the page that is shown only. With an organisation or a province,
+    only the stories among them that name that organisation (or one in that province)."""
     query = " ".join(query.split())[:SEARCH_MAX_LENGTH]
     if not terms_of(query):
         return []
@@ -110,8 +118,24 @@ def search(*, query: str, user: Reader) -> list[Result]:
         results = _full_text_results(query, user)
     else:
         results = _index_results(query, user)
+    if organisation is not None or province:
+        results = _of_participants(results, organisation=organisation, province=province)
     results.sort(key=lambda result: (result.rank, result.date or EPOCH), reverse=True)
     return results
+
+
+def _of_participants(
+    results: list[Result], *, organisation: Organisation | None, province: str
+) -> list[Result]:
+    """The story results that name `organisation` (or an organisation in `province`),
+    in one query."""
+    stories = Story.objects.filter(pk__in=[r.pk for r in results if r.kind == "story"])
+    if organisation is not None:
+        stories = stories.filter(organisation=organisation)
+    if province:
+        stories = stories.filter(organisation__province=province)
+    kept = set(stories.values_list("pk", flat=True))
+    return [r for r in results if r.kind == "story" and r.pk in kept]
 
 
 def terms_of(query: str) -> list[str]:

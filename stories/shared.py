@@ -10,6 +10,8 @@ a chapter's own edits change its `updated_at`."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
+
 from book.models import Chapter, audience_may_read
 from core.cache import digest
 from core.prepared import Prepared
@@ -28,6 +30,8 @@ class StoryState:
     chapter_access: str
     stories_version: int
     chapter_updated_at: object
+    #: Whether anyone wrote it with the author (who then see their own page too).
+    has_coauthors: bool = False
 
     def public_to(self, *, members: bool) -> bool:
         """Whether every member (`members`), or every reader, may read the story's page
@@ -44,14 +48,21 @@ class StoryState:
 
 
 _story = Prepared(
-    lambda pk: Story.objects.filter(pk=pk).values_list(
-        "author_id",
-        "status",
-        "updated_at",
-        "chapter__is_published",
-        "chapter__access",
-        "chapter__stories_version",
-        "chapter__updated_at",
+    lambda pk: (
+        Story.objects.filter(pk=pk)
+        .annotate(
+            has_coauthors=Exists(Story.coauthors.through.objects.filter(story=OuterRef("pk")))
+        )
+        .values_list(
+            "author_id",
+            "status",
+            "updated_at",
+            "chapter__is_published",
+            "chapter__access",
+            "chapter__stories_version",
+            "chapter__updated_at",
+            "has_coauthors",
+        )
     )
 )
 
@@ -61,7 +72,7 @@ def story_state(pk: int) -> StoryState | None:
     row = _story.first(pk=pk)
     if row is None:
         return None
-    author_id, status, updated_at, published, access, version, chapter_updated_at = row
+    author_id, status, updated_at, published, access, version, chapter_updated_at, co = row
     return StoryState(
         author_id=author_id,
         is_public=status in PUBLIC_STATUSES,
@@ -70,6 +81,7 @@ def story_state(pk: int) -> StoryState | None:
         chapter_access=access,
         stories_version=version,
         chapter_updated_at=chapter_updated_at,
+        has_coauthors=bool(co),
     )
 
 

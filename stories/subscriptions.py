@@ -18,6 +18,8 @@ class NotificationKind(models.TextChoices):
     STORY_UPDATES = "story_updates", _("Nieuws over mijn verhalen")
     REPLIES = "replies", _("Reacties op mijn verhalen")
     DIGEST = "digest", _("Dagelijks overzicht van de hoofdstukken die ik volg")
+    WELCOME = "welcome", _("Welkomstmails in mijn eerste weken")
+    NEWSLETTER = "newsletter", _("Nieuws uit de gemeenschap")
 
 
 class NotificationSettings(models.Model):
@@ -47,6 +49,19 @@ class NotificationSettings(models.Model):
         help_text=_(
             "Hoogstens één e-mail per dag met de nieuwe verhalen bij de hoofdstukken die je volgt."
         ),
+    )
+    welcome = models.BooleanField(
+        _("welkomstmails"),
+        default=True,
+        help_text=_(
+            "Vier korte e-mails in je eerste drie weken: verder lezen, je profiel, "
+            "een bijeenkomst of je eerste leerverhaal."
+        ),
+    )
+    newsletter = models.BooleanField(
+        _("nieuws uit de gemeenschap"),
+        default=True,
+        help_text=_("De nieuwsbrief die de redactie af en toe stuurt."),
     )
     # The interface language the member last saved these settings in; e-mails are
     # written in it. Empty: the site's language.

@@ -8,10 +8,12 @@ stories.following_views; the curators' pages in stories.moderation_views.
 A story the visitor may not see is a 404."""
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -57,6 +59,7 @@ def _story_page(request, story, membership, reply_form) -> dict:
         "replies": replies,
         "membership": membership,
         "is_author": story.is_by(request.user),
+        "may_edit": story.may_edit(request.user),
         "reply_form": reply_form,
     }
 
@@ -147,6 +150,12 @@ def _story_detail(request, pk, slug, state: StoryState | None):
         # As Story.objects.visible_to has it, but for their own stories.
         and state.public_to(members=membership is not None)
         and (membership is None or state.author_id != membership.pk)
+        # A co-author sees their own page (its edit button), as the author does.
+        and not (
+            state.has_coauthors
+            and membership is not None
+            and Story.coauthors.through.objects.filter(story=pk, membership=membership).exists()
+        )
     )
     if shares and state is not None:
         shared = _shared_story(pk, state, forms=membership is not None)
@@ -266,8 +275,15 @@ def _latest_context(request, *, shared_by: str | None = None) -> dict:
     else:
         stories = Story.objects.filter(audience_readable_q(members=is_member, prefix="chapter__"))
     stories = stories.published()
+    if form.is_bound and not form.is_valid() and form.non_field_errors():
+        # An organisation that does not exist (ParticipantFilterForm): said, nothing shown.
+        stories = stories.none()
     if form.is_valid():
         data = form.cleaned_data
+        if data["organisatie"]:
+            stories = stories.filter(organisation=data["organisatie"])
+        if data["provincie"]:
+            stories = stories.filter(organisation__province=data["provincie"])
         if data["hoofdstuk"]:
             stories = stories.filter(chapter=data["hoofdstuk"])
         if data["thema"]:
@@ -332,12 +348,16 @@ def search(request):
 
 def _search(request):
     form = SearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    # Shown again as it was searched for: cut off, with its spaces tidied.
-    form = SearchForm(initial={"q": query})
+    valid = form.is_valid()
+    query = form.cleaned_data.get("q", "") if form.is_bound else ""
+    if form.is_bound:
+        # Shown again as it was searched for: cut off, with its spaces tidied.
+        shown = cast(QueryDict, form.data).copy()
+        shown["q"] = query
+        form.data = shown
     page = None
-    if query:
-        results = search_module.search(query=query, user=request.user)
+    if query and valid:
+        results = search_module.search(query=query, user=request.user, **form.participant_filters())
         page = counted_page(request.GET, results, per_page=SEARCH_PER_PAGE)
         search_module.details_add(query, page.object_list)
     return render(

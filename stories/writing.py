@@ -24,10 +24,11 @@ and a unique constraint (author, submission_key) settles two requests racing."""
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,12 +39,12 @@ from book.models import Chapter
 from book.services import chapter_stories_changed
 from core.images import ProcessedPhoto, files_delete_on_commit, photo_set
 from core.markdown import render_markdown
-from members.models import Membership, Profile
+from members.models import Membership
 from organisations.matching import normalised
-from organisations.models import Organisation
+from organisations.models import Affiliation, Organisation
 
 from .exceptions import NotAllowed, RateLimited
-from .models import Reply, Status, Story, StoryRevision, Theme
+from .models import Status, Story, StoryRevision, Theme
 
 NEW_MEMBER_STORIES_PER_HOUR = 3
 NEW_MEMBER_REPLIES_PER_HOUR = 10
@@ -78,15 +79,31 @@ def _is_curator(membership: Membership) -> bool:
 
 
 def profile_municipality(membership: Membership) -> str:
-    """The municipality on the member's profile; empty without a profile."""
-    profile = Profile.objects.filter(membership=membership).only("municipality").first()
-    return profile.municipality if profile is not None else ""
+    """The member's municipality (the first they chose on "Mijn organisaties"); empty
+    without one."""
+    return Affiliation.objects.municipality_names([membership.pk]).get(membership.pk, "")
 
 
-def _check_rate(
+def story_organisation(
+    *, author: Membership, chosen: Organisation | None | Literal["auto"]
+) -> Organisation | None:
+    """The organisation a story of `author` names: "auto" gives the one organisation
+    the author belongs to by a verified affiliation (none when there are several or none:
+    then the author chooses); a chosen one must be one of those (or None)."""
+    options = list(Organisation.objects.verified_for(author))
+    if chosen == "auto":
+        return options[0] if len(options) == 1 else None
+    if chosen is not None and chosen not in options:
+        raise NotAllowed(
+            _("Een verhaal kan alleen een organisatie noemen waar je bevestigd bij hoort.")
+        )
+    return chosen
+
+
+def rate_check(
     membership: Membership,
     *,
-    model: type[Story | Reply],
+    model: type[models.Model],
     limit: int,
     message: StrOrPromise,
     trusted_limit: int,
@@ -94,11 +111,13 @@ def _check_rate(
 ) -> None:
     """Refuses a new row of `model` by `membership` past the hourly ceiling: `limit` for
     a new member, `trusted_limit` for a trusted member or a curator. The messages take
-    the ceiling as `limit`."""
+    the ceiling as `limit`. `model` has an `author` (a Membership) and a `created_at`:
+    a story, a reply, or another app's writing (an introduction's message)."""
     if _is_curator(membership) or author_is_trusted(membership):
         limit, message = trusted_limit, trusted_message
     since = timezone.now() - timedelta(hours=1)
-    if model.objects.filter(author=membership, created_at__gte=since).count() >= limit:
+    written = model._default_manager.filter(author=membership, created_at__gte=since)
+    if written.count() >= limit:
         raise RateLimited(message % {"limit": limit})
 
 
@@ -128,18 +147,20 @@ def story_submit(
     submission_key: uuid.UUID | None = None,
     themes: Iterable[Theme] = (),
     municipality: str = "",
+    organisation: Organisation | None | Literal["auto"] = "auto",
     photo: ProcessedPhoto | None = None,
     photo_alt: str = "",
 ) -> Story:
     """A new story by `author` beneath `chapter`: a draft, or submitted (then pending or
     published as the moderation mode says). The same `submission_key` twice gives the
-    story made the first time."""
+    story made the first time. It names the author's organisation (story_organisation):
+    their only verified one unless `organisation` says which, or None for none."""
     submission_key = submission_key or uuid.uuid4()
     with transaction.atomic():
         existing = Story.objects.filter(author=author, submission_key=submission_key).first()
         if existing is not None:
             return existing
-        _check_rate(
+        rate_check(
             author,
             model=Story,
             limit=NEW_MEMBER_STORIES_PER_HOUR,
@@ -162,6 +183,7 @@ def story_submit(
         story = Story(
             chapter=chapter,
             author=author,
+            organisation=story_organisation(author=author, chosen=organisation),
             title=title.strip(),
             body=body,
             body_html=render_markdown(body).html,
@@ -199,25 +221,32 @@ def story_update(
     submit: bool = False,
     themes: Iterable[Theme] | None = None,
     municipality: str | None = None,
+    organisation: Organisation | None | Literal["keep"] = "keep",
     photo: ProcessedPhoto | None = None,
     remove_photo: bool = False,
     photo_alt: str | None = None,
 ) -> Story:
-    """The author changes their story. A draft stays a draft unless `submit`; a
+    """The author (or a co-author) changes the story. A draft stays a draft unless `submit`; a
     published story stays published and is marked as edited. An edit of a published
     story that must wait for a curator (edit_waits_for_curator) is kept as a
     StoryRevision instead, and readers keep the published version until a curator
-    approves it. A hidden story cannot be edited: it is with the curators."""
+    approves it. A hidden story cannot be edited: it is with the curators.
+    `organisation` (one of the author's verified ones, or None) changes the organisation
+    the story names at once, also when the text waits: it says who the author works
+    with, which a verified affiliation already vouches for."""
     with transaction.atomic():
         story = (
             Story.objects.select_for_update(of=("self",)).select_related("author").get(pk=story.pk)
         )
-        if story.author is None or not story.is_by(editor):
+        if story.author is None or not story.may_edit(editor):
             raise NotAllowed
         if story.status == Status.HIDDEN:
             raise NotAllowed(
                 _("Dit verhaal is verborgen door een curator en kan niet worden bewerkt.")
             )
+        if organisation != "keep" and organisation != story.organisation:
+            story.organisation = story_organisation(author=story.author, chosen=organisation)
+            story.save(update_fields=["organisation", "updated_at"])
         if story.is_public and edit_waits_for_curator(story):
             _revision_save(
                 story,
@@ -253,6 +282,22 @@ def story_update(
             story.themes.set(themes)
         chapter_stories_changed(chapters=[story.chapter_id])
         files_delete_on_commit(stale)
+        return story
+
+
+def story_coauthor_add(*, story: Story, membership: Membership) -> Story:
+    """`membership` wrote `story` together with its author: credited beside them, and
+    may edit it. Who may become a co-author is decided by the app that asks (an
+    introduction both said yes to); here only that the story has an author and that
+    it is not the author themselves."""
+    with transaction.atomic():
+        story = Story.objects.select_for_update(of=("self",)).get(pk=story.pk)
+        if story.author_id is None or story.author_id == membership.pk:
+            raise NotAllowed
+        story.coauthors.add(membership)
+        # The cached pages show the authors' names; the story's page reads the version.
+        story.save(update_fields=["updated_at"])
+        chapter_stories_changed(chapters=[story.chapter_id])
         return story
 
 

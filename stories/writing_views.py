@@ -22,6 +22,7 @@ from core.images import ProcessedPhoto
 from core.markdown import render_markdown
 from core.pending_photos import pending_photo_discard, pending_photo_keep, pending_photo_use
 from members.models import Membership
+from organisations.models import Organisation
 
 from . import reactions, reports, writing
 from .exceptions import NotAllowed, RateLimited, StoryError
@@ -39,12 +40,14 @@ def _membership_or_403(request) -> Membership:
     return membership
 
 
-def _own_story_or_error(request, pk) -> Story:
-    """The story, if the visitor may see it (404 otherwise) and wrote it (403)."""
+def _own_story_or_error(request, pk, *, coauthors: bool = False) -> Story:
+    """The story, if the visitor may see it (404 otherwise) and wrote it (403); with
+    `coauthors`, a co-author too."""
     story = get_object_or_404(
-        Story.objects.visible_to(request.user).select_related("chapter", "author"), pk=pk
+        Story.objects.visible_to(request.user).select_related("chapter", "author", "organisation"),
+        pk=pk,
     )
-    if not story.is_by(request.user):
+    if not (story.may_edit(request.user) if coauthors else story.is_by(request.user)):
         raise PermissionDenied
     return story
 
@@ -130,7 +133,11 @@ def story_create(request, chapter_slug):
     )
     initial = {"municipality": writing.profile_municipality(membership)}
     form = StoryForm(
-        request.POST or None, request.FILES or None, initial=initial, uploader=request.user
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        uploader=request.user,
+        organisations=Organisation.objects.verified_for(membership),
     )
     context = {"form": form, "chapter": chapter}
     template = "stories/story_form.html"
@@ -147,6 +154,7 @@ def story_create(request, chapter_slug):
                 submission_key=data["submission_key"],
                 themes=data.get("themes") or (),
                 municipality=data["municipality"],
+                organisation=form.organisation_chosen("auto"),
                 photo=form.photo_to_save(),
                 photo_alt=data["photo_alt"],
             )
@@ -170,10 +178,19 @@ def _status_message(story: Story):
     return _("Dank je wel! Je verhaal staat nu in het boek.")
 
 
+def _organisations_to_choose(story: Story) -> list[Organisation]:
+    """The organisations the author may name on their story: their verified ones, and
+    the one it names now (kept when left as it is)."""
+    options = list(Organisation.objects.verified_for(story.author)) if story.author else []
+    if story.organisation is not None and story.organisation not in options:
+        options.append(story.organisation)
+    return options
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def story_edit(request, pk):
-    story = _own_story_or_error(request, pk)
+    story = _own_story_or_error(request, pk, coauthors=True)
     if story.status == Status.HIDDEN:
         raise PermissionDenied(_("Dit verhaal is verborgen door een curator."))
     # An edit that waits for a curator is what the author goes on from.
@@ -185,6 +202,7 @@ def story_edit(request, pk):
         "body": shown.body,
         "themes": list(story.themes.all()),
         "municipality": shown.municipality,
+        "organisation": str(story.organisation_id or ""),
         "photo": photo or None,
         "photo_alt": shown.photo_alt,
         "submission_key": story.submission_key,
@@ -195,6 +213,7 @@ def story_edit(request, pk):
         initial=initial,
         has_photo=bool(photo),
         uploader=request.user,
+        organisations=_organisations_to_choose(story),
     )
     context = {"form": form, "chapter": story.chapter, "story": story}
     template = "stories/story_form.html"
@@ -210,6 +229,7 @@ def story_edit(request, pk):
                 submit=action == "submit",
                 themes=data["themes"] if "themes" in data else None,
                 municipality=data["municipality"],
+                organisation=form.organisation_chosen("keep"),
                 photo=form.photo_to_save(),
                 remove_photo=data["photo"] is False,
                 photo_alt=data["photo_alt"],

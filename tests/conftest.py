@@ -164,3 +164,19 @@ def session_queries(settings) -> int:
     """Queries a signed-in request spends reading its session: one with the sessions in
     the database (the default), none with them in Redis (the PostgreSQL + Redis pass)."""
     return 0 if settings.SESSION_ENGINE.endswith(".cache") else 1
+
+
+@pytest.fixture
+def municipalities(request):
+    """The municipalities a migration loads. The browser tests empty the database
+    after each of theirs (transactional tests), taking that data along, so a test that
+    runs after them finds it put back (in its own transaction, rolled back after it)."""
+    from organisations.models import Organisation
+    from organisations.municipalities import data_file_rows, municipalities_update
+
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    if "transactional_db" not in request.fixturenames:
+        request.getfixturevalue("db")
+    if not Organisation.objects.municipalities().exists():
+        municipalities_update(rows=data_file_rows())

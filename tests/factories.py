@@ -10,15 +10,24 @@ from book.models import Access, Book, Chapter, ChapterRevision, ImportRecord, Re
 from core.markdown import render_markdown
 from core.models import PendingPhoto
 from editions.models import Edition, EditionChapter, EditionStory
-from introductions.models import Block, Introduction, Participation, Round
+from introductions.models import (
+    Block,
+    CoauthorInvitation,
+    Introduction,
+    Message,
+    Participation,
+    Round,
+)
 from meetings.models import (
     AgendaItem,
     AgendaSupport,
     Meeting,
+    MeetingMailSettings,
     MeetingStatus,
     Note,
     Registration,
     RegistrationStatus,
+    SeeAgain,
 )
 from members.codes import generate_code
 from members.models import (
@@ -369,6 +378,29 @@ class IntroductionFactory(factory.django.DjangoModelFactory):
     second = factory.SubFactory(MembershipFactory)
 
 
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A message in the thread of an introduction both said yes to."""
+
+    class Meta:
+        model = Message
+
+    introduction = factory.SubFactory(IntroductionFactory, first_answer="yes", second_answer="yes")
+    author = factory.LazyAttribute(lambda o: o.introduction.first)
+    body = "Zullen we koffie drinken?"
+    body_html = "<p>Zullen we koffie drinken?</p>"
+
+
+class CoauthorInvitationFactory(factory.django.DjangoModelFactory):
+    """The first of an accepted introduction invites the second to write a story."""
+
+    class Meta:
+        model = CoauthorInvitation
+
+    introduction = factory.SubFactory(IntroductionFactory, first_answer="yes", second_answer="yes")
+    story = factory.SubFactory(StoryFactory, author=factory.SelfAttribute("..introduction.first"))
+    invited = factory.LazyAttribute(lambda o: o.introduction.second)
+
+
 class EditionChapterFactory(factory.django.DjangoModelFactory):
     """A chapter as an edition froze it (edition_publish makes these from the book)."""
 
@@ -504,8 +536,50 @@ class NoteFactory(factory.django.DjangoModelFactory):
     body = "Ik neem mee: eerst luisteren."
 
 
+class MeetingMailSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingMailSettings
+
+    user = factory.SubFactory(UserFactory)
+
+
+class SeeAgainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SeeAgain
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    other = factory.SubFactory(UserFactory)
+
+
 class DoNotInviteFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "members.DoNotInvite"
 
     address_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    """A draft issue of the newsletter, for all members."""
+
+    class Meta:
+        model = "newsletter.Issue"
+
+    title = factory.Sequence(lambda n: f"Nieuws {n}")
+    body = "Wat er **deze maand** gebeurde."
+
+
+class NewsletterDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsletter.NewsletterDelivery"
+
+    issue = factory.SubFactory(IssueFactory)
+    membership = factory.SubFactory(MembershipFactory)
+
+
+class WelcomeMailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsletter.WelcomeMail"
+
+    membership = factory.SubFactory(MembershipFactory)
+    step = "day0"

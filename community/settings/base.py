@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "meetings",
     "editions",
     "introductions",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -415,3 +416,10 @@ STORIES_TRUSTED_REPLIES_PER_HOUR = env.int("DJANGO_STORIES_TRUSTED_REPLIES_PER_H
 
 # Invitations by e-mail one member may make per day (members.invitations).
 MEMBERS_INVITATIONS_PER_DAY = env.int("DJANGO_MEMBERS_INVITATIONS_PER_DAY", default=10)
+
+# The newsletter goes out at most this many mails a minute, in batches of
+# NEWSLETTER_BATCH_SIZE that the worker runs one after the other (newsletter.sending).
+NEWSLETTER_PER_MINUTE = env.int("DJANGO_NEWSLETTER_PER_MINUTE", default=120)
+NEWSLETTER_BATCH_SIZE = env.int("DJANGO_NEWSLETTER_BATCH_SIZE", default=50)
+# Welcome mails one task sends at most (newsletter.welcome); the timer runs daily.
+WELCOME_BATCH_SIZE = env.int("DJANGO_WELCOME_BATCH_SIZE", default=1000)

@@ -9,9 +9,19 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, F
+from django.urls import reverse
 
 from book.models import Access, Chapter
-from members.models import ClaimCode, CodeStatus, How, Invitation, Membership, MembershipCounter
+from members.models import (
+    ClaimCode,
+    CodeStatus,
+    How,
+    Invitation,
+    Membership,
+    MembershipCounter,
+    Profile,
+)
+from organisations.models import Affiliation, Kind, Organisation
 from stories.models import PUBLIC_STATUSES, Reaction, Reply, Status, Story
 from tests.factories import BookFactory, ChapterFactory, MembershipFactory
 
@@ -142,3 +152,17 @@ def test_an_empty_site_gets_the_demo_book_first():
     assert Chapter.objects.published().exists()
     seeded = Story.objects.filter(author__user__email__endswith="@seed.example.org")
     assert seeded.count() == 6
+
+
+def test_members_live_in_municipalities_their_stories_name(seeded, municipalities, client):
+    """The benchmark's organisation rows: /organisaties/ and the busiest organisation's
+    page exist after seed_load."""
+    affiliations = Affiliation.objects.select_related("organisation")
+    assert affiliations.count() == Profile.objects.count() > 0
+    assert {a.organisation.kind for a in affiliations} == {Kind.MUNICIPALITY}
+    place = {a.membership_id: a.organisation_id for a in affiliations}
+    for author, organisation in Story.objects.values_list("author_id", "organisation_id"):
+        assert organisation == place.get(author)
+    busiest = Organisation.objects.with_members().order_by("-member_count", "pk").first()
+    assert client.get(busiest.get_absolute_url()).status_code == 200
+    assert client.get(reverse("organisations:list")).status_code == 200

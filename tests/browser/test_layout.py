@@ -18,7 +18,13 @@ from stories.moderation import story_moderate
 from stories.reactions import reply_create
 from tests.browser.accounts import next_number
 from tests.browser.conftest import VIEWPORTS
-from tests.factories import ProfileFactory, StoryFactory, UserFactory
+from tests.factories import (
+    AffiliationFactory,
+    OrganisationFactory,
+    ProfileFactory,
+    StoryFactory,
+    UserFactory,
+)
 
 #: 80 characters and no break opportunity: a browser can only wrap it where CSS lets it.
 LONG = "Samenwerkingsverband" * 4
@@ -53,13 +59,16 @@ def _log_in(page, live_server, user) -> None:
 
 
 def _long_member(**extra):
-    return ProfileFactory(
+    membership = ProfileFactory(
         membership__user=UserFactory(email=LONG_EMAIL, **extra),
         membership__number=next_number(),
         display_name=LONG,
-        municipality=LONG,
         visibility="full",
     ).membership
+    AffiliationFactory(
+        membership=membership, organisation=OrganisationFactory(name=LONG, kind="municipality")
+    )
+    return membership
 
 
 @pytest.fixture
@@ -108,7 +117,7 @@ def _pages_with_names(site):
         story.get_absolute_url(),
         reverse("stories:latest"),
         reverse("stories:search") + "?q=" + LONG,
-        reverse("members:directory"),
+        reverse("directory"),
         edition.get_absolute_url(),
         edition.chapters.get(slug=chapter.slug).get_absolute_url(),
     ]

@@ -18,7 +18,14 @@ from core.roles import curators_group_sync
 from editions.services import edition_create, edition_publish, edition_stories_choose
 from members.models import ClaimCode, Membership
 from stories.models import Status, Story
-from tests.factories import MembershipFactory, ProfileFactory, StoryFactory, UserFactory
+from tests.factories import (
+    AffiliationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ProfileFactory,
+    StoryFactory,
+    UserFactory,
+)
 
 OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth + 1"
 
@@ -52,10 +59,13 @@ def site(demo_book):
     member = ProfileFactory(
         membership=MembershipFactory(user=UserFactory(), number=_next_number()),
         display_name="Fatima uit Deventer",
-        municipality="Deventer",
         bio="Ik werk in de wijk.",
         visibility="full",
     ).membership.user
+    AffiliationFactory(
+        membership=member.membership,
+        organisation=OrganisationFactory(name="Deventer", kind="municipality"),
+    )
     story = StoryFactory(
         chapter=open_chapter,
         author=member.membership,
@@ -97,7 +107,7 @@ def _pages(site):
         reverse("members:claim"),
         reverse("members:code_enter"),
         reverse("members:code_claim", args=[site["code"].display]),
-        reverse("members:directory"),
+        reverse("directory"),
         reverse("privacy"),
         reverse("stories:latest"),
         story.get_absolute_url(),
@@ -113,7 +123,7 @@ def _pages(site):
         reverse("members:welcome"),
         reverse("members:mine"),
         reverse("members:card"),
-        reverse("members:directory"),
+        reverse("directory"),
         reverse("members:profile"),
         reverse("data"),
         site["members"].get_absolute_url(),

@@ -5,6 +5,7 @@ Chapter.objects.readable_by and Story.objects.visible_to). This walks every page
 search and edition that shows chapter text or stories, as each audience (anonymous, an
 account without a copy, a member, the author of stories in every state, a curator), and
 checks that what it shows is exactly what the rule allows: nothing more, nothing less.
+A co-author sees the stories they write with the author as the author does.
 """
 
 import io
@@ -29,7 +30,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-AUDIENCES = ["anonymous", "no_copy", "member", "author", "curator"]
+AUDIENCES = ["anonymous", "no_copy", "member", "author", "coauthor", "curator"]
 
 
 @pytest.fixture
@@ -65,7 +66,12 @@ def world(curator):
         title="Titelopendraft",
         body="Nog niet af: verhaalopendraftwoord.",
     )
+    # A member who writes two of them with the author: a draft and one that waits.
+    coauthor = MembershipFactory()
+    for key in ("open-draft", f"members-{Status.PENDING}"):
+        stories[key].coauthors.add(coauthor)
     people = {
+        "coauthor": coauthor.user,
         "anonymous": None,
         "no_copy": UserFactory(),
         "member": MembershipFactory().user,
@@ -171,7 +177,7 @@ def test_editions_show_members_chapters_as_the_rule_says(world, audience, curato
         page = client.get(copy.get_absolute_url()).content.decode()
         readable = copy.is_readable_by(user)
         assert readable == (
-            copy.access == Access.OPEN or audience in {"member", "author", "curator"}
+            copy.access == Access.OPEN or audience in {"member", "author", "coauthor", "curator"}
         )
         key = "open" if copy.access == Access.OPEN else "members"
         for text in (page, print_page.content.decode(), epub_text):
@@ -203,3 +209,11 @@ def test_chapter_versions_and_diffs_show_text_exactly_as_the_rule_says(world, au
         compare = client.get(reverse("chapter_compare", args=[chapter.slug, 1, 2]))
         shows_text = f"hoofdstuk{key}woord" in compare.content.decode()
         assert shows_text == (chapter in readable), (audience, key)
+
+
+def test_a_coauthor_sees_the_stories_they_write_in_every_state_but_no_others(world):
+    _chapters, stories, people = world
+    visible = set(Story.objects.visible_to(people["coauthor"]))
+    assert {stories["open-draft"], stories[f"members-{Status.PENDING}"]} <= visible
+    assert stories[f"open-{Status.PENDING}"] not in visible
+    assert stories[f"open-{Status.HIDDEN}"] not in visible

@@ -15,6 +15,7 @@ MEMBER_LINKS = [
     ("stories:notifications", "E-mailvoorkeuren"),
 ]
 ACCOUNT_LINKS = [
+    ("meetings:mail_settings", "E-mails over bijeenkomsten"),
     ("account_email", "E-mailadres wijzigen"),
     ("account_change_password", "Wachtwoord wijzigen"),
     ("data", "Mijn gegevens"),

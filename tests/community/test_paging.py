@@ -107,7 +107,7 @@ def _paged_pages(chapter):
         ("anonymous", reverse("stories:search") + "?q=buurtkamer&", "pagina"),
         ("curator", reverse("stories:moderation_queue"), "pagina"),
         ("curator", reverse("stories:moderation_log") + "?handeling=approve&", "pagina"),
-        ("member", reverse("members:directory"), "pagina"),
+        ("member", reverse("directory"), "pagina"),
     ]
 
 

@@ -85,10 +85,24 @@ POST_ONLY = [
         "Naar de bijeenkomst",
     ),
     ("meetings:publish", {"slug": "samen"}, "/redactie/bijeenkomsten/", "Naar de voorstellen"),
+    (
+        "meeting_see_again",
+        {"slug": "samen"},
+        "/bijeenkomsten/samen/#terugzien",
+        "Naar de bijeenkomst",
+    ),
     *(
         (f"introductions:{name}", {"pk": 3}, "/kennismakingen/3/", "Naar de kennismaking")
         for name in ("answer_here", "met", "report", "block")
     ),
+    ("introductions:message_report", {"pk": 3}, "/kennismakingen/", "Naar het gesprek"),
+    (
+        "introductions:coauthor",
+        {"pk": 3},
+        "/kennismakingen/3/#samen-schrijven",
+        "Naar de kennismaking",
+    ),
+    ("introductions:coauthor_answer", {"pk": 3}, "/kennismakingen/", "Naar de kennismaking"),
 ]
 
 
@@ -122,6 +136,7 @@ def test_no_view_answers_a_blank_405_any_more():
             "introductions",
             "meetings",
             "members",
+            "newsletter",
             "organisations",
             "stories",
         )

@@ -81,7 +81,6 @@ def rich_member(db):
     services.profile_update(
         membership=membership,
         display_name="Anouk",
-        municipality="Gemeente Wilgendaal",
         role=Role.RESIDENT,
         bio="Ik tuinier.",
         visibility=Visibility.FULL,

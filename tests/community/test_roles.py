@@ -45,6 +45,8 @@ EXPECTED = {
     "meetings.add_meeting",
     "meetings.change_meeting",
     "meetings.view_registration",
+    *(f"newsletter.{action}_issue" for action in ("view", "add", "change", "delete")),
+    "newsletter.view_newsletterdelivery",
 }
 
 ADMIN_PAGES = [
@@ -89,6 +91,8 @@ def curation_urls(draft):
         reverse("editions:edition_list"),
         reverse("editions:edition_curate", args=[draft.slug]),
         reverse("meetings:queue"),
+        reverse("newsletter:curation"),
+        reverse("newsletter:create"),
     ]
 
 

@@ -16,15 +16,20 @@ from community.privacy import account_delete
 from core.cache import COUNTS_SECONDS
 from core.charts import bar_chart, line_chart
 from members.models import ClaimCode, CodeStatus, How, Membership
-from organisations.models import Organisation, Relation
+from organisations.models import Kind, Organisation, Relation
 from stories.models import ReactionKind, Status
 from tests.factories import (
     AffiliationFactory,
     ChapterFactory,
     ClaimCodeFactory,
     CodeBatchFactory,
+    InvitationFactory,
+    MeetingFactory,
     MembershipFactory,
+    NoteFactory,
+    OrganisationFactory,
     ProfileFactory,
+    RegistrationFactory,
     ReplyFactory,
     StoryFactory,
 )
@@ -66,17 +71,26 @@ def test_members_by_how_lists_every_route():
 
 
 @pytest.mark.django_db
-def test_members_by_role_and_municipality_come_from_profiles():
-    ProfileFactory(role="government", municipality="Zwolle")
-    ProfileFactory(role="government", municipality="Deventer")
-    ProfileFactory(role="resident", municipality="Zwolle")
+def test_members_by_role_come_from_profiles_and_by_municipality_from_the_chosen_one(municipalities):
+    zwolle = Organisation.objects.get(cbs_code="GM0193")
+    deventer = Organisation.objects.get(cbs_code="GM0150")
+    first = ProfileFactory(role="government").membership
+    AffiliationFactory(membership=first, organisation=zwolle)
+    # A second municipality, a company, the old free text: the first one chosen counts.
+    AffiliationFactory(membership=first, organisation=deventer, relation=Relation.WORKS)
+    AffiliationFactory(membership=first)
+    ProfileFactory(role="government", municipality="Kampen")
+    AffiliationFactory(
+        membership=ProfileFactory(role="government").membership, organisation=deventer
+    )
+    AffiliationFactory(membership=ProfileFactory(role="resident").membership, organisation=zwolle)
     MembershipFactory()  # no profile
     roles = rows(statistics.members_by_role())
-    assert roles[0] == ["Overheid", 2]
+    assert roles[0] == ["Overheid", 3]
     assert sorted(roles[1:]) == [["Inwoner", 1], ["Onbekend", 1]]
     assert sorted(rows(statistics.members_by_municipality())) == [
         ["Deventer", 1],
-        ["Onbekend", 1],
+        ["Onbekend", 2],
         ["Zwolle", 2],
     ]
 
@@ -151,6 +165,10 @@ def _community(book, size):
         ClaimCodeFactory(batch=batch)
         story = StoryFactory(chapter=chapter, author=membership, status=Status.FEATURED)
         story.reactions.create(member=membership, kind=ReactionKind.THANKS)
+        meeting = MeetingFactory(starts_at=at(2026, 1 + n % 12), ends_at=at(2026, 1 + n % 12, 16))
+        RegistrationFactory(meeting=meeting, user=membership.user, attended=True)
+        NoteFactory(meeting=meeting, author=membership.user, story=story)
+        InvitationFactory(created_by=membership, created_at=at(2026, 1 + n % 12))
         previous = membership
 
 
@@ -192,7 +210,11 @@ def test_every_table_downloads_as_csv(client, curator, book, slug):
 
 @pytest.mark.django_db
 def test_csv_cells_never_start_a_spreadsheet_formula(client, curator):
-    ProfileFactory(municipality='=HYPERLINK("http://example.org")')
+    AffiliationFactory(
+        organisation=OrganisationFactory(
+            kind=Kind.MUNICIPALITY, name='=HYPERLINK("http://example.org")'
+        )
+    )
     client.force_login(curator)
     response = client.get(reverse("statistics_csv", args=["leden-per-gemeente"]))
     assert "'=HYPERLINK" in response.content.decode()

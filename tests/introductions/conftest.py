@@ -1,8 +1,14 @@
 """Fixtures of the introductions tests."""
 
 import pytest
+from django.utils import timezone
 
-from tests.factories import ParticipationFactory, ProfileFactory, ThemeFactory
+from tests.factories import (
+    IntroductionFactory,
+    ParticipationFactory,
+    ProfileFactory,
+    ThemeFactory,
+)
 
 
 @pytest.fixture
@@ -20,3 +26,19 @@ def pair(themes):
     ProfileFactory(membership=resident.membership, display_name="Anouk", role="resident")
     ProfileFactory(membership=official.membership, display_name="Bram", role="government")
     return resident.membership, official.membership
+
+
+@pytest.fixture
+def accepted(db):
+    """Anouk and Bram, both taking part, introduced to each other, both said yes."""
+    first = ParticipationFactory().membership
+    second = ParticipationFactory().membership
+    ProfileFactory(membership=first, display_name="Anouk")
+    ProfileFactory(membership=second, display_name="Bram")
+    return IntroductionFactory(
+        first=first,
+        second=second,
+        first_answer="yes",
+        second_answer="yes",
+        accepted_at=timezone.now(),
+    )

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from introductions.models import Answer, Introduction, Participation, Round
 from introductions.services import introduction_answer, round_people, round_run
-from tests.factories import MembershipFactory, ParticipationFactory
+from organisations.models import Organisation
+from stories.models import Story
+from tests.factories import (
+    AffiliationFactory,
+    MembershipFactory,
+    ParticipationFactory,
+    ProfileFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,9 +110,21 @@ def test_reading_a_round_takes_the_same_queries_whatever_its_size(
 ):
     for n in range(size):
         ParticipationFactory(knows=[themes[n % 3]], seeks=[themes[(n + 1) % 3]])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # the municipalities chosen: one query
         people = round_people()
     assert len(people) == size
+
+
+def test_a_participants_place_is_the_municipality_they_chose(themes, municipalities):
+    """Not the profile's old free text: the first municipality on "Mijn organisaties"."""
+    chosen = ParticipationFactory(knows=[themes[0]])
+    ProfileFactory(membership=chosen.membership, municipality="Kampen")
+    AffiliationFactory(
+        membership=chosen.membership, organisation=Organisation.objects.get(cbs_code="GM0193")
+    )
+    none = ParticipationFactory(knows=[themes[0]])
+    places = {p.pk: p.place for p in round_people()}
+    assert places == {chosen.membership.pk: "zwolle", none.membership.pk: ""}
 
 
 def test_the_demo_has_participants_a_round_and_a_pair_that_said_yes(
@@ -117,4 +136,11 @@ def test_the_demo_has_participants_a_round_and_a_pair_that_said_yes(
     assert Participation.objects.filter(takes_part=True).count() == 6
     assert Round.objects.count() == 1
     assert Introduction.objects.accepted().count() == 1
+    accepted = Introduction.objects.accepted().get()
+    assert accepted.messages.count() == 2
+    written = Story.objects.filter(coauthors__isnull=False).get()
+    assert {written.author_id, *written.coauthors.values_list("pk", flat=True)} == {
+        accepted.first_id,
+        accepted.second_id,
+    }
     assert mail.outbox == []

@@ -184,7 +184,6 @@ def test_card_png_is_cached_and_redrawn_when_the_name_changes(client, profile, m
     services.profile_update(
         membership=profile.membership,
         display_name="Anouk V.",
-        municipality="",
         role="",
         bio="",
         visibility=profile.visibility,

@@ -7,22 +7,31 @@ from PIL import Image
 
 from members import services
 from members.models import Membership, Role, Visibility
-from tests.factories import MembershipFactory, ProfileFactory, UserFactory
-from tests.markup import attributes, hrefs, links, select, text
+from organisations.models import Organisation
+from tests.factories import AffiliationFactory, MembershipFactory, ProfileFactory, UserFactory
+from tests.markup import hrefs, links, one, select, text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("municipalities")]
 
 DIRECTORY = "/leden/"
 
 
-def full(name, role=Role.RESIDENT, municipality="Gemeente Wilgendaal", **kwargs):
-    return ProfileFactory(
-        display_name=name,
-        role=role,
-        municipality=municipality,
-        visibility=Visibility.FULL,
-        **kwargs,
-    )
+def municipality(cbs_code: str) -> Organisation:
+    return Organisation.objects.get(cbs_code=cbs_code)
+
+
+ZWOLLE, DEVENTER, UTRECHT = "GM0193", "GM0150", "GM0344"
+
+
+def full(name, role=Role.RESIDENT, place=ZWOLLE, public=True, **kwargs):
+    """A full profile, with a municipality (chosen on "Mijn organisaties") unless
+    `place` is None."""
+    profile = ProfileFactory(display_name=name, role=role, visibility=Visibility.FULL, **kwargs)
+    if place is not None:
+        AffiliationFactory(
+            membership=profile.membership, organisation=municipality(place), public=public
+        )
+    return profile
 
 
 def photo_upload():
@@ -41,9 +50,9 @@ def names_on(response):
 def test_directory_url():
     from django.urls import reverse
 
-    assert reverse("members:directory") == DIRECTORY
+    assert reverse("directory") == DIRECTORY
     with translation.override("en"):
-        assert reverse("members:directory") == "/en/members/"
+        assert reverse("directory") == "/en/members/"
 
 
 def test_visitors_see_only_the_total_count(client):
@@ -76,7 +85,9 @@ def test_members_see_who_opted_in_and_the_count_of_everyone(client, member):
     html = response.content.decode()
 
     assert "De gemeenschap telt 4 leden." in html  # member, Anouk, Joost, hidden
-    assert "Anouk" in html and "Ik tuinier graag." in html and "Gemeente Wilgendaal" in html
+    assert "Anouk" in html and "Ik tuinier graag." in html
+    zwolle = municipality(ZWOLLE)
+    assert ("Zwolle", f"/leden/?organisatie={zwolle.pk}") in links(response, ".member-tile a")
     assert "Joost" in html
     assert "Verborgen" not in html
     # Name-and-number members show neither role nor place.
@@ -92,7 +103,6 @@ def test_thumbnails_show_for_full_profiles_only(client, member):
     services.profile_update(
         membership=shown.membership,
         display_name="Met foto",
-        municipality="",
         role="",
         bio="",
         visibility=Visibility.FULL,
@@ -102,7 +112,6 @@ def test_thumbnails_show_for_full_profiles_only(client, member):
     services.profile_update(
         membership=only_name.membership,
         display_name="Alleen naam",
-        municipality="",
         role="",
         bio="",
         visibility=Visibility.NAME,
@@ -122,59 +131,71 @@ def services_photo():
     return process_photo(photo_upload())
 
 
+def _query(query: str) -> str:
+    """`query` with the organisation named by CBS code ({GM0150}) as its id."""
+    for code in (ZWOLLE, DEVENTER, UTRECHT):
+        query = query.replace("{" + code + "}", str(municipality(code).pk))
+    return query
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
         ("?role=government", ["Joost"]),
-        ("?municipality=Gemeente+Bremhorst", ["Fatima", "Joost"]),
-        ("?role=entrepreneur&municipality=Gemeente+Bremhorst", ["Fatima"]),
-        ("?role=resident&municipality=Gemeente+Bremhorst", []),
+        ("?organisatie={GM0150}", ["Fatima", "Joost"]),
+        ("?role=entrepreneur&organisatie={GM0150}", ["Fatima"]),
+        ("?role=resident&organisatie={GM0150}", []),
+        ("?provincie=OV", ["Anouk", "Fatima", "Joost"]),
+        ("?provincie=UT", ["Wim"]),
+        ("?provincie=UT&organisatie={GM0150}", []),
+        ("?provincie=LI", []),
     ],
 )
-def test_filters_by_role_and_municipality_match_full_profiles_only(client, member, query, expected):
-    full("Anouk", Role.RESIDENT, "Gemeente Wilgendaal")
-    full("Joost", Role.GOVERNMENT, "Gemeente Bremhorst")
-    full("Fatima", Role.ENTREPRENEUR, "Gemeente Bremhorst")
-    # Same role and place, but shows only a name: filters must not reveal them.
-    ProfileFactory(
-        display_name="Stil",
-        role=Role.GOVERNMENT,
-        municipality="Gemeente Bremhorst",
-        visibility=Visibility.NAME,
-    )
+def test_filters_by_role_organisation_and_province(client, member, query, expected):
+    full("Anouk", Role.RESIDENT, ZWOLLE)
+    full("Joost", Role.GOVERNMENT, DEVENTER)
+    full("Fatima", Role.ENTREPRENEUR, DEVENTER)
+    full("Wim", Role.RESIDENT, UTRECHT)
+    # Same role and place, but shows only a name: the role filter must not reveal them;
+    # nor does a private affiliation show up under its organisation.
+    stil = ProfileFactory(display_name="Stil", role=Role.GOVERNMENT, visibility=Visibility.NAME)
+    full("Geheim", Role.ENTREPRENEUR, DEVENTER, public=False)
+    AffiliationFactory(membership=stil.membership, organisation=municipality(UTRECHT), public=False)
     client.force_login(member)
-    response = client.get(DIRECTORY + query)
+    response = client.get(DIRECTORY + _query(query))
     assert sorted(names_on(response)) == expected
-    html = response.content.decode()
-    assert "Filteren op rol of gemeente toont alleen leden met een volledig profiel." in html
     if not expected:
-        assert "Geen leden gevonden met deze filters." in html
+        assert "Geen leden gevonden met deze filters." in response.content.decode()
 
 
-def test_municipality_choices_come_only_from_full_profiles(client, member):
-    full("Anouk", municipality="Gemeente Wilgendaal")
-    ProfileFactory(municipality="Gemeente Geheim", visibility=Visibility.NAME)
+def test_the_organisation_is_a_chip_that_removes_it_keeping_the_rest(client, member):
+    full("Joost", Role.GOVERNMENT, DEVENTER)
+    client.force_login(member)
+    response = client.get(DIRECTORY + _query("?role=government&organisatie={GM0150}&pagina=1"))
+    (chip,) = select(response, ".filter-chip")
+    assert "Organisatie: Deventer" in text(chip)
+    assert hrefs(chip) == ["?role=government"]
+    assert "provincie" in [s.get("name") for s in select(response, "form select")]
+    assert not select(response, "select[name=organisatie]")  # never a select of hundreds
+
+
+def test_public_municipalities_show_on_full_profiles_only(client, member):
+    full("Anouk", place=ZWOLLE)
+    full("Bram", place=DEVENTER, public=False)
+    quiet = ProfileFactory(display_name="Stil", visibility=Visibility.NAME)
+    AffiliationFactory(membership=quiet.membership, organisation=municipality(UTRECHT))
     client.force_login(member)
     response = client.get(DIRECTORY)
-    assert "Gemeente Wilgendaal" in attributes(
-        response, 'select[name="municipality"] option', "value"
-    )
-    assert "Gemeente Geheim" not in response.content.decode()
+    assert [text(a) for a in select(response, ".member-tile__place")] == ["Zwolle"]
 
 
 @pytest.mark.parametrize(
     ("query", "message"),
-    [
-        ("?role=koning", "Selecteer een geldige keuze. koning is geen beschikbare keuze."),
-        (
-            "?municipality=Gemeente+Geheim",
-            "Selecteer een geldige keuze. Gemeente Geheim is geen beschikbare keuze.",
-        ),
-    ],
+    [("?role=koning", "Selecteer een geldige keuze. koning is geen beschikbare keuze.")],
 )
 def test_unknown_filter_values_are_ignored_with_a_message(client, member, query, message):
     full("Anouk")
-    ProfileFactory(municipality="Gemeente Geheim", visibility=Visibility.NAME, display_name="Stil")
+    ProfileFactory(visibility=Visibility.NAME, display_name="Stil")
     client.force_login(member)
     response = client.get(DIRECTORY + query)
     html = response.content.decode()
@@ -184,16 +205,31 @@ def test_unknown_filter_values_are_ignored_with_a_message(client, member, query,
     assert ("Alle leden tonen", "/leden/") in links(response, "main a")
 
 
+@pytest.mark.parametrize("value", ["999999", "9" * 5000, "abc", "-3", "1.5"])
+def test_an_unknown_organisation_is_said_and_shows_no_one(client, member, value):
+    full("Anouk")
+    merged = municipality(DEVENTER)
+    merged.successor = municipality(ZWOLLE)
+    merged.save()
+    client.force_login(member)
+    for given in (value, str(merged.pk)):
+        response = client.get(DIRECTORY, {"organisatie": given, "provincie": "XX"})
+        assert response.status_code == 200
+        assert "Deze organisatie kennen we niet (meer)." in text(one(response, "main form"))
+        assert names_on(response) == []
+
+
 def test_pages_of_24_and_filters_kept_in_page_links(client, member):
     for n in range(30):
-        full(f"Inwoner {n:02d}", municipality="Gemeente Lindeveen")
+        full(f"Inwoner {n:02d}", place=DEVENTER)
     client.force_login(member)
-    first = client.get(DIRECTORY + "?municipality=Gemeente+Lindeveen")
+    query = _query("?organisatie={GM0150}")
+    first = client.get(DIRECTORY + query)
     assert len(first.context["page"].object_list) == 24
     html = first.content.decode()
     assert "Pagina 1 van 2" in html
-    assert hrefs(first, ".pagination a") == ["?municipality=Gemeente+Lindeveen&pagina=2"]
-    second = client.get(DIRECTORY + "?municipality=Gemeente+Lindeveen&pagina=2")
+    assert hrefs(first, ".pagination a") == [f"{query}&pagina=2"]
+    second = client.get(DIRECTORY + query + "&pagina=2")
     assert len(second.context["page"].object_list) == 6
 
 
@@ -220,7 +256,7 @@ def test_members_are_in_number_order(client, member):
 def test_query_count_does_not_grow_with_members(client, member, django_assert_max_num_queries):
     def add(count):
         for n in range(count):
-            profile = full(f"Lid {n}", municipality=f"Gemeente {n % 7}")
+            profile = full(f"Lid {n}", place=(ZWOLLE, DEVENTER, UTRECHT)[n % 3])
             profile.thumbnail = "profiles/x-thumb.jpg"
             profile.save()
             MembershipFactory()  # no profile at all
@@ -228,11 +264,12 @@ def test_query_count_does_not_grow_with_members(client, member, django_assert_ma
     add(5)
     client.force_login(member)
     client.get(DIRECTORY)
-    with django_assert_max_num_queries(10) as small:
-        client.get(DIRECTORY + "?role=resident")
+    query = _query("?role=resident&provincie=OV&organisatie={GM0193}")
+    with django_assert_max_num_queries(12) as small:
+        client.get(DIRECTORY + query)
     add(55)
-    with django_assert_max_num_queries(10) as large:
-        client.get(DIRECTORY + "?role=resident")
+    with django_assert_max_num_queries(12) as large:
+        client.get(DIRECTORY + query)
     assert len(large.captured_queries) == len(small.captured_queries)
 
 

@@ -9,8 +9,9 @@ from core.images import MAX_SIDE, THUMBNAIL_SIDE
 from members import services
 from members.adapters import user_display
 from members.models import Profile, Role, Visibility, membership_display_name
-from tests.factories import MembershipFactory, ProfileFactory
-from tests.markup import attributes, hrefs, links, one, text
+from organisations.models import Organisation
+from tests.factories import AffiliationFactory, MembershipFactory, ProfileFactory
+from tests.markup import attributes, hrefs, links, one, select, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,6 @@ def gps_exif():
 def form_data(**overrides):
     return {
         "display_name": "Anouk",
-        "municipality": "Gemeente Wilgendaal",
         "role": Role.RESIDENT,
         "bio": "Ik tuinier.",
         "visibility": Visibility.FULL,
@@ -87,9 +87,8 @@ def test_profile_is_saved_with_a_photo_reencoded_and_stripped(member_client, mem
     assert response.redirect_chain == [(PROFILE, 302)]
     assert "Je profiel is bewaard." in response.content.decode()
     profile = Profile.objects.get(membership__user=member)
-    assert (profile.display_name, profile.municipality, profile.role, profile.bio) == (
+    assert (profile.display_name, profile.role, profile.bio) == (
         "Anouk",
-        "Gemeente Wilgendaal",
         Role.RESIDENT,
         "Ik tuinier.",
     )
@@ -139,7 +138,7 @@ def test_bad_photos_are_refused_and_the_rest_of_the_input_is_kept(
     assert "wat je al had ingevuld, staat er nog" in html
     assert one(response, 'input[name="display_name"]').get("value") == "Fatima"
     assert text(one(response, 'textarea[name="bio"]')) == "Mijn eigen woorden."
-    assert "Gemeente Wilgendaal" in attributes(response, '[name="municipality"]', "value")
+    assert one(response, '[name="role"] option[selected]').get("value") == Role.RESIDENT
     profile = Profile.objects.get(membership__user=member)
     assert profile.display_name == "" and not profile.photo
 
@@ -149,7 +148,6 @@ def test_bad_photos_are_refused_and_the_rest_of_the_input_is_kept(
     [
         ({"bio": "x" * 501}, "bio", "niet meer dan 500 tekens"),
         ({"display_name": "x" * 81}, "display_name", "niet meer dan 80 tekens"),
-        ({"municipality": "x" * 101}, "municipality", "niet meer dan 100 tekens"),
         ({"role": "koning"}, "role", "Selecteer een geldige keuze"),
         ({"visibility": "iedereen"}, "visibility", "Selecteer een geldige keuze"),
         ({"visibility": ""}, "visibility", "Dit veld is verplicht"),
@@ -202,9 +200,22 @@ def test_saving_without_a_new_photo_keeps_the_old_one(member_client, member):
 
 
 def test_whitespace_is_trimmed(member_client, member):
-    member_client.post(PROFILE, form_data(display_name="  Anouk  ", municipality=" Wilgendaal "))
-    profile = Profile.objects.get(membership__user=member)
-    assert (profile.display_name, profile.municipality) == ("Anouk", "Wilgendaal")
+    member_client.post(PROFILE, form_data(display_name="  Anouk  "))
+    assert Profile.objects.get(membership__user=member).display_name == "Anouk"
+
+
+def test_the_municipality_is_chosen_from_the_list_not_typed(member_client, member, municipalities):
+    """The old free-text field is gone from the form: a posted one is ignored, and the
+    form shows the organisations chosen on "Mijn organisaties", with the way there."""
+    ProfileFactory(membership=member.membership, municipality="Oude tekst")
+    zwolle = Organisation.objects.get(cbs_code="GM0193")
+    AffiliationFactory(membership=member.membership, organisation=zwolle, relation="works")
+    member_client.post(PROFILE, form_data(municipality="Wilgendaal"))
+    assert Profile.objects.get(membership__user=member).municipality == "Oude tekst"
+    response = member_client.get(PROFILE)
+    assert not select(response, '[name="municipality"]')
+    assert texts(response, ".profile-organisations li") == ["Werkt bij Zwolle"]
+    assert reverse("organisations:mine") in hrefs(response, ".profile-organisations a")
 
 
 def test_profile_update_refuses_a_long_bio_whoever_calls_it():
@@ -215,7 +226,6 @@ def test_profile_update_refuses_a_long_bio_whoever_calls_it():
         services.profile_update(
             membership=membership,
             display_name="",
-            municipality="",
             role="",
             bio="x" * 501,
             visibility=Visibility.NAME,
@@ -278,9 +288,7 @@ def test_curators_read_and_correct_profiles_in_the_admin(client):
     assert "Ongepast" in client.get("/admin/members/profile/").content.decode()
     url = f"/admin/members/profile/{profile.pk}/change/"
     assert "Iets wat weg moet." in client.get(url).content.decode()
-    response = client.post(
-        url, {"display_name": "", "municipality": "", "role": "", "bio": "", "visibility": "hidden"}
-    )
+    response = client.post(url, {"display_name": "", "role": "", "bio": "", "visibility": "hidden"})
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.display_name, profile.bio, profile.visibility) == ("", "", "hidden")

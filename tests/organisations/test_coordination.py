@@ -64,7 +64,7 @@ def test_a_coordinator_sees_public_affiliations_never_private_ones_or_addresses(
     )
     client.force_login(coordinator)
     response = client.get(url("coordinate", zwolle))
-    assert list(response.context["affiliations"]) == [public]
+    assert response.context["affiliations"].object_list == [public]
     assert response.context["private_count"] == 1
     html = response.content.decode()
     assert "Anouk" in html and "Geheim" not in html

@@ -15,12 +15,15 @@ from book.models import Access
 from editions.services import edition_create, edition_publish, edition_stories_choose
 from members import services as member_services
 from members.models import ClaimCode, Invitation, Membership
+from organisations.models import Kind, Organisation
 from stories import notifications
 from stories.models import NotificationSettings, Reply, Status, Story
 from tests.factories import (
+    AffiliationFactory,
     ChapterFactory,
     ClaimCodeFactory,
     EditionFactory,
+    OrganisationFactory,
     ReplyFactory,
     StoryFactory,
     UserFactory,
@@ -40,10 +43,14 @@ def owned(cast, chapters):
     member_services.profile_update(
         membership=membership,
         display_name=SECRET_NAME,
-        municipality=SECRET_PLACE,
         role="",
         bio="Mijn geheime bio.",
         visibility="name",
+    )
+    AffiliationFactory(
+        membership=membership,
+        organisation=OrganisationFactory(name=SECRET_PLACE, kind=Kind.MUNICIPALITY),
+        public=False,
     )
     member_services.invitation_create(membership=membership, name=SECRET_INVITEE)
     stories = {
@@ -250,20 +257,19 @@ def test_card_page_is_private_and_the_shared_link_shows_only_the_card(cast, owne
 
 
 def test_directory_is_for_members_and_keeps_name_only_profiles_to_a_name(cast, owned):
-    visitor = cast.anonymous.get(reverse("members:directory"))
+    visitor = cast.anonymous.get(reverse("directory"))
     _no_secrets(visitor, SECRET_NAME)
-    outsider = cast.outsider.get(reverse("members:directory"))
+    outsider = cast.outsider.get(reverse("directory"))
     _no_secrets(outsider, SECRET_NAME)
-    member = cast.other.get(reverse("members:directory"), {"municipality": SECRET_PLACE})
-    # Visibility "name": the name shows; the place is not offered as a filter, and
-    # filtering by it is refused (the place shows only where the query is echoed).
-    body = (
-        _body(member)
-        .replace(f"municipality={SECRET_PLACE}", "")
-        .replace(f"{SECRET_PLACE} is geen beschikbare keuze", "")
-    )
+    member = cast.other.get(reverse("directory"))
+    # Visibility "name" and a private affiliation: the name shows, the place does not,
+    # and filtering by the place does not find them.
+    body = _body(member)
     assert SECRET_NAME in body
     assert SECRET_PLACE not in body and "Mijn geheime bio." not in body
+    place = Organisation.objects.get(name=SECRET_PLACE)
+    filtered = cast.other.get(reverse("directory"), {"organisatie": place.pk})
+    assert SECRET_NAME not in _body(filtered)
 
 
 # ---- Personal data ------------------------------------------------------------------------

@@ -12,20 +12,30 @@ member, a curator and the admin. A GET or HEAD must also leave the database as i
 
 import re
 import string
+from datetime import timedelta
 from urllib.parse import quote, urlencode
 
 import pytest
 from django.urls import NoReverseMatch, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter
 from django.urls.exceptions import Resolver404
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from core.converters import MAX_ID, IdConverter
+from meetings.models import AgendaState
 from members.models import Membership
 from stories.models import Story
-from tests.factories import EditionFactory, ReplyFactory, StoryFactory, ThemeFactory
+from tests.factories import (
+    AgendaItemFactory,
+    EditionFactory,
+    MeetingFactory,
+    ReplyFactory,
+    StoryFactory,
+    ThemeFactory,
+)
 from tests.safe_requests import no_database_writes
 
 INTEGER_CONVERTERS = (IntConverter, IdConverter)
@@ -112,6 +122,9 @@ def site(cast, chapters):
     cast.chapter = chapters[0]
     cast.edition = EditionFactory(book=chapters[0].book)
     cast.group = cast.curator_user.groups.get()
+    starts = timezone.now() - timedelta(hours=3)
+    cast.meeting = MeetingFactory(starts_at=starts, ends_at=starts + timedelta(hours=2))
+    AgendaItemFactory(meeting=cast.meeting, state=AgendaState.PARKED)
     return cast
 
 
@@ -176,13 +189,16 @@ def test_no_number_in_an_address_gives_a_server_error(site, route, value, who):
 def _query_pages(site) -> list[tuple[str, str, dict]]:
     """(page, numeric parameter, the rest of its query) for every page that reads a
     number from its query string: the pages (pagina, verhalen) and the filters that
-    name a chapter or a theme by id (hoofdstuk, thema)."""
+    name a chapter, a theme or an organisation by id (hoofdstuk, thema, organisatie)."""
     return [
         (reverse("stories:latest"), "pagina", {}),
+        (reverse("stories:latest"), "organisatie", {"provincie": "OV"}),
+        (reverse("stories:search"), "organisatie", {"q": "verhaal"}),
+        (reverse("directory"), "organisatie", {"role": "resident"}),
         (reverse("stories:latest"), "hoofdstuk", {}),
         (reverse("stories:latest"), "thema", {"pagina": "2"}),
         (reverse("stories:search"), "pagina", {"q": "verhaal"}),
-        (reverse("members:directory"), "pagina", {}),
+        (reverse("directory"), "pagina", {}),
         (reverse("stories:moderation_queue"), "pagina", {}),
         (reverse("stories:moderation_log"), "pagina", {"handeling": "approve"}),
         (reverse("chapter", kwargs={"slug": site.chapter.slug}), "verhalen", {}),
@@ -217,8 +233,16 @@ def _posts(site, value: str) -> list[tuple[str, dict]]:
             {"title": "Titel", "body": "Tekst.", "themes": [value], "action": "preview"},
         ),
         (
+            reverse("stories:create", kwargs={"chapter_slug": site.chapter.slug}),
+            {"title": "Titel", "body": "Tekst.", "organisation": value, "action": "draft"},
+        ),
+        (
             reverse("stories:edit", kwargs={"pk": site.story.pk}),
             {"title": "Titel", "body": "Tekst.", "themes": [value, "1"], "action": "preview"},
+        ),
+        (
+            reverse("stories:edit", kwargs={"pk": site.story.pk}),
+            {"title": "Titel", "body": "Tekst.", "organisation": value, "action": "save"},
         ),
         (
             reverse("stories:moderation_decide"),
@@ -235,6 +259,12 @@ def _posts(site, value: str) -> list[tuple[str, dict]]:
         (
             reverse("chapter_text_edit", kwargs={"slug": site.chapter.slug}),
             {"title": "Titel", "body": "Tekst.", "message": "Waarom.", "base_revision": value},
+            reverse("meeting_see_again", kwargs={"slug": site.meeting.slug}),
+            {"other": value, "wanted": "ja"},
+        ),
+        (
+            f"{reverse('meetings:create')}?kopie={site.meeting.slug}",
+            {"title": "Titel", "starts_at": "2030-01-01T19:00", "carry": [value]},
         ),
         (
             reverse("admin:members_membership_add"),
@@ -247,6 +277,13 @@ def _posts(site, value: str) -> list[tuple[str, dict]]:
         (
             reverse("admin:auth_group_change", args=[site.group.pk]),
             {"name": site.group.name, "permissions": [value]},
+        ),
+        *(
+            (
+                reverse("newsletter:create"),
+                {"title": "Nieuws", "body": "Tekst.", "audience": audience, audience: value},
+            )
+            for audience in ("organisation", "chapter", "meeting")
         ),
     ]
 

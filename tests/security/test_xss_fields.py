@@ -244,10 +244,10 @@ def test_every_text_field_is_escaped_on_every_page(cast, chapters, payload):
         (cast.author, reverse("members:card")),
         (cast.author, reverse("members:mine")),
         # Another member
-        (cast.other, reverse("members:directory")),
+        (cast.other, reverse("directory")),
         (
             cast.other,
-            reverse("members:directory") + f"?municipality={quote(values['municipality'])}",
+            reverse("directory") + f"?municipality={quote(values['municipality'])}",
         ),
         (cast.other, story.get_absolute_url()),
         (cast.other, reverse("stories:reply_edit", args=[reply.pk])),
@@ -317,9 +317,16 @@ def test_typed_values_echoed_by_forms_are_escaped(client, db, payload):
                 "X", quote(payload.replace("/", ""), safe="")
             )
         ),
-        "search": client.get(reverse("stories:search"), {"q": payload}),
-        "latest": client.get(reverse("stories:latest"), {"gemeente": payload, "thema": payload}),
-        "directory": client.get(reverse("members:directory"), {"municipality": payload}),
+        "search": client.get(
+            reverse("stories:search"), {"q": payload, "organisatie": payload, "provincie": payload}
+        ),
+        "latest": client.get(
+            reverse("stories:latest"),
+            {"gemeente": payload, "thema": payload, "organisatie": payload, "provincie": payload},
+        ),
+        "directory": client.get(
+            reverse("directory"), {"organisatie": payload, "provincie": payload, "role": payload}
+        ),
     }
     for name, response in pages.items():
         html = _ok(response, 200, 400, 404, 429)

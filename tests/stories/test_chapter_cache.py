@@ -81,7 +81,6 @@ def test_author_name_change_shows_at_once(client, open_chapter, story):
     profile_update(
         membership=story.author,
         display_name="Anna",
-        municipality="",
         role="",
         bio="",
         visibility="name",
@@ -90,7 +89,6 @@ def test_author_name_change_shows_at_once(client, open_chapter, story):
     profile_update(
         membership=story.author,
         display_name="Anna de Vries",
-        municipality="",
         role="",
         bio="",
         visibility="name",

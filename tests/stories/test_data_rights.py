@@ -43,7 +43,13 @@ def footprint(membership, open_chapter, chapters):
     reports.report_create(reporter=membership, story=other_story, reason="Klopt niet")
     following.chapter_follow(membership=membership, chapter=chapters[1])
     following.notification_settings_update(
-        membership=membership, story_updates=True, replies=False, digest=True, language="en"
+        membership=membership,
+        story_updates=True,
+        replies=False,
+        digest=True,
+        welcome=True,
+        newsletter=False,
+        language="en",
     )
     return {"published": published, "draft": draft, "reply": reply, "other": other_story}
 

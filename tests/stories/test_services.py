@@ -6,9 +6,11 @@ from django.utils import timezone
 from pytest_django.asserts import assertInHTML
 
 from members.models import Membership
+from organisations.models import Organisation
 from stories import exceptions, moderation, reactions, reports, writing
 from stories.models import ModerationAction, Reaction, Reply, Report, Status, Story
 from tests.factories import (
+    AffiliationFactory,
     MembershipFactory,
     ProfileFactory,
     ReactionFactory,
@@ -99,8 +101,16 @@ def test_themes_and_municipality_are_kept(membership, open_chapter):
     assert story.municipality == "Zwolle"
 
 
-def test_municipality_defaults_to_the_profile(membership, open_chapter):
-    ProfileFactory(membership=membership, municipality="Deventer")
+def test_municipality_defaults_to_the_one_the_member_chose(
+    membership, open_chapter, municipalities
+):
+    # The profile's old free text is read no more; the first municipality chosen is.
+    ProfileFactory(membership=membership, municipality="Kampen")
+    AffiliationFactory(membership=membership)  # no municipality
+    for code in ("GM0150", "GM0193"):
+        AffiliationFactory(
+            membership=membership, organisation=Organisation.objects.get(cbs_code=code)
+        )
     assert _submit(membership, open_chapter).municipality == "Deventer"
     assert _submit(membership, open_chapter, municipality="Kampen").municipality == "Kampen"
 

@@ -172,7 +172,6 @@ def _name(membership, name):
     profile_update(
         membership=membership,
         display_name=name,
-        municipality="",
         role="",
         bio="",
         visibility="name",

@@ -47,3 +47,5 @@ class Command(BaseCommand):
         call_command("load_demo_organisations", stdout=self.stdout, stderr=self.stderr)
         # Two editions with a curator's edit between them: "Wat is er veranderd".
         call_command("load_demo_editions", stdout=self.stdout, stderr=self.stderr)
+        # Invitations in each state, a chain two levels deep, a sent newsletter issue.
+        call_command("load_demo_growth", stdout=self.stdout, stderr=self.stderr)

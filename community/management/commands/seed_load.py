@@ -15,6 +15,7 @@ It refuses a database that holds more than the demo members, unless --force: it 
 meant for throw-away databases, never for a site with real members."""
 
 import base64
+import io
 import random
 import time
 import uuid
@@ -31,6 +32,7 @@ from django.utils import timezone
 
 from book.models import Book, Chapter
 from core.markdown import render_markdown
+from meetings.models import Meeting
 from members.codes import ALPHABET, LENGTH
 from members.models import (
     ClaimCode,
@@ -44,6 +46,7 @@ from members.models import (
     Role,
     Visibility,
 )
+from organisations.models import Affiliation, Organisation, Relation
 from stories.demo import THEMES
 from stories.models import (
     Reaction,
@@ -194,6 +197,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             first = self._seed_members(members)
             self._seed_stories(stories)
+            # Meetings for /bijeenkomsten/ and a meeting's page: one per 50 members.
+            meetings = max(10, members // 50)
+            call_command(
+                "seed_meetings",
+                meetings=meetings,
+                registrations=meetings * min(20, members),
+                seed=seed,
+                stdout=io.StringIO(),  # counted in the one summary line below
+            )
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner and the tables' visibility maps, as
             # autovacuum would give them minutes later: without the statistics it guesses
@@ -211,7 +223,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"seed_load: {members} members (nos. {first}-{first + members - 1}), "
             f"{stories} stories, {self.counts['reactions']} reactions, "
-            f"{self.counts['replies']} replies in {seconds:.1f} s "
+            f"{self.counts['replies']} replies, {Meeting.objects.count()} meetings in {seconds:.1f} s "
             f"({', '.join(f'{name} {s:.1f} s' for name, s in self.timings)})."
         )
         if self.hot_chapter is not None:
@@ -345,7 +357,6 @@ class Command(BaseCommand):
                         if rng.random() < 0.7
                         else user.first_name
                     ),
-                    municipality=rng.choice(MUNICIPALITIES),
                     role=rng.choices(ROLES, ROLE_WEIGHTS)[0],
                     bio=rng.choice(BIOS),
                     visibility=rng.choices(
@@ -355,7 +366,23 @@ class Command(BaseCommand):
                 )
             )
         Profile.objects.bulk_create(profiles, batch_size=BATCH)
-        self.municipality = {p.membership_id: p.municipality for p in profiles}
+        # Every member with a profile lives in one of sixty municipalities (chosen on
+        # "Mijn organisaties"), most of them showing it, some verified.
+        places = list(Organisation.objects.municipalities().current().order_by("cbs_code")[:60])
+        self.place = {p.membership_id: rng.choice(places) for p in profiles} if places else {}
+        Affiliation.objects.bulk_create(
+            (
+                Affiliation(
+                    membership_id=membership_id,
+                    organisation=place,
+                    relation=Relation.LIVES,
+                    public=rng.random() < 0.6,
+                    verified=rng.random() < 0.3,
+                )
+                for membership_id, place in self.place.items()
+            ),
+            batch_size=BATCH,
+        )
         self.member_ids = [m.pk for m in memberships]
         self.joined = {m.pk: m.claimed_at for m in memberships}
         self._phase("profiles", tick)
@@ -461,7 +488,12 @@ class Command(BaseCommand):
                     title=f"{rng.choice(TITLE_STARTS)} {rng.choice(TITLE_ENDS)}",
                     body=body,
                     body_html=html,
-                    municipality=self.municipality.get(authors[n]) or rng.choice(MUNICIPALITIES),
+                    municipality=(
+                        self.place[authors[n]].name
+                        if authors[n] in self.place
+                        else rng.choice(MUNICIPALITIES)
+                    ),
+                    organisation=self.place.get(authors[n]),
                     status=status,
                     hidden_reason=HIDDEN_REASON if status == Status.HIDDEN else "",
                     created_at=created,

@@ -1,13 +1,15 @@
 """Demo members who take part in introductions, one round run and one introduction
-both said yes to. Safe to run again: what exists is left as it is. Never run this in
+both said yes to, with two messages in its thread and a story the two wrote together. Safe to run again: what exists is left as it is. Never run this in
 production (the members are invented; no e-mail goes out)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from introductions.coauthoring import coauthor_answer, coauthor_invite, stories_to_share
 from introductions.models import Answer, Introduction, Participation, Round
 from introductions.services import participation_save, round_run
+from introductions.threads import message_send
 from members.models import Membership
 from stories import notifications
 from stories.models import Theme
@@ -37,6 +39,22 @@ DEMO = {
     "sanne.mulder@example.org": (["participatie"], ["communicatie"], ""),
     "kees.bosman@example.org": (["communicatie"], ["openbare-ruimte"], ""),
 }
+
+
+def _talk_and_write_together(introduction: Introduction) -> None:
+    """The accepted pair exchanges two messages, and the first asks the second to
+    write one of their stories with them, which the second accepts."""
+    one, other = introduction.first, introduction.second
+    message_send(
+        introduction=introduction,
+        membership=one,
+        body="Leuk! Zullen we volgende week een kop koffie drinken bij het stadhuis?",
+    )
+    message_send(introduction=introduction, membership=other, body="Graag. Dinsdag om tien uur?")
+    story = stories_to_share(one).first()
+    if story is not None:
+        invitation = coauthor_invite(introduction=introduction, membership=one, story=story)
+        coauthor_answer(invitation=invitation, membership=other, answer=Answer.YES)
 
 
 class Command(BaseCommand):
@@ -80,6 +98,8 @@ class Command(BaseCommand):
                         second_answer=Answer.YES,
                         accepted_at=timezone.now(),
                     )
+                    first.refresh_from_db()
+                    _talk_and_write_together(first)
         self.stdout.write(
             f"Demo introductions: {added} members take part; "
             f"{Introduction.objects.count()} introductions."

@@ -230,7 +230,6 @@ class Command(BaseCommand):
         profile_update(
             membership=membership,
             display_name=name,
-            municipality=municipality,
             role=role,
             bio=bio,
             visibility=visibility,
