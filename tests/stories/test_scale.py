@@ -63,7 +63,7 @@ def test_the_data_download_of_a_prolific_author_costs_the_same_queries(
     # Per kind: stories with their pending edits, replies, reactions, introductions,
     # affiliations, meeting registrations, agenda items and notes, chapter revisions,
     # and what the apps merged since export (the same for 10 and 1,000 stories).
-    assert len(queries) == 29 + session_queries
+    assert len(queries) == 28 + session_queries
 
 
 @pytest.mark.parametrize("rows", [[], [{"a": "regel\nregel", "b": [1, {"c": None}]}, {"d": []}]])
