@@ -340,7 +340,8 @@ def test_settings_page_is_for_members(client, user):
 
 def test_settings_page_shows_the_defaults(member_client):
     html = member_client.get(reverse("stories:notifications")).content.decode()
-    assert html.count("checked") == 3
+    # Story updates, replies, the digest, the welcome mails and the newsletter.
+    assert html.count("checked") == 5
 
 
 def test_settings_page_saves_choices_and_language(member_client, membership):

@@ -61,8 +61,9 @@ def test_the_data_download_of_a_prolific_author_costs_the_same_queries(
     assert {**data, "exported_at": None} == {**expected, "exported_at": None}
     assert sorted(archive.namelist()) == ["LEESMIJ.txt", "gegevens.json"]
     # Per kind: stories with their pending edits, replies, reactions, introductions,
-    # affiliations, meeting registrations, agenda items and notes.
-    assert len(queries) == 21 + session_queries
+    # affiliations, meeting registrations, agenda items and notes, welcome mails and
+    # newsletter deliveries.
+    assert len(queries) == 23 + session_queries
 
 
 @pytest.mark.parametrize("rows", [[], [{"a": "regel\nregel", "b": [1, {"c": None}]}, {"d": []}]])
