@@ -340,8 +340,9 @@ def test_settings_page_is_for_members(client, user):
 
 def test_settings_page_shows_the_defaults(member_client):
     html = member_client.get(reverse("stories:notifications")).content.decode()
-    # Story news, replies, the digest and news about suggestions: all on.
-    assert html.count("checked") == 4
+    # Story news, replies, the digest, news about suggestions, the welcome mails and
+    # the newsletter: all on.
+    assert html.count("checked") == 6
 
 
 def test_settings_page_saves_choices_and_language(member_client, membership):

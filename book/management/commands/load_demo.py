@@ -43,11 +43,12 @@ class Command(BaseCommand):
         call_command("load_demo_meetings", stdout=self.stdout, stderr=self.stderr)
         # Members who take part in introductions, one round run, one pair that met.
         call_command("load_demo_introductions", stdout=self.stdout, stderr=self.stderr)
+        # Invitations in each state, a chain two levels deep, a sent newsletter issue
+        # (before the organisations, which affiliate every demo member).
+        call_command("load_demo_growth", stdout=self.stdout, stderr=self.stderr)
         # Founding municipalities, affiliations, coordinators and an organisation batch.
         call_command("load_demo_organisations", stdout=self.stdout, stderr=self.stderr)
         # Suggestions of each kind on two chapters, one adopted, one kept as dissent.
         call_command("load_demo_suggestions", stdout=self.stdout, stderr=self.stderr)
         # Two editions with a curator's edit between them: "Wat is er veranderd".
         call_command("load_demo_editions", stdout=self.stdout, stderr=self.stderr)
-        # Invitations in each state, a chain two levels deep, a sent newsletter issue.
-        call_command("load_demo_growth", stdout=self.stdout, stderr=self.stderr)
