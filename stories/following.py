@@ -125,7 +125,7 @@ def notification_settings_update(
     digest: bool,
     welcome: bool,
     newsletter: bool,
-    suggestions: bool = True,
+    suggestions: bool,
     language: str = "",
 ) -> NotificationSettings:
     """The member chooses which story e-mails they get; they are written in `language`

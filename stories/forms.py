@@ -218,8 +218,7 @@ class StoryFilterForm(ParticipantFilterForm):
 class NotificationSettingsForm(forms.ModelForm):
     class Meta:
         model = NotificationSettings
-        fields = ["story_updates", "replies", "digest", "welcome", "newsletter"]
-        fields = ["story_updates", "replies", "digest", "suggestions"]
+        fields = ["story_updates", "replies", "digest", "suggestions", "welcome", "newsletter"]
 
 
 class SearchForm(ParticipantFilterForm):

@@ -47,6 +47,7 @@ def footprint(membership, open_chapter, chapters):
         story_updates=True,
         replies=False,
         digest=True,
+        suggestions=True,
         welcome=True,
         newsletter=False,
         language="en",

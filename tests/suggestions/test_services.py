@@ -182,11 +182,24 @@ def test_the_answer_reaches_author_and_responders_in_their_language(open_chapter
     suggestion = SuggestionFactory(chapter=open_chapter)
     english = ResponseFactory(suggestion=suggestion).member
     notification_settings_update(
-        membership=english, story_updates=True, replies=True, digest=True, language="en"
+        membership=english,
+        story_updates=True,
+        replies=True,
+        digest=True,
+        suggestions=True,
+        welcome=True,
+        newsletter=True,
+        language="en",
     )
     muted = ResponseFactory(suggestion=suggestion, kind="anders", reason="Nee.").member
     notification_settings_update(
-        membership=muted, story_updates=True, replies=True, digest=True, suggestions=False
+        membership=muted,
+        story_updates=True,
+        replies=True,
+        digest=True,
+        suggestions=False,
+        welcome=True,
+        newsletter=True,
     )
     with commit():
         services.suggestion_status_set(
