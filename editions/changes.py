@@ -9,12 +9,19 @@ edition, like the rest of it, says forever what it said when it appeared: the we
 edition, the print edition and the EPUB all show it from there. The first edition has
 nothing to compare with and shows no such section.
 
-`taken_up` is where the suggestions that a chapter's changes take up, with their
-credits, go (the suggestions app adds them); it is an empty list until then."""
+`taken_up` lists the members' suggestions that a chapter's changes took up: those a
+curator closed as taken up (wholly or partly) in a revision after the one the previous
+edition held, up to the one this edition holds, each credited by the name and number
+the member shows and the organisation they show they belong to (`_credit_taken_up`).
+Erasure reaches these credits too (editions.services.editions_on_account_delete)."""
 
 from dataclasses import dataclass, field
 
 from core.diff import SectionChange, section_changes
+from members.models import Membership, membership_chosen_name
+from organisations.models import Affiliation
+from stories.models import author_related
+from suggestions.models import Suggestion, SuggestionStatus
 
 from .models import Edition, EditionChapter
 
@@ -100,4 +107,59 @@ def changes_since(previous: Edition | None, edition: Edition) -> list[ChapterCha
                 sections=section_changes(old_revision.body, new_revision.body),
             )
         )
+    _credit_taken_up(found)
     return found
+
+
+def _credit_taken_up(found: list[ChapterChanges]) -> None:
+    """Fill `taken_up` of each changed chapter: the published suggestions taken up in a
+    revision it covers (after revision_from, up to revision_to), oldest revision first.
+    Two queries whatever the number of chapters and suggestions."""
+    by_chapter = {change.chapter.chapter_id: change for change in found if change.chapter}
+    if not by_chapter:
+        return
+    suggestions = list(
+        Suggestion.objects.published()
+        .filter(
+            status__in=(SuggestionStatus.ADOPTED, SuggestionStatus.PARTLY),
+            taken_up_in__chapter__in=list(by_chapter),
+        )
+        .select_related("taken_up_in", *author_related("author"))
+        .order_by("taken_up_in__number", "created_at", "pk")
+    )
+    organisations = shown_organisations({s.author_id for s in suggestions if s.author_id})
+    for suggestion in suggestions:
+        revision = suggestion.taken_up_in
+        assert revision is not None  # filtered on it
+        change = by_chapter[revision.chapter_id]
+        if not (change.revision_from or 0) < revision.number <= (change.revision_to or 0):
+            continue
+        author: Membership | None = suggestion.author
+        present = author is not None and author.user_id is not None
+        change.taken_up.append(
+            {
+                "suggestion": suggestion.pk,
+                "kind": suggestion.kind,
+                "status": suggestion.status,
+                "section_title": suggestion.section_title,
+                "member": author.pk if author is not None else None,
+                "name": membership_chosen_name(author) if present and author else "",
+                "number": author.number if present and author else None,
+                "organisation": organisations.get(suggestion.author_id or 0, ""),
+            }
+        )
+
+
+def shown_organisations(members: set[int]) -> dict[int, str]:
+    """Per member, the name of an organisation they show they belong to (a public,
+    current affiliation, the member's own choice), the first by name."""
+    shown: dict[int, str] = {}
+    for membership_id, name in (
+        Affiliation.objects.public()
+        .current()
+        .filter(membership__in=members)
+        .order_by("organisation__name", "pk")
+        .values_list("membership_id", "organisation__name")
+    ):
+        shown.setdefault(membership_id, name)
+    return shown

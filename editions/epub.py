@@ -248,6 +248,24 @@ def build_edition_epub(*, edition: Edition, members_only_content: bool) -> bytes
         spine.append(page)
         toc.append(epub.Link(page.file_name, f"{chapter.number}. {chapter.title}", page.id))
 
+    if edition.dissent.exists():
+        dissent_page = _page(
+            "dissent",
+            "dissent.xhtml",
+            _("Tegengeluid"),
+            contents.settle(
+                render_to_string(
+                    "editions/_dissent.html",
+                    {"edition": edition, "members": members_only_content, "level": 1},
+                ),
+                page_url=_site_url(edition.get_absolute_url()),
+            ),
+            style,
+        )
+        book.add_item(dissent_page)
+        spine.append(dissent_page)
+        toc.append(epub.Link("dissent.xhtml", _("Tegengeluid"), "toc-dissent"))
+
     if edition.colophon_html:
         colophon = _page(
             "colophon",

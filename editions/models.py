@@ -15,6 +15,8 @@ from core.markdown import reading_minutes
 from members.models import Membership, member_credit
 from organisations.models import Organisation
 from stories.models import Status
+from suggestions.models import Kind as SuggestionKind
+from suggestions.models import SuggestionStatus
 
 #: The address a curator may give an edition: lower-case letters, digits, hyphens and
 #: underscores, as the book's chapter slugs (book.services.SLUG_RE).
@@ -173,6 +175,26 @@ class EditionChapter(models.Model):
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
 
+    @property
+    def taken_up(self) -> list[dict]:
+        """The members' suggestions these changes took up (editions.changes), each with
+        the name of its kind, whether wholly or partly, and its credit: the name and
+        number the member showed and the organisation they showed they belong to."""
+        shown = []
+        for item in (self.changes or {}).get("taken_up", []):
+            credit = member_credit(name=item["name"], number=item["number"])
+            shown.append(
+                {
+                    **item,
+                    "kind_label": SuggestionKind(item["kind"]).label,
+                    "partly": item["status"] == SuggestionStatus.PARTLY,
+                    "credit": f"{credit}, {item['organisation']}"
+                    if item["organisation"]
+                    else credit,
+                }
+            )
+        return shown
+
     def is_readable_by(self, user: Reader) -> bool:
         """The book's access rule, on the access the chapter had when it was copied."""
         return access_allows(self.access, user)
@@ -274,3 +296,44 @@ def organisations_credited(chapters: Iterable[EditionChapter]) -> list[Organisat
     more: for the stored print and EPUB builds, which read the stories once."""
     found = {s.organisation for c in chapters for s in c.stories.all() if s.organisation}
     return sorted(found, key=lambda organisation: (organisation.name, organisation.pk))
+
+
+class EditionDissent(models.Model):
+    """One voice of the edition's "Tegengeluid" appendix: dissent the curators kept and
+    whose author agreed to its place in an edition (suggestions'
+    `dissent_for_edition`), copied when the edition was published, with the credit
+    the member showed then. Leaving reaches it (editions.dissent)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="dissent")
+    position = models.PositiveSmallIntegerField(default=0)
+    chapter_title = models.CharField(_("hoofdstuk"), max_length=200)
+    #: The chapter's access then: the quote and explanation of a members' chapter are
+    #: for members, as the chapter is.
+    access = models.CharField(
+        _("toegang"), max_length=10, choices=Access.choices, default=Access.MEMBERS
+    )
+    section_title = models.CharField(_("paragraaf"), max_length=300, blank=True)
+    quote = models.TextField(_("geciteerde passage"), blank=True)
+    explanation_html = models.TextField(blank=True)
+    author_name = models.CharField(_("auteur"), max_length=200, blank=True)
+    member_number = models.PositiveIntegerField(_("lidnummer"), null=True, blank=True)
+    organisation_name = models.CharField(_("organisatie"), max_length=200, blank=True)
+    member = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tegengeluid in een editie")
+        verbose_name_plural = _("tegengeluid in edities")
+        ordering = ["edition", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.chapter_title} · {self.section_title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.access == Access.OPEN
+
+    def credit(self) -> str:
+        credit = member_credit(name=self.author_name, number=self.member_number)
+        return f"{credit}, {self.organisation_name}" if self.organisation_name else credit

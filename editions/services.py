@@ -30,6 +30,7 @@ from stories.models import Status, Story
 
 from .builds import builds_discard
 from .changes import changes_since, previous_edition
+from .dissent import dissent_copy, dissent_on_account_delete
 from .models import Edition, EditionChapter, EditionStory, edition_slug_validator
 
 
@@ -273,7 +274,31 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
         for change in changed:
             change.chapter.changes = change.as_json()
         EditionChapter.objects.bulk_update([change.chapter for change in changed], ["changes"])
+        dissent_copy(edition=edition, book=book)
     return edition
+
+
+def _taken_up_credits_erase(*, membership: Membership, keep: bool) -> list[int]:
+    """The member's suggestions credited in editions' "Wat is er veranderd"
+    (editions.changes): kept without name, number or organisation ("een oud-lid"), or
+    left out. Returns the editions whose chapters changed. The chapters with changes
+    are few (one per chapter per edition at most): read and rewritten in Python."""
+    touched = []
+    for chapter in EditionChapter.objects.exclude(changes={}).only("pk", "edition", "changes"):
+        items = chapter.changes.get("taken_up", [])
+        if not any(item.get("member") == membership.pk for item in items):
+            continue
+        kept = [
+            item
+            if item.get("member") != membership.pk
+            else {**item, "member": None, "name": "", "number": None, "organisation": ""}
+            for item in items
+            if keep or item.get("member") != membership.pk
+        ]
+        chapter.changes = {**chapter.changes, "taken_up": kept}
+        chapter.save(update_fields=["changes"])
+        touched.append(chapter.edition_id)
+    return touched
 
 
 def editions_on_account_delete(*, membership: Membership, keep_stories: bool) -> None:
@@ -291,6 +316,14 @@ def editions_on_account_delete(*, membership: Membership, keep_stories: bool) ->
     changed = list(
         Edition.objects.filter(chapters__stories__in=copies).distinct().values_list("pk", flat=True)
     )
+    changed += [
+        pk
+        for pk in [
+            *_taken_up_credits_erase(membership=membership, keep=keep_stories),
+            *dissent_on_account_delete(membership=membership, keep=keep_stories),
+        ]
+        if pk not in changed
+    ]
     Edition.objects.filter(pk__in=changed).update(version=F("version") + 1)
     builds_discard(edition_pks=changed)
     if keep_stories:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from book.models import Access, Book, Chapter, ChapterRevision, ImportRecord, ReadingPosition
 from core.markdown import render_markdown
 from core.models import PendingPhoto
-from editions.models import Edition, EditionChapter, EditionStory
+from editions.models import Edition, EditionChapter, EditionDissent, EditionStory
 from introductions.models import (
     Block,
     CoauthorInvitation,
@@ -585,6 +585,19 @@ class WelcomeMailFactory(factory.django.DjangoModelFactory):
 
     membership = factory.SubFactory(MembershipFactory)
     step = "day0"
+
+
+class EditionDissentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EditionDissent
+
+    edition = factory.SubFactory(EditionFactory)
+    chapter_title = "Samen beginnen"
+    section_title = "Begin"
+    quote = "Eerste alinea van het hoofdstuk."
+    explanation_html = "<p>Wij zien het anders.</p>"
+    author_name = "Femke"
+    member_number = factory.Sequence(lambda n: 500 + n)
 
 
 class SuggestionFactory(factory.django.DjangoModelFactory):

@@ -52,10 +52,11 @@ def test_choosing_and_publishing_cost_the_same_queries_whatever_the_number_of_st
         ("Anna", authors[0].number),
         ("", authors[1].number),
     }
-    # Publishing: 21. It reads the version of each chapter it holds (and makes version
+    # Publishing: 22. It reads the version of each chapter it holds (and makes version
     # 1, in one insert, of those without a history), finds the previous edition, the
-    # authors' organisations and the meetings the stories came from (their credit).
-    assert (len(choosing), len(publishing)) == (11 + session_queries, 21 + session_queries)
+    # authors' organisations, the meetings the stories came from (their credit) and the
+    # dissent for the "Tegengeluid" appendix.
+    assert (len(choosing), len(publishing)) == (11 + session_queries, 22 + session_queries)
 
 
 @pytest.fixture
@@ -95,7 +96,8 @@ def test_a_download_is_built_once_and_then_sent_from_storage(
     assert f"Verhaal {count - 1}<".encode() in built
     # The first download reads the stories once; the next ones only find the edition.
     assert (_story_reads(first), _story_reads(second)) == (1, 0)
-    assert (len(first), len(second)) == (4, 1)
+    # And whether it has a "Tegengeluid" appendix.
+    assert (len(first), len(second)) == (5, 1)
 
 
 @pytest.mark.django_db
