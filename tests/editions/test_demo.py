@@ -38,6 +38,11 @@ def test_the_demo_has_a_second_version_and_an_edition_that_says_what_changed():
     assert texts(changes, "h3") == [f"Hoofdstuk {chapter.number}: {chapter.title}"]
     assert "Wat er veranderde (nieuwe sectie)" in text(changes)
     assert texts(changes, ".diff-passage ins")
+    # The demo suggestion the curators took up is credited there; the dissent whose
+    # author agreed is in the appendix.
+    taken_up = texts(changes, ".edition-changes__taken-up li")
+    assert len(taken_up) == 1 and taken_up[0].startswith("Aanvulling")
+    assert len(texts(page, ".edition-dissent__voice")) == 1
 
 
 def test_loading_the_demo_again_adds_no_revision_or_edition():

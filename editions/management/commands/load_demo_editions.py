@@ -20,6 +20,7 @@ from editions.services import (
 )
 from members.management.commands.load_demo_members import CURATOR
 from stories.models import Status, Story
+from suggestions.models import Suggestion, SuggestionStatus
 
 EDITIONS = [
     ("Tussenstand 2025", "tussenstand-2025", datetime.date(2025, 11, 1)),
@@ -83,7 +84,7 @@ class Command(BaseCommand):
         for old, new in DEMO_EDIT:
             body = body.replace(old, new, 1)
         newest = chapter_history_begin(chapter=chapter)
-        chapter_save_text(
+        revision = chapter_save_text(
             chapter=chapter,
             user=curator,
             title=chapter.title,
@@ -91,3 +92,8 @@ class Command(BaseCommand):
             message=DEMO_EDIT_MESSAGE,
             base_revision=newest.number if newest else 1,
         )
+        # The demo suggestion the curators took up (load_demo_suggestions) was taken up
+        # in this version: the second edition credits it under "Wat is er veranderd".
+        Suggestion.objects.filter(
+            chapter=chapter, status=SuggestionStatus.ADOPTED, taken_up_in=None
+        ).update(taken_up_in=revision)
