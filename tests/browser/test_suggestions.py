@@ -1,6 +1,8 @@
 """A member selects a passage in a chapter and makes a suggestion with it; another
-member sees it differently; a curator answers it partly on the board; the author finds
-the answer in "Mijn voorstellen". On a phone and on a desktop, axe clean."""
+member sees it differently; a curator edits the chapter, answers the suggestion partly
+on the board with the version that took it up and publishes an edition; the author
+finds the answer in "Mijn voorstellen" and their credit in the edition's "Wat is er
+veranderd". On a phone and on a desktop, axe clean."""
 
 import re
 
@@ -63,17 +65,43 @@ def test_a_suggestion_from_a_selected_passage_to_the_curators_answer(
     expect(page.locator(".suggestion-response")).to_contain_text("De oude zin zei meer.")
     axe_check(page)
 
+    # The curator rewrites the passage in the chapter: a new version of its text.
     _log_in(page, live_server, curator_account)
+    page.goto(f"/redactie/hoofdstukken/{chapter.slug}/")
+    text = page.get_by_label("Tekst (Markdown)")
+    text.fill(text.input_value() + "\n\nKorter gezegd.\n")
+    page.get_by_label("Wat veranderde je, en waarom?").fill("Een herschrijving deels overgenomen.")
+    page.get_by_role("button", name="Bewaar als nieuwe versie").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    axe_check(page)
+
     page.goto("/redactie/voorstellen/")
     axe_check(page)
     item = page.locator(".curation-item", has_text="Zo leest het beter.")
     item.get_by_label("Status").select_option("deels")
+    item.get_by_label("Overgenomen in versie").select_option(index=1)
     item.get_by_label("Antwoord (voor iedereen te lezen)").fill("De kern is overgenomen.")
     item.get_by_role("button", name="Bewaren").click()
     expect(page.get_by_role("status")).to_contain_text("De status van het voorstel is bewaard.")
+
+    # The next tussenstand says what changed, and whose suggestion it took up.
+    page.goto("/redactie/edities/")
+    page.get_by_label("Naam van de editie").fill("Tussenstand 2027")
+    page.get_by_role("button", name="Editie aanmaken").click()
+    page.get_by_role("link", name="Tussenstand 2027 publiceren").click()
+    page.get_by_role("button", name="Ja, publiceren").click()
+    expect(page).to_have_url(re.compile(r"/editie/tussenstand-2027/$"))
+    edition_url = page.url
 
     _log_in(page, live_server, author)
     page.goto("/voorstellen/mijn/")
     expect(page.locator(".my-suggestions__item").first).to_contain_text("Deels overgenomen")
     expect(page.locator(".my-suggestions__answer")).to_contain_text("De kern is overgenomen.")
+    axe_check(page)
+    page.goto(edition_url)
+    credit = page.locator(".edition-changes__taken-up li")
+    expect(credit).to_have_count(1)
+    expect(credit).to_contain_text("Herschrijving")
+    expect(credit).to_contain_text("deels overgenomen")
+    expect(credit).to_contain_text(f"lid nr. {author.membership.number}")
     axe_check(page)
