@@ -29,7 +29,10 @@ def test_curator_reads_statistics_publishes_an_edition_and_a_reader_opens_it(
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Redactie").click()
     page.get_by_role("link", name="Statistieken").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Statistieken")
-    expect(page.get_by_role("img", name="Leden per maand")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile(r"^Leden per maand"))).to_be_visible()
+    expect(
+        page.get_by_role("img", name=re.compile(r"^Nieuwe leden per maand, per route"))
+    ).to_be_visible()
     expect(page.get_by_role("table", name="Leerverhalen per hoofdstuk")).to_be_visible()
     axe_check(page)
     screenshot(page, "statistics")

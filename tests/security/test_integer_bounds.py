@@ -272,6 +272,8 @@ def _posts(site, value: str) -> list[tuple[str, dict]]:
         (
             reverse("chapter_text_edit", kwargs={"slug": site.chapter.slug}),
             {"title": "Titel", "body": "Tekst.", "message": "Waarom.", "base_revision": value},
+        ),
+        (
             reverse("meeting_see_again", kwargs={"slug": site.meeting.slug}),
             {"other": value, "wanted": "ja"},
         ),
