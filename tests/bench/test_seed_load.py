@@ -166,3 +166,15 @@ def test_members_live_in_municipalities_their_stories_name(seeded, municipalitie
     busiest = Organisation.objects.with_members().order_by("-member_count", "pk").first()
     assert client.get(busiest.get_absolute_url()).status_code == 200
     assert client.get(reverse("organisations:list")).status_code == 200
+
+
+def test_the_chapter_the_bench_reads_carries_500_suggestions(seeded, client):
+    from suggestions.models import Suggestion
+
+    chapter = Chapter.objects.get(pk=Suggestion.objects.values("chapter").first()["chapter"])
+    suggestions = Suggestion.objects.filter(chapter=chapter)
+    assert suggestions.count() == 500 == suggestions.published().count()
+    assert set(suggestions.values_list("section", flat=True)) <= {s["id"] for s in chapter.sections}
+    assert not suggestions.filter(explanation_html="").exists()
+    # Its page shows them per section, as members' suggestions are shown.
+    assert client.get(chapter.get_absolute_url()).status_code == 200

@@ -206,6 +206,14 @@ class Command(BaseCommand):
                 seed=seed,
                 stdout=io.StringIO(),  # counted in the one summary line below
             )
+            if self.hot_chapter is not None:  # the chapter page the benchmark reads
+                call_command(
+                    "seed_suggestions",
+                    chapter=self.hot_chapter.slug,
+                    count=500,
+                    seed=seed,
+                    stdout=io.StringIO(),
+                )
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner and the tables' visibility maps, as
             # autovacuum would give them minutes later: without the statistics it guesses
