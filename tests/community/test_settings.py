@@ -262,7 +262,8 @@ def test_postgresql_connections_switch_jit_off(extra, expected):
     assert result.stdout.strip() == expected
 
 
-def test_sqlite_gets_no_postgresql_options():
-    result = _run("shell", "--no-imports", "-c", DATABASE_OPTIONS, env=PRODUCTION_ENV)
+def test_sqlite_gets_no_postgresql_options(tmp_path):
+    env = PRODUCTION_ENV | {"DATABASE_URL": f"sqlite:///{tmp_path / 'boek.sqlite3'}"}
+    result = _run("shell", "--no-imports", "-c", DATABASE_OPTIONS, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "None"
