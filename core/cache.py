@@ -30,7 +30,15 @@ A crawler cannot empty the cache for readers: of a list paged through only the f
 KEPT_PAGES pages are stored (`kept_page`), deeper ones are rendered each time; and what
 any address with a free query string makes a new entry of (a search question, a
 filtered list) goes to a cache of its own, bounded apart from the hot pages
-(`long_tail=True`: the "long-tail" cache, community/settings/base.py)."""
+(`long_tail=True`: the "long-tail" cache, community/settings/base.py).
+
+With Redis, what is kept under a versioned key (pages, fragments, values) has a near
+copy too: each worker keeps the entries it reads most in its own memory (the "near"
+cache, bounded) in front of Redis, so a hot page costs no round trip and no transfer of
+its 50 kB. That is safe because such an entry never changes under its key: a change
+takes a new key, read from the database on every request as before. The near copy
+keeps an entry for the first part of its lifetime and Redis for the rest (`_lifetimes`),
+so together they keep it no longer than asked."""
 
 import hashlib
 import time
@@ -92,14 +100,55 @@ def kept_page(number: int) -> bool:
     return number <= KEPT_PAGES
 
 
-def _store(long_tail: bool):
-    return caches["long-tail"] if long_tail else store
+#: The longest a worker keeps its near copy of an entry (with Redis only).
+NEAR_SECONDS = 300
 
 
-def _keep(key: str, value: object, seconds: int, long_tail: bool) -> None:
-    """Keep `value` under `key`: in the long-tail cache no longer than its own TIMEOUT."""
-    kept = _store(long_tail)
-    kept.set(key, value, min(seconds, kept.default_timeout) if long_tail else seconds)
+def _near():
+    """The worker's own cache in front of Redis, or None (without Redis the default cache
+    is the worker's own memory already)."""
+    return caches["near"] if "near" in settings.CACHES else None
+
+
+def _lifetimes(seconds: int) -> tuple[int, int]:
+    """How long the near copy and Redis keep an entry kept for `seconds`: the near copy
+    the first part (at most NEAR_SECONDS, at most half), Redis the rest, so that an entry
+    read from Redis just before it expires is not served longer than `seconds` in all."""
+    near = min(NEAR_SECONDS, seconds // 2)
+    return near, seconds - near
+
+
+def _get(key: str, seconds: int, long_tail: bool = False):
+    """What is kept under `key` (for `seconds` when it was kept): the near copy first
+    (not for the long tail), else the shared cache, copied near for the next request."""
+    if long_tail:
+        return caches["long-tail"].get(key)
+    near = _near()
+    if near is None:
+        return store.get(key)
+    value = near.get(key)
+    if value is None:
+        value = store.get(key)
+        if value is not None:
+            near.set(key, value, _lifetimes(seconds)[0])
+    return value
+
+
+def _keep(key: str, value: object, seconds: int, long_tail: bool = False) -> None:
+    """Keep `value` under `key`: in the long-tail cache no longer than its own TIMEOUT;
+    with Redis near too (`_lifetimes`)."""
+    if long_tail:
+        kept = caches["long-tail"]
+        limit = kept.default_timeout
+        kept.set(key, value, seconds if limit is None else min(seconds, int(limit)))
+        return
+    near = _near()
+    if near is None:
+        store.set(key, value, seconds)
+        return
+    near_seconds, shared_seconds = _lifetimes(seconds)
+    near.set(key, value, near_seconds)
+    store.set(key, value, shared_seconds)
 
 
 # ---- Values -------------------------------------------------------------------------
@@ -116,7 +165,7 @@ def fetch[V](
     long-tail cache with `long_tail`). `key` None: not stored, `compute()` gives it."""
     if key is None:
         return compute()
-    value = _store(long_tail).get(key)
+    value = _get(key, seconds, long_tail)
     if value is None:
         value = compute()
         _keep(key, value, seconds, long_tail)
@@ -198,7 +247,7 @@ def cached_page(
     to one reader (in the long-tail cache with `long_tail`). `key` None: the request
     may not share a page, or it is not stored; `view()` answers it."""
     if key is not None:
-        content = _store(long_tail).get(key)
+        content = _get(key, seconds, long_tail)
         if content is not None:
             return HttpResponse(content)
     response = view()
@@ -264,7 +313,7 @@ def personal_page(
     `view()`: a page rendered with `shared_context()` for everyone who shares the key,
     kept under it when it is a plain 200 page, and answered made this visitor's (kept
     or not: a stand-in never reaches a browser)."""
-    html = store.get(key)
+    html = _get(key, seconds)
     if html is not None:
         return HttpResponse(personalise(request, html, given()))
     response = view()
@@ -272,6 +321,6 @@ def personal_page(
         return response
     html = response.content.decode(response.charset)
     if _shareable(request, response):
-        store.set(key, html, seconds)
+        _keep(key, html, seconds)
     response.content = personalise(request, html, given())
     return response

@@ -239,18 +239,27 @@ LONG_TAIL_CACHE_ENTRIES = env.int("DJANGO_LONG_TAIL_CACHE_ENTRIES", default=1000
 #: both caches, this is what bounds them), so what a crawler asked for leaves soon.
 LONG_TAIL_CACHE_SECONDS = env.int("DJANGO_LONG_TAIL_CACHE_SECONDS", default=300)
 REDIS_URL = env.str("REDIS_URL", default=None)
+#: With Redis: how many entries each worker keeps near, in its own memory, of what Redis
+#: holds under versioned keys (core/cache.py: pages, fragments, values; pages are about
+#: 20-50 kB, so 300 entries are at most about 15 MB a worker).
+NEAR_CACHE_ENTRIES = env.int("DJANGO_NEAR_CACHE_ENTRIES", default=300)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "community",
         },
         "long-tail": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "community-long-tail",
             "TIMEOUT": LONG_TAIL_CACHE_SECONDS,
+        },
+        "near": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "community-near",
+            "OPTIONS": {"MAX_ENTRIES": NEAR_CACHE_ENTRIES},
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
