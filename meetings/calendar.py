@@ -1,5 +1,6 @@
 """Meetings as iCalendar (RFC 5545), made with the icalendar package: one meeting's .ics
-and the feed of every announced meeting that people subscribe to.
+and the feeds people subscribe to: every announced meeting, or those one organisation
+hosts.
 
 A calendar recognises an event by its UID and takes a newer version by its SEQUENCE, so
 the UID is made of the meeting's id and the site's configured host (never of the title
@@ -8,7 +9,7 @@ change raises (meetings.services). A cancelled meeting stays in the feed with
 STATUS:CANCELLED: that is how subscribed calendars learn to drop it. Times are written
 in Europe/Amsterdam, with the VTIMEZONE that says what that means."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -65,3 +66,11 @@ def calendar_bytes(meetings, *, name: str) -> bytes:
         calendar.add_component(_event(meeting))
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def subscribe_url(path: str) -> str:
+    """The webcal:// address of the feed at `path`: a calendar app opened with it
+    subscribes to the feed (and fetches it again now and then) instead of importing it
+    once."""
+    parts = urlsplit(site_url.absolute_url(path))
+    return urlunsplit(parts._replace(scheme="webcal"))

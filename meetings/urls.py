@@ -8,6 +8,11 @@ app_name = "meetings"
 urlpatterns = [
     path(_("bijeenkomsten/"), views.meeting_list, name="list"),
     path(_("bijeenkomsten/agenda.ics"), views.calendar_feed, name="calendar"),
+    path(
+        _("bijeenkomsten/organisatie/<slug:slug>/agenda.ics"),
+        views.organisation_calendar_feed,
+        name="organisation_calendar",
+    ),
     path(_("bijeenkomsten/nieuw/"), views.meeting_create, name="create"),
     path(_("bijeenkomsten/e-mail/"), mail_views.mail_settings, name="mail_settings"),
     path(

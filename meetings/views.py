@@ -21,6 +21,7 @@ from core.http import post_only
 from core.paging import counted_page
 from core.roles import curator_required
 from members.models import Membership, Visibility, membership_display_name
+from organisations.models import Organisation
 from stories.models import Story
 
 from . import agenda, see_again, services
@@ -391,10 +392,25 @@ def meeting_ics(request, slug):
     return _ics(calendar_bytes([meeting], name=meeting.title), f"{meeting.slug}.ics")
 
 
+def _feed(meetings, *, name: str, filename: str) -> HttpResponse:
+    """A feed of `meetings`: the announced ones (cancelled ones too: that is how a
+    subscribed calendar drops them) of the last FEED_DAYS_BACK days and after."""
+    since = timezone.now() - timedelta(days=FEED_DAYS_BACK)
+    meetings = meetings.announced().filter(ends_at__gte=since).order_by("starts_at", "pk")
+    return _ics(calendar_bytes(meetings, name=name), filename)
+
+
 @require_safe
 def calendar_feed(request):
-    """Every announced meeting (cancelled ones too: that is how a subscribed calendar
-    drops them) of the last FEED_DAYS_BACK days and after."""
-    since = timezone.now() - timedelta(days=FEED_DAYS_BACK)
-    meetings = Meeting.objects.announced().filter(ends_at__gte=since).order_by("starts_at", "pk")
-    return _ics(calendar_bytes(meetings, name=str(_("Bijeenkomsten"))), "bijeenkomsten.ics")
+    return _feed(Meeting.objects.all(), name=str(_("Bijeenkomsten")), filename="bijeenkomsten.ics")
+
+
+@require_safe
+def organisation_calendar_feed(request, slug):
+    """The feed of the meetings one organisation hosts, by its slug."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    return _feed(
+        Meeting.objects.of_organisation(organisation),
+        name=_("Bijeenkomsten bij %(name)s") % {"name": organisation.name},
+        filename=f"bijeenkomsten-{organisation.slug}.ics",
+    )

@@ -110,32 +110,32 @@ def search(
     """Everything `user` may read that matches `query`, best first (at most MAX_RESULTS
     chapters and MAX_RESULTS stories). Their text and snippets are added by
     `details_add`, for the page that is shown only. With an organisation or a province,
-    only the stories among them that name that organisation (or one in that province)."""
+    only the stories that name that organisation (or one in that province): the filter
+    is part of the query that chooses the matches, so the bounds count the stories it
+    leaves, and no match of theirs is lost behind the matches of others."""
     query = " ".join(query.split())[:SEARCH_MAX_LENGTH]
     if not terms_of(query):
         return []
-    if uses_full_text():
-        results = _full_text_results(query, user)
-    else:
-        results = _index_results(query, user)
+    named = None
     if organisation is not None or province:
-        results = _of_participants(results, organisation=organisation, province=province)
+        named = _naming(organisation=organisation, province=province)
+    if uses_full_text():
+        results = _full_text_results(query, user, named)
+    else:
+        results = _index_results(query, user, named)
     results.sort(key=lambda result: (result.rank, result.date or EPOCH), reverse=True)
     return results
 
 
-def _of_participants(
-    results: list[Result], *, organisation: Organisation | None, province: str
-) -> list[Result]:
-    """The story results that name `organisation` (or an organisation in `province`),
-    in one query."""
-    stories = Story.objects.filter(pk__in=[r.pk for r in results if r.kind == "story"])
+def _naming(*, organisation: Organisation | None, province: str) -> QuerySet[Story]:
+    """The stories that name `organisation` (and an organisation in `province`): those a
+    filtered search looks among, on either database."""
+    stories = Story.objects.all()
     if organisation is not None:
         stories = stories.filter(organisation=organisation)
     if province:
         stories = stories.filter(organisation__province=province)
-    kept = set(stories.values_list("pk", flat=True))
-    return [r for r in results if r.kind == "story" and r.pk in kept]
+    return stories
 
 
 def terms_of(query: str) -> list[str]:
@@ -153,19 +153,25 @@ def _plain(text: str) -> str:
 # ---- PostgreSQL ---------------------------------------------------------------------
 
 
-def _full_text_results(query: str, user: Reader) -> list[Result]:
+def _full_text_results(query: str, user: Reader, named: QuerySet[Story] | None) -> list[Result]:
     """The order of the matches only: ids, titles, ranks and dates. The text, links and
-    chapter numbers are read by `details_add`, for the page that is shown."""
+    chapter numbers are read by `details_add`, for the page that is shown. With `named`,
+    the stories among those only (before they are bounded and ranked), and no chapters."""
     book = Book.objects.current()
     chapters = Chapter.objects.readable_by(user).published().filter(book=book)
     stories = Story.objects.readable_by(user).filter(chapter__in=chapters)
+    if named is not None:
+        stories = stories.filter(pk__in=named.values("pk"))
     ranked_chapters, ranked_stories = _full_text(query, chapters, stories)
-    return [
-        Result(kind="chapter", pk=pk, title=title, rank=rank, date=updated_at)
-        for pk, title, rank, updated_at in ranked_chapters.values_list(
-            "pk", "title", "rank", "updated_at"
-        )[:MAX_RESULTS]
-    ] + [
+    found = []
+    if named is None:
+        found = [
+            Result(kind="chapter", pk=pk, title=title, rank=rank, date=updated_at)
+            for pk, title, rank, updated_at in ranked_chapters.values_list(
+                "pk", "title", "rank", "updated_at"
+            )[:MAX_RESULTS]
+        ]
+    return found + [
         Result(kind="story", pk=pk, title=title, rank=rank, date=published_at)
         for pk, title, rank, published_at in ranked_stories.values_list(
             "pk", "title", "rank", "published_at"
@@ -269,9 +275,12 @@ STORY_DETAILS_SQL = (
 # limit, whatever the number of matches. The rowids alone: the id and date are in them,
 # and reading the stories' rows for their titles would cost more than the search.
 STORIES_SQL = (
-    "SELECT rowid FROM stories_search_story WHERE stories_search_story MATCH %s"
+    "SELECT rowid FROM stories_search_story WHERE stories_search_story MATCH %s{named}"
     " ORDER BY rowid LIMIT %s"
 )
+# A filtered search: only the stories among {named} (ids, the SQL of a queryset), taken
+# from the rowid, checked on each match before the limit counts it.
+NAMED_SQL = f" AND {STORY_ID_MASK} - (rowid & {STORY_ID_MASK}) IN ({{named}})"
 
 
 def words_of(query: str) -> list[str]:
@@ -323,10 +332,16 @@ def _readable_chapters_sql(user: Reader) -> tuple[str, tuple]:
     return query.sql_with_params()
 
 
-def _index_results(query: str, user: Reader) -> list[Result]:
+def _index_results(query: str, user: Reader, named: QuerySet[Story] | None) -> list[Result]:
+    """As `_full_text_results`, from the FTS5 indexes: the chapters are read for the
+    stories' sake also when a filter (`named`) leaves out the chapters' results."""
     words = words_of(query)
     if not words:
         return []
+    stories_sql, named_params = STORIES_SQL.format(named=""), ()
+    if named is not None:
+        named_sql, named_params = named.order_by().values("pk").query.sql_with_params()
+        stories_sql = STORIES_SQL.format(named=NAMED_SQL.format(named=named_sql))
     every = " AND ".join(_phrase(word) for word in words)
     any_in_title = " OR ".join(_phrase(word) for word in words)
     with connection.cursor() as cursor:
@@ -341,19 +356,22 @@ def _index_results(query: str, user: Reader) -> list[Result]:
         in_chapters = " OR ".join(_phrase(f"{CHAPTER_MARK}{pk}") for pk, *_row in chapters)
         in_heading = " OR ".join(_phrase(f"{HEADING_MARK}{word}") for word in words)
         stories = f"{every} AND chapter : ({in_chapters})"
-        cursor.execute(STORIES_SQL, [f"{stories} AND heading : ({in_heading})", MAX_RESULTS])
+        cursor.execute(
+            stories_sql,
+            [f"{stories} AND heading : ({in_heading})", *named_params, MAX_RESULTS],
+        )
         first = cursor.fetchall()
         rest = []
         if len(first) < MAX_RESULTS:
             # Every match, newest first; those with a word in the title are all in
             # `first` already, so this many are enough.
-            cursor.execute(STORIES_SQL, [stories, MAX_RESULTS])
+            cursor.execute(stories_sql, [stories, *named_params, MAX_RESULTS])
             in_first = set(first)
             rest = [row for row in cursor.fetchall() if row not in in_first]
     results = [
         Result(kind="chapter", pk=pk, title=title, rank=in_title, date=_aware(updated_at))
         for pk, title, updated_at, found, in_title in chapters
-        if found
+        if found and named is None
     ][:MAX_RESULTS]
     for rank, rows in ((1, first), (0, rest[: MAX_RESULTS - len(first)])):
         results += [_story_result(rowid, rank) for (rowid,) in rows]
