@@ -207,6 +207,7 @@ def test_a_co_author_who_leaves_taking_their_stories_leaves_the_credits(
     nameless, anna = together.nameless, together.anna
     client.force_login(curator)
     _print_credits(client, together.edition)  # a print copy stored before
+    assert [name[:3] for name in _stored_copies()] == ["v1-"]
     with commit():
         account_delete(user=nameless.user, stories=STORIES_DELETE)
     # The story stays with the authors who stay, as it does on the site.
