@@ -150,16 +150,22 @@ def _credit_taken_up(found: list[ChapterChanges]) -> None:
         )
 
 
-def shown_organisations(members: set[int]) -> dict[int, str]:
-    """Per member, the name of an organisation they show they belong to (a public,
-    current affiliation, the member's own choice), the first by name."""
-    shown: dict[int, str] = {}
-    for membership_id, name in (
+def organisations_shown(members: set[int]) -> dict[int, list[tuple[int, str]]]:
+    """Per member, the organisations they show they belong to (a public, current
+    affiliation, the member's own choice), by name: their ids and names. One query."""
+    shown: dict[int, list[tuple[int, str]]] = {}
+    for membership_id, organisation_id, name in (
         Affiliation.objects.public()
         .current()
         .filter(membership__in=members)
         .order_by("organisation__name", "pk")
-        .values_list("membership_id", "organisation__name")
+        .values_list("membership_id", "organisation_id", "organisation__name")
     ):
-        shown.setdefault(membership_id, name)
+        shown.setdefault(membership_id, []).append((organisation_id, name))
     return shown
+
+
+def shown_organisations(members: set[int]) -> dict[int, str]:
+    """Per member, the name of an organisation they show they belong to, the first by
+    name (organisations_shown)."""
+    return {member: shown[0][1] for member, shown in organisations_shown(members).items()}

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -105,12 +106,16 @@ class Edition(models.Model):
         return reverse("editions:edition", kwargs={"slug": self.slug})
 
     def organisations(self) -> models.QuerySet[Organisation]:
-        """ "Organisaties in deze tussenstand": those its stories' credits name, by
-        their current name, each once."""
+        """ "Organisaties in deze tussenstand": those its stories' credits name, the
+        co-authors' included, by their current name, each once."""
         named = EditionStory.objects.filter(chapter__edition=self, organisation__isnull=False)
-        return Organisation.objects.filter(pk__in=named.values("organisation")).order_by(
-            "name", "pk"
+        coauthors = EditionStoryCoauthor.objects.filter(
+            story__chapter__edition=self, organisation__isnull=False
         )
+        return Organisation.objects.filter(
+            models.Q(pk__in=named.values("organisation"))
+            | models.Q(pk__in=coauthors.values("organisation"))
+        ).order_by("name", "pk")
 
     def contents_to_publish(self) -> tuple[models.QuerySet, models.QuerySet]:
         """What publishing copies, as things stand now: the book's published chapters
@@ -202,31 +207,38 @@ class EditionChapter(models.Model):
 
 class EditionStoryQuerySet(models.QuerySet["EditionStory"]):
     def for_credits(self) -> Self:
-        """With what EditionStory.credit reads, in the same query."""
-        return self.select_related("organisation")
-
-    def of_member(self, membership: Membership) -> Self:
-        """The copies of `membership`'s stories in published editions: through the
-        story, or, where the story itself is gone, by the member number credited."""
-        return self.filter(
-            models.Q(story__author=membership) | models.Q(member_number=membership.number)
+        """With what EditionStory.credit reads: the organisation in the same query,
+        the co-authors in one more for all the stories."""
+        return self.select_related("organisation").prefetch_related(
+            models.Prefetch(
+                "coauthors", queryset=EditionStoryCoauthor.objects.select_related("organisation")
+            )
         )
 
+    @staticmethod
+    def _written_by(membership: Membership) -> models.Q:
+        return models.Q(story__author=membership) | models.Q(member_number=membership.number)
 
-class EditionStory(models.Model):
-    """A learning story as it stood when its edition was published, with its author's
-    credit copied too: the name they chose (`author_name`, empty without one) and their
-    member number, both empty once they left keeping their stories."""
+    def written_by(self, membership: Membership) -> Self:
+        """The copies crediting `membership` as the story's author: through the story,
+        or, where the story itself is gone, by the member number credited."""
+        return self.filter(self._written_by(membership))
 
-    chapter = models.ForeignKey(EditionChapter, on_delete=models.CASCADE, related_name="stories")
-    position = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(_("titel"), max_length=200)
-    body_html = models.TextField(blank=True)
+    def of_member(self, membership: Membership) -> Self:
+        """The copies of `membership`'s stories in published editions: those they wrote
+        (written_by) and those they are credited on as a co-author."""
+        coauthored = EditionStoryCoauthor.objects.filter(member=membership).values("story")
+        return self.filter(self._written_by(membership) | models.Q(pk__in=coauthored))
+
+
+class AuthorCredit(models.Model):
+    """One author's credit as an edition copied it: the name they chose (`author_name`,
+    empty without one), their member number, both empty once they left keeping their
+    stories, and the organisation they showed they belong to (the credit gives its
+    current name)."""
+
     author_name = models.CharField(_("auteur"), max_length=200, blank=True)
     member_number = models.PositiveIntegerField(_("lidnummer"), null=True, blank=True)
-    municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
-    # The organisation the story named, when its author showed they belong to it: the
-    # credit gives its current name.
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.SET_NULL,
@@ -235,6 +247,27 @@ class EditionStory(models.Model):
         related_name="+",
         verbose_name=_("organisatie"),
     )
+
+    class Meta:
+        abstract = True
+
+    def author_credit(self, place: str) -> str:
+        """Name and member number (members.models.member_credit), then `place` (an
+        organisation or municipality) when there is one."""
+        credit = member_credit(name=self.author_name, number=self.member_number)
+        return f"{credit}, {place}" if place else credit
+
+
+class EditionStory(AuthorCredit):
+    """A learning story as it stood when its edition was published, with its author's
+    credit copied too (AuthorCredit; the organisation is the one the story named, when
+    its author showed they belong to it), and its co-authors' (EditionStoryCoauthor)."""
+
+    chapter = models.ForeignKey(EditionChapter, on_delete=models.CASCADE, related_name="stories")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("titel"), max_length=200)
+    body_html = models.TextField(blank=True)
+    municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
     story = models.ForeignKey(
         "stories.Story",
         on_delete=models.SET_NULL,
@@ -266,11 +299,15 @@ class EditionStory(models.Model):
     def credit(self) -> str:
         """The line beneath the story, the same on the edition's pages, in print and
         in the EPUB: name and member number (members.models.member_credit), and the
-        organisation by its current name (read with select_related("organisation")),
-        else the municipality the story named."""
-        credit = member_credit(name=self.author_name, number=self.member_number)
+        organisation by its current name (read with for_credits), else the municipality
+        the story named; then each co-author's, in the order the story shows them,
+        joined as a sentence joins them ("Anna, lid nr. 12 en Bram, lid nr. 40")."""
         place = self.organisation.name if self.organisation is not None else self.municipality
-        credit = f"{credit}, {place}" if place else credit
+        credits = [
+            self.author_credit(place),
+            *(coauthor.credit() for coauthor in self.coauthors.all()),
+        ]
+        credit = credits_joined(credits)
         return f"{credit}, {self.meeting_credit()}" if self.meeting_title else credit
 
     def meeting_credit(self) -> str:
@@ -287,6 +324,43 @@ class EditionStory(models.Model):
         }
 
 
+def credits_joined(credits: list[str]) -> str:
+    """Authors' credits as a sentence lists them: "A en B", "A, B en C"; with semicolons
+    between them when a credit has commas of its own ("Anna, lid nr. 12, Zwolle; Bram,
+    lid nr. 40 en lid nr. 7"), so that each credit still reads as one."""
+    if len(credits) > 2 and any("," in credit for credit in credits):
+        return f"{'; '.join(credits[:-1])} {gettext('en')} {credits[-1]}"
+    return get_text_list(credits, gettext("en"))
+
+
+class EditionStoryCoauthor(AuthorCredit):
+    """A co-author of a story in an edition (stories.models.Story.coauthors, written
+    together after an introduction), copied when the edition was published as the
+    author is (AuthorCredit; the organisation is the one the story named when they
+    showed they belong to it, else the first they show). Leaving reaches it as it
+    reaches the author (editions.services.editions_on_account_delete): "een oud-lid",
+    or gone."""
+
+    story = models.ForeignKey(EditionStory, on_delete=models.CASCADE, related_name="coauthors")
+    #: The order the story shows its co-authors in.
+    position = models.PositiveSmallIntegerField(default=0)
+    #: Who this credits, until they leave: how erasure finds the row.
+    member = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("mede-auteur in een editie")
+        verbose_name_plural = _("mede-auteurs in edities")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.credit()
+
+    def credit(self) -> str:
+        return self.author_credit(self.organisation.name if self.organisation is not None else "")
+
+
 #: An edition's chapters' stories with what their credits read (prefetch_related).
 EDITION_STORIES = models.Prefetch("stories", queryset=EditionStory.objects.for_credits())
 
@@ -294,7 +368,13 @@ EDITION_STORIES = models.Prefetch("stories", queryset=EditionStory.objects.for_c
 def organisations_credited(chapters: Iterable[EditionChapter]) -> list[Organisation]:
     """Edition.organisations from chapters read with EDITION_STORIES, without a query
     more: for the stored print and EPUB builds, which read the stories once."""
-    found = {s.organisation for c in chapters for s in c.stories.all() if s.organisation}
+    found = {
+        credited.organisation
+        for chapter in chapters
+        for story in chapter.stories.all()
+        for credited in [story, *story.coauthors.all()]
+        if credited.organisation
+    }
     return sorted(found, key=lambda organisation: (organisation.name, organisation.pk))
 
 

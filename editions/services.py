@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.text import slugify
@@ -25,13 +25,19 @@ from book.models import Book
 from book.revisions import chapters_newest_revisions
 from meetings.models import Meeting, meetings_of_stories
 from members.models import Membership, membership_chosen_name
-from organisations.models import Affiliation, Kind
+from organisations.models import Kind
 from stories.models import Status, Story
 
 from .builds import builds_discard
-from .changes import changes_since, previous_edition
+from .changes import changes_since, organisations_shown, previous_edition
 from .dissent import dissent_copy, dissent_on_account_delete
-from .models import Edition, EditionChapter, EditionStory, edition_slug_validator
+from .models import (
+    Edition,
+    EditionChapter,
+    EditionStory,
+    EditionStoryCoauthor,
+    edition_slug_validator,
+)
 
 
 class EditionError(Exception):
@@ -53,18 +59,17 @@ def credit_parts(membership: Membership | None) -> tuple[str, int | None]:
     return membership_chosen_name(membership), membership.number
 
 
-def credited_organisations(stories: Iterable[Story]) -> dict[int, int | None]:
-    """The organisation each story's credit names, by story id: the one the story names,
-    when its author shows that they belong to it (a public affiliation: the member's
-    own choice of visibility); one query for them all."""
-    named = [s for s in stories if s.organisation_id is not None and s.author_id is not None]
-    public = set(
-        Affiliation.objects.public()
-        .current()
-        .filter(membership__in={s.author_id for s in named})
-        .values_list("membership_id", "organisation_id")
-    )
-    return {s.pk: s.organisation_id for s in named if (s.author_id, s.organisation_id) in public}
+def credited_organisation(
+    story: Story, membership_id: int | None, shown: dict[int, list[tuple[int, str]]], *, own: bool
+) -> int | None:
+    """The organisation a credit names for one of `story`'s authors (`shown`:
+    editions.changes.organisations_shown): the one the story names, when that author
+    shows they belong to it; for a co-author (`own`), else the first they show they
+    belong to, as their credits for suggestions name it (editions.changes)."""
+    theirs = [organisation for organisation, _name in shown.get(membership_id or 0, [])]
+    if story.organisation_id is not None and story.organisation_id in theirs:
+        return story.organisation_id
+    return theirs[0] if own and theirs else None
 
 
 def _edition_slug(label: str) -> str:
@@ -184,6 +189,28 @@ def _copy_file(field_file: FieldFile, target: FieldFile, name: str) -> None:
     target.save(f"{name}/{Path(field_file.name).name}", ContentFile(data), save=False)
 
 
+def _coauthors_copy(
+    story: Story, copy: EditionStory, shown: dict[int, list[tuple[int, str]]]
+) -> list[EditionStoryCoauthor]:
+    """The credits of `story`'s co-authors for its copy, in the order the story shows
+    them (read with prefetch_related("coauthors"), by pk); those whose account is gone
+    have left the co-authors already (stories.privacy)."""
+    credits = []
+    for position, coauthor in enumerate(story.coauthors.all(), start=1):
+        name, number = credit_parts(coauthor)
+        credits.append(
+            EditionStoryCoauthor(
+                story=copy,
+                position=position,
+                author_name=name,
+                member_number=number,
+                organisation_id=credited_organisation(story, coauthor.pk, shown, own=True),
+                member=coauthor if number is not None else None,
+            )
+        )
+    return credits
+
+
 def _meeting_credit_parts(meeting: Meeting | None) -> dict:
     """What an edition copies of the meeting a story came from (EditionStory.credit):
     its title, its host when that is a municipality, and its day in Amsterdam."""
@@ -208,7 +235,16 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
         chapters = list(published_chapters)
         if not chapters:
             raise EditionError(_("Het boek heeft nog geen gepubliceerde hoofdstukken."))
-        stories = stories.select_related("author", "author__profile").order_by("published_at", "pk")
+        stories = (
+            stories.select_related("author", "author__profile")
+            .prefetch_related(
+                Prefetch(
+                    "coauthors",
+                    queryset=Membership.objects.select_related("profile").order_by("pk"),
+                )
+            )
+            .order_by("published_at", "pk")
+        )
         by_chapter: dict[int, list] = {}
         for story in stories:
             by_chapter.setdefault(story.chapter_id, []).append(story)
@@ -226,9 +262,15 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
         # The version of each chapter's text the edition holds; a chapter without a
         # history gets its version 1 here, from the text it has.
         held = chapters_newest_revisions(chapters=chapters)
-        credited = credited_organisations(
-            [story for stories in by_chapter.values() for story in stories]
+        shown = organisations_shown(
+            {
+                membership.pk
+                for story in stories
+                for membership in [story.author, *story.coauthors.all()]
+                if membership is not None
+            }
         )
+        coauthors = []
         for chapter in chapters:
             revision = held.get(chapter.pk)
             copy = EditionChapter(
@@ -250,21 +292,22 @@ def edition_publish(*, edition: Edition, curator: User) -> Edition:
             copy.save()
             for position, story in enumerate(by_chapter.get(chapter.pk, []), start=1):
                 author_name, member_number = credit_parts(story.author)
-                copies.append(
-                    EditionStory(
-                        chapter=copy,
-                        position=position,
-                        story=story,
-                        title=story.title,
-                        body_html=story.body_html,
-                        author_name=author_name,
-                        member_number=member_number,
-                        municipality=story.municipality,
-                        organisation_id=credited.get(story.pk),
-                        **_meeting_credit_parts(born_at.get(story.pk)),
-                    )
+                copy_story = EditionStory(
+                    chapter=copy,
+                    position=position,
+                    story=story,
+                    title=story.title,
+                    body_html=story.body_html,
+                    author_name=author_name,
+                    member_number=member_number,
+                    municipality=story.municipality,
+                    organisation_id=credited_organisation(story, story.author_id, shown, own=False),
+                    **_meeting_credit_parts(born_at.get(story.pk)),
                 )
+                copies.append(copy_story)
+                coauthors += _coauthors_copy(story, copy_story, shown)
         EditionStory.objects.bulk_create(copies)
+        EditionStoryCoauthor.objects.bulk_create(coauthors)
         edition.is_published = True
         edition.published_at = timezone.now()
         edition.published_by = curator
@@ -301,32 +344,68 @@ def _taken_up_credits_erase(*, membership: Membership, keep: bool) -> list[int]:
     return touched
 
 
-def editions_on_account_delete(*, membership: Membership, keep_stories: bool) -> None:
-    """What leaving does to a member's stories in published editions (called by
-        community.privacy.account_delete in its transaction, before the stories app takes
-        its part, since the copies are found through the stories).
+def _coauthor_credits_erase(*, membership: Membership, keep: bool) -> list[int]:
+    """The member's credits as a co-author: kept as "een oud-lid" (no name, number or
+    organisation) or taken out of the credit, the story staying with its other authors
+    as it does on the site (stories.privacy). Returns the editions concerned."""
+    credits = EditionStoryCoauthor.objects.filter(member=membership)
+    editions = list(credits.values_list("story__chapter__edition", flat=True).distinct())
+    if keep:
+        credits.update(author_name="", member_number=None, organisation=None, member=None)
+    else:
+        credits.delete()
+    return editions
 
-        An edition is frozen, but not against the person it quotes: `keep_stories=False`
-        removes their stories from every edition (web, print and EPUB are all made from
-        these rows); `keep_stories=True` keeps the text and credits it to "een oud-lid",
-        with no name, number or municipality. Copies whose original story is already gone
-        are found by the member number they were credited with. The stored EPUB and print
-    copies of the editions concerned are discarded (editions.builds)."""
-    copies = EditionStory.objects.of_member(membership)
-    changed = list(
+
+def _written_copies_erase(*, membership: Membership, keep: bool) -> list[int]:
+    """The copies of the member's own stories: kept as "een oud-lid" (no name, number,
+    organisation or municipality), or taken out. A story written with others is not
+    taken out: as on the site (stories.privacy), it passes to its first co-author,
+    whose credit takes the author's place. Returns the editions concerned."""
+    copies = EditionStory.objects.written_by(membership)
+    editions = list(
         Edition.objects.filter(chapters__stories__in=copies).distinct().values_list("pk", flat=True)
     )
-    changed += [
-        pk
-        for pk in [
-            *_taken_up_credits_erase(membership=membership, keep=keep_stories),
-            *dissent_on_account_delete(membership=membership, keep=keep_stories),
-        ]
-        if pk not in changed
-    ]
+    if keep:
+        copies.update(author_name="", member_number=None, municipality="", organisation=None)
+        return editions
+    alone = []
+    for copy in copies.prefetch_related("coauthors"):
+        heir = next(iter(copy.coauthors.all()), None)
+        if heir is None:
+            alone.append(copy.pk)
+            continue
+        EditionStory.objects.filter(pk=copy.pk).update(
+            author_name=heir.author_name,
+            member_number=heir.member_number,
+            organisation=heir.organisation_id,
+        )
+        heir.delete()
+    EditionStory.objects.filter(pk__in=alone).delete()
+    return editions
+
+
+def editions_on_account_delete(*, membership: Membership, keep_stories: bool) -> None:
+    """What leaving does to a member's stories in published editions (called by
+    community.privacy.account_delete in its transaction, before the stories app takes
+    its part, since the copies are found through the stories).
+
+    An edition is frozen, but not against the person it quotes: `keep_stories=False`
+    removes their stories from every edition (web, print and EPUB are all made from
+    these rows), and their name from the credits of the stories they wrote with others;
+    `keep_stories=True` keeps the text and credits them as "een oud-lid", with no name,
+    number or municipality (_written_copies_erase, _coauthor_credits_erase). Copies whose
+    original story is already gone are found by the member number they were credited
+    with. The stored EPUB and print copies of the editions concerned are discarded
+    (editions.builds)."""
+    changed: list[int] = []
+    for pk in [
+        *_written_copies_erase(membership=membership, keep=keep_stories),
+        *_coauthor_credits_erase(membership=membership, keep=keep_stories),
+        *_taken_up_credits_erase(membership=membership, keep=keep_stories),
+        *dissent_on_account_delete(membership=membership, keep=keep_stories),
+    ]:
+        if pk not in changed:
+            changed.append(pk)
     Edition.objects.filter(pk__in=changed).update(version=F("version") + 1)
     builds_discard(edition_pks=changed)
-    if keep_stories:
-        copies.update(author_name="", member_number=None, municipality="", organisation=None)
-    else:
-        copies.delete()

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -12,12 +12,13 @@ from book.models import Chapter, audience_may_read, user_is_member
 from core.converters import bounded_id
 from core.paging import counted_page
 from core.roles import curator_required
-from stories.models import Status, Story, author_related
+from members.models import Membership
+from stories.models import Status, Story, author_name, author_related
 
 from .builds import stored_build
 from .epub import build_edition_epub
 from .forms import EditionForm, EditionStoriesFilterForm, EditionStoriesForm
-from .models import EDITION_STORIES, Edition, organisations_credited
+from .models import EDITION_STORIES, Edition, credits_joined, organisations_credited
 from .services import EditionError, edition_create, edition_publish, edition_stories_mark
 
 
@@ -203,6 +204,16 @@ def _candidates(edition):
 #: Stories on one page of the curators' choice.
 CURATE_PER_PAGE = 50
 
+#: A story's co-authors with their names, in the order the story shows them.
+COAUTHORS = Prefetch(
+    "coauthors", queryset=Membership.objects.select_related("profile").order_by("pk")
+)
+
+
+def _authors(story: Story) -> str:
+    """ "Anna en Bram": the names of all of a story's authors (read with COAUTHORS)."""
+    return credits_joined([story.author_name, *map(author_name, story.coauthors.all())])
+
 
 @curator_required("editions.change_edition")
 def edition_curate(request, slug):
@@ -229,18 +240,22 @@ def edition_curate(request, slug):
         else:
             messages.success(request, _("De keuze van verhalen is bewaard."))
             return redirect(request.get_full_path())
-    page = counted_page(request.GET, filters.filter(candidates, edition), per_page=CURATE_PER_PAGE)
+    page = counted_page(
+        request.GET,
+        filters.filter(candidates, edition).prefetch_related(COAUTHORS),
+        per_page=CURATE_PER_PAGE,
+    )
     shown = [story.pk for story in page.object_list]
     if request.method == "POST":
         posted = (bounded_id(pk) for pk in form["stories"].value() or [])
         chosen = {pk for pk in posted if pk is not None}
     else:
         chosen = set(edition.selected_stories.filter(pk__in=shown).values_list("pk", flat=True))
-    by_chapter: list[tuple[Chapter, list[tuple[Story, bool]]]] = []
+    by_chapter: list[tuple[Chapter, list[tuple[Story, bool, str]]]] = []
     for story in page.object_list:
         if not by_chapter or by_chapter[-1][0] != story.chapter:
             by_chapter.append((story.chapter, []))
-        by_chapter[-1][1].append((story, story.pk in chosen))
+        by_chapter[-1][1].append((story, story.pk in chosen, _authors(story)))
     return render(
         request,
         "editions/curate.html",

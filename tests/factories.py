@@ -9,7 +9,13 @@ from django.utils import timezone
 from book.models import Access, Book, Chapter, ChapterRevision, ImportRecord, ReadingPosition
 from core.markdown import render_markdown
 from core.models import PendingPhoto
-from editions.models import Edition, EditionChapter, EditionDissent, EditionStory
+from editions.models import (
+    Edition,
+    EditionChapter,
+    EditionDissent,
+    EditionStory,
+    EditionStoryCoauthor,
+)
 from introductions.models import (
     Block,
     CoauthorInvitation,
@@ -425,6 +431,17 @@ class EditionStoryFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Verhaal {n}")
     body_html = "<p>Wat we samen deden.</p>"
     author_name = "Lid"
+
+
+class EditionStoryCoauthorFactory(factory.django.DjangoModelFactory):
+    """A co-author's credit on a story in an edition (edition_publish copies these)."""
+
+    class Meta:
+        model = EditionStoryCoauthor
+
+    story = factory.SubFactory(EditionStoryFactory)
+    author_name = "Mede-auteur"
+    member_number = factory.Sequence(lambda n: 700 + n)
 
 
 class RoundFactory(factory.django.DjangoModelFactory):

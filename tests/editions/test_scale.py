@@ -11,17 +11,40 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from editions.builds import stored_build
-from editions.models import Edition, EditionStory
+from editions.models import Edition, EditionStory, EditionStoryCoauthor
 from editions.services import edition_create, edition_publish, edition_stories_choose
 from editions.views import CURATE_PER_PAGE
-from stories.models import Status
-from tests.factories import MembershipFactory, ProfileFactory, bulk_stories
+from stories.models import Status, Story
+from tests.factories import (
+    AffiliationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ProfileFactory,
+    bulk_stories,
+)
 
 
 @pytest.fixture
 def authors(db):
     """Two authors, one with a chosen name: credits read the profile."""
     return [ProfileFactory(display_name="Anna").membership, MembershipFactory()]
+
+
+@pytest.fixture
+def coauthors(db):
+    """Two co-authors, one with a chosen name and an organisation she shows."""
+    bram = ProfileFactory(display_name="Bram").membership
+    AffiliationFactory(membership=bram, organisation=OrganisationFactory(name="Buurtkracht"))
+    return [bram, MembershipFactory()]
+
+
+def written_together(stories, coauthors) -> None:
+    """Every one of `stories` written with all of `coauthors`, in one bulk insert."""
+    Story.coauthors.through.objects.bulk_create(
+        Story.coauthors.through(story_id=story, membership_id=coauthor.pk)
+        for story in stories.values_list("pk", flat=True)
+        for coauthor in coauthors
+    )
 
 
 @pytest.fixture
@@ -32,9 +55,10 @@ def draft(curator):
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [10, 1000])
 def test_choosing_and_publishing_cost_the_same_queries_whatever_the_number_of_stories(
-    count, chapters, authors, curator, draft, client, session_queries
+    count, chapters, authors, coauthors, curator, draft, client, session_queries
 ):
     featured = bulk_stories(count, chapter=chapters[0], status=Status.FEATURED, authors=authors)
+    written_together(featured, coauthors)
     client.force_login(curator)
     with CaptureQueriesContext(connection) as choosing:
         response = client.post(
@@ -52,19 +76,30 @@ def test_choosing_and_publishing_cost_the_same_queries_whatever_the_number_of_st
         ("Anna", authors[0].number),
         ("", authors[1].number),
     }
-    # Publishing: 22. It reads the version of each chapter it holds (and makes version
+    # Every story's co-authors are credited, in the order the story shows them.
+    assert list(
+        EditionStoryCoauthor.objects.filter(story__chapter__edition=draft)
+        .order_by("story", "position")
+        .values_list("author_name", "member_number", "organisation__name")[:2]
+    ) == [("Bram", coauthors[0].number, "Buurtkracht"), ("", coauthors[1].number, None)]
+    assert EditionStoryCoauthor.objects.count() == 2 * count
+    # Publishing: 25. It reads the version of each chapter it holds (and makes version
     # 1, in one insert, of those without a history), finds the previous edition, the
-    # authors' organisations, the meetings the stories came from (their credit) and the
-    # dissent for the "Tegengeluid" appendix.
-    assert (len(choosing), len(publishing)) == (11 + session_queries, 22 + session_queries)
+    # stories' co-authors (one query), the organisations all the authors show (one), the
+    # meetings the stories came from (their credit) and the dissent for the
+    # "Tegengeluid" appendix, and writes the stories and their co-authors' credits in
+    # one insert each.
+    assert (len(choosing), len(publishing)) == (11 + session_queries, 25 + session_queries)
 
 
 @pytest.fixture
-def published_with(chapters, authors, curator, draft):
-    """A published edition carrying `count` stories (call it with the count)."""
+def published_with(chapters, authors, coauthors, curator, draft):
+    """A published edition carrying `count` stories, each written with two co-authors
+    (call it with the count)."""
 
     def publish(count):
         featured = bulk_stories(count, chapter=chapters[0], status=Status.FEATURED, authors=authors)
+        written_together(featured, coauthors)
         edition_stories_choose(
             edition=draft, stories=featured.select_related("chapter"), curator=curator
         )
@@ -94,10 +129,14 @@ def test_a_download_is_built_once_and_then_sent_from_storage(
         with zipfile.ZipFile(io.BytesIO(built)) as archive:
             built = b"".join(archive.read(name) for name in archive.namelist())
     assert f"Verhaal {count - 1}<".encode() in built
-    # The first download reads the stories once; the next ones only find the edition.
+    # Every story credits its co-authors.
+    assert built.count(b"Bram, lid nr. ") == count
+    # The first download reads the stories once, and their co-authors once; the next
+    # ones only find the edition.
     assert (_story_reads(first), _story_reads(second)) == (1, 0)
+    assert sum('"editions_editionstorycoauthor"' in q["sql"] for q in first) == 1
     # And whether it has a "Tegengeluid" appendix.
-    assert (len(first), len(second)) == (5, 1)
+    assert (len(first), len(second)) == (6, 1)
 
 
 @pytest.mark.django_db
@@ -111,7 +150,7 @@ def test_a_copy_built_from_rows_that_erasure_changed_meanwhile_is_not_kept(publi
 
 def _listed(response) -> list[str]:
     return [
-        story.title for _chapter, stories in response.context["by_chapter"] for story, _ in stories
+        story.title for _chapter, stories in response.context["by_chapter"] for story, *_ in stories
     ]
 
 
@@ -130,7 +169,8 @@ def test_the_curators_choice_is_paged_in_queries_that_do_not_grow(
     assert page.count == count
     # Past the end of a short list, its last page.
     assert len(_listed(response)) == min(count, CURATE_PER_PAGE)
-    assert len(queries) == 11 + session_queries
+    # The stories' co-authors in one query for the page.
+    assert len(queries) == 12 + session_queries
 
 
 @pytest.mark.django_db

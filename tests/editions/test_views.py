@@ -9,7 +9,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from editions.models import Edition
 from editions.services import edition_create, edition_publish, edition_stories_choose
-from stories.models import Status
+from stories.models import Status, Story
+from stories.writing import story_coauthor_add
 from tests.factories import EditionFactory, MembershipFactory, ProfileFactory, StoryFactory
 from tests.safe_requests import assert_safe_requests_change_nothing, no_database_writes
 
@@ -72,16 +73,29 @@ def test_curate_page_names_the_authors_in_queries_that_do_not_grow(client, curat
     without_name = StoryFactory(
         chapter=chapters[0], author=MembershipFactory(number=77), status=Status.FEATURED
     )
+    # A story written together names all its authors, in the order the story does.
+    together = Story.objects.get(author__profile__display_name="Schrijver 1")
+    story_coauthor_add(story=together, membership=without_name.author)
     few, few_queries = page()
     author = '<span class="curation-stories__author">{}</span>'
     assertContains(few, author.format("Schrijver 2"), html=True)
     assertContains(few, author.format("Lid nr. 77"), html=True)
+    assertContains(few, author.format("Schrijver 1 en Lid nr. 77"), html=True)
 
     _featured(chapters, 27, start=3)
     without_name.delete()
+    for story in Story.objects.filter(
+        author__profile__display_name__in=["Schrijver 5", "Schrijver 9"]
+    ):
+        for n in (2, 3):
+            story_coauthor_add(
+                story=story,
+                membership=Story.objects.get(author__profile__display_name=f"Schrijver {n}").author,
+            )
     many, many_queries = page()
     assert sum(len(stories) for _chapter, stories in many.context["by_chapter"]) == 30
     assertContains(many, author.format("Schrijver 29"), html=True)
+    assertContains(many, author.format("Schrijver 5, Schrijver 2 en Schrijver 3"), html=True)
     assert many_queries == few_queries
 
 
