@@ -27,7 +27,7 @@ from tests.factories import (
     ProfileFactory,
     StoryFactory,
 )
-from tests.markup import texts
+from tests.markup import one, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +253,4 @@ def test_the_deletion_page_counts_the_stories_written_together(client, together)
     page = client.get(reverse("account_delete"))
     assert page.context["in_editions"] == 1
     assert "stories" in page.context["form"].fields
+    assert "blijft bij je mede-auteur staan" in text(one(page, "#edities-uitleg + p"))
