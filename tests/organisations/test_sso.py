@@ -117,10 +117,10 @@ def configured(settings, provider, zwolle):
     return zwolle
 
 
-def sign_in_via_provider(client, username: str):
-    """Press "Inloggen via Gemeente Zwolle" and log in at the provider as `username`;
-    returns the site's answer to the provider's redirect back."""
-    started = client.post(LOGIN_URL)
+def sign_in_via_provider(client, username: str, **form):
+    """Press "Inloggen via Zwolle" and log in at the provider as `username`; returns the
+    site's answer to the provider's redirect back."""
+    started = client.post(LOGIN_URL, form)
     assert started.status_code == 302
     browser = requests.Session()
     form = browser.get(started["Location"], timeout=10)
@@ -332,6 +332,18 @@ def test_an_account_with_an_unverified_trusted_address_is_not_signed_in_by_it(cl
     sign_in_via_provider(client, "carla")
     assert signed_in_user(client) is None
     assert not SocialAccount.objects.exists()
+
+
+def test_connecting_the_provider_to_another_account_is_refused(client, configured):
+    """allauth's "connect" would tie the provider's account to whoever is signed in,
+    whatever their address: only signing in through it counts here."""
+    member = MembershipFactory()
+    EmailAddressFactory(user=member.user)
+    client.force_login(member.user)
+    response = sign_in_via_provider(client, "anne", process="connect")
+    assert response["Location"] == "/accounts/login/"
+    assert not SocialAccount.objects.exists()
+    assert not Affiliation.objects.exists()
 
 
 # ---- Privacy ------------------------------------------------------------------------
