@@ -28,6 +28,7 @@ from members.models import Membership
 from members.services import membership_erase, membership_export
 from newsletter.privacy import newsletter_export, newsletter_on_account_delete
 from organisations.services import affiliations_export, affiliations_on_account_delete
+from organisations.sso import sso_accounts_export, sso_accounts_on_account_delete
 from stories.privacy import stories_export_for, stories_on_account_delete
 from suggestions.privacy import suggestions_export, suggestions_on_account_delete
 
@@ -45,6 +46,7 @@ def account_export(*, user: User, streamed: bool = False) -> dict:
     data["reading_position"] = reading_position_export(user=user)
     data["chapter_revisions"] = chapter_revisions_export(user=user)
     data |= affiliations_export(membership=membership)
+    data |= sso_accounts_export(user=user)
     data |= stories_export_for(membership=membership, streamed=streamed)
     data |= introductions_export(membership=membership)
     data |= suggestions_export(membership=membership)
@@ -134,4 +136,5 @@ def account_delete(*, user: User, stories: str = STORIES_KEEP) -> int | None:
             newsletter_on_account_delete(membership=membership)
             suggestions_on_account_delete(membership=membership, keep_stories=keep)
         meetings_on_account_delete(user=user, keep_stories=keep)
+        sso_accounts_on_account_delete(user=user)
         return membership_erase(user=user, membership=membership)

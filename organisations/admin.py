@@ -1,3 +1,4 @@
+from allauth.socialaccount.models import SocialApp, SocialToken
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -77,3 +78,9 @@ class OrganisationBatchAdmin(admin.ModelAdmin):
 class UnmatchedNameAdmin(admin.ModelAdmin):
     list_display = ("name", "created_at")
     search_fields = ("name",)
+
+
+# Sign-in providers are configured in the environment only (organisations.sso), and
+# their tokens are not kept: allauth's pages for both would only invite a second way.
+admin.site.unregister(SocialApp)
+admin.site.unregister(SocialToken)

@@ -118,6 +118,30 @@ def affiliation_verify(*, affiliation: Affiliation) -> Affiliation:
         return affiliation
 
 
+def affiliation_confirm(*, membership: Membership, organisation: Organisation) -> Affiliation:
+    """ "Werkt bij <organisatie>", verified: the member signed in through the
+    organisation's own provider (organisations.sso), which vouches for it. An existing
+    affiliation keeps its visibility; a new one is private, as signing in through an
+    employer's system should not announce where one works. Once per member and
+    organisation, however often they sign in."""
+    with transaction.atomic():
+        affiliation = (
+            Affiliation.objects.select_for_update()
+            .filter(membership=membership, organisation=organisation, relation=Relation.WORKS)
+            .first()
+        )
+        if affiliation is None:
+            affiliation = affiliation_add(
+                membership=membership,
+                organisation=organisation,
+                relation=Relation.WORKS,
+                public=False,
+            )
+        if not affiliation.verified:
+            affiliation = affiliation_verify(affiliation=affiliation)
+        return affiliation
+
+
 def affiliations_from_text(*, text: str, organisation: Organisation) -> int:
     """Affiliate every current member whose profile names `text` (in any spelling that
     normalises to it) with `organisation`, as the data migration does; returns how many

@@ -2,6 +2,7 @@
 environment; the defaults are the safe, embedded ones (SQLite, local memory cache)."""
 
 import os
+import re
 from collections.abc import Mapping
 from email.utils import parseaddr
 from pathlib import Path
@@ -116,6 +117,49 @@ def mailer_from_url(url: str) -> dict:
     }
 
 
+def oidc_apps(env: Env) -> list[dict[str, Any]]:
+    """Single sign-on through organisations' own OpenID Connect providers, from the
+    environment: `DJANGO_OIDC_PROVIDERS` names the organisations by their slug
+    (`zwolle,utrecht`), and each has `DJANGO_OIDC_<SLUG>_SERVER_URL` (the issuer),
+    `_CLIENT_ID`, `_SECRET` and, optionally, `_NAME` (what allauth's own pages call the
+    provider; default the slug), with the slug in capitals and `-` as `_`. The sign-in
+    button says "Inloggen via" and the organisation's name as the site has it.
+
+    Each becomes one of allauth's `openid_connect` apps whose `provider_id` is the slug:
+    settings read no database, and organisations.sso finds the organisation by that slug
+    when someone signs in. A named organisation without its three values stops the start
+    with the missing variable's name."""
+    apps = []
+    for slug in env.list("DJANGO_OIDC_PROVIDERS", default=[]):
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+            raise ImproperlyConfigured(
+                f"DJANGO_OIDC_PROVIDERS: {slug!r} is not an organisation's slug "
+                "(small letters, digits and hyphens, as in its address)"
+            )
+        prefix = f"DJANGO_OIDC_{slug.upper().replace('-', '_')}_"
+        values = {}
+        for part in ("SERVER_URL", "CLIENT_ID", "SECRET"):
+            values[part] = env.str(prefix + part, default=None)
+            if not values[part]:
+                raise ImproperlyConfigured(
+                    f"Set {prefix}{part} (DJANGO_OIDC_PROVIDERS names {slug})"
+                )
+        apps.append(
+            {
+                "provider_id": slug,
+                "name": env.str(prefix + "NAME", default="") or slug,
+                "client_id": values["CLIENT_ID"],
+                "secret": values["SECRET"],
+                "settings": {
+                    "server_url": values["SERVER_URL"],
+                    # PKCE as well as the secret: a code caught on its way back is useless.
+                    "oauth_pkce_enabled": True,
+                },
+            }
+        )
+    return apps
+
+
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=None)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -132,6 +176,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_tasks_db",
     "core",
     "community",
@@ -323,6 +369,21 @@ ACCOUNT_USER_DISPLAY = "members.adapters.user_display"
 # we run, allauth (and the code-attempt limit in members/ratelimit.py) take the client's
 # address from X-Forwarded-For instead. 0 ignores the header, which anyone can forge.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# Single sign-on for the staff of organisations with an OpenID Connect provider of their
+# own (oidc_apps above; README, "Production"). organisations.sso decides who gets in: the
+# provider's e-mail address counts only when it says it verified it and it is on one of
+# the organisation's domains; then an account with that address is signed in (and the
+# provider connected to it), a new one made, and "werkt bij" confirmed.
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": oidc_apps(env)}}
+SOCIALACCOUNT_ADAPTER = "organisations.sso.SocialAccountAdapter"
+# A GET (a link, a prefetch) never starts a sign-in: the buttons POST.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# The provider's tokens are used once, to learn who signed in, and not kept.
+SOCIALACCOUNT_STORE_TOKENS = False
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
