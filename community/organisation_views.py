@@ -4,7 +4,6 @@ via ...". It lives here because it shows organisations, members and stories toge
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from book.models import user_is_member
+from book.models import audience_readable_q, user_is_member
+from core import cache
 from core.exports import csv_response
 from core.http import post_only
 from core.paging import counted_page, uncounted_page
@@ -21,11 +21,13 @@ from meetings.models import UPCOMING_SHOWN, Meeting
 from members.models import Membership
 from organisations.coordination import coordinated_organisation, may_coordinate
 from organisations.forms import JoinForm
-from organisations.models import Affiliation, Organisation
+from organisations.models import Organisation
 from organisations.services import membership_join_via
-from stories.models import PUBLIC_STATUSES, Story
+from stories.models import Story
 
+from . import organisation_pages
 from . import organisation_statistics as organisation_statistics_tables
+from .organisation_pages import MEMBERS_PAGE_PARAM
 from .tables import table_chart
 
 STORIES_PER_PAGE = 10
@@ -34,19 +36,6 @@ MEMBERS_PER_PAGE = 48
 
 def _organisation(slug: str) -> Organisation:
     return get_object_or_404(Organisation.objects.select_related("successor"), slug=slug)
-
-
-def organisation_stories(organisation: Organisation, user):
-    """The stories on an organisation's page: those that name it and those of its members
-    who show that they belong to it, as far as `user` may see them (the one access rule,
-    Story.objects.visible_to), published ones only."""
-    members = Affiliation.objects.public().filter(organisation=organisation).values("membership")
-    return (
-        Story.objects.visible_to(user)
-        .filter(status__in=PUBLIC_STATUSES)
-        .filter(Q(organisation=organisation) | Q(author__in=members))
-        .order_by("-published_at", "-pk")
-    )
 
 
 def organisation_members(organisation: Organisation):
@@ -69,43 +58,67 @@ def organisation_meetings(organisation: Organisation) -> list[Meeting]:
 
 @require_safe
 def organisation_detail(request, slug):
+    """An organisation's page. Anonymous readers share it whole, members (who do not
+    coordinate it) with their own parts filled in (organisation_pages); everyone
+    else gets theirs rendered."""
+    return organisation_pages.organisation_page(
+        request,
+        slug,
+        lambda audience, shared: _organisation_detail(
+            request, slug, audience=audience, shared=shared
+        ),
+    )
+
+
+def _organisation_detail(request, slug, *, audience: str | None, shared: bool):
+    """The page as every reader of `audience` (core.cache.ANONYMOUS or MEMBERS) sees
+    it, or (None) as the visitor sees it; with stand-ins for the visitor's own parts
+    when `shared` (core.cache.shared_context)."""
     organisation = _organisation(slug)
     if organisation.successor is not None:
         return redirect(organisation.successor.get_absolute_url(), permanent=True)
     canonical = organisation.get_absolute_url()
     if request.path != canonical:
         return redirect(canonical, permanent=True)
-    stories = organisation_stories(organisation, request.user)
+    user = request.user
+    if audience is None:
+        stories = Story.objects.visible_to(user)
+    else:
+        members_read = audience == cache.MEMBERS
+        stories = Story.objects.filter(
+            audience_readable_q(members=members_read, prefix="chapter__")
+        )
+    reader = None if shared else user  # shared: the reactions given are stand-ins
     page = uncounted_page(
         request.GET,
-        lambda start, stop: stories.page_for_display(start, stop, request.user),
+        lambda start, stop: stories.newest_page_for_display(
+            start, stop, reader, parts=organisation_pages.story_parts(stories, organisation)
+        ),
         per_page=STORIES_PER_PAGE,
     )
-    is_member = user_is_member(request.user)
+    is_member = user_is_member(user)
     members = None
     if is_member:
         members = counted_page(
             request.GET,
             organisation_members(organisation),
             per_page=MEMBERS_PER_PAGE,
-            param="leden",
+            param=MEMBERS_PAGE_PARAM,
         )
-    membership = Membership.objects.for_user(request.user)
-    return render(
-        request,
-        "organisations/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "coordinates": may_coordinate(request.user, organisation),
-            "page": page,
-            "members": members,
-            "membership": membership,
-            "join_form": JoinForm(),
-            "meetings": organisation_meetings(organisation),
-            "meetings_url": f"{reverse('meetings:list')}?{urlencode({'organisatie': organisation.slug})}",
-            "next_query": urlencode({"next": request.get_full_path()}),
-        },
-    )
+    context = {
+        "organisation": organisation,
+        "coordinates": audience is None and may_coordinate(user, organisation),
+        "page": page,
+        "members": members,
+        "membership": Membership.objects.for_user(user),
+        "join_form": JoinForm(),
+        "meetings": organisation_meetings(organisation),
+        "meetings_url": f"{reverse('meetings:list')}?{urlencode({'organisatie': organisation.slug})}",
+        "next_query": urlencode({"next": request.get_full_path()}),
+    }
+    if shared:
+        context |= cache.shared_context()
+    return render(request, "organisations/organisation_detail.html", context)
 
 
 @post_only("municipality", label=gettext_lazy("Naar de organisatie"))

@@ -17,10 +17,7 @@ the same way (`home_page`)."""
 
 from dataclasses import dataclass
 
-from django.contrib.messages import get_messages
-from django.contrib.messages.storage.cookie import CookieStorage
-from django.db.models import Count, Func, Max, Q, Subquery, Sum
-from django.db.models.functions import Now
+from django.db.models import Count, Max, Q, Subquery, Sum
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
@@ -29,7 +26,7 @@ from core import cache
 from core.paging import page_number
 from core.prepared import Prepared
 from editions.models import Edition
-from meetings.models import Meeting
+from meetings.shared import upcoming_meetings
 from stories.fragments import CHAPTER_PAGE_PARAM
 from stories.models import ChapterFollow
 from stories.shared import given_reactions
@@ -57,7 +54,7 @@ def chapter_page(request, slug, render) -> HttpResponse:
         if not cache.kept_page(int(number)):
             return render(None)  # a deep page: rendered, not stored (core.cache.KEPT_PAGES)
     anonymous = cache.sessionless_anonymous(request)
-    if not anonymous and not _shares_as_member(request):
+    if not anonymous and not cache.shares_as_member(request, user_is_member):
         return render(None)
     versions = _versions.first(slug=slug)
     if versions is None or versions[0] is None:
@@ -93,35 +90,9 @@ def home_page(request, render) -> HttpResponse:
     return cache.cached_page(request, key, render, cache.COUNTS_SECONDS)
 
 
-def _shares_as_member(request) -> bool:
-    """A member who is not staff, with no messages waiting (those show on the page)."""
-    if request.method not in ("GET", "HEAD") or CookieStorage.cookie_name in request.COOKIES:
-        return False
-    user = request.user
-    if not user.is_authenticated or user.is_staff or not user_is_member(user):
-        return False
-    return not len(get_messages(request))
-
-
-def _upcoming_meetings(**about: str) -> tuple[Subquery, Subquery]:
-    """The published meetings not yet over (`about` a chapter: chapters__slug=...), as
-    two key parts computed in the page's one query: how many there are, and the latest
-    updated_at among them. The page shows the first few (Meeting.objects.next_shown);
-    any change to one of those saves its row (a later updated_at than any before), and
-    one that ends, is cancelled or is published changes the count. The database's own
-    clock decides what is over, so the query needs no time parameter."""
-    upcoming = (
-        Meeting.objects.published().filter(ends_at__gt=Now(), **about).order_by().values("status")
-    )
-    return (
-        Subquery(upcoming.annotate(n=Func("pk", function="COUNT")).values("n")),
-        Subquery(upcoming.annotate(t=Func("updated_at", function="MAX")).values("t")),
-    )
-
-
 #: What a chapter page depends on, besides the chapter's text (its updated_at is among the
 #: chapters'): one row, or none when `slug` is not a published chapter of the book. The
-#: upcoming meetings about the chapter are part of it (_upcoming_meetings).
+#: upcoming meetings about the chapter are part of it (meetings.shared.upcoming_meetings).
 _versions = Prepared(
     lambda slug: (
         Chapter.objects.published()
@@ -136,8 +107,8 @@ _versions = Prepared(
             stories_version=Max("stories_version", filter=Q(slug=slug)),
         )
         .annotate(
-            meeting_count=_upcoming_meetings(chapters__slug=slug)[0],
-            meetings_updated=_upcoming_meetings(chapters__slug=slug)[1],
+            meeting_count=upcoming_meetings(chapters__slug=slug)[0],
+            meetings_updated=upcoming_meetings(chapters__slug=slug)[1],
         )
         .values_list(
             "chapter_pk",
@@ -167,7 +138,7 @@ _home_versions = Prepared(
             chapter_count=Count("pk"),
             stories_versions=Sum("stories_version"),
         )
-        .annotate(meeting_count=_upcoming_meetings()[0], meetings_updated=_upcoming_meetings()[1])
+        .annotate(meeting_count=upcoming_meetings()[0], meetings_updated=upcoming_meetings()[1])
         .values_list(
             "book",
             "book_updated",

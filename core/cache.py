@@ -11,6 +11,10 @@ What is kept, and how:
   `shared_context()` to its template: every `{% csrf_token %}` then writes the
   stand-in, and `{% pressed ... %}` (core/templatetags/stand_ins.py) marks the buttons
   a visitor may have pressed (the reactions they gave).
+- **A page of both kinds** (`shared_page`): who shares it (`audience`: anonymous
+  readers, members), and which addresses of a list are stored (`page_query`: the
+  filters a page reads and its first KEPT_PAGES pages), decided in one place; the view
+  states its key and renders for the audience.
 - **Values worked out from the database** (`fetch`, `fetch_each`): counts and drawings.
 - **Values no request waits for** (`fetch_renewed`, `keep_renewed`): kept without an
   expiry, with a mark saying until when they are fresh. A request after that mark gets
@@ -43,16 +47,21 @@ so together they keep it no longer than asked."""
 import hashlib
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache as store
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from core.paging import page_number
 
 #: Anything keyed by versions: pages, fragments, counts per chapter.
 VERSIONED_SECONDS = 600
@@ -308,12 +317,15 @@ def personal_page(
     view: Callable[[], HttpResponse],
     given: Callable[[], Iterable[Iterable]],
     seconds: int = VERSIONED_SECONDS,
+    *,
+    long_tail: bool = False,
 ) -> HttpResponse:
     """The page under `key` made this visitor's (`personalise`, with `given()`), or
     `view()`: a page rendered with `shared_context()` for everyone who shares the key,
-    kept under it when it is a plain 200 page, and answered made this visitor's (kept
-    or not: a stand-in never reaches a browser)."""
-    html = _get(key, seconds)
+    kept under it when it is a plain 200 page (in the long-tail cache with
+    `long_tail`), and answered made this visitor's (kept or not: a stand-in never
+    reaches a browser)."""
+    html = _get(key, seconds, long_tail)
     if html is not None:
         return HttpResponse(personalise(request, html, given()))
     response = view()
@@ -321,6 +333,88 @@ def personal_page(
         return response
     html = response.content.decode(response.charset)
     if _shareable(request, response):
-        _keep(key, html, seconds)
+        _keep(key, html, seconds, long_tail)
     response.content = personalise(request, html, given())
+    return response
+
+
+# ---- Pages shared by anonymous readers and by members -------------------------------
+
+#: The two audiences a page is shared by (`audience`).
+ANONYMOUS = "anonymous"
+MEMBERS = "members"
+
+
+def shares_as_member(request: HttpRequest, is_member: Callable[[Any], bool]) -> bool:
+    """Whether the request may get a page shared by members (`personal_page`): a GET or
+    HEAD by a member (`is_member(user)`, the book's rule) who is not staff (they see
+    what members do not), with no messages waiting (those show on the page)."""
+    if request.method not in ("GET", "HEAD") or CookieStorage.cookie_name in request.COOKIES:
+        return False
+    user = request.user
+    if not user.is_authenticated or user.is_staff or not is_member(user):
+        return False
+    return not len(get_messages(request))
+
+
+def audience(request: HttpRequest, is_member: Callable[[Any], bool]) -> str | None:
+    """Who the request shares a page with: ANONYMOUS (`sessionless_anonymous`), MEMBERS
+    (`shares_as_member`), or None: the page is rendered for this visitor alone."""
+    if sessionless_anonymous(request):
+        return ANONYMOUS
+    if shares_as_member(request, is_member):
+        return MEMBERS
+    return None
+
+
+def page_query(
+    request: HttpRequest, *, pages: Iterable[str] = (), filters: Iterable[str] = ()
+) -> str | None:
+    """The query string of a list's address when its page may be stored: every
+    parameter once, each a page number of `pages` (written as core.paging reads it,
+    at most KEPT_PAGES) or a filter of `filters`. None for any other address: a deep
+    page (crawlers walk them all), a parameter the page does not read (each would be a
+    copy of the same page), a number written another way; the view renders those
+    each time. A query string that is not empty goes to the long-tail cache
+    (`shared_page`)."""
+    query = request.GET
+    for name in query:
+        values = query.getlist(name)
+        if len(values) != 1:
+            return None
+        if name in pages:
+            number = values[0]
+            if str(page_number(number)) != number or not kept_page(int(number)):
+                return None
+        elif name not in filters:
+            return None
+    return request.META.get("QUERY_STRING", "")
+
+
+def shared_page(
+    request: HttpRequest,
+    shared_by: str | None,
+    page_key: str | None,
+    view: Callable[[bool], HttpResponse],
+    given: Callable[[], Iterable[Iterable]] = tuple,
+    *,
+    long_tail: bool = False,
+) -> HttpResponse:
+    """A page shared by its audience (`shared_by`, from `audience`) under `page_key`:
+    anonymous readers get it whole (`cached_page`), members with their own parts filled
+    in (`personal_page`, `given` the buttons they pressed). `view(shared)` renders it:
+    with `shared_context()` when `shared`. `page_key` or `shared_by` None: `view(False)`,
+    not stored. The same address answers members and anonymous readers differently,
+    so the answer varies by cookie."""
+    if page_key is None or shared_by is None:
+        response = view(False)
+    elif shared_by == ANONYMOUS:
+        response = cached_page(
+            request, key(page_key, ANONYMOUS), lambda: view(False), long_tail=long_tail
+        )
+    else:
+        response = personal_page(
+            request, key(page_key, MEMBERS), lambda: view(True), given, long_tail=long_tail
+        )
+    patch_vary_headers(response, ["Cookie"])
     return response

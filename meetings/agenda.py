@@ -25,7 +25,7 @@ from .models import (
     Registration,
     RegistrationStatus,
 )
-from .services import MeetingError, NotAllowed, is_curator
+from .services import MeetingError, NotAllowed, is_curator, meeting_page_changed
 
 
 def _registration(meeting: Meeting, user) -> Registration | None:
@@ -57,6 +57,7 @@ def agenda_item_add(*, meeting: Meeting, user, title: str, body: str = "") -> Ag
         _agenda_open(meeting)
         last = meeting.agenda_items.order_by("-position").values_list("position", flat=True)
         position = (last.first() or 0) + 1
+        meeting_page_changed(meeting=meeting)
         return AgendaItem.objects.create(
             meeting=meeting, author=user, title=title, body=body, position=position
         )
@@ -72,6 +73,7 @@ def agenda_item_support(*, item: AgendaItem, user) -> bool:
         _agenda_open(meeting)
         if item.author_id == user.pk:
             raise MeetingError(_("Dit punt heb je zelf ingebracht."))
+        meeting_page_changed(meeting=meeting)
         deleted, _rows = AgendaSupport.objects.filter(item=item, user=user).delete()
         if deleted:
             return False
@@ -95,6 +97,7 @@ def agenda_item_mark(
         if not (meeting.is_hosted_by(user) or is_curator(user)):
             raise NotAllowed
         item = AgendaItem.objects.get(pk=item.pk)
+        meeting_page_changed(meeting=meeting)
         if state is not None:
             item.state = state
             item.save(update_fields=["state"])
@@ -123,6 +126,7 @@ def attendance_mark(*, meeting: Meeting, user, registration: Registration, atten
             raise MeetingError(_("Aanwezigheid kun je pas bijhouden als de bijeenkomst begint."))
         registration.attended = attended
         registration.save(update_fields=["attended", "updated_at"])
+        meeting_page_changed(meeting=meeting)
         return registration
 
 
@@ -155,6 +159,7 @@ def note_add(*, meeting: Meeting, user, body: str) -> Note:
         Registration.objects.filter(meeting=meeting, user=user).exclude(
             status=RegistrationStatus.CANCELLED
         ).update(attended=True)
+        meeting_page_changed(meeting=meeting)
         return Note.objects.create(meeting=meeting, author=user, body=body)
 
 
@@ -181,4 +186,5 @@ def note_to_story(*, note: Note, user, chapter: Chapter, title: str) -> Story:
         )
         note.story = story
         note.save(update_fields=["story"])
+        meeting_page_changed(meeting=note.meeting)
         return story

@@ -176,6 +176,12 @@ class Meeting(models.Model):
     photo_alt = models.CharField(_("beschrijving van de foto"), max_length=300, blank=True)
     #: The calendar's SEQUENCE: raised by every change a calendar should pick up.
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    #: Raised by every change its page shows beyond the meeting's own row: registrations
+    #: (places left, the waiting list), the agenda and the nazit
+    #: (meetings.services.meeting_page_changed); the cached pages are keyed by it and
+    #: `updated_at`. Not `updated_at` itself: the home and chapter pages are keyed by
+    #: that and show none of these.
+    page_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
 

@@ -16,7 +16,7 @@ from .models import (
     RegistrationStatus,
     SeeAgain,
 )
-from .services import waiting_list_promote
+from .services import meeting_page_changed, waiting_list_promote
 
 
 def meetings_export_for(*, user) -> dict:
@@ -85,6 +85,15 @@ def meetings_on_account_delete(*, user, keep_stories: bool) -> None:
             Registration.objects.filter(user=user, status=RegistrationStatus.GOING).values_list(
                 "meeting", flat=True
             )
+        )
+        # Their registrations, support and words leave the pages of these meetings.
+        meeting_page_changed(
+            pks=[
+                *Registration.objects.filter(user=user).values_list("meeting", flat=True),
+                *AgendaSupport.objects.filter(user=user).values_list("item__meeting", flat=True),
+                *AgendaItem.objects.filter(author=user).values_list("meeting", flat=True),
+                *Note.objects.filter(author=user).values_list("meeting", flat=True),
+            ]
         )
         Registration.objects.filter(user=user).delete()
         for meeting in Meeting.objects.select_for_update().filter(pk__in=held):

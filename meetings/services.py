@@ -16,6 +16,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -147,6 +148,16 @@ def _apply(meeting: Meeting, details: MeetingDetails) -> list[str | None]:
     meeting.host_organisation = details.host_organisation
     meeting.photo_alt = details.photo_alt.strip()
     return photo_set(meeting, details.photo, remove=details.remove_photo)
+
+
+def meeting_page_changed(*, meeting: Meeting | None = None, pks: Iterable[int] = ()) -> None:
+    """Something the page of `meeting` (or of the meetings `pks`) shows changed besides
+    the meeting's row (a registration, the agenda, the nazit): raises its
+    `page_version`, which the cached pages are keyed by. Call it in the transaction
+    that makes the change."""
+    pks = {*pks, *([meeting.pk] if meeting is not None else [])}
+    if pks:
+        Meeting.objects.filter(pk__in=pks).update(page_version=F("page_version") + 1)
 
 
 def _log(*, curator, meeting: Meeting, action: str, reason: str = "") -> None:
@@ -330,6 +341,7 @@ def registration_register(*, meeting: Meeting, user, bringing: str = "") -> Regi
         if registration is not None and registration.status != RegistrationStatus.CANCELLED:
             registration.bringing = bringing
             registration.save(update_fields=["bringing", "updated_at"])
+            meeting_page_changed(meeting=meeting)
             return registration
         going = meeting.registrations.going().count()
         status = (
@@ -348,6 +360,7 @@ def registration_register(*, meeting: Meeting, user, bringing: str = "") -> Regi
         except IntegrityError:
             # The same person twice at once (a double click): the first one counts.
             return Registration.objects.get(meeting=meeting, user=user)
+        meeting_page_changed(meeting=meeting)
         meeting_mail(
             kind=MailKind.UPDATES,
             users=[user],
@@ -380,6 +393,7 @@ def registration_cancel(*, meeting: Meeting, user) -> Registration:
         registration.save(update_fields=["status", "updated_at"])
         if was_going and not meeting.has_started:
             waiting_list_promote(meeting=meeting)
+        meeting_page_changed(meeting=meeting)
         return registration
 
 
@@ -393,6 +407,7 @@ def waiting_list_promote(*, meeting: Meeting) -> Registration | None:
         return None
     first.status = RegistrationStatus.GOING
     first.save(update_fields=["status", "updated_at"])
+    meeting_page_changed(meeting=meeting)
     meeting_mail(
         kind=MailKind.UPDATES,
         users=[first.user],

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from book.models import user_is_member
+from core import cache
 from core.http import post_only
-from core.paging import counted_page
+from core.paging import PAGE_PARAM, counted_page
 from core.roles import curator_required
 from members.models import Membership, Visibility, membership_display_name
 from organisations.models import Organisation
@@ -37,16 +38,39 @@ from .forms import (
     meeting_initial,
 )
 from .models import AgendaState, Meeting, Registration, RegistrationStatus
+from .shared import list_version, meeting_state
 
 PER_PAGE = 20
 WHEN_PARAM = "wanneer"
 PAST = "voorbij"
 
 
+#: The list's filters (MeetingFilterForm) and which meetings (WHEN_PARAM).
+LIST_FILTERS = (WHEN_PARAM, "hoofdstuk", "organisatie", "provincie", "online")
+
+
 @require_safe
 def meeting_list(request):
     """Upcoming meetings (or, with ?wanneer=voorbij, past ones), filtered by chapter, host
-    organisation, province and online; proposals and cancelled meetings are not listed."""
+    organisation, province and online; proposals and cancelled meetings are not listed.
+    Anonymous readers share the page whole, members with their own token filled in
+    (core.cache.shared_page); a filtered list or a page past the first is kept in the
+    long-tail cache, a deep one not at all (core.cache.page_query)."""
+    shared_by = cache.audience(request, user_is_member)
+    query = cache.page_query(request, pages=(PAGE_PARAM,), filters=LIST_FILTERS)
+    key = None
+    if shared_by is not None and query is not None:
+        key = cache.html_key("meetings:list:v1", *list_version(), cache.digest(query))
+    return cache.shared_page(
+        request,
+        shared_by,
+        key,
+        lambda shared: _meeting_list(request, shared=shared),
+        long_tail=bool(query),
+    )
+
+
+def _meeting_list(request, *, shared: bool):
     now = timezone.now()
     past = request.GET.get(WHEN_PARAM) == PAST
     form = MeetingFilterForm(request.GET or None)
@@ -62,27 +86,48 @@ def meeting_list(request):
         if form.cleaned_data["online"]:
             meetings = meetings.online()
     page = counted_page(request.GET, meetings.for_display(), per_page=PER_PAGE)
+    context = {
+        "page": page,
+        "meetings": page.object_list,
+        "past": past,
+        "form": form,
+        "can_propose": request.user.is_authenticated
+        and Membership.objects.for_user(request.user) is not None,
+    }
     return render(
         request,
         "meetings/meeting_list.html",
-        {
-            "page": page,
-            "meetings": page.object_list,
-            "past": past,
-            "form": form,
-            "can_propose": request.user.is_authenticated
-            and Membership.objects.for_user(request.user) is not None,
-        },
+        context | cache.shared_context() if shared else context,
     )
 
 
 @require_safe
 def meeting_detail(request, slug):
+    """A meeting's page. Anonymous readers share it whole, members who did not register,
+    host or propose it share theirs (core.cache.shared_page); the others get theirs
+    rendered, with what is theirs on it."""
+    shared_by = cache.audience(request, user_is_member)
+    key = None
+    if shared_by is not None and not request.META.get("QUERY_STRING"):
+        state = meeting_state(slug, request.user.pk)
+        if state is not None and state.announced and not state.own:
+            key = cache.html_key("meetings:detail:v1", slug, *state.version)
+    return cache.shared_page(
+        request, shared_by, key, lambda shared: _meeting_detail(request, slug, shared=shared)
+    )
+
+
+def _meeting_detail(request, slug, *, shared: bool):
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user).select_related("host_organisation").distinct(),
         slug=slug,
     )
-    return render(request, "meetings/meeting_detail.html", _page_context(request, meeting))
+    context = _page_context(request, meeting)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        context | cache.shared_context() if shared else context,
+    )
 
 
 def _form_refused(form, refusal: services.MeetingError):

@@ -134,6 +134,10 @@ class Organisation(models.Model):
         help_text=_("Hoeveel claimcodes de coördinatoren samen mogen aanmaken."),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    #: Raised by every change its page and the overviews show of it: an edit, a member
+    #: who joins or leaves (organisations.services.organisations_changed); the cached
+    #: pages are keyed by it.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
 

@@ -156,6 +156,11 @@ def municipalities_update(*, rows: list[Row]) -> Update:
             org.save(update_fields=["successor"])
             affiliations_move(source=org, target=successor)
             merged.append((org, successor))
+        # A rare run, names and provinces changed in place: every municipality's pages
+        # anew. (organisations.services imports this module, hence the late import.)
+        from .services import organisations_changed
+
+        organisations_changed(pks=[org.pk for org in existing.values()])
         return Update(created=created, renamed=renamed, merged=merged)
 
 

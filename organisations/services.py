@@ -1,9 +1,12 @@
 """State changes of organisations and affiliations."""
 
+from collections.abc import Iterable
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -15,6 +18,15 @@ from members.services import membership_claim_digital
 from .matching import normalised
 from .models import Affiliation, Kind, Organisation, Relation
 from .municipalities import slug_free
+
+
+def organisations_changed(*, pks: Iterable[int]) -> None:
+    """Something the pages of the organisations `pks` (or the overviews) show of them
+    changed: their text, who belongs to them. Raises their `version`, which the cached
+    pages are keyed by; call it in the transaction that makes the change."""
+    pks = set(pks)
+    if pks:
+        Organisation.objects.filter(pk__in=pks).update(version=F("version") + 1)
 
 
 def organisation_save(
@@ -39,6 +51,7 @@ def organisation_save(
         )
         organisation.full_clean()
         organisation.save()
+        organisations_changed(pks=[organisation.pk])
         files_delete_on_commit(stale)
         return organisation
 
@@ -87,6 +100,7 @@ def affiliation_add(
             affiliation.public = public
             affiliation.verified = affiliation.verified or verified
             affiliation.save(update_fields=["public", "verified"])
+        organisations_changed(pks=[organisation.pk])
         return affiliation
 
 
@@ -109,6 +123,7 @@ def membership_join_via(
 def affiliation_remove(*, affiliation: Affiliation) -> None:
     with transaction.atomic():
         affiliation.delete()
+        organisations_changed(pks=[affiliation.organisation_id])
 
 
 def affiliation_verify(*, affiliation: Affiliation) -> Affiliation:
@@ -168,6 +183,7 @@ def affiliations_from_text(*, text: str, organisation: Organisation) -> int:
                 defaults={"public": visibility == Visibility.FULL},
             )
             made += created
+        organisations_changed(pks=[organisation.pk] if made else [])
     return made
 
 
@@ -215,5 +231,7 @@ def affiliations_on_account_delete(*, membership: Membership) -> None:
     """Leaving removes every affiliation and coordinator role: the membership row stays
     behind without a person, and must not stay counted as anyone's member."""
     with transaction.atomic():
-        Affiliation.objects.filter(membership=membership).delete()
+        affiliations = Affiliation.objects.filter(membership=membership)
+        organisations_changed(pks=affiliations.values_list("organisation", flat=True))
+        affiliations.delete()
         membership.coordinating.all().delete()

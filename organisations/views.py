@@ -6,22 +6,49 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from book.models import user_is_member
+from core import cache
 from core.http import post_only
-from core.paging import counted_page
+from core.paging import PAGE_PARAM, counted_page
 from members.access import membership_or_claim
 
 from . import services
 from .forms import JoinForm, OrganisationFilterForm, organisation_search
 from .models import Affiliation, Kind, Organisation
+from .shared import list_version
 
 PAGE_SIZE = 50
+
+
+#: The overviews' filters (OrganisationFilterForm).
+LIST_FILTERS = ("soort", "provincie")
 
 
 @require_safe
 def organisation_list(request, *, municipalities: bool):
     """ "Gemeenten" (/gemeenten/) and "Organisaties" (/organisaties/): the organisations
     with at least one current member, filterable by kind and province, with their
-    member counts. Counts only: who the members are is on each organisation's page."""
+    member counts. Counts only: who the members are is on each organisation's page.
+    Anonymous readers share the page whole, members with their own token filled in
+    (core.cache.shared_page), keyed by every organisation's version; a filtered list
+    or a page past the first is kept in the long-tail cache, a deep one not at all."""
+    shared_by = cache.audience(request, user_is_member)
+    query = cache.page_query(request, pages=(PAGE_PARAM,), filters=LIST_FILTERS)
+    key = None
+    if shared_by is not None and query is not None:
+        key = cache.html_key(
+            "organisations:list:v1", municipalities, *list_version(), cache.digest(query)
+        )
+    return cache.shared_page(
+        request,
+        shared_by,
+        key,
+        lambda shared: _organisation_list(request, municipalities=municipalities, shared=shared),
+        long_tail=bool(query),
+    )
+
+
+def _organisation_list(request, *, municipalities: bool, shared: bool):
     organisations = Organisation.objects.with_members().order_by("-founding", "name", "pk")
     if municipalities:
         organisations = organisations.filter(kind=Kind.MUNICIPALITY)
@@ -32,15 +59,16 @@ def organisation_list(request, *, municipalities: bool):
         if province := form.cleaned_data["provincie"]:
             organisations = organisations.filter(province=province)
     page = counted_page(request.GET, organisations, per_page=PAGE_SIZE)
+    context = {
+        "municipalities": municipalities,
+        "form": form,
+        "page": page,
+        "filtered": bool(request.GET.get("soort") or request.GET.get("provincie")),
+    }
     return render(
         request,
         "organisations/organisation_list.html",
-        {
-            "municipalities": municipalities,
-            "form": form,
-            "page": page,
-            "filtered": bool(request.GET.get("soort") or request.GET.get("provincie")),
-        },
+        context | cache.shared_context() if shared else context,
     )
 
 

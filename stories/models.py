@@ -239,20 +239,30 @@ class StoryQuerySet(models.QuerySet["Story"]):
         page_ids = self.values("pk")[start:stop]
         return self.filter(pk__in=page_ids).for_display(user)
 
-    def newest_page_for_display(self, start: int, stop: int, user: Reader | None = None) -> Self:
+    def newest_page_for_display(
+        self,
+        start: int,
+        stop: int,
+        user: Reader | None = None,
+        *,
+        parts: Iterable["StoryQuerySet"] | None = None,
+    ) -> Self:
         """Rows `start:stop` of these public stories, newest first, `for_display`.
         The newest `stop` of each public status are read on the (status, published_at)
         index, newest first and stopped there, and merged here: given
         `status IN (published, featured)`, SQLite would read and sort every public
-        story to find the newest few. One query per public status, and one for the page."""
-        newest: list[tuple[Any, int]] = []
-        for status in PUBLIC_STATUSES:
-            newest += (
-                self.filter(status=status)
-                .order_by("-published_at", "-pk")
-                .values_list("published_at", "pk")[:stop]
+        story to find the newest few. One query per public status, and one for the page.
+        `parts`: querysets of public stories that together make the list, each read
+        newest first on an index of its own, instead (an OR of them is no index
+        condition: it read every story)."""
+        if parts is None:
+            parts = [self.filter(status=status) for status in PUBLIC_STATUSES]
+        found: set[tuple[Any, int]] = set()
+        for part in parts:
+            found.update(
+                part.order_by("-published_at", "-pk").values_list("published_at", "pk")[:stop]
             )
-        newest.sort(key=lambda row: _newest_first(*row), reverse=True)
+        newest = sorted(found, key=lambda row: _newest_first(*row), reverse=True)
         page_ids = [pk for _published_at, pk in newest[start:stop]]
         return self.filter(pk__in=page_ids).for_display(user).order_by("-published_at", "-pk")
 
@@ -326,6 +336,10 @@ class Story(models.Model):
             # Nieuwste verhalen: the newest stories of a status, read newest first and
             # stopped after a page (StoryQuerySet.newest_page_for_display).
             models.Index(fields=["status", "published_at"]),
+            # An organisation's page: the newest stories naming it, and the newest of
+            # its members (community.organisation_pages.story_parts).
+            models.Index(fields=["organisation", "status", "published_at"]),
+            models.Index(fields=["author", "status", "published_at"]),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
+from book.services import chapter_stories_changed
 from meetings.agenda import (
     agenda_item_add,
     agenda_item_mark,
@@ -216,6 +217,7 @@ def test_the_meeting_page_lists_its_stories_once_published(client, past, chapter
     assert "Uit de nazit" not in client.get(past.get_absolute_url()).content.decode()
     story.status = Status.PUBLISHED
     story.save()
+    chapter_stories_changed(chapters=[story.chapter_id])  # as the services do
     page = client.get(past.get_absolute_url())
     assertContains(page, f'<a href="{story.get_absolute_url()}">Uit de nazit</a>', html=True)
 

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils import timezone
 from members.models import Membership, Profile, Visibility
 from organisations.models import Affiliation, Coordinator, Kind, Organisation, Relation
 from stories.models import Status, Story
-from tests.clients import signed_in
+from tests.clients import cold_and_cached_queries, signed_in
 from tests.factories import MembershipFactory, bulk_stories
 
 pytestmark = pytest.mark.django_db
@@ -80,11 +81,30 @@ def queries_of(client, url) -> int:
     return len(queries)
 
 
+def shared_counts(zwolle, member) -> dict[tuple[str, str], tuple[int, int]]:
+    """Cold and cached, for anonymous readers and for a member: the pages they share."""
+    paths = {
+        "/organisaties/": reverse("organisations:list"),
+        "/gemeenten/?provincie=OV": reverse("organisations:municipality_list") + "?provincie=OV",
+        "/organisaties/?pagina=2": reverse("organisations:list") + "?pagina=2",
+        "organisation page": zwolle.get_absolute_url(),
+        "organisation page, second page of stories": zwolle.get_absolute_url() + "?pagina=2",
+        "organisation page, second page of members": zwolle.get_absolute_url() + "?leden=2",
+    }
+    anonymous, signed = Client(), Client()
+    counts = {}
+    for name, path in paths.items():
+        counts[name, "anonymous"] = cold_and_cached_queries(anonymous, path)
+        counts[name, "member"] = cold_and_cached_queries(signed, path, member)
+    return counts
+
+
 def test_organisation_pages_take_the_same_queries_for_thousands(open_chapter):
     zwolle = Organisation.objects.get(cbs_code="GM0193")
     coordinator = MembershipFactory()
     Coordinator.objects.create(organisation=zwolle, membership=coordinator)
     member = signed_in(MembershipFactory().user)
+    viewer = MembershipFactory().user  # a member who shares the cached pages
     coordinating = signed_in(coordinator.user)
     urls = {
         "/gemeenten/": (member, reverse("organisations:municipality_list")),
@@ -105,6 +125,10 @@ def test_organisation_pages_take_the_same_queries_for_thousands(open_chapter):
     few_members = bulk_community(organisations=5, members=60, first=0, zwolle=zwolle)
     bulk_stories(20, chapter=open_chapter, authors=few_members[::10], organisation=zwolle)
     few = {name: queries_of(client, url) for name, (client, url) in urls.items()}
+    few_shared = shared_counts(zwolle, viewer)
+    for (name, audience), (miss, hit) in few_shared.items():
+        assert hit < miss, (name, audience)
+        assert hit <= 4, (name, audience)  # the versions (+ session, user, reactions)
 
     many_members = bulk_community(
         organisations=ORGANISATIONS, members=MEMBERS, first=1_000, zwolle=zwolle
@@ -115,6 +139,7 @@ def test_organisation_pages_take_the_same_queries_for_thousands(open_chapter):
     assert Story.objects.filter(organisation=zwolle, status=Status.PUBLISHED).count() > 2_000
     many = {name: queries_of(client, url) for name, (client, url) in urls.items()}
     assert many == few
+    assert shared_counts(zwolle, viewer) == few_shared
 
     # Still pages, not everything at once.
     page = member.get(reverse("organisations:list"))

@@ -1,0 +1,138 @@
+"""What the cached meetings' pages are keyed by, read from the database on every
+request in one prepared query each (core.prepared, core.cache): a change made through
+one worker must show at once in the others, whose caches are their own.
+
+A meeting's row changes its `updated_at` when the meeting is edited, published or
+cancelled; registrations, the agenda and the nazit raise its `page_version`
+(meetings.services.meeting_page_changed); the stories beneath the chapters and the
+authors' and hosts' names raise the chapters' `stories_version`
+(book.services.chapter_stories_changed); an organisation's name its `version`
+(organisations.services.organisations_changed). What passes with time (a meeting that
+starts, ends, whose nazit closes) the database's own clock decides, in the same query,
+so the queries need no time parameter."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Exists, F, Func, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Now
+
+from book.models import Chapter
+from core.prepared import Prepared
+
+from .models import NAZIT_DAYS, Meeting, MeetingStatus, Registration
+
+
+def upcoming_meetings(**about) -> tuple[Subquery, Subquery]:
+    """The published meetings not yet over (`about` narrows them: chapters__slug=...),
+    as two key parts computed in a page's one query: how many there are, and the latest
+    updated_at among them. A page shows the first few (Meeting.objects.next_shown);
+    any change to one of those saves its row (a later updated_at than any before), and
+    one that ends, is cancelled or is published changes the count."""
+    upcoming = (
+        Meeting.objects.published().filter(ends_at__gt=Now(), **about).order_by().values("status")
+    )
+    return (
+        Subquery(upcoming.annotate(n=Func("pk", function="COUNT")).values("n")),
+        Subquery(upcoming.annotate(t=Func("updated_at", function="MAX")).values("t")),
+    )
+
+
+def chapters_version() -> tuple[Subquery, Subquery]:
+    """Every chapter's stories and titles, as two key parts: the sum of their
+    `stories_version` (each only goes up) and their latest `updated_at` (a title, the
+    access, publishing). A book has a handful of chapters."""
+    chapters = Chapter.objects.order_by()
+    return (
+        Subquery(chapters.annotate(v=Func("stories_version", function="SUM")).values("v")),
+        Subquery(chapters.annotate(t=Func("updated_at", function="MAX")).values("t")),
+    )
+
+
+#: What the list of meetings depends on, past and upcoming: every meeting's row
+#: (a proposal's host organisation is among the filter's choices too), registrations
+#: (the cards' counts), the host organisations' names, which meetings are over, the
+#: chapters (the filter's choices, the cards' titles). One row, over every meeting.
+_list_versions = Prepared(
+    lambda: (
+        Meeting.objects.order_by()
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(
+            count=Count("pk"),
+            updated=Max("updated_at"),
+            page_versions=Sum("page_version"),
+            organisations=Sum("host_organisation__version"),
+            upcoming=Count("pk", filter=Q(status=MeetingStatus.PUBLISHED, ends_at__gt=Now())),
+            stories=chapters_version()[0],
+            chapters=chapters_version()[1],
+        )
+        .values_list(
+            "count", "updated", "page_versions", "organisations", "upcoming", "stories", "chapters"
+        )
+    )
+)
+
+
+def list_version() -> tuple:
+    """The key parts of the list of meetings (`_list_versions`)."""
+    return tuple(_list_versions.first() or ())
+
+
+@dataclass(frozen=True)
+class MeetingState:
+    """A meeting's row as its cached page needs it before anything else."""
+
+    #: What the page shows changes with these (the module's docstring).
+    version: tuple
+    #: Whether everyone may see the page (published or cancelled).
+    announced: bool
+    #: Whether the meeting is the visitor's own: they registered (in whatever state),
+    #: host it or proposed it. Their page shows what is theirs, and is not shared.
+    own: bool
+
+
+_meeting = Prepared(
+    lambda slug, user: (
+        Meeting.objects.filter(slug=slug)
+        .annotate(
+            host_version=F("host_organisation__version"),
+            started=Q(starts_at__lte=Now()),
+            over=Q(ends_at__lte=Now()),
+            nazit_closed=Q(ends_at__lte=Now() - timedelta(days=NAZIT_DAYS)),
+            own=Exists(Registration.objects.filter(meeting=OuterRef("pk"), user=user))
+            | Exists(
+                Meeting.hosts.through.objects.filter(meeting=OuterRef("pk"), membership__user=user)
+            )
+            | Q(proposed_by__user=user),
+            chapters_stories=chapters_version()[0],
+            chapters_updated=chapters_version()[1],
+        )
+        .values_list(
+            "status",
+            "updated_at",
+            "page_version",
+            "host_version",
+            "started",
+            "over",
+            "nazit_closed",
+            "chapters_stories",
+            "chapters_updated",
+            "own",
+        )
+    )
+)
+
+
+def meeting_state(slug: str, user_pk: int | None) -> MeetingState | None:
+    """The meeting `slug` as seen by the user `user_pk` (None: anonymous), or None when
+    there is no such meeting."""
+    row = _meeting.first(slug=slug, user=user_pk or 0)
+    if row is None:
+        return None
+    *version, own = row
+    return MeetingState(
+        version=tuple(version),
+        announced=row[0] in (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED),
+        own=bool(own),
+    )
