@@ -233,9 +233,11 @@ def chain_svg(chain: Chain, *, owner: str) -> Drawing:
     """The chain as a tree, one copy a row, indented by level: a line to whoever passed
     it on, a mark whose shape says the level, and the name with the level in words.
     Bounded whatever the chain (at most MAX_ROWS rows): where a member passed on more
-    than is drawn, a row "+ 312 meer" says how many copies it leaves out and links to
-    the table, which names them all. No colour carries meaning; the table beside it
-    says the same for screen readers."""
+    than is drawn, a row "+ 312 meer (in de tabel)" says how many copies it leaves out;
+    the table names them all, and the page links to it beneath the drawing (a link
+    inside the drawing would be one inside an image, which screen readers do not
+    announce). No colour carries meaning; the table beside it says the same for screen
+    readers."""
     rows: list[SafeString] = [
         format_html(
             '<g class="tree__row tree__row--root">{}<text class="tree__label" x="{}" y="{}">'
@@ -256,8 +258,7 @@ def chain_svg(chain: Chain, *, owner: str) -> Drawing:
                 format_html(
                     '<g class="tree__row tree__row--more" data-count="{}">'
                     '<path class="tree__line tree__line--more" d="M{} {} V{} H{}"/>'
-                    '<a href="#keten-tabel"><text class="tree__label tree__more" x="{}" y="{}">'
-                    "{}</text></a></g>",
+                    '<text class="tree__label tree__more" x="{}" y="{}">{}</text></g>',
                     row.count,
                     parent_x,
                     parent_y + 7,
