@@ -208,7 +208,12 @@ class Chapter(models.Model):
 
 class ReadingPosition(models.Model):
     """Where a reader left off: the last chapter they opened and, when the browser tells
-    us, the last section heading they scrolled past (an anchor id in that chapter)."""
+    us, the last section heading they scrolled past (an anchor id in that chapter).
+
+    `first_members_chapter_at` keeps one fact that the place itself forgets: when the
+    reader first opened a chapter for members (the curators' welcome funnel counts it).
+    Set once, in the same write that moves the place, and never cleared by reading on
+    in an open chapter."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_position"
@@ -216,6 +221,9 @@ class ReadingPosition(models.Model):
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="+")
     section = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    first_members_chapter_at = models.DateTimeField(
+        _("eerste hoofdstuk voor leden geopend"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("leespositie")

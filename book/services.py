@@ -458,22 +458,44 @@ def reading_position_record(
 ) -> ReadingPosition:
     """Remember where `user` is reading. `section=None` (opening the chapter page) keeps a
     section already stored for the same chapter; an unknown section (not a heading of this
-    chapter) is dropped rather than stored, so the way back never points nowhere."""
+    chapter) is dropped rather than stored, so the way back never points nowhere.
+
+    The first chapter for members the reader opens is recorded with the place, in the
+    same statement (`first_members_chapter_at`): no query more, and none at all once it
+    is known and the place is unchanged."""
     # Most page views reopen the chapter the reader is already in: a plain read decides
     # that, so they take no write lock (on SQLite a write transaction serialises every
     # worker). Only a change takes the lock, and then reads the row again under it.
     current = ReadingPosition.objects.filter(user=user).first()
     wanted = _position_section(chapter, section, current)
-    if current is not None and (current.chapter_id, current.section) == (chapter.pk, wanted):
-        current.chapter = chapter
-        return current
+    first_members = chapter.access == Access.MEMBERS and (
+        current is None or current.first_members_chapter_at is None
+    )
+    if current is not None and not first_members:
+        if (current.chapter_id, current.section) == (chapter.pk, wanted):
+            current.chapter = chapter
+            return current
+    now = timezone.now()
     # One statement that inserts or updates: two first visits at once (two tabs, a
     # double click) would otherwise both insert, and the second fail on the unique user.
+    # The first members' chapter is in the update only when this write sets it: an open
+    # chapter never touches it, so a fact recorded meanwhile by another tab is kept.
+    update_fields = ["chapter", "section", "updated_at"]
+    if first_members:
+        update_fields.append("first_members_chapter_at")
     ReadingPosition.objects.bulk_create(
-        [ReadingPosition(user=user, chapter=chapter, section=wanted, updated_at=timezone.now())],
+        [
+            ReadingPosition(
+                user=user,
+                chapter=chapter,
+                section=wanted,
+                updated_at=now,
+                first_members_chapter_at=now if first_members else None,
+            )
+        ],
         update_conflicts=True,
         unique_fields=["user"],
-        update_fields=["chapter", "section", "updated_at"],
+        update_fields=update_fields,
     )
     position = ReadingPosition.objects.get(user=user)
     position.chapter = chapter
@@ -503,8 +525,9 @@ def chapter_stories_changed(*, chapters: Iterable[Chapter | int] | None = None) 
 
 
 def reading_position_export(*, user: User) -> dict | None:
-    """The reader's saved place, for their data download (community.privacy). It goes
-    with the account: the row cascades when the user is deleted."""
+    """The reader's saved place and when they first opened a chapter for members, for
+    their data download (community.privacy). Both go with the account: the row cascades
+    when the user is deleted."""
     position = ReadingPosition.objects.select_related("chapter").filter(user=user).first()
     if position is None:
         return None
@@ -513,4 +536,5 @@ def reading_position_export(*, user: User) -> dict | None:
         "chapter_number": position.chapter.number,
         "section": position.section,
         "updated_at": iso_or_none(position.updated_at),
+        "first_members_chapter_at": iso_or_none(position.first_members_chapter_at),
     }

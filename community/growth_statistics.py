@@ -5,7 +5,6 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from book.models import Access
 from members.models import How, Invitation, Membership
 
 from .tables import Table, as_date, months_between
@@ -106,15 +105,15 @@ def invitations_over_time() -> Table:
 
 
 def welcome_funnel() -> Table:
-    """How far new members come: claimed a copy, opened a chapter for members (the last
-    chapter they opened, as the reading position keeps only that), filled in a profile,
-    wrote a first story or registered for a meeting. One query."""
+    """How far new members come: claimed a copy, opened a chapter for members (ever: the
+    reading position records the first time, book.services.reading_position_record),
+    filled in a profile, wrote a first story or registered for a meeting. One query."""
     current = Membership.objects.current()
     counts = current.aggregate(
         claimed=Count("pk", distinct=True),
         members_chapter=Count(
             "pk",
-            filter=Q(user__reading_position__chapter__access=Access.MEMBERS),
+            filter=Q(user__reading_position__first_members_chapter_at__isnull=False),
             distinct=True,
         ),
         profile=Count("pk", filter=Q(profile__display_name__gt=""), distinct=True),

@@ -2,6 +2,9 @@
 on, read one level at a time (one query a level, however many members a level holds),
 down to MAX_DEPTH levels; and the same chain drawn as an SVG tree.
 
+The drawing stays a bounded size however long the chain: a few copies a member and a
+level are drawn, and a row "+ 312 meer" counts the rest; the table lists every copy.
+
 Names follow each member's own choice: a member hidden from the directory is shown by
 number only, a member who chose no name likewise, a member who left as "een oud-lid"."""
 
@@ -22,8 +25,14 @@ from .models import Membership, Visibility, member_credit
 MAX_DEPTH = 6
 #: The chain's milestones: how many copies passed on, directly or further down.
 MILESTONES = (1, 5, 10, 25)
-#: The drawing shows this many copies; the table beneath it has them all.
-DRAWN_MAX = 200
+#: The drawing shows at most this many copies under one member and in one level; a row
+#: "+ 312 meer" under a member counts the rest (with everyone below them), and the table
+#: beneath it has them all.
+DRAWN_PER_PARENT = 4
+DRAWN_PER_LEVEL = 8
+#: So the drawing never has more rows than this: the owner, the copies drawn, and a
+#: "meer" row under the owner and under each copy drawn above the last level.
+MAX_ROWS = 1 + MAX_DEPTH * DRAWN_PER_LEVEL + 1 + (MAX_DEPTH - 1) * DRAWN_PER_LEVEL
 
 ROW_HEIGHT = 28
 INDENT = 28
@@ -62,6 +71,8 @@ class Chain:
     links: list[Link]
     levels: list[int]
     milestones: list[Milestone]
+    #: The copies the member passed on themselves (the tree's first level).
+    roots: list[Link] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -116,7 +127,7 @@ def chain_of(membership: Membership, *, max_depth: int = MAX_DEPTH) -> Chain:
         Milestone(count=count, reached_at=moments[count - 1] if len(moments) >= count else None)
         for count in MILESTONES
     ]
-    return Chain(links=links, levels=levels, milestones=milestones)
+    return Chain(links=links, levels=levels, milestones=milestones, roots=roots)
 
 
 def _depth_first(roots: list[Link]) -> list[Link]:
@@ -143,11 +154,90 @@ def _mark(shape: str, x: int, y: int) -> SafeString:
     return format_html('<polygon class="tree__mark" points="{}"/>', points)
 
 
-def chain_svg(chain: Chain, *, owner: str) -> SafeString:
+@dataclass
+class More:
+    """A row that stands for copies not drawn: `count` copies below the member on the
+    row above it (at `level` and further down), listed in the table."""
+
+    level: int
+    parent_pk: int | None
+    count: int
+
+
+@dataclass
+class Drawing:
+    svg: SafeString
+    drawn: int
+    not_drawn: int
+
+
+def _subtree_sizes(links: list[Link]) -> dict[int, int]:
+    """Each copy's number of copies from it down, itself included (`links` depth first:
+    a copy's children come after it, so the reversed order has them first)."""
+    sizes: dict[int, int] = {}
+    for link in reversed(links):
+        sizes[link.membership.pk] = 1 + sum(sizes[c.membership.pk] for c in link.children)
+    return sizes
+
+
+def _to_draw(roots: list[Link]) -> set[int]:
+    """The copies drawn, level by level: at most DRAWN_PER_PARENT under a member and
+    DRAWN_PER_LEVEL in a level, the first ones in the table's order; only under a copy
+    that is drawn itself."""
+    drawn: set[int] = set()
+    families = [roots]
+    while families:
+        room, below = DRAWN_PER_LEVEL, []
+        for children in families:
+            taken = children[: min(DRAWN_PER_PARENT, room)]
+            room -= len(taken)
+            drawn.update(link.membership.pk for link in taken)
+            below += [link.children for link in taken if link.children]
+        families = below
+    return drawn
+
+
+def drawing_rows(chain: Chain) -> list[Link | More]:
+    """The drawing's rows in the table's order: the copies drawn, and beneath the drawn
+    children of a member one More for the rest of them with everyone below those. Every
+    copy is a row or counted in exactly one More."""
+    drawn, sizes = _to_draw(chain.roots), _subtree_sizes(chain.links)
+    rows: list[Link | More] = []
+
+    def family(children: list[Link], level: int, parent_pk: int | None) -> None:
+        rest = 0
+        for link in children:
+            if link.membership.pk in drawn:
+                rows.append(link)
+                family(link.children, level + 1, link.membership.pk)
+            else:
+                rest += sizes[link.membership.pk]
+        if rest:
+            rows.append(More(level=level, parent_pk=parent_pk, count=rest))
+
+    family(chain.roots, 1, None)
+    return rows
+
+
+def _branch(level: int, parent_row: int, index: int) -> tuple[int, int, int, int]:
+    """Where a row's line starts and ends, and its mark: (parent x, parent y, x, y)."""
+    return (
+        12 + (level - 1) * INDENT,
+        parent_row * ROW_HEIGHT + ROW_HEIGHT // 2,
+        12 + level * INDENT,
+        index * ROW_HEIGHT + ROW_HEIGHT // 2,
+    )
+
+
+def chain_svg(chain: Chain, *, owner: str) -> Drawing:
     """The chain as a tree, one copy a row, indented by level: a line to whoever passed
     it on, a mark whose shape says the level, and the name with the level in words.
-    No colour carries meaning; the table beside it says the same for screen readers."""
-    drawn = chain.links[:DRAWN_MAX]
+    Bounded whatever the chain (at most MAX_ROWS rows): where a member passed on more
+    than is drawn, a row "+ 312 meer (in de tabel)" says how many copies it leaves out;
+    the table names them all, and the page links to it beneath the drawing (a link
+    inside the drawing would be one inside an image, which screen readers do not
+    announce). No colour carries meaning; the table beside it says the same for screen
+    readers."""
     rows: list[SafeString] = [
         format_html(
             '<g class="tree__row tree__row--root">{}<text class="tree__label" x="{}" y="{}">'
@@ -159,19 +249,38 @@ def chain_svg(chain: Chain, *, owner: str) -> SafeString:
         )
     ]
     row_of: dict[int, int] = {}
-    for index, link in enumerate(drawn, start=1):
+    drawn = not_drawn = 0
+    for index, row in enumerate(drawing_rows(chain), start=1):
+        if isinstance(row, More):
+            parent_x, parent_y, x, y = _branch(row.level, row_of.get(row.parent_pk or 0, 0), index)
+            not_drawn += row.count
+            rows.append(
+                format_html(
+                    '<g class="tree__row tree__row--more" data-count="{}">'
+                    '<path class="tree__line tree__line--more" d="M{} {} V{} H{}"/>'
+                    '<text class="tree__label tree__more" x="{}" y="{}">{}</text></g>',
+                    row.count,
+                    parent_x,
+                    parent_y + 7,
+                    y,
+                    x - 4,
+                    x,
+                    y + 5,
+                    _("+ %(count)s meer (in de tabel)") % {"count": row.count},
+                )
+            )
+            continue
+        link = row
         row_of[link.membership.pk] = index
-        x = 12 + link.level * INDENT
-        y = index * ROW_HEIGHT + ROW_HEIGHT // 2
         parent_row = row_of.get(link.membership.invited_by_id or 0, 0)
-        parent_x = 12 + (link.level - 1) * INDENT
-        parent_y = parent_row * ROW_HEIGHT + ROW_HEIGHT // 2
+        parent_x, parent_y, x, y = _branch(link.level, parent_row, index)
+        drawn += 1
         shape = SHAPES[(link.level - 1) % len(SHAPES)]
         rows.append(
             format_html(
-                '<g class="tree__row"><path class="tree__line" d="M{} {} V{} H{}"/>{}'
-                '<text class="tree__label" x="{}" y="{}">{} <tspan class="tree__level">'
-                "({})</tspan></text></g>",
+                '<g class="tree__row tree__row--copy"><path class="tree__line" '
+                'd="M{} {} V{} H{}"/>{}<text class="tree__label" x="{}" y="{}">{} '
+                '<tspan class="tree__level">({})</tspan></text></g>',
                 parent_x,
                 parent_y + 7,
                 y,
@@ -183,13 +292,18 @@ def chain_svg(chain: Chain, *, owner: str) -> SafeString:
                 LEVEL_NAMES[link.level - 1],
             )
         )
-    height = (len(drawn) + 1) * ROW_HEIGHT + 4
+    height = len(rows) * ROW_HEIGHT + 4
     title = _("Doorgeefketen van %(owner)s") % {"owner": owner}
     desc = _(
         "%(count)s exemplaren doorgegeven, in %(levels)s schakels: elke rij een lid, "
         "ingesprongen onder wie het doorgaf; de vorm van het teken zegt de schakel."
     ) % {"count": chain.total, "levels": len(chain.levels)}
-    return svg_frame(
+    if not_drawn:
+        desc += " " + _(
+            "Getekend zijn er %(drawn)s; een rij „+ meer” zegt hoeveel er onder een lid "
+            "niet getekend zijn, samen %(not_drawn)s. De tabel noemt ze allemaal."
+        ) % {"drawn": drawn, "not_drawn": not_drawn}
+    svg = svg_frame(
         chart_id="chain",
         title=title,
         desc=desc,
@@ -197,3 +311,4 @@ def chain_svg(chain: Chain, *, owner: str) -> SafeString:
         body=format_html_join("", "{}", ((row,) for row in rows)),
         kind="tree",
     )
+    return Drawing(svg=svg, drawn=drawn, not_drawn=not_drawn)

@@ -1,12 +1,14 @@
 from functools import partial
-from typing import cast
+from typing import Self, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from book.models import Chapter
 from core.images import PhotoField
+from core.pending_photos import PendingPhotoForm, pending_photo_field
 
 from .models import BIO_MAX_LENGTH, DEDICATION_MAX_LENGTH, How, Profile, Role
 from .ratelimit import photo_upload_take
@@ -98,10 +100,12 @@ class CodeBatchCreateForm(forms.Form):
     notes = forms.CharField(label=_("Notities"), required=False, widget=forms.Textarea)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PendingPhotoForm, forms.ModelForm):
     """The member's profile. The photo goes through core.images (PhotoField):
     its cleaned value is a ProcessedPhoto, which the view hands to the service; the
-    model's photo fields are not in Meta.fields, so the form never writes them."""
+    model's photo fields are not in Meta.fields, so the form never writes them. A photo
+    chosen in a form that comes back with a mistake elsewhere waits as a pending photo
+    (core.pending_photos), named by `pending_photo`."""
 
     photo = PhotoField(
         label=_("Nieuwe foto kiezen"),
@@ -114,6 +118,7 @@ class ProfileForm(forms.ModelForm):
         ),
     )
     remove_photo = forms.BooleanField(label=_("Mijn foto verwijderen"), required=False)
+    pending_photo = pending_photo_field()
 
     class Meta:
         model = Profile
@@ -125,6 +130,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, uploader, **kwargs):
         super().__init__(*args, **kwargs)
+        self.uploader = uploader
         photo = cast(PhotoField, self.fields["photo"])
         photo.before_decoding = partial(photo_upload_take, user=uploader)
         cast(forms.ChoiceField, self.fields["role"]).choices = [
@@ -132,3 +138,13 @@ class ProfileForm(forms.ModelForm):
             *Role.choices,
         ]
         self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
+        self.pending_photo_find(uploader=uploader)
+
+    def clean(self):
+        cleaned = super().clean()
+        assert cleaned is not None  # a form's clean returns its cleaned_data
+        self.pending_photo_check(cleaned)
+        return cleaned
+
+    def rebuilt(self, data: QueryDict) -> Self:
+        return type(self)(data, instance=self.instance, uploader=self.uploader)

@@ -60,5 +60,5 @@ def chain_mine(request):
         return redirect("members:claim")
     found = chain.chain_of(membership)
     owner = chain.chain_name(membership)
-    context = {"chain": found, "svg": chain.chain_svg(found, owner=owner), "owner": owner}
+    context = {"chain": found, "drawing": chain.chain_svg(found, owner=owner), "owner": owner}
     return render(request, "members/chain.html", context)

@@ -16,6 +16,7 @@ from django_stubs_ext import StrOrPromise
 from book.models import Access, Book, Chapter
 from core import cache
 from core.http import post_only
+from core.pending_photos import pending_photo_kept, pending_photo_use
 
 from . import cards, invitations, services
 from .access import membership_or_claim
@@ -286,11 +287,16 @@ def profile_edit(request):
             role=data["role"],
             bio=data["bio"],
             visibility=data["visibility"],
-            photo=data["photo"] or None,
+            photo=form.photo_to_save(),
             remove_photo=data["remove_photo"],
         )
+        if form.pending is not None:
+            pending_photo_use(pending=form.pending)
         messages.success(request, _("Je profiel is bewaard."))
         return redirect("members:profile")
+    if posted:
+        # The browser does not send a chosen photo again: it waits for the next submit.
+        form = pending_photo_kept(user=request.user, form=form)
     return render(
         request,
         "members/profile_form.html",

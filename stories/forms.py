@@ -1,7 +1,7 @@
 import uuid
 from collections.abc import Sequence
 from functools import partial
-from typing import Literal, cast
+from typing import Literal, Self, cast
 
 from django import forms
 from django.http import QueryDict
@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from book.models import Chapter
 from core.converters import BoundedModelMultipleChoiceField
 from core.images import PhotoField, ProcessedPhoto
-from core.models import PendingPhoto
-from core.pending_photos import pending_photo_processed
+from core.pending_photos import PendingPhotoForm, pending_photo_field
 from members.models import Role
 from members.ratelimit import photo_upload_take
 from organisations.forms import ParticipantFilterForm
@@ -26,7 +25,7 @@ BODY_HELP = _(
 )
 
 
-class StoryForm(forms.Form):
+class StoryForm(PendingPhotoForm, forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
     body = forms.CharField(
         label=_("Je verhaal"),
@@ -56,9 +55,8 @@ class StoryForm(forms.Form):
     # Made when the empty form is shown and sent back with every submit of it: a second
     # submit of the same form finds the story the first one made.
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-    # The photo chosen before this form was shown again (core.models.PendingPhoto): a
-    # browser does not send a file twice.
-    pending_photo = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # The photo chosen before this form was shown again (core.pending_photos).
+    pending_photo = pending_photo_field()
 
     def __init__(
         self,
@@ -93,42 +91,22 @@ class StoryForm(forms.Form):
         themes = cast(forms.ModelMultipleChoiceField, self.fields["themes"]).queryset
         if themes is not None and not themes.exists():
             del self.fields["themes"]
-        self.pending_token = self.data.get(self.add_prefix("pending_photo"), "")
-        found = None
-        if self.pending_token:
-            found = PendingPhoto.objects.of_user(uploader).filter(token=self.pending_token).first()
-        # A used one: this form was saved with its photo already (sent twice).
-        self.pending_used = found is not None and found.used_at is not None
-        self.pending = None if self.pending_used else found
-        if self.pending is not None:
-            # Shown as the current photo, with the choice to remove or replace it.
-            self.initial = {**self.initial, "photo": self.pending.image}
+        # Shown as the current photo, with the choice to remove or replace it.
+        self.pending_photo_find(uploader=uploader)
         self.has_photo = has_photo or self.pending is not None
 
     def clean(self):
         cleaned = super().clean()
         assert cleaned is not None  # a form's clean returns its cleaned_data
+        self.pending_photo_check(cleaned)
         photo = cleaned.get("photo")
         new_photo = isinstance(photo, ProcessedPhoto)
-        lost = self.pending_token and self.pending is None and not self.pending_used
-        if lost and not new_photo:
-            self.add_error(
-                "photo",
-                _(
-                    "De foto die je eerder koos, kunnen we niet meer vinden (we bewaren hem "
-                    "een dag). Kies hem opnieuw."
-                ),
-            )
         keeps_photo = self.has_photo and photo is not False
         if (new_photo or keeps_photo) and not cleaned.get("photo_alt", "").strip():
             self.add_error("photo_alt", _("Beschrijf kort wat er op de foto staat."))
         return cleaned
 
-    def with_pending_photo(self, token: str) -> "StoryForm":
-        """This form as sent, but with its photo kept as the pending photo `token`
-        (empty: none) instead of the file that came with it."""
-        data = cast(QueryDict, self.data).copy()
-        data[self.add_prefix("pending_photo")] = token
+    def rebuilt(self, data: QueryDict) -> Self:
         return type(self)(
             data,
             initial=self.initial_given,
@@ -143,21 +121,6 @@ class StoryForm(forms.Form):
         if "organisation" not in self.fields:
             return otherwise
         return self.organisations.get(self.cleaned_data.get("organisation") or "")
-
-    def photo_to_save(self) -> ProcessedPhoto | None:
-        """The photo to store with the story: the one just sent, or the one kept from
-        before; None when the photo stays as it was or is removed."""
-        photo = self.cleaned_data.get("photo")
-        if isinstance(photo, ProcessedPhoto):
-            return photo
-        if photo and self.pending is not None:
-            try:
-                return pending_photo_processed(self.pending)
-            except OSError:
-                # Its files went with the same form sent a moment earlier (a double
-                # click), which saved the photo: this submit finds that story.
-                return None
-        return None
 
     def photo_shown(self):
         """The stored photo this form stands for now (kept from before, or the story's

@@ -18,9 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from book.models import Book, Chapter
 from core.http import post_only
-from core.images import ProcessedPhoto
 from core.markdown import render_markdown
-from core.pending_photos import pending_photo_discard, pending_photo_keep, pending_photo_use
+from core.pending_photos import pending_photo_kept, pending_photo_use
 from members.models import Membership
 from organisations.models import Organisation
 
@@ -87,30 +86,13 @@ def _wants_json(request) -> bool:
 # ---- Writing ------------------------------------------------------------------------
 
 
-def _photo_kept(request, form: StoryForm) -> StoryForm:
-    """The form to show again after a POST that saved nothing. A photo that came with
-    it is kept as a pending photo, since the browser will not send it again; one that
-    was kept before and is now removed is let go."""
-    if not form.is_bound:
-        return form
-    form.is_valid()
-    photo = form.cleaned_data.get("photo")
-    if isinstance(photo, ProcessedPhoto):
-        pending = pending_photo_keep(user=request.user, photo=photo, replacing=form.pending)
-        return form.with_pending_photo(pending.token)
-    if photo is False and form.pending is not None:
-        pending_photo_discard(pending=form.pending)
-        return form.with_pending_photo("")
-    return form
-
-
 def _form_page(request, template, context, status=200, refusal=None):
     form = context["form"]
     if form.has_error("photo", "rate_limited"):
         status = 429
     preview = None
     if request.method == "POST":
-        form = _photo_kept(request, form)
+        form = pending_photo_kept(user=request.user, form=form)
         if refusal is not None:
             form.add_error(None, refusal)
         if request.POST.get("action") == "preview":

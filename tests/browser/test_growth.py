@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from members.models import Membership
 from newsletter.audience import audience_of
 from newsletter.models import Issue
-from tests.factories import ChapterFollowFactory
+from tests.factories import ChapterFollowFactory, MembershipFactory
 
 from .accounts import verified_account
 from .test_layout import _log_in as log_in_by_cookie
@@ -100,3 +100,22 @@ def test_a_curator_sends_an_issue_to_a_chapters_followers_and_it_arrives_once(
     page.get_by_role("link", name="Nieuws voor de volgers").click()
     expect(page.get_by_text("Nieuw bij dit hoofdstuk.")).to_be_visible()
     axe_check(page)
+
+
+def test_a_long_chain_is_drawn_in_part_and_counts_the_rest_with_a_way_to_the_table(
+    page, live_server, axe_check, viewport
+):
+    owner = verified_account(f"keten.{viewport}@example.org")
+    first = [MembershipFactory(invited_by=owner.membership, how="invitation") for _ in range(6)]
+    for parent in first[:2]:
+        MembershipFactory.create_batch(5, invited_by=parent, how="invitation")
+    log_in_by_cookie(page, live_server, owner)
+    page.goto("/mijn-exemplaar/doorgeefketen/")
+    expect(page.locator("table.chain-table tbody tr")).to_have_count(16)
+    more = page.locator("svg .tree__row--more")
+    counts = [int(count) for count in more.evaluate_all("rows => rows.map(r => r.dataset.count)")]
+    drawn = page.locator("svg .tree__row--copy").count()
+    assert drawn + sum(counts) == 16 and counts
+    axe_check(page)
+    page.locator(".chain-tree__note").get_by_role("link").click()
+    expect(page).to_have_url(re.compile("#keten-tabel$"))

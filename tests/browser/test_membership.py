@@ -10,10 +10,12 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from book.models import Access
-from members.models import ClaimCode, How, Membership
+from members.models import ClaimCode, How, Membership, Profile
 
-from .accounts import PASSWORD
+from .accounts import PASSWORD, verified_account
+from .test_layout import _log_in as log_in_by_cookie
 from .test_reading import first_paragraph
+from .test_stories import jpeg
 
 CONFIRM_LINK = re.compile(r"https?://\S+/confirm-email/\S+/")
 
@@ -131,3 +133,27 @@ def test_profile_shows_on_the_wall_and_the_shared_card_is_public(
         axe_check(other)
     finally:
         stranger.close()
+
+
+def test_a_chosen_photo_survives_a_mistake_in_the_profile_form(
+    page, live_server, axe_check, viewport
+):
+    member = verified_account(f"foto.{viewport}@example.org")
+    log_in_by_cookie(page, live_server, member)
+    page.goto("/mijn-exemplaar/profiel/")
+    page.get_by_label("Nieuwe foto kiezen").set_input_files(jpeg())
+    # A bio too long (as a browser without maxlength would send it).
+    page.locator('textarea[name="bio"]').evaluate("area => area.removeAttribute('maxlength')")
+    page.get_by_role("textbox", name=re.compile("^Over mij")).fill("x" * 501)
+    page.get_by_role("button", name="Profiel bewaren").click()
+    kept = page.locator(".profile-photo__pending")
+    expect(kept).to_contain_text("Je gekozen foto blijft bewaard")
+    expect(kept.get_by_role("img", name="Je gekozen foto")).to_be_visible()
+    assert kept.locator("img").evaluate("img => img.naturalWidth") > 0
+    axe_check(page)
+    page.get_by_role("textbox", name=re.compile("^Over mij")).fill("Kort.")
+    page.get_by_role("button", name="Profiel bewaren").click()
+    expect(page.get_by_text("Je profiel is bewaard.")).to_be_visible()
+    page.goto("/mijn-exemplaar/profiel/")
+    expect(page.get_by_role("img", name="Je huidige foto")).to_be_visible()
+    assert Profile.objects.get(membership__user=member).photo

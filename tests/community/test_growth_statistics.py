@@ -60,10 +60,14 @@ def test_invitations_per_month_with_the_median_time_to_accept():
     assert table.note == "Mediane tijd tot aannemen: 3.0 dagen (3 aangenomen)."
 
 
-def test_the_welcome_funnel_counts_each_step(members_chapter, open_chapter):
+def test_the_welcome_funnel_counts_each_step(open_chapter):
     claimed_only = MembershipFactory()
     reader = MembershipFactory()
-    ReadingPositionFactory(user=reader.user, chapter=members_chapter)
+    # The reader opened a chapter for members once and reads an open one now; the other
+    # only ever opened an open one.
+    ReadingPositionFactory(
+        user=reader.user, chapter=open_chapter, first_members_chapter_at=at(2026, 1)
+    )
     ReadingPositionFactory(user=claimed_only.user, chapter=open_chapter)
     ProfileFactory(membership=reader, display_name="Femke")
     StoryFactory(author=reader)

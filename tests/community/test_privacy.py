@@ -4,6 +4,7 @@ import os
 import re
 import tracemalloc
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -87,7 +88,12 @@ def rich_member(db):
         photo=photo(),
     )
     chapter = ChapterFactory(title="Samen beginnen")
-    ReadingPositionFactory(user=user, chapter=chapter, section="begin")
+    ReadingPositionFactory(
+        user=user,
+        chapter=chapter,
+        section="begin",
+        first_members_chapter_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+    )
     InvitationFactory(created_by=membership, name="Mijn buurman Kees")
     accepted = InvitationFactory(created_by=membership, name="Zus")
     invitee = MembershipFactory(number=20)
@@ -303,6 +309,7 @@ def test_download_is_everything_as_json(client, rich_member):
     assert data["profile"]["photo"].startswith("profiles/")
     assert data["reading_position"]["chapter"] == "Samen beginnen"
     assert data["reading_position"]["section"] == "begin"
+    assert data["reading_position"]["first_members_chapter_at"].startswith("2026-03-02")
     assert [s["title"] for s in data["stories"]] == ["Onze moestuin"]
     assert data["stories"][0]["chapter"] == "Samen beginnen"
     assert [r["body"] for r in data["replies"]] == ["Mooi gedaan!"]

@@ -1,15 +1,25 @@
 """Mijn doorgeefketen: the copies a member passed on and those passed on from them, as an
 SVG tree readable without colour and as a table, with milestones; one query a level."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from members.chain import MAX_DEPTH, chain_of
+from members.chain import (
+    DRAWN_PER_LEVEL,
+    DRAWN_PER_PARENT,
+    MAX_DEPTH,
+    MAX_ROWS,
+    More,
+    chain_of,
+    drawing_rows,
+)
 from members.models import Membership, Visibility
 from tests.factories import MembershipFactory, ProfileFactory
-from tests.markup import one, select, text, texts
+from tests.markup import hrefs, one, select, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -130,5 +140,50 @@ def test_five_hundred_descendants_cost_what_three_levels_cost(client, three_leve
     assert chain.levels == [12, 91, 397]
     assert [m.reached_at is not None for m in chain.milestones] == [True] * 4
     assert len(select(response, "table.chain-table tbody tr")) == 500
-    # The drawing stops at 200 copies (and the owner's row); the table has them all.
-    assert len(select(response, "svg .tree__row")) == 201
+    # The drawing stays small: a few copies per member and level, and under a member a
+    # row "+ … meer" that counts the copies left out; together they make all 500.
+    rows = select(response, "svg .tree__row")
+    assert len(rows) <= MAX_ROWS
+    drawn = select(response, "svg .tree__row--copy")
+    more = select(response, "svg .tree__row--more")
+    counts = [
+        int(re.fullmatch(r"\+ (\d+) meer \(in de tabel\)", text(row)).group(1)) for row in more
+    ]
+    assert counts == [int(row.get("data-count")) for row in more]
+    assert len(drawn) + sum(counts) == 500
+    assert len(drawn) <= MAX_DEPTH * DRAWN_PER_LEVEL and len(more) > 0
+    # The page says how many the drawing leaves out, and leads to the table.
+    assert hrefs(response, ".chain-tree__note a") == ["#keten-tabel"]
+    assert one(response, "#keten-tabel table.chain-table") is not None
+    note = text(one(response, ".chain-tree__note"))
+    assert f"De tekening toont {len(drawn)} exemplaren" in note
+    assert f"samen {sum(counts)}." in note
+    assert f"Getekend zijn er {len(drawn)}" in text(one(response, "svg desc"))
+
+
+def test_a_small_chain_is_drawn_whole(client, three_levels):
+    client.force_login(three_levels["anouk"].user)
+    response = client.get(URL)
+    assert len(select(response, "svg .tree__row--copy")) == 4
+    assert not select(response, "svg .tree__row--more")
+    assert not select(response, ".chain-tree__note")
+
+
+def test_every_copy_is_drawn_or_counted_once_under_the_member_above_it(member):
+    """Ten passed on directly, each of them passing it to three: the owner's row has
+    four drawn and "+ 24 meer" (six not drawn with their eighteen); each drawn copy of
+    the first level shows its own."""
+    owner = member.membership
+    first = many([owner], 10)
+    many(first, 30)
+    chain = chain_of(owner)
+    rows = drawing_rows(chain)
+    copies = [row for row in rows if not isinstance(row, More)]
+    more = [row for row in rows if isinstance(row, More)]
+    assert sum(row.count for row in more) + len(copies) == chain.total == 40
+    top = [row for row in more if row.parent_pk is None]
+    assert [(row.level, row.count) for row in top] == [(1, 6 * 4)]
+    assert sum(1 for row in copies if row.level == 1) == DRAWN_PER_PARENT
+    # The second level: at most DRAWN_PER_LEVEL drawn; the drawn parents' others counted
+    # under them.
+    assert sum(1 for row in copies if row.level == 2) == DRAWN_PER_LEVEL
