@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -180,8 +181,10 @@ def wrk(url: str, *, seconds: int, cookie: str = "", words=(), connections: int 
     ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    # With words, report.lua asks for a different one (and a random number) each time.
-    extra = ["--", *words] if words else []
+    # With words, report.lua asks for a different one (and a random number) each time;
+    # percent-encoded, since wrk refuses a request line with a letter outside ASCII
+    # ("invalid URL" when it first draws "energiecoöperatie").
+    extra = ["--", *(urllib.parse.quote(word) for word in words)] if words else []
     result = subprocess.run([*command, url, *extra], capture_output=True, text=True)
     line = next((x for x in result.stdout.splitlines() if x.startswith("WRK-JSON ")), None)
     if result.returncode != 0 or line is None:
