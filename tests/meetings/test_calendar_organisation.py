@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from meetings.calendar import FEED_DAYS_BACK
 from meetings.models import Meeting, MeetingStatus
 from meetings.services import meeting_cancel, meeting_create, meeting_update
-from meetings.views import FEED_DAYS_BACK
 from tests.factories import MeetingFactory, OrganisationFactory
 from tests.markup import hrefs, select, texts
 from tests.safe_requests import assert_safe_requests_change_nothing
@@ -149,31 +149,19 @@ def test_the_english_address(client):
     assert str(calendar["X-WR-CALNAME"]) == "Meetings at Wijkbedrijf Assendorp"
 
 
-def _bulk(organisation, n: int) -> None:
-    start = timezone.now() + timedelta(days=1)
-    Meeting.objects.bulk_create(
-        MeetingFactory.build(
-            host_organisation=organisation,
-            starts_at=start + timedelta(hours=i),
-            status=MeetingStatus.CANCELLED if i % 7 == 0 else MeetingStatus.PUBLISHED,
-        )
-        for i in range(n)
-    )
-
-
 def _read(client, url: str) -> tuple[int, int]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     return len(queries), len(_calendar(response).walk("VEVENT"))
 
 
-def test_the_feed_takes_two_queries_with_ten_meetings_or_five_hundred(client):
+def test_the_feed_takes_two_queries_with_ten_meetings_or_five_hundred(client, many_meetings):
     host = OrganisationFactory()
-    _bulk(host, 10)
-    _bulk(OrganisationFactory(), 10)
+    many_meetings(host, 10)
+    many_meetings(OrganisationFactory(), 10)
     assert _read(client, _feed_url(host)) == (2, 10)
 
-    _bulk(host, 490)
+    many_meetings(host, 490)
 
     assert _read(client, _feed_url(host)) == (2, 500)
 
