@@ -195,6 +195,9 @@ class OrganisationFeedState:
 
     pk: int
     name: str
+    #: The slug of the organisation it merged into (None while it exists on its own):
+    #: its feed is that one's now.
+    successor: str | None
     #: What the feed shows changes with these: the organisation's name and `version`
     #: (organisations.services.organisations_changed) and its meetings (`_feed_summary`).
     version: tuple
@@ -213,7 +216,7 @@ _organisation_feed = Prepared(
                 for part in FEED_PARTS
             }
         )
-        .values_list("pk", "name", "version", *FEED_PARTS)
+        .values_list("pk", "name", "successor__slug", "version", *FEED_PARTS)
     )
 )
 
@@ -224,5 +227,5 @@ def organisation_feed_state(slug: str) -> OrganisationFeedState | None:
     row = _organisation_feed.first(slug=slug)
     if row is None:
         return None
-    pk, name, *version = row
-    return OrganisationFeedState(pk=pk, name=name, version=(name, *version))
+    pk, name, successor, *version = row
+    return OrganisationFeedState(pk=pk, name=name, successor=successor, version=(name, *version))

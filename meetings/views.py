@@ -474,10 +474,14 @@ def calendar_feed(request):
 
 @require_safe
 def organisation_calendar_feed(request, slug):
-    """The feed of the meetings one organisation hosts, by its slug."""
+    """The feed of the meetings one organisation hosts, by its slug. A merged
+    organisation's feed is its successor's (permanently: a subscribed calendar follows
+    the merger)."""
     state = organisation_feed_state(slug)
     if state is None:
         raise Http404
+    if state.successor is not None:
+        return redirect("meetings:organisation_calendar", slug=state.successor, permanent=True)
     return _feed(
         request,
         Meeting.objects.of_organisation(state.pk),

@@ -15,6 +15,7 @@ from icalendar import Calendar
 from meetings.calendar import FEED_DAYS_BACK
 from meetings.models import Meeting, MeetingStatus
 from meetings.services import meeting_cancel, meeting_create, meeting_update
+from organisations.services import organisation_save
 from tests.factories import MeetingFactory, OrganisationFactory
 from tests.markup import hrefs, select, texts
 from tests.safe_requests import assert_safe_requests_change_nothing
@@ -108,6 +109,27 @@ def test_the_feed_moves_with_the_host_organisation(client, curator, details):
 
     assert _uids(_calendar(client.get(_feed_url(first)))) == set()
     assert _uids(_calendar(client.get(_feed_url(second)))) == {_uid(meeting)}
+
+
+def test_a_merged_organisation_leads_its_feed_and_page_to_its_successor(client, many_meetings):
+    merged, successor = OrganisationFactory(), OrganisationFactory()
+    many_meetings(successor, 2)
+    feed, page = _feed_url(merged), merged.get_absolute_url()
+    assert (client.get(feed).status_code, client.get(page).status_code) == (200, 200)
+
+    merged.successor = successor
+    organisation_save(organisation=merged)
+
+    response = client.get(feed)
+    assert (response.status_code, response["Location"]) == (301, _feed_url(successor))
+    response = client.get(page)
+    assert (response.status_code, response["Location"]) == (301, successor.get_absolute_url())
+    english = client.get(f"/en/meetings/organisation/{merged.slug}/calendar.ics")
+    assert english["Location"] == f"/en/meetings/organisation/{successor.slug}/calendar.ics"
+    assert client.head(feed).status_code == 301
+    followed = client.get(feed, follow=True)
+    assert followed.redirect_chain == [(_feed_url(successor), 301)]
+    assert len(_calendar(followed).walk("VEVENT")) == 2
 
 
 def test_an_unknown_organisation_is_a_404(client):
