@@ -9,16 +9,22 @@ change raises (meetings.services). A cancelled meeting stays in the feed with
 STATUS:CANCELLED: that is how subscribed calendars learn to drop it. Times are written
 in Europe/Amsterdam, with the VTIMEZONE that says what that means."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models.functions import Now
 from django.utils.html import strip_tags
 from icalendar import Calendar, Event
 
 from core import site_url
 
-from .models import Meeting, MeetingStatus
+from .models import Meeting, MeetingQuerySet, MeetingStatus
+
+#: A feed holds the announced meetings that ended this long ago or later (older ones no
+#: calendar needs).
+FEED_DAYS_BACK = 90
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PRODUCT_ID = "-//Het boek waar je lid van kunt worden//Bijeenkomsten//NL"
@@ -53,6 +59,14 @@ def _event(meeting: Meeting) -> Event:
     lines.append(url)
     event.add("description", "\n\n".join(line for line in lines if line))
     return event
+
+
+def in_feed(meetings: MeetingQuerySet) -> MeetingQuerySet:
+    """The meetings of `meetings` a feed holds: the announced ones (cancelled ones too:
+    that is how a subscribed calendar drops them) that ended FEED_DAYS_BACK days ago or
+    later, by the database's clock (so the feed's fingerprint, meetings.shared, and its
+    body agree on which)."""
+    return meetings.announced().filter(ends_at__gte=Now() - timedelta(days=FEED_DAYS_BACK))
 
 
 def calendar_bytes(meetings, *, name: str) -> bytes:

@@ -9,18 +9,35 @@ authors' and hosts' names raise the chapters' `stories_version`
 (book.services.chapter_stories_changed); an organisation's name its `version`
 (organisations.services.organisations_changed). What passes with time (a meeting that
 starts, ends, whose nazit closes) the database's own clock decides, in the same query,
-so the queries need no time parameter."""
+so the queries need no time parameter.
+
+The calendar feeds are keyed (and their ETags made) the same way: `feed_version` and
+`organisation_feed_state`."""
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, Func, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Now
 
 from book.models import Chapter
 from core.prepared import Prepared
+from organisations.models import Organisation
 
-from .models import NAZIT_DAYS, Meeting, MeetingStatus, Registration
+from .calendar import in_feed
+from .models import NAZIT_DAYS, Meeting, MeetingQuerySet, MeetingStatus, Registration
 
 
 def upcoming_meetings(**about) -> tuple[Subquery, Subquery]:
@@ -136,3 +153,79 @@ def meeting_state(slug: str, user_pk: int | None) -> MeetingState | None:
         announced=row[0] in (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED),
         own=bool(own),
     )
+
+
+# ---- The calendar feeds -------------------------------------------------------------
+
+#: What a feed is keyed by (`_feed_summary`).
+FEED_PARTS = ("count", "pks", "updated", "sequences")
+
+
+def _feed_summary(meetings: MeetingQuerySet) -> QuerySet:
+    """The meetings of `meetings` a feed holds (meetings.calendar.in_feed), summed up in
+    one row, whatever their number: how many, the sum of their pks, their latest
+    `updated_at` and the sum of their SEQUENCEs. Every edit, publication and
+    cancellation saves a meeting's row (a later `updated_at`) and raises its SEQUENCE;
+    a meeting that leaves the feed (moved to another host, deleted, ended
+    FEED_DAYS_BACK ago) changes the count and the pks. Written without GROUP BY, so it
+    also answers one row for no meetings, and as a subquery of another row."""
+    return (
+        in_feed(meetings)
+        .order_by()
+        .annotate(
+            count=Func("pk", function="COUNT"),
+            pks=Func("pk", function="SUM"),
+            updated=Func("updated_at", function="MAX"),
+            sequences=Func("sequence", function="SUM"),
+        )
+    )
+
+
+_feed_versions = Prepared(lambda: _feed_summary(Meeting.objects.all()).values_list(*FEED_PARTS))
+
+
+def feed_version() -> tuple:
+    """The key parts of the feed of every announced meeting (`_feed_summary`)."""
+    return tuple(_feed_versions.first() or ())
+
+
+@dataclass(frozen=True)
+class OrganisationFeedState:
+    """An organisation's row as its feed needs it, before anything else."""
+
+    pk: int
+    name: str
+    #: The slug of the organisation it merged into (None while it exists on its own):
+    #: its feed is that one's now.
+    successor: str | None
+    #: What the feed shows changes with these: the organisation's name and `version`
+    #: (organisations.services.organisations_changed) and its meetings (`_feed_summary`).
+    version: tuple
+
+
+_organisation_feed = Prepared(
+    lambda slug: (
+        Organisation.objects.filter(slug=slug)
+        .annotate(
+            **{
+                part: Subquery(
+                    _feed_summary(Meeting.objects.filter(host_organisation=OuterRef("pk"))).values(
+                        part
+                    )
+                )
+                for part in FEED_PARTS
+            }
+        )
+        .values_list("pk", "name", "successor__slug", "version", *FEED_PARTS)
+    )
+)
+
+
+def organisation_feed_state(slug: str) -> OrganisationFeedState | None:
+    """The organisation `slug` and what its feed is keyed by, in one query; None when
+    there is no such organisation."""
+    row = _organisation_feed.first(slug=slug)
+    if row is None:
+        return None
+    pk, name, successor, *version = row
+    return OrganisationFeedState(pk=pk, name=name, successor=successor, version=(name, *version))

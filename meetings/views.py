@@ -3,16 +3,16 @@ create, propose, change and copy a meeting, registering and cancelling, and the
 curators' queue of proposals. Who may do what is decided in the services
 (meetings.services, meetings.agenda); these views parse, call and render."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -22,11 +22,10 @@ from core.http import post_only
 from core.paging import PAGE_PARAM, counted_page
 from core.roles import curator_required
 from members.models import Membership, Visibility, membership_display_name
-from organisations.models import Organisation
 from stories.models import Story
 
 from . import agenda, see_again, services
-from .calendar import calendar_bytes
+from .calendar import calendar_bytes, in_feed
 from .forms import (
     AgendaItemForm,
     CancelForm,
@@ -38,7 +37,7 @@ from .forms import (
     meeting_initial,
 )
 from .models import AgendaState, Meeting, Registration, RegistrationStatus
-from .shared import list_version, meeting_state
+from .shared import feed_version, list_version, meeting_state, organisation_feed_state
 
 PER_PAGE = 20
 WHEN_PARAM = "wanneer"
@@ -421,8 +420,9 @@ def _page_context(request, meeting: Meeting) -> dict:
 
 # ---- Calendar -----------------------------------------------------------------------------
 
-#: The feed: announced meetings from this long ago on (older ones no calendar needs).
-FEED_DAYS_BACK = 90
+#: How long a calendar app (or a cache between) may keep a feed before it asks again;
+#: asking again is cheap (`_feed`: a 304 costs one query).
+FEED_MAX_AGE = 300
 
 
 def _ics(content: bytes, filename: str) -> HttpResponse:
@@ -437,25 +437,55 @@ def meeting_ics(request, slug):
     return _ics(calendar_bytes([meeting], name=meeting.title), f"{meeting.slug}.ics")
 
 
-def _feed(meetings, *, name: str, filename: str) -> HttpResponse:
-    """A feed of `meetings`: the announced ones (cancelled ones too: that is how a
-    subscribed calendar drops them) of the last FEED_DAYS_BACK days and after."""
-    since = timezone.now() - timedelta(days=FEED_DAYS_BACK)
-    meetings = meetings.announced().filter(ends_at__gte=since).order_by("starts_at", "pk")
-    return _ics(calendar_bytes(meetings, name=name), filename)
+def _feed(request, meetings, *, version: tuple, name: str, filename: str) -> HttpResponse:
+    """The feed of `meetings` (meetings.calendar.in_feed), for calendars that poll it:
+    kept in the cache under `version` (meetings.shared), the key's fingerprint its
+    ETag, and a 304 to whoever has it already. Last-Modified is when the body under
+    that key was made: a meeting that leaves the feed or a renamed organisation leaves
+    no later `updated_at` behind, but always a later body."""
+    key = cache.html_key("meetings:feed:v1", filename, *version)
+    made_at, content = cache.fetch(
+        key,
+        lambda: (
+            int(timezone.now().timestamp()),
+            calendar_bytes(in_feed(meetings).order_by("starts_at", "pk"), name=name),
+        ),
+    )
+    response = _ics(content, filename)
+    response["ETag"] = quote_etag(cache.digest(key))
+    response["Last-Modified"] = http_date(made_at)
+    patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
+    conditional = get_conditional_response(
+        request, etag=response["ETag"], last_modified=made_at, response=response
+    )
+    return response if conditional is None else conditional  # the feed, or a 304
 
 
 @require_safe
 def calendar_feed(request):
-    return _feed(Meeting.objects.all(), name=str(_("Bijeenkomsten")), filename="bijeenkomsten.ics")
+    return _feed(
+        request,
+        Meeting.objects.all(),
+        version=feed_version(),
+        name=str(_("Bijeenkomsten")),
+        filename="bijeenkomsten.ics",
+    )
 
 
 @require_safe
 def organisation_calendar_feed(request, slug):
-    """The feed of the meetings one organisation hosts, by its slug."""
-    organisation = get_object_or_404(Organisation, slug=slug)
+    """The feed of the meetings one organisation hosts, by its slug. A merged
+    organisation's feed is its successor's (permanently: a subscribed calendar follows
+    the merger)."""
+    state = organisation_feed_state(slug)
+    if state is None:
+        raise Http404
+    if state.successor is not None:
+        return redirect("meetings:organisation_calendar", slug=state.successor, permanent=True)
     return _feed(
-        Meeting.objects.of_organisation(organisation),
-        name=_("Bijeenkomsten bij %(name)s") % {"name": organisation.name},
-        filename=f"bijeenkomsten-{organisation.slug}.ics",
+        request,
+        Meeting.objects.of_organisation(state.pk),
+        version=state.version,
+        name=_("Bijeenkomsten bij %(name)s") % {"name": state.name},
+        filename=f"bijeenkomsten-{slug}.ics",
     )

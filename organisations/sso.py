@@ -57,6 +57,8 @@ def configured_slugs() -> list[str]:
 
 @dataclass(frozen=True)
 class SignInButton:
+    #: The organisation's slug: allauth's `provider_id` of its provider.
+    slug: str
     name: str
     url: str
 
@@ -69,7 +71,7 @@ def sign_in_buttons() -> list[SignInButton]:
         return []
     names = dict(Organisation.objects.current().filter(slug__in=slugs).values_list("slug", "name"))
     return [
-        SignInButton(name=names[slug], url=reverse(f"{PROVIDER}_login", args=[slug]))
+        SignInButton(slug=slug, name=names[slug], url=reverse(f"{PROVIDER}_login", args=[slug]))
         for slug in slugs
         if slug in names
     ]

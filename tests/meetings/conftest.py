@@ -3,7 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from meetings.models import Meeting, MeetingStatus
 from meetings.services import MeetingDetails
+from tests.factories import MeetingFactory
 
 
 @pytest.fixture
@@ -30,3 +32,22 @@ def commit(django_capture_on_commit_callbacks):
     """`with commit(execute=True):` runs what waits for the transaction's commit (the
     e-mails) at the end of the block, as a real commit would."""
     return django_capture_on_commit_callbacks
+
+
+@pytest.fixture
+def many_meetings(db):
+    """`many_meetings(organisation, n)` adds n announced meetings it hosts (every
+    seventh cancelled), an hour apart from tomorrow on, in one query."""
+
+    def add(organisation, n: int) -> None:
+        start = timezone.now() + timedelta(days=1)
+        Meeting.objects.bulk_create(
+            MeetingFactory.build(
+                host_organisation=organisation,
+                starts_at=start + timedelta(hours=i),
+                status=MeetingStatus.CANCELLED if i % 7 == 0 else MeetingStatus.PUBLISHED,
+            )
+            for i in range(n)
+        )
+
+    return add

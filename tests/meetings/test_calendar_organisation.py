@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from meetings.calendar import FEED_DAYS_BACK
 from meetings.models import Meeting, MeetingStatus
 from meetings.services import meeting_cancel, meeting_create, meeting_update
-from meetings.views import FEED_DAYS_BACK
+from organisations.services import organisation_save
 from tests.factories import MeetingFactory, OrganisationFactory
 from tests.markup import hrefs, select, texts
 from tests.safe_requests import assert_safe_requests_change_nothing
@@ -110,6 +111,27 @@ def test_the_feed_moves_with_the_host_organisation(client, curator, details):
     assert _uids(_calendar(client.get(_feed_url(second)))) == {_uid(meeting)}
 
 
+def test_a_merged_organisation_leads_its_feed_and_page_to_its_successor(client, many_meetings):
+    merged, successor = OrganisationFactory(), OrganisationFactory()
+    many_meetings(successor, 2)
+    feed, page = _feed_url(merged), merged.get_absolute_url()
+    assert (client.get(feed).status_code, client.get(page).status_code) == (200, 200)
+
+    merged.successor = successor
+    organisation_save(organisation=merged)
+
+    response = client.get(feed)
+    assert (response.status_code, response["Location"]) == (301, _feed_url(successor))
+    response = client.get(page)
+    assert (response.status_code, response["Location"]) == (301, successor.get_absolute_url())
+    english = client.get(f"/en/meetings/organisation/{merged.slug}/calendar.ics")
+    assert english["Location"] == f"/en/meetings/organisation/{successor.slug}/calendar.ics"
+    assert client.head(feed).status_code == 301
+    followed = client.get(feed, follow=True)
+    assert followed.redirect_chain == [(_feed_url(successor), 301)]
+    assert len(_calendar(followed).walk("VEVENT")) == 2
+
+
 def test_an_unknown_organisation_is_a_404(client):
     url = reverse("meetings:organisation_calendar", kwargs={"slug": "bestaat-niet"})
     assert client.get(url).status_code == 404
@@ -149,31 +171,19 @@ def test_the_english_address(client):
     assert str(calendar["X-WR-CALNAME"]) == "Meetings at Wijkbedrijf Assendorp"
 
 
-def _bulk(organisation, n: int) -> None:
-    start = timezone.now() + timedelta(days=1)
-    Meeting.objects.bulk_create(
-        MeetingFactory.build(
-            host_organisation=organisation,
-            starts_at=start + timedelta(hours=i),
-            status=MeetingStatus.CANCELLED if i % 7 == 0 else MeetingStatus.PUBLISHED,
-        )
-        for i in range(n)
-    )
-
-
 def _read(client, url: str) -> tuple[int, int]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     return len(queries), len(_calendar(response).walk("VEVENT"))
 
 
-def test_the_feed_takes_two_queries_with_ten_meetings_or_five_hundred(client):
+def test_the_feed_takes_two_queries_with_ten_meetings_or_five_hundred(client, many_meetings):
     host = OrganisationFactory()
-    _bulk(host, 10)
-    _bulk(OrganisationFactory(), 10)
+    many_meetings(host, 10)
+    many_meetings(OrganisationFactory(), 10)
     assert _read(client, _feed_url(host)) == (2, 10)
 
-    _bulk(host, 490)
+    many_meetings(host, 490)
 
     assert _read(client, _feed_url(host)) == (2, 500)
 

@@ -27,6 +27,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -35,7 +36,7 @@ from community.settings.base import Env, oidc_apps
 from members.models import Membership
 from organisations.models import Affiliation, Organisation, Relation
 from tests.factories import AffiliationFactory, EmailAddressFactory, MembershipFactory
-from tests.markup import one, select, text, texts
+from tests.markup import hrefs, one, select, text, texts
 from tests.oidc_provider.people import CLIENT_ID, CLIENT_SECRET, PASSWORD, PEOPLE
 from tests.safe_requests import no_database_writes
 
@@ -92,13 +93,15 @@ def provider(tmp_path_factory):
         server.wait(timeout=10)
 
 
-def provider_settings(server_url: str) -> dict:
-    """SOCIALACCOUNT_PROVIDERS as the settings make it from the environment."""
+def provider_settings(server_url: str, **more: str) -> dict:
+    """SOCIALACCOUNT_PROVIDERS as the settings make it from the environment (and the
+    variables `more`)."""
     variables = {
         "DJANGO_OIDC_PROVIDERS": "zwolle",
         "DJANGO_OIDC_ZWOLLE_SERVER_URL": server_url,
         "DJANGO_OIDC_ZWOLLE_CLIENT_ID": CLIENT_ID,
         "DJANGO_OIDC_ZWOLLE_SECRET": CLIENT_SECRET,
+        **more,
     }
     return {"openid_connect": {"APPS": oidc_apps(Env(variables))}}
 
@@ -206,6 +209,62 @@ def test_opening_the_provider_address_starts_nothing(client, configured):
         response = client.get(LOGIN_URL)
     assert response.status_code == 200
     assert one(response, "main form").get("method") == "post"
+
+
+@pytest.fixture
+def named_in_environment(settings, zwolle):
+    """Zwolle's provider, called something else in the environment (`_NAME`); nothing
+    runs at its address: showing the page before the sign-in needs the settings only."""
+    settings.SOCIALACCOUNT_PROVIDERS = provider_settings(
+        "http://127.0.0.1:9/o", DJANGO_OIDC_ZWOLLE_NAME="Entra ID productie"
+    )
+    return zwolle
+
+
+def test_the_page_at_the_provider_address_names_the_organisation(client, named_in_environment):
+    with no_database_writes():
+        response = client.get(f"{LOGIN_URL}?next=/leden/")
+
+    assert response.status_code == 200
+    main = one(response, "main")
+    assert text(one(main, "h1")) == "Inloggen via Zwolle"
+    assert text(one(main, "p")) == (
+        "Je logt in met het account van je werk bij Zwolle: je gaat naar de inlogpagina "
+        "van Zwolle en komt daarna hier terug."
+    )
+    assert "Entra" not in text(main) and "Entra" not in text(one(response, "title"))
+    form = one(main, "form")
+    # No action: the form posts to the address it is on, `next` and all.
+    assert (form.get("method"), form.get("action")) == ("post", None)
+    assert select(form, "input[name=csrfmiddlewaretoken]")
+    assert text(one(form, "button[type=submit]")) == "Inloggen via Zwolle"
+
+
+def test_the_page_at_the_provider_address_speaks_english_too(client, named_in_environment):
+    response = client.get(f"/en{LOGIN_URL}")
+    main = one(response, "main")
+    assert text(one(main, "h1")) == "Sign in with Zwolle"
+    assert text(one(main, "p")) == (
+        "You sign in with your work account at Zwolle: you go to the sign-in page of "
+        "Zwolle and come back here afterwards."
+    )
+    assert text(one(main, "form button")) == "Sign in with Zwolle"
+
+
+def test_the_page_needs_a_csrf_token_to_go_on(named_in_environment):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(LOGIN_URL).status_code == 403
+
+
+def test_a_provider_whose_organisation_is_gone_offers_no_sign_in(client, named_in_environment):
+    Organisation.objects.filter(pk=named_in_environment.pk).update(slug="zwolle-oud")
+    response = client.get(LOGIN_URL)
+    main = one(response, "main")
+    assert response.status_code == 200
+    assert text(one(main, "h1")) == "Inloggen"
+    assert texts(main, "p") == ["Inloggen via deze organisatie kan hier niet (meer).", "Inloggen"]
+    assert not select(main, "form")
+    assert hrefs(main, "a") == [reverse("account_login")]
 
 
 # ---- Signing in ---------------------------------------------------------------------
