@@ -9,6 +9,8 @@ changes nothing."""
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -18,7 +20,7 @@ from tests.clients import signed_in
 from tests.editions.test_coauthors import PAIR, TOGETHER, _chapter_credits, _print_credits
 from tests.editions.test_coauthors import together as together  # noqa: F401  (a fixture)
 from tests.editions.test_erasure import _stored_copies
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, ProfileFactory, UserFactory
 from tests.markup import attributes, one, select, text, texts
 from tests.safe_requests import assert_safe_requests_change_nothing
 
@@ -220,3 +222,18 @@ def test_the_pages_speak_english(together):
     page = signed_in(together.bram.user).get(address)
     assert page.status_code == 200
     assert text(one(page, ".story-coauthors form button")) == "Take my name off this story"
+
+
+def test_the_page_asks_in_as_many_queries_whatever_the_number_of_co_authors(together):
+    story = _story()
+    author = signed_in(together.anna.user)
+    author.get(_page(story))  # the session and the caches warmed up
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert author.get(_page(story)).status_code == 200
+        return len(captured)
+
+    two = queries()
+    story.coauthors.add(ProfileFactory(display_name="Cas").membership)
+    assert queries() == two
