@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from community import (
     account_views,
     chapter_text_views,
+    coauthor_views,
     curation_views,
     directory,
     media_views,
@@ -50,6 +51,21 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path(_("leden/"), directory.directory, name="directory"),
     path("", include("stories.urls")),
+    path(
+        _("verhalen/<id:pk>/samen-geschreven/"),
+        coauthor_views.story_coauthors,
+        name="story_coauthors",
+    ),
+    path(
+        _("verhalen/<id:pk>/samen-geschreven/mijn-naam-eraf/"),
+        coauthor_views.story_coauthor_withdraw,
+        name="story_coauthor_withdraw",
+    ),
+    path(
+        _("verhalen/<id:pk>/samen-geschreven/<id:coauthor>/eraf/"),
+        coauthor_views.story_coauthor_remove,
+        name="story_coauthor_remove",
+    ),
     path("", include("organisations.urls")),
     path(_("gemeenten/<slug:slug>/"), organisation_views.organisation_detail, name="municipality"),
     path(

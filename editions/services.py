@@ -344,11 +344,16 @@ def _taken_up_credits_erase(*, membership: Membership, keep: bool) -> list[int]:
     return touched
 
 
-def _coauthor_credits_erase(*, membership: Membership, keep: bool) -> list[int]:
-    """The member's credits as a co-author: kept as "een oud-lid" (no name, number or
-    organisation) or taken out of the credit, the story staying with its other authors
-    as it does on the site (stories.privacy). Returns the editions concerned."""
+def _coauthor_credits_erase(
+    *, membership: Membership, keep: bool, story: Story | None = None
+) -> list[int]:
+    """The member's credits as a co-author (of `story` only, when given): kept as "een
+    oud-lid" (no name, number or organisation) or taken out of the credit, the story
+    staying with its other authors as it does on the site (stories.privacy). Returns
+    the editions concerned."""
     credits = EditionStoryCoauthor.objects.filter(member=membership)
+    if story is not None:
+        credits = credits.filter(story__story=story)
     editions = list(credits.values_list("story__chapter__edition", flat=True).distinct())
     if keep:
         credits.update(author_name="", member_number=None, organisation=None, member=None)
@@ -407,5 +412,22 @@ def editions_on_account_delete(*, membership: Membership, keep_stories: bool) ->
     ]:
         if pk not in changed:
             changed.append(pk)
-    Edition.objects.filter(pk__in=changed).update(version=F("version") + 1)
-    builds_discard(edition_pks=changed)
+    _editions_changed(changed)
+
+
+def editions_on_coauthor_leave(*, story: Story, membership: Membership) -> None:
+    """`membership` no longer writes `story` (they withdrew, or its author took them
+    off): their credit leaves the story's copies in published editions as it does when
+    they leave the site taking their stories (_coauthor_credits_erase), and the
+    editions concerned get a new version without their stored EPUB and print copies.
+    Called in the transaction that takes them off the story."""
+    _editions_changed(_coauthor_credits_erase(membership=membership, keep=False, story=story))
+
+
+def _editions_changed(pks: list[int]) -> None:
+    """The editions `pks` changed after publication: a new version, and the EPUB and
+    print copies stored of the old one discarded (editions.builds)."""
+    if not pks:
+        return
+    Edition.objects.filter(pk__in=pks).update(version=F("version") + 1)
+    builds_discard(edition_pks=pks)

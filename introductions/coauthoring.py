@@ -71,3 +71,12 @@ def coauthor_answer(
         invitation.answered_at = timezone.now()
         invitation.save(update_fields=["answer", "answered_at"])
         return invitation
+
+
+def coauthor_invitation_end(*, story: Story, membership: Membership) -> None:
+    """`membership` no longer writes `story` (community.coauthorship): the invitation
+    they accepted goes, so that the introduction's page no longer says the two write
+    it together (and the author may ask again, which the other may decline). Called in
+    the transaction that takes them off the story."""
+    with transaction.atomic():
+        CoauthorInvitation.objects.filter(story=story, invited=membership).delete()

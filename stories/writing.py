@@ -39,12 +39,13 @@ from book.models import Chapter
 from book.services import chapter_stories_changed
 from core.images import ProcessedPhoto, files_delete_on_commit, photo_set
 from core.markdown import render_markdown
-from members.models import Membership
+from members.models import Membership, membership_display_name
 from organisations.matching import normalised
 from organisations.models import Affiliation, Organisation
 
+from . import notifications
 from .exceptions import NotAllowed, RateLimited
-from .models import Status, Story, StoryRevision, Theme
+from .models import NotificationKind, Status, Story, StoryRevision, Theme
 
 NEW_MEMBER_STORIES_PER_HOUR = 3
 NEW_MEMBER_REPLIES_PER_HOUR = 10
@@ -299,6 +300,44 @@ def story_coauthor_add(*, story: Story, membership: Membership) -> Story:
         story.save(update_fields=["updated_at"])
         chapter_stories_changed(chapters=[story.chapter_id])
         return story
+
+
+def story_coauthor_remove(*, story: Story, membership: Membership, user: User) -> bool:
+    """`membership` no longer writes `story`: they withdraw their name (`user` is
+    theirs), or the author takes them off (`user` is the author's). Their name leaves
+    the story and its cached copies at once and they no longer edit it; the other side
+    hears of it by e-mail, unless they switched off "Nieuws over mijn verhalen".
+    Returns False, changing and sending nothing, when `membership` no longer writes it
+    (a second click). Refused (NotAllowed) for anyone else. The published editions
+    are the editions app's part (community.coauthorship composes the two)."""
+    with transaction.atomic():
+        story = (
+            Story.objects.select_for_update(of=("self",))
+            .select_related("author__user", "author__profile")
+            .get(pk=story.pk)
+        )
+        withdrawing = membership.user_id is not None and membership.user_id == user.pk
+        if not (withdrawing or story.is_by(user)):
+            raise NotAllowed
+        if not story.coauthors.filter(pk=membership.pk).exists():
+            return False
+        story.coauthors.remove(membership)
+        # The cached pages show the authors' names; the story's page reads the version.
+        story.save(update_fields=["updated_at"])
+        chapter_stories_changed(chapters=[story.chapter_id])
+        told, by = (story.author, membership) if withdrawing else (membership, story.author)
+        if told is not None and by is not None:
+            notifications.notify(
+                membership=told,
+                kind=NotificationKind.STORY_UPDATES,
+                template="coauthor_withdrew" if withdrawing else "coauthor_removed",
+                context={
+                    "story": story,
+                    "other_name": membership_display_name(by),
+                    "story_url": lambda: notifications.absolute_url(story.get_absolute_url()),
+                },
+            )
+        return True
 
 
 def edit_waits_for_curator(story: Story) -> bool:

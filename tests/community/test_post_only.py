@@ -28,6 +28,18 @@ POST_ONLY = [
     ("stories:react", {"pk": 7}, "/verhalen/7/", "Naar het verhaal"),
     ("stories:reply", {"pk": 7}, "/verhalen/7/#reacties", "Naar het verhaal"),
     ("stories:follow", {"slug": "samen"}, "/hoofdstuk/samen/#verhalen", "Naar het hoofdstuk"),
+    (
+        "story_coauthor_withdraw",
+        {"pk": 7},
+        "/verhalen/7/samen-geschreven/",
+        "Naar samen geschreven",
+    ),
+    (
+        "story_coauthor_remove",
+        {"pk": 7, "coauthor": 3},
+        "/verhalen/7/samen-geschreven/",
+        "Naar samen geschreven",
+    ),
     ("members:invitation_create", {}, "/mijn-exemplaar/#uitnodigingen", "Naar je uitnodigingen"),
     ("members:card_renew", {}, "/mijn-exemplaar/kaart/", "Naar je lidmaatschapskaart"),
     ("unmatched_name_map", {"pk": 7}, "/redactie/onbekende-namen/", "Naar de onbekende namen"),

@@ -192,3 +192,24 @@ def test_a_co_author_who_leaves_is_no_longer_credited(accepted, open_chapter):
     account_delete(user=accepted.second.user)
     story.refresh_from_db()
     assert story.author == accepted.first and not story.coauthors.exists()
+
+
+def test_after_a_withdrawal_the_introduction_no_longer_says_they_write_together(
+    accepted, draft, commit
+):
+    """Withdrawing (community.coauthorship) takes the accepted invitation along: the
+    introduction's page no longer names the story, and the author may ask again,
+    which the other may decline."""
+    invitation = CoauthorInvitationFactory(introduction=accepted, story=draft)
+    bram = signed_in(accepted.second.user)
+    bram.post(reverse("introductions:coauthor_answer", args=[invitation.pk]), {"answer": "yes"})
+    writing = "section[aria-labelledby='samen-schrijven'] p a"
+    assert draft.title in [text(a) for a in select(bram.get(_detail(accepted)), writing)]
+    with commit():
+        bram.post(reverse("story_coauthor_withdraw", args=[draft.pk]))
+    assert not draft.coauthors.exists() and not CoauthorInvitation.objects.exists()
+    for person in (accepted.first, accepted.second):
+        page = signed_in(person.user).get(_detail(accepted))
+        assert draft.title not in [text(a) for a in select(page, writing)]
+    assert _invite(accepted, accepted.first, draft).status_code == 302
+    assert CoauthorInvitation.objects.get().answer == "pending"

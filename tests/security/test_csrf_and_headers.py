@@ -17,6 +17,7 @@ SAMPLE_VALUES = {
     "number": "1",
     "old": "1",
     "new": "2",
+    "coauthor": "1",
     "code": "7KQ4M2XD9TRA5B1C",
     "token": "abc",
 }

@@ -23,6 +23,7 @@ from tests.factories import (
     ChapterFactory,
     ClaimCodeFactory,
     EditionFactory,
+    MembershipFactory,
     OrganisationFactory,
     ReplyFactory,
     StoryFactory,
@@ -108,6 +109,23 @@ def test_someone_elses_story_cannot_be_edited_or_deleted(cast, owned, who, url_n
     _no_secrets(get, "Tekst van het verhaal")
     story.refresh_from_db()
     assert story.title == "Verhaal dat published is" and story.status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize("who", ["other", "outsider", "curator", "admin", "anonymous"])
+def test_someone_elses_co_authorship_cannot_be_seen_or_ended(cast, owned, who):
+    """Only the author takes a co-author off, only the co-author withdraws."""
+    client = getattr(cast, who)
+    story = owned["stories"][Status.PUBLISHED]
+    coauthor = MembershipFactory()
+    story.coauthors.add(coauthor)
+    for response in (
+        client.get(reverse("story_coauthors", args=[story.pk])),
+        client.post(reverse("story_coauthor_withdraw", args=[story.pk])),
+        client.post(reverse("story_coauthor_remove", args=[story.pk, coauthor.pk])),
+    ):
+        assert response.status_code == 404 or (who == "anonymous" and _login_redirect(response))
+        _no_secrets(response, SECRET_NAME, "Verhaal dat published is")
+    assert list(story.coauthors.all()) == [coauthor]
 
 
 @pytest.mark.parametrize("who", ["other", "outsider", "curator", "anonymous"])
