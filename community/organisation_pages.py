@@ -97,8 +97,7 @@ _versions = Prepared(
         .annotate(
             chapters_stories=chapters_version()[0],
             chapters_updated=chapters_version()[1],
-            meeting_count=upcoming_meetings(host_organisation__slug=slug)[0],
-            meetings_updated=upcoming_meetings(host_organisation__slug=slug)[1],
+            upcoming=upcoming_meetings(host_organisation__slug=slug),
             profiles_updated=Profile.objects.filter(
                 membership__affiliations__organisation=OuterRef("pk"),
                 membership__affiliations__public=True,
@@ -117,8 +116,7 @@ _versions = Prepared(
             "version",
             "chapters_stories",
             "chapters_updated",
-            "meeting_count",
-            "meetings_updated",
+            "upcoming",
             "profiles_updated",
             "own",
         )

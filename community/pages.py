@@ -107,8 +107,7 @@ _versions = Prepared(
             stories_version=Max("stories_version", filter=Q(slug=slug)),
         )
         .annotate(
-            meeting_count=upcoming_meetings(chapters__slug=slug)[0],
-            meetings_updated=upcoming_meetings(chapters__slug=slug)[1],
+            upcoming=upcoming_meetings(chapters__slug=slug),
         )
         .values_list(
             "chapter_pk",
@@ -117,8 +116,7 @@ _versions = Prepared(
             "chapters_updated",
             "chapter_count",
             "stories_version",
-            "meeting_count",
-            "meetings_updated",
+            "upcoming",
         )
     )
 )
@@ -138,15 +136,14 @@ _home_versions = Prepared(
             chapter_count=Count("pk"),
             stories_versions=Sum("stories_version"),
         )
-        .annotate(meeting_count=upcoming_meetings()[0], meetings_updated=upcoming_meetings()[1])
+        .annotate(upcoming=upcoming_meetings())
         .values_list(
             "book",
             "book_updated",
             "chapters_updated",
             "chapter_count",
             "stories_versions",
-            "meeting_count",
-            "meetings_updated",
+            "upcoming",
         )
     )
 )

@@ -171,11 +171,15 @@ def _full_text_results(query: str, user: Reader, named: QuerySet[Story] | None) 
                 "pk", "title", "rank", "updated_at"
             )[:MAX_RESULTS]
         ]
+    # The newest RANK_CANDIDATES matches, best first: sorted here, as the database would
+    # (rank, then the newest), at most a thousand short rows.
+    candidates = ranked_stories.values_list("rank", "published_at", "pk", "title")
+    best = sorted(
+        candidates, key=lambda row: (row[0], row[1] or EPOCH, row[2]), reverse=True
+    )[:MAX_RESULTS]
     return found + [
         Result(kind="story", pk=pk, title=title, rank=rank, date=published_at)
-        for pk, title, rank, published_at in ranked_stories.values_list(
-            "pk", "title", "rank", "published_at"
-        )[:MAX_RESULTS]
+        for rank, published_at, pk, title in best
     ]
 
 
@@ -205,16 +209,12 @@ def _full_text(query: str, chapters: QuerySet, stories: QuerySet) -> tuple[Query
         .filter(search=question)
         .order_by("-rank", "number")
     )
-    candidates = (
-        stories.annotate(search=StoredVector())
-        .filter(search=question)
-        .order_by("-published_at", "-pk")
-        .values("pk")[:RANK_CANDIDATES]
-    )
+    # Ranked as they are chosen, in one pass: each candidate's row is read once (ranking
+    # the chosen ids in an outer query read every row, and its tsvector, a second time).
     stories = (
-        Story.objects.filter(pk__in=candidates)
-        .annotate(rank=SearchRank(StoredVector(), question))
-        .order_by("-rank", "-published_at", "-pk")
+        stories.annotate(search=StoredVector(), rank=SearchRank(StoredVector(), question))
+        .filter(search=question)
+        .order_by("-published_at", "-pk")[:RANK_CANDIDATES]
     )
     return chapters, stories
 
