@@ -174,9 +174,9 @@ def _full_text_results(query: str, user: Reader, named: QuerySet[Story] | None) 
     # The newest RANK_CANDIDATES matches, best first: sorted here, as the database would
     # (rank, then the newest), at most a thousand short rows.
     candidates = ranked_stories.values_list("rank", "published_at", "pk", "title")
-    best = sorted(
-        candidates, key=lambda row: (row[0], row[1] or EPOCH, row[2]), reverse=True
-    )[:MAX_RESULTS]
+    best = sorted(candidates, key=lambda row: (row[0], row[1] or EPOCH, row[2]), reverse=True)[
+        :MAX_RESULTS
+    ]
     return found + [
         Result(kind="story", pk=pk, title=title, rank=rank, date=published_at)
         for rank, published_at, pk, title in best
