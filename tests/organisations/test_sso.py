@@ -40,6 +40,10 @@ from tests.markup import hrefs, one, select, text, texts
 from tests.oidc_provider.people import CLIENT_ID, CLIENT_SECRET, PASSWORD, PEOPLE
 from tests.safe_requests import no_database_writes
 
+# In the database, so that the municipalities a migration loads are there even after a
+# transactional test emptied it (tests.conftest.municipalities).
+pytestmark = pytest.mark.django_db
+
 ROOT = Path(__file__).resolve().parents[2]
 LOGIN_URL = "/accounts/oidc/zwolle/login/"
 
