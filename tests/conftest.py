@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import caches
 from django.core.management import call_command
 from django.core.signals import setting_changed
 from django.utils import translation
@@ -15,6 +14,7 @@ from django.utils import translation
 from book.models import Access
 from core.roles import curators_group_sync
 
+from .caching import clear_caches
 from .factories import BookFactory, ChapterFactory, MembershipFactory, UserFactory
 
 
@@ -81,11 +81,9 @@ def default_language():
 def empty_cache():
     """Rate limits and sessions live in the cache (Redis in the PostgreSQL pass): every
     test starts from empty ones (the long-tail cache too, core.cache)."""
-    for each in caches.all():
-        each.clear()
+    clear_caches()
     yield
-    for each in caches.all():
-        each.clear()
+    clear_caches()
 
 
 @pytest.fixture(autouse=True)

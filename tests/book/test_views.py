@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -7,6 +6,7 @@ from pytest_django.asserts import assertContains
 
 from book.models import Access, ReadingPosition
 from tests.book.test_markdown import XSS_PAYLOADS
+from tests.caching import clear_caches
 from tests.factories import ChapterFactory
 from tests.inert import assert_inert
 from tests.markup import hrefs, inner_html, one, select, text
@@ -108,12 +108,12 @@ def test_chapter_page_query_count_does_not_grow_with_chapters(
     client.force_login(member)
     few = [ChapterFactory(book=book, number=n) for n in range(1, 4)]
     client.get(few[1].get_absolute_url())  # the reading position now exists
-    cache.clear()  # the page rendered, not the shared copy (tests/book/test_page_cache.py)
+    clear_caches()  # the page rendered, not the shared copy (tests/book/test_page_cache.py)
     with django_assert_max_num_queries(12) as small:
         client.get(few[1].get_absolute_url())
     for n in range(4, 40):
         ChapterFactory(book=book, number=n)
-    cache.clear()
+    clear_caches()
     with django_assert_max_num_queries(12) as large:
         client.get(few[1].get_absolute_url())
     assert len(large.captured_queries) == len(small.captured_queries)

@@ -18,6 +18,7 @@ from core.charts import bar_chart, line_chart
 from members.models import ClaimCode, CodeStatus, How, Membership
 from organisations.models import Kind, Organisation, Relation
 from stories.models import ReactionKind, Status
+from tests.caching import clear_caches
 from tests.factories import (
     AffiliationFactory,
     ChapterFactory,
@@ -146,7 +147,7 @@ def test_invitation_tree_depth_and_who_passed_the_book_furthest():
 def _statistics_queries(client, user) -> int:
     """The queries of the statistics page computed anew (not from the cache). Signed in
     again after the clear: with the sessions in Redis the clear takes the session too."""
-    cache.clear()
+    clear_caches()
     client.force_login(user)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("statistics")).status_code == 200

@@ -2,12 +2,12 @@
 query count that does not grow with the introductions."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from community import statistics
+from tests.caching import clear_caches
 from tests.factories import (
     IntroductionFactory,
     MessageFactory,
@@ -54,7 +54,7 @@ def test_without_introductions_the_share_is_a_dash():
 
 
 def _page_queries(client, curator) -> tuple[int, object]:
-    cache.clear()
+    clear_caches()
     client.force_login(curator)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("statistics"))

@@ -6,7 +6,6 @@ of 30 stories as for 1,000 (StoryQuerySet.reading_order_page_for_display)."""
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils import timezone
 from core.cache import KEPT_PAGES
 from stories.fragments import STORIES_PER_PAGE
 from stories.models import Status, Story
+from tests.caching import clear_caches
 from tests.factories import bulk_stories
 from tests.markup import attributes
 
@@ -60,7 +60,7 @@ def test_any_slice_is_the_slice_of_the_reading_order(open_chapter, featured):
 
 
 def _deep_page_queries(client, chapter, number: int) -> list[str]:
-    cache.clear()  # the page rendered, not a kept copy
+    clear_caches()  # the page rendered, not a kept copy
     with CaptureQueriesContext(connection) as queries:
         response = client.get(chapter.get_absolute_url(), {"verhalen": number})
     assert response.status_code == 200
