@@ -9,6 +9,7 @@ gone once the form is saved, when the member replaces or removes it, or after a 
 A form takes part through PendingPhotoForm and its view through pending_photo_kept (the
 story form and the profile form do)."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import Any, Self, cast
@@ -123,9 +124,9 @@ class PendingPhotoForm(forms.BaseForm):
     pending_used = False
     pending_token = ""
 
-    def rebuilt(self, data: QueryDict) -> Self:
-        """This form again, bound to `data`, with everything else as it was made."""
-        raise NotImplementedError
+    #: This form again, bound to other data, with everything else as it was made: each
+    #: form defines it (it alone knows the arguments it was made with).
+    rebuilt: Callable[[QueryDict], Self]
 
     def pending_photo_find(self, *, uploader: User | AnonymousUser) -> None:
         self.pending_token = str(self.data.get(self.add_prefix("pending_photo"), ""))
