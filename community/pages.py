@@ -10,7 +10,8 @@ page number and the deep pages of the stories (past core.cache.KEPT_PAGES, which
 crawlers walk) are answered by the view as before, and not stored.
 
 The key is made of what the page depends on, read from the database in one query per
-request (`_versions`): the book and its updated_at, the published chapters (their count
+request (`_versions`; for anonymous readers at most once a second per worker,
+core.cache.recent_versions): the book and its updated_at, the published chapters (their count
 and latest updated_at: pager, titles, table of contents) and this chapter's
 stories_version (raised by every change beneath it). The home page is shared by anonymous readers
 the same way (`home_page`)."""
@@ -56,7 +57,10 @@ def chapter_page(request, slug, render) -> HttpResponse:
     anonymous = cache.sessionless_anonymous(request)
     if not anonymous and not cache.shares_as_member(request, user_is_member):
         return render(None)
-    versions = _versions.first(slug=slug)
+    if anonymous:
+        versions = cache.recent_versions(("chapter", slug), lambda: _versions.first(slug=slug))
+    else:
+        versions = _versions.first(slug=slug)
     if versions is None or versions[0] is None:
         return render(None)  # not a published chapter: the view answers (404)
     chapter_pk = versions[0]
@@ -84,9 +88,11 @@ def home_page(request, render) -> HttpResponse:
     time a renewal waits in the task queue). Everything else on it shows at once."""
     key = None
     if not request.META.get("QUERY_STRING") and cache.sessionless_anonymous(request):
-        versions = _home_versions.first()
+        versions, editions = cache.recent_versions(
+            "home", lambda: (_home_versions.first(), _editions.rows())
+        )
         if versions is not None:  # else no book or no published chapter yet: rendered
-            key = cache.html_key("book:home:v2", *versions, cache.digest(_editions.rows()))
+            key = cache.html_key("book:home:v2", *versions, cache.digest(editions))
     return cache.cached_page(request, key, render, cache.COUNTS_SECONDS)
 
 

@@ -29,6 +29,10 @@ change takes a new key at once. The versions are not kept in the cache itself: w
 the local-memory cache each worker process has a cache of its own, and a story
 published through one worker must show at once in the others. The lifetimes below only
 bound how long a change made outside the services waits, and how much a cache holds.
+For anonymous readers of the busiest pages (a chapter, the home page) a worker reads
+the versions again at most once per settings.SHARED_VERSIONS_SECONDS (one second;
+`recent_versions`): under load that query, not the page, was most of such a request's
+cost, and a change then shows to them within that second (to members at once).
 
 A crawler cannot empty the cache for readers: of a list paged through only the first
 KEPT_PAGES pages are stored (`kept_page`), deeper ones are rendered each time; and what
@@ -227,6 +231,37 @@ def keep_renewed(key: str, value: object, seconds: int) -> None:
 
 def _renewing(key: str) -> str:
     return key + ":renewing"
+
+
+# ---- Versions read again at most once a second (anonymous readers) ------------------
+
+#: What `recent_versions` read last in this worker: name -> (until when, versions).
+_recent: dict[Hashable, tuple[float, Any]] = {}
+#: A crawler asking for chapters that do not exist makes entries too: at most this many.
+RECENT_ENTRIES = 500
+
+
+def recent_versions[V](name: Hashable, read: Callable[[], V]) -> V:
+    """The versions a page shared by anonymous readers is keyed by: `read()`, or what it
+    gave in this worker less than settings.SHARED_VERSIONS_SECONDS ago (0: read each
+    time). A change then shows to anonymous readers within that time."""
+    seconds = settings.SHARED_VERSIONS_SECONDS
+    if seconds <= 0:
+        return read()
+    now = time.monotonic()
+    kept = _recent.get(name)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    versions = read()
+    if len(_recent) >= RECENT_ENTRIES:
+        _recent.clear()
+    _recent[name] = (now + seconds, versions)
+    return versions
+
+
+def recent_versions_forget() -> None:
+    """Forget what `recent_versions` kept (tests/caching.py)."""
+    _recent.clear()
 
 
 # ---- Pages shared by anonymous readers ----------------------------------------------

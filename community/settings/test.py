@@ -12,3 +12,5 @@ MEDIA_ROOT = BASE_DIR / ".test-media"
 STATIC_ROOT = BASE_DIR / ".test-static"
 ALLOWED_HOSTS = ["*"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# A change shows at once on every page (tests/book/test_recent_versions.py sets it).
+SHARED_VERSIONS_SECONDS = 0
