@@ -10,8 +10,7 @@ page number and the deep pages of the stories (past core.cache.KEPT_PAGES, which
 crawlers walk) are answered by the view as before, and not stored.
 
 The key is made of what the page depends on, read from the database in one query per
-request (`_versions`; for anonymous readers at most once a second per worker,
-core.cache.recent_versions): the book and its updated_at, the published chapters (their count
+request (`_versions`; at most once a second per worker, core.cache.recent_versions): the book and its updated_at, the published chapters (their count
 and latest updated_at: pager, titles, table of contents) and this chapter's
 stories_version (raised by every change beneath it). The home page is shared by anonymous readers
 the same way (`home_page`)."""
@@ -57,10 +56,7 @@ def chapter_page(request, slug, render) -> HttpResponse:
     anonymous = cache.sessionless_anonymous(request)
     if not anonymous and not cache.shares_as_member(request, user_is_member):
         return render(None)
-    if anonymous:
-        versions = cache.recent_versions(("chapter", slug), lambda: _versions.first(slug=slug))
-    else:
-        versions = _versions.first(slug=slug)
+    versions = cache.recent_versions(("chapter", slug), lambda: _versions.first(slug=slug))
     if versions is None or versions[0] is None:
         return render(None)  # not a published chapter: the view answers (404)
     chapter_pk = versions[0]

@@ -29,10 +29,13 @@ change takes a new key at once. The versions are not kept in the cache itself: w
 the local-memory cache each worker process has a cache of its own, and a story
 published through one worker must show at once in the others. The lifetimes below only
 bound how long a change made outside the services waits, and how much a cache holds.
-For anonymous readers of the busiest pages (a chapter, the home page) a worker reads
-the versions again at most once per settings.SHARED_VERSIONS_SECONDS (one second;
-`recent_versions`): under load that query, not the page, was most of such a request's
-cost, and a change then shows to them within that second (to members at once).
+For the busiest pages (a chapter, shared by anonymous readers and by members; the home
+page) a worker reads the versions again at most once per settings.SHARED_VERSIONS_SECONDS
+(one second; `recent_versions`): under load that query, not the page, was most of such
+a request's cost, and a change then shows on them within that second. What is one
+reader's own is read on every request (the reactions they gave, whether they follow
+the chapter), and a reader with a message waiting (after posting, editing, deleting)
+gets the page rendered for them alone (`shares_as_member`).
 
 A crawler cannot empty the cache for readers: of a list paged through only the first
 KEPT_PAGES pages are stored (`kept_page`), deeper ones are rendered each time; and what
@@ -233,7 +236,7 @@ def _renewing(key: str) -> str:
     return key + ":renewing"
 
 
-# ---- Versions read again at most once a second (anonymous readers) ------------------
+# ---- Versions read again at most once a second ------------------------------------
 
 #: What `recent_versions` read last in this worker: name -> (until when, versions).
 _recent: dict[Hashable, tuple[float, Any]] = {}
@@ -242,9 +245,9 @@ RECENT_ENTRIES = 500
 
 
 def recent_versions[V](name: Hashable, read: Callable[[], V]) -> V:
-    """The versions a page shared by anonymous readers is keyed by: `read()`, or what it
-    gave in this worker less than settings.SHARED_VERSIONS_SECONDS ago (0: read each
-    time). A change then shows to anonymous readers within that time."""
+    """The versions a shared page is keyed by: `read()`, or what it gave in this worker
+    less than settings.SHARED_VERSIONS_SECONDS ago (0: read each time). A change then
+    shows on the page within that time."""
     seconds = settings.SHARED_VERSIONS_SECONDS
     if seconds <= 0:
         return read()

@@ -327,10 +327,10 @@ else:
     # kept there would outlive a logout made through another worker.
     SESSION_ENGINE = "core.sessions"
 
-# Pages shared by anonymous readers are keyed by versions read from the database
-# (core/cache.py); each worker reads them again at most once per this many seconds for
-# anonymous readers, so a change shows to them within it (members, who may have made
-# it, see it at once). 0: read on every request.
+# The busiest shared pages (a chapter, the home page) are keyed by versions read from
+# the database (core/cache.py); each worker reads them again at most once per this many
+# seconds, so a change shows on them within it (whoever made it, with a message
+# waiting, gets the page rendered for them). 0: read on every request.
 SHARED_VERSIONS_SECONDS = env.float("DJANGO_SHARED_VERSIONS_SECONDS", default=1.0)
 
 # The curators' statistics aggregate every member and story: computed at most once per

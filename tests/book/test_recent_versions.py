@@ -1,12 +1,18 @@
-"""For anonymous readers of a chapter and of the home page a worker reads the versions
-the page is keyed by at most once per settings.SHARED_VERSIONS_SECONDS
-(core.cache.recent_versions): a change shows to them within that time, to members at
-once. The rest of the suite runs with 0 (read on every request)."""
+"""For a chapter page (anonymous readers and members) and the home page a worker reads
+the versions the page is keyed by at most once per settings.SHARED_VERSIONS_SECONDS
+(core.cache.recent_versions): a change shows on them within that time; what is a
+member's own at once. The rest of the suite runs with 0 (read on every request)."""
 
 import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpRequest
+from django.urls import reverse
 
 from book.services import chapter_stories_changed
 from core import cache
+from stories.models import ReactionKind
 from tests.clients import signed_in
 from tests.factories import MembershipFactory, StoryFactory
 
@@ -51,21 +57,40 @@ def test_anonymous_chapter_page_asks_the_database_nothing_within_the_second(
 
 
 @pytest.mark.django_db
-def test_a_new_story_shows_to_anonymous_readers_within_the_second_and_to_members_at_once(
-    client, chapters, clock
-):
+def test_a_new_story_shows_on_the_shared_chapter_pages_within_the_second(client, chapters, clock):
     chapter = chapters[0]
     url = chapter.get_absolute_url()
     member = signed_in(MembershipFactory().user)
     assert "Een vers verhaal" not in client.get(url).content.decode()
     assert "Een vers verhaal" not in member.get(url).content.decode()
     _publish(chapter, "Een vers verhaal")
-    assert "Een vers verhaal" in member.get(url).content.decode()
-    assert "Een vers verhaal" not in client.get(url).content.decode()
     clock.now += 0.5
     assert "Een vers verhaal" not in client.get(url).content.decode()
+    assert "Een vers verhaal" not in member.get(url).content.decode()
     clock.now += 0.51
     assert "Een vers verhaal" in client.get(url).content.decode()
+    assert "Een vers verhaal" in member.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_what_is_a_members_own_shows_at_once_within_the_second(chapters, clock):
+    """The reactions they gave are read on every request; with a message waiting (after
+    posting, editing, deleting) the page is rendered for them alone."""
+    chapter = chapters[0]
+    url = chapter.get_absolute_url()
+    story = StoryFactory(chapter=chapter, title="Een verhaal om te waarderen")
+    chapter_stories_changed(chapters=[chapter.pk])
+    member = signed_in(MembershipFactory().user)
+    given = f'data-given="{story.pk} {ReactionKind.THANKS}" aria-pressed="true"'
+    assert given not in member.get(url).content.decode()
+    member.post(reverse("stories:react", args=[story.pk]), {"kind": ReactionKind.THANKS})
+    assert given in member.get(url).content.decode()
+    _publish(chapter, "Net geplaatst")
+    member.cookies[CookieStorage.cookie_name] = CookieStorage(HttpRequest())._encode(
+        [Message(constants.SUCCESS, "Je verhaal is geplaatst.")]
+    )
+    page = member.get(url).content.decode()
+    assert "Je verhaal is geplaatst." in page and "Net geplaatst" in page
 
 
 @pytest.mark.django_db
