@@ -9,7 +9,8 @@ accounts without a copy get theirs rendered. The stories' and members' pages up 
 core.cache.KEPT_PAGES are stored, in the long-tail cache; other query strings are
 rendered.
 
-The key is made of what the page shows, read in one query per request (`_versions`):
+The key is made of what the page shows, read in one query per request (`_versions`;
+for anonymous readers at most once a second per worker, core.cache.recent_versions):
 the organisation's `version` (an edit, a member joining or leaving:
 organisations.services.organisations_changed), the chapters' `stories_version` and
 `updated_at` (any story published, hidden or edited, an author's name:
@@ -53,7 +54,11 @@ def organisation_page(
     (core.cache.ANONYMOUS, MEMBERS) sees it, or for the visitor alone (None); with
     stand-ins for what is the visitor's own when `shared`."""
     audience = cache.audience(request, user_is_member)
-    state = _state(slug, request.user.pk) if audience is not None else None
+    state = None
+    if audience == cache.ANONYMOUS:  # the same for every anonymous reader: read once a second
+        state = cache.recent_versions(("organisation", slug), lambda: _state(slug, None))
+    elif audience is not None:
+        state = _state(slug, request.user.pk)
     if audience is None or state is None or state.own:
         return render(None, False)  # theirs alone, or no such organisation (404)
     query = cache.page_query(request, pages=(PAGE_PARAM, MEMBERS_PAGE_PARAM))

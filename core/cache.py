@@ -30,7 +30,7 @@ the local-memory cache each worker process has a cache of its own, and a story
 published through one worker must show at once in the others. The lifetimes below only
 bound how long a change made outside the services waits, and how much a cache holds.
 For the busiest pages (a chapter, shared by anonymous readers and by members; the home
-page) a worker reads the versions again at most once per settings.SHARED_VERSIONS_SECONDS
+page; an organisation's page for anonymous readers) a worker reads the versions again at most once per settings.SHARED_VERSIONS_SECONDS
 (one second; `recent_versions`): under load that query, not the page, was most of such
 a request's cost, and a change then shows on them within that second. What is one
 reader's own is read on every request (the reactions they gave, whether they follow

@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from book.services import chapter_stories_changed
 from core import cache
+from organisations.services import organisation_save
 from stories.models import ReactionKind
 from tests.clients import signed_in
-from tests.factories import MembershipFactory, StoryFactory
+from tests.factories import MembershipFactory, OrganisationFactory, StoryFactory
 
 
 class Clock:
@@ -131,3 +132,23 @@ def test_what_is_kept_stays_bounded(clock):
     for number in range(cache.RECENT_ENTRIES + 10):
         assert cache.recent_versions(("chapter", f"bestaat-niet-{number}"), lambda: None) is None
     assert len(cache._recent) <= cache.RECENT_ENTRIES
+
+
+@pytest.mark.django_db
+def test_an_organisations_page_for_anonymous_readers_within_the_second(
+    client, chapters, clock, django_assert_num_queries
+):
+    organisation = OrganisationFactory(name="Buurtkracht", slug="buurtkracht")
+    url = organisation.get_absolute_url()
+    member = signed_in(MembershipFactory().user)
+    client.get(url)
+    member.get(url)
+    with django_assert_num_queries(0):
+        client.get(url)
+    organisation.name = "Buurtkracht Noord"
+    organisation_save(organisation=organisation)
+    assert "Buurtkracht Noord" not in client.get(url).content.decode()
+    # Members' pages are keyed by what is their own too (coordinating it): read each time.
+    assert "Buurtkracht Noord" in member.get(url).content.decode()
+    clock.now += 1.01
+    assert "Buurtkracht Noord" in client.get(url).content.decode()
