@@ -28,8 +28,7 @@ from core.prepared import Prepared
 from editions.models import Edition
 from meetings.shared import upcoming_meetings
 from stories.fragments import CHAPTER_PAGE_PARAM
-from stories.models import ChapterFollow
-from stories.shared import given_reactions
+from stories.shared import own_in_chapter
 
 
 @dataclass(frozen=True)
@@ -64,12 +63,12 @@ def chapter_page(request, slug, render) -> HttpResponse:
     if anonymous:
         return cache.cached_page(request, cache.html_key(*parts), lambda: render(None))
     membership_pk = request.user.membership.pk
-    following = bool(_follow.rows(membership=membership_pk, chapter=chapter_pk))
+    following, given = own_in_chapter(membership_pk, chapter_pk)
     response = cache.personal_page(
         request,
         cache.html_key(*parts, "member", "following" if following else "not-following"),
         lambda: render(MemberPage(following=following)),
-        given=lambda: given_reactions(membership_pk, chapter_pk=chapter_pk),
+        given=lambda: given,
     )
     # The same address answers members and anonymous readers differently.
     patch_vary_headers(response, ["Cookie"])
@@ -154,10 +153,4 @@ _home_versions = Prepared(
 #: is all the home page needs to know of them.
 _editions = Prepared(
     lambda: Edition.objects.published().order_by("pk").values_list("pk", "published_at")
-)
-
-_follow = Prepared(
-    lambda membership, chapter: ChapterFollow.objects.filter(
-        membership_id=membership, chapter_id=chapter
-    ).values_list("pk")[:1]
 )

@@ -10,13 +10,13 @@ a chapter's own edits change its `updated_at`."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, IntegerField, OuterRef, Value
 
 from book.models import Chapter, audience_may_read
 from core.cache import digest
 from core.prepared import Prepared
 
-from .models import PUBLIC_STATUSES, Reaction, Story
+from .models import PUBLIC_STATUSES, ChapterFollow, Reaction, Story
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,34 @@ _given_in_chapter = Prepared(
         member_id=member, story__chapter_id=chapter
     ).values_list("story_id", "kind")
 )
+
+
+#: A follow of the chapter, as a row of `_own_in_chapter` (its story pk is NULL).
+_FOLLOWS = "follows"
+
+#: Whether a member follows a chapter, and the reactions they gave beneath it, in one
+#: query: the chapter page asks both of every member on every request.
+_own_in_chapter = Prepared(
+    lambda member, chapter: (
+        ChapterFollow.objects.filter(membership_id=member, chapter_id=chapter)
+        .annotate(story_pk=Value(None, output_field=IntegerField()), what=Value(_FOLLOWS))
+        .values_list("story_pk", "what")
+        .union(
+            Reaction.objects.filter(member_id=member, story__chapter_id=chapter).values_list(
+                "story_id", "kind"
+            ),
+            all=True,
+        )
+    )
+)
+
+
+def own_in_chapter(membership_pk: int, chapter_pk: int) -> tuple[bool, list[tuple]]:
+    """Whether the member follows the chapter `chapter_pk`, and (story pk, kind) of each
+    reaction they gave to a story under it (`given_reactions`), in one query."""
+    rows = _own_in_chapter.rows(member=membership_pk, chapter=chapter_pk)
+    given = [(story, kind) for story, kind in rows if story is not None]
+    return len(given) < len(rows), given
 
 
 def given_reactions(
