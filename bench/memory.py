@@ -1,7 +1,9 @@
-"""What the two biggest jobs cost at the benchmark's scale, in time, queries and peak
+"""What the biggest jobs cost at the benchmark's scale, in time, queries and peak
 memory: publishing an edition that carries thousands of stories (then building its
-EPUB, which is stored and served from then on), and the data download of the member
-who wrote the most. Run by bench/run.py with the bench settings after seed_load, at
+EPUB, which is stored and served from then on), the data download of the member
+who wrote the most, and a newsletter issue to every member (the timer's start, which
+makes a delivery row per recipient, and the worker's first batch of mails, kept in
+memory here). Run by bench/run.py with the bench settings after seed_load, at
 the end (the edition it publishes changes the home page); prints JSON.
 
 Peak memory is how far the resident set rose above where it stood just before the job
@@ -19,6 +21,9 @@ import django
 
 #: As many stories as the edition may carry: the featured ones, up to this many.
 EDITION_STORIES = 5000
+#: The mails of the newsletter's batch are kept in memory (the bench's EMAIL_URL writes
+#: them to standard output, where this job's JSON goes).
+KEPT_MAIL = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
 
 def _kib(field: str) -> int:
@@ -48,13 +53,18 @@ def measured(job) -> dict:
 
 def main() -> dict:
     django.setup()
+    from django.conf import settings
     from django.contrib.auth.models import User
     from django.db.models import Count
+    from django.test.utils import override_settings
+    from django.utils import timezone
 
     from community.privacy import account_archive_write
     from editions.epub import build_edition_epub
     from editions.services import edition_create, edition_publish, edition_stories_choose
     from members.models import Membership
+    from newsletter.models import Issue, IssueStatus
+    from newsletter.sending import newsletter_deliver, newsletter_start
     from stories.models import Status, Story
 
     curator = User.objects.filter(is_staff=True).order_by("pk").first()
@@ -82,7 +92,30 @@ def main() -> dict:
             account_archive_write(user=author.user, target=target)
             return {"stories": author.n, "bytes": target.tell()}
 
-    return {"publish": measured(publish), "epub": measured(epub), "download": measured(download)}
+    issue = Issue.objects.create(
+        title="Nieuws uit de gemeenschap (bench)",
+        body="Een korte tussenstand: wat de leden deze maand leerden.",
+        status=IssueStatus.SCHEDULED,
+        send_at=timezone.now(),
+    )
+
+    def newsletter() -> dict:
+        return {"recipients": newsletter_start(issue=issue, now=timezone.now())}
+
+    def newsletter_batch() -> dict:
+        with override_settings(MAILERS=KEPT_MAIL):
+            counts = newsletter_deliver.call(
+                issue_id=issue.pk, limit=settings.NEWSLETTER_BATCH_SIZE
+            )
+        return {"sent": counts.get("sent", 0)}
+
+    return {
+        "publish": measured(publish),
+        "epub": measured(epub),
+        "download": measured(download),
+        "newsletter": measured(newsletter),
+        "newsletter_batch": measured(newsletter_batch),
+    }
 
 
 if __name__ == "__main__":

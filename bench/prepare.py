@@ -85,6 +85,9 @@ def main() -> dict:
         "home": reverse("home"),
         "chapter": chapter.get_absolute_url(),
         "chapter_stories": chapter.n,
+        # Its suggestions for the next edition (seed_load puts 500 beneath it).
+        "suggestions": reverse("suggestions:chapter", args=[chapter.slug]),
+        "suggestions_count": chapter.suggestions.count(),
         "story": story.get_absolute_url(),
         "story_replies": story.shown_replies,
         "latest": reverse("stories:latest"),

@@ -444,7 +444,11 @@ def main() -> int:
                 "name": "chapter, member",
                 "path": targets["chapter"],
                 "cookie": targets["cookie"],
-                "ratio": 0.25,
+                "ratio": 0.3,  # the production path's target (the issue's), both tables
+            },
+            {
+                "name": f"suggestions of the chapter ({targets['suggestions_count']})",
+                "path": targets["suggestions"],
             },
             {"name": f"story ({targets['story_replies']} replies)", "path": targets["story"]},
             {"name": "latest stories", "path": targets["latest"]},
@@ -664,6 +668,8 @@ def main() -> int:
         ("publishing an edition", "publish"),
         ("its EPUB built", "epub"),
         ("the data download of the member who wrote most", "download"),
+        ("a newsletter issue started for every member", "newsletter"),
+        ("its first batch of mails sent", "newsletter_batch"),
     ):
         job = jobs[what]
         log(
@@ -671,6 +677,8 @@ def main() -> int:
             f"+{job['peak_mib']} MiB"
             + (f", {job['stories']} stories" if "stories" in job else "")
             + (f", {job['bytes'] / 1024:.0f} KB" if "bytes" in job else "")
+            + (f", {job['recipients']} recipients" if "recipients" in job else "")
+            + (f", {job['sent']} mails sent" if "sent" in job else "")
         )
     log(
         f"A round of introductions for {matching['participants']} participants: "
