@@ -24,13 +24,14 @@ What is kept, and how:
 
 Keys (`key`, `html_key` for what is rendered in a language) are made of versions read
 from the database on every request, in one prepared query (core.prepared): the
-domain apps say what a page depends on (community/pages.py, stories/shared.py), and a
+domain apps say what a page depends on (community/pages.py, stories/shared.py,
+suggestions/pages.py), and a
 change takes a new key at once. The versions are not kept in the cache itself: with
 the local-memory cache each worker process has a cache of its own, and a story
 published through one worker must show at once in the others. The lifetimes below only
 bound how long a change made outside the services waits, and how much a cache holds.
 For the busiest pages (a chapter, shared by anonymous readers and by members; the home
-page; an organisation's page for anonymous readers) a worker reads the versions again at most once per settings.SHARED_VERSIONS_SECONDS
+page; an organisation's page and a chapter's suggestions for anonymous readers) a worker reads the versions again at most once per settings.SHARED_VERSIONS_SECONDS
 (one second; `recent_versions`): under load that query, not the page, was most of such
 a request's cost, and a change then shows on them within that second. What is one
 reader's own is read on every request (the reactions they gave, whether they follow

@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from book.models import Chapter, ChapterRevision
+from core import cache
 from core.http import post_only
 from core.paging import counted_page
 from core.roles import curator_required
 from members.models import Membership
 
-from . import notifications, services
+from . import notifications, pages, services
 from .forms import (
     BoardFilterForm,
     DecisionForm,
@@ -47,6 +48,14 @@ def _refused(form, refusal: services.SuggestionError) -> None:
 
 @require_safe
 def chapter_suggestions(request, slug):
+    return pages.chapter_suggestions_page(
+        request, slug, lambda shared: _chapter_suggestions(request, slug, shared=shared)
+    )
+
+
+def _chapter_suggestions(request, slug, *, shared: bool):
+    """The page as the visitor sees it: with core.cache.shared_context() when `shared`
+    (suggestions.pages stores it for their audience)."""
     chapter = _readable_chapter(request, slug)
     sections = [(s["id"], s["title"]) for s in chapter.sections]
     form = FilterForm(request.GET or None, sections=sections)
@@ -61,14 +70,13 @@ def chapter_suggestions(request, slug):
             suggestions = suggestions.filter(status=data["status"])
     page = counted_page(
         request.GET,
-        suggestions.for_display(request.user).order_by("-created_at", "-pk"),
+        suggestions.for_display().order_by("-created_at", "-pk"),
         per_page=PER_PAGE,
     )
-    return render(
-        request,
-        "suggestions/chapter_suggestions.html",
-        {"chapter": chapter, "form": form, "page": page, "suggestions": page.object_list},
-    )
+    context = {"chapter": chapter, "form": form, "page": page, "suggestions": page.object_list}
+    if shared:
+        context |= cache.shared_context()
+    return render(request, "suggestions/chapter_suggestions.html", context)
 
 
 def _membership_or_403(request) -> Membership:
